@@ -1,0 +1,278 @@
+package dev.corral.curation.dedup;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.not;
+
+import dev.corral.curation.spark.Stages;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * What MinHash-LSH dedup stages share: shingling, signatures and bands ({@link CandidatePairs}), connected
+ * components of the pairs ({@link ConnectedComponents}) and one kept document per component
+ * ({@link DedupTransformer}). Subclasses say which similarity the bands aim at, how a pair is verified and which
+ * document a cluster keeps.
+ *
+ * <p>{@link #deduplicate} runs the search eagerly (components need rounds until they converge) and returns the
+ * annotated rows lazily, with the pairs found and the counts. The input is persisted with an internal uid while
+ * the result is in use; read it from files or a table so that it can be recomputed identically if blocks are lost.
+ *
+ * @param <T> the concrete stage, so that setters chain
+ */
+public abstract class MinHashStage<T extends MinHashStage<T>> extends DedupTransformer<T> {
+  private static final long serialVersionUID = 1L;
+
+  private static final String UID = "__corral_uid";
+  private static final String LENGTH = "__corral_length";
+
+  private final IntParam ngram;
+  private final BooleanParam charNgrams;
+  private final IntParam numPerm;
+  private final IntParam bands;
+  private final IntParam rows;
+  private final LongParam seed;
+  private final IntParam maxBucketSize;
+  private final DoubleParam falsePositiveWeight;
+
+  protected MinHashStage(String uid) {
+    super(uid);
+    ngram = new IntParam(this, "ngram", "shingle size: words, or characters with charNgrams",
+        ParamValidators.gtEq(1));
+    charNgrams = new BooleanParam(this, "charNgrams", "shingles of characters instead of words (for text without spaces)");
+    numPerm = new IntParam(this, "numPerm", "MinHash permutations per signature", ParamValidators.inRange(1, 4096));
+    bands = new IntParam(this, "bands", "LSH bands (with rows; unset: chosen from the threshold)", ParamValidators.gtEq(1));
+    rows = new IntParam(this, "rows", "signature values per LSH band (with bands)", ParamValidators.gtEq(1));
+    seed = new LongParam(this, "seed", "seed of the MinHash permutations");
+    maxBucketSize = new IntParam(this, "maxBucketSize",
+        "documents of one LSH bucket paired with each other; the rest of a larger bucket are paired with one of "
+            + "them and counted as capped", ParamValidators.gtEq(2));
+    falsePositiveWeight = new DoubleParam(this, "falsePositiveWeight",
+        "weight of the false-positive area against the false-negative area when bands and rows are chosen from the "
+            + "threshold (unset: 0.05 when pairs are verified, as false positives then cost only a check; else 0.5)",
+        ParamValidators.inRange(0, 1, false, false));
+    setDefault(ngram, 5);
+    setDefault(charNgrams, false);
+    setDefault(numPerm, 128);
+    setDefault(seed, 42L);
+    setDefault(maxBucketSize, 100);
+  }
+
+  /** The Jaccard similarity the LSH S-curve is centered on. */
+  protected abstract double lshThreshold();
+
+  /** How candidate pairs are verified. */
+  protected abstract CandidatePairs.Measure measure();
+
+  /** The verified similarity a pair needs, or NaN to keep every candidate pair unverified. */
+  protected abstract double verifyThreshold();
+
+  /** What the counts of a run are. */
+  public record Stats(long documents, LshBands bands, long candidatePairs, long pairs, long cappedBuckets,
+      long cappedMembers, int componentRounds) {}
+
+  /**
+   * The result of {@link #deduplicate}: every input row annotated; the pairs that linked documents
+   * ({@code id_a < id_b}, typed as the id column, and their verified {@code similarity}, null unverified).
+   */
+  public record Result(Dataset<Row> annotated, Dataset<Row> pairs, Stats stats) {}
+
+  public IntParam ngram() {
+    return ngram;
+  }
+
+  public int getNgram() {
+    return (Integer) getOrDefault(ngram);
+  }
+
+  public T setNgram(int value) {
+    set(ngram, value);
+    return self();
+  }
+
+  public BooleanParam charNgrams() {
+    return charNgrams;
+  }
+
+  public boolean getCharNgrams() {
+    return (Boolean) getOrDefault(charNgrams);
+  }
+
+  public T setCharNgrams(boolean value) {
+    set(charNgrams, value);
+    return self();
+  }
+
+  public IntParam numPerm() {
+    return numPerm;
+  }
+
+  public int getNumPerm() {
+    return (Integer) getOrDefault(numPerm);
+  }
+
+  public T setNumPerm(int value) {
+    set(numPerm, value);
+    return self();
+  }
+
+  public IntParam bands() {
+    return bands;
+  }
+
+  public IntParam rows() {
+    return rows;
+  }
+
+  /** Sets bands and rows explicitly; their product may not exceed numPerm. */
+  public T setBands(int bandCount, int rowCount) {
+    set(bands, bandCount);
+    set(rows, rowCount);
+    return self();
+  }
+
+  public DoubleParam falsePositiveWeight() {
+    return falsePositiveWeight;
+  }
+
+  public T setFalsePositiveWeight(double value) {
+    set(falsePositiveWeight, value);
+    return self();
+  }
+
+  /** The false-positive weight in force: as set, or by whether pairs are verified. */
+  public double getFalsePositiveWeight() {
+    if (isDefined(falsePositiveWeight)) {
+      return (Double) getOrDefault(falsePositiveWeight);
+    }
+    return Double.isNaN(verifyThreshold()) ? 0.5 : 0.05;
+  }
+
+  /** The bands and rows used: as set, or the optimum for the threshold and {@link #getFalsePositiveWeight}. */
+  public LshBands getLshBands() {
+    if (isDefined(bands) != isDefined(rows)) {
+      throw new IllegalArgumentException(uid() + ": set both bands and rows, or neither");
+    }
+    if (isDefined(bands)) {
+      LshBands explicit = new LshBands((Integer) getOrDefault(bands), (Integer) getOrDefault(rows));
+      if (explicit.numPerm() > getNumPerm()) {
+        throw new IllegalArgumentException(uid() + ": bands x rows = " + explicit.numPerm()
+            + " needs more than numPerm = " + getNumPerm() + " signature values");
+      }
+      return explicit;
+    }
+    return LshBands.optimal(lshThreshold(), getNumPerm(), getFalsePositiveWeight());
+  }
+
+  public LongParam seed() {
+    return seed;
+  }
+
+  public long getSeed() {
+    return (Long) getOrDefault(seed);
+  }
+
+  public T setSeed(long value) {
+    set(seed, value);
+    return self();
+  }
+
+  public IntParam maxBucketSize() {
+    return maxBucketSize;
+  }
+
+  public int getMaxBucketSize() {
+    return (Integer) getOrDefault(maxBucketSize);
+  }
+
+  public T setMaxBucketSize(int value) {
+    set(maxBucketSize, value);
+    return self();
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    return deduplicate(dataset).annotated();
+  }
+
+  /** Finds the clusters (eagerly) and returns the annotated rows, the pairs and the counts. */
+  public Result deduplicate(Dataset<?> dataset) {
+    transformSchema(dataset.schema(), true);
+    LshBands lsh = getLshBands();
+    Column text = Stages.column(getInputCol());
+    Dataset<Row> docs = dataset.toDF()
+        .withColumn(UID, monotonically_increasing_id())
+        .withColumn(LENGTH, org.apache.spark.sql.functions.length(text))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> texts = docs.where(not(alreadyDropped(dataset.schema())).and(text.isNotNull()))
+        .select(col(UID).as(CandidatePairs.UID), text.as(CandidatePairs.TEXT));
+
+    CandidatePairs search = new CandidatePairs(dataset.sparkSession(), getNgram(), getCharNgrams(),
+        new MinHasher(getNumPerm(), getSeed()), lsh, getMaxBucketSize());
+    boolean verify = !Double.isNaN(verifyThreshold());
+    Dataset<Row> candidates = search.find(texts, verify).localCheckpoint(true);
+    long candidateCount = candidates.count();
+    Dataset<Row> edges = (verify
+        ? search.verify(candidates, texts, measure(), verifyThreshold())
+        : candidates.withColumn(CandidatePairs.SIMILARITY, lit(null).cast(DataTypes.DoubleType)))
+        .localCheckpoint(true);
+    long edgeCount = edges.count();
+    ConnectedComponents.Result components = ConnectedComponents.of(edges.select(CandidatePairs.A, CandidatePairs.B));
+
+    // Only clustered documents are ordered per component; the rest of the rows meet them in one join.
+    String keptCol = UID + "_kept";
+    String sizeCol = UID + "_size";
+    WindowSpec byComponent = Window.partitionBy(ConnectedComponents.COMPONENT);
+    WindowSpec ordered = byComponent.orderBy(clusterOrder().toArray(new Column[0]))
+        .rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
+    List<Column> keepColumns = new ArrayList<>(List.of(col(UID), Stages.column(getIdCol()), col(LENGTH)));
+    if (getQualityCol() != null) {
+      keepColumns.add(Stages.column(getQualityCol()));
+    }
+    Dataset<Row> members = docs.select(keepColumns.toArray(new Column[0]));
+    Dataset<Row> clusters = components.components()
+        .join(members, col(ConnectedComponents.NODE).equalTo(col(UID)))
+        .select(col(UID).as(UID + "_c"),
+            first(Stages.column(getIdCol())).over(ordered).as(keptCol),
+            count(lit(1)).over(byComponent).as(sizeCol));
+    Dataset<Row> joined = docs.join(clusters, col(UID).equalTo(col(UID + "_c")), "left").drop(UID + "_c");
+    Dataset<Row> annotated = annotate(joined, keptCol, sizeCol).drop(UID, LENGTH);
+
+    Dataset<Row> ids = docs.select(col(UID), Stages.column(getIdCol()).as("id"));
+    Dataset<Row> pairs = edges
+        .join(ids.withColumnRenamed(UID, "ua").withColumnRenamed("id", "ida"), col(CandidatePairs.A).equalTo(col("ua")))
+        .join(ids.withColumnRenamed(UID, "ub").withColumnRenamed("id", "idb"), col(CandidatePairs.B).equalTo(col("ub")))
+        .select(least(col("ida"), col("idb")).as("id_a"), greatest(col("ida"), col("idb")).as("id_b"),
+            col(CandidatePairs.SIMILARITY));
+    Stats stats = new Stats(texts.count(), lsh, candidateCount, edgeCount, search.cappedBuckets(),
+        search.cappedMembers(), components.rounds());
+    return new Result(annotated, pairs, stats);
+  }
+
+  /** The order that puts a cluster's kept document first; {@code __corral_length} is the text's length. */
+  protected List<Column> clusterOrder() {
+    return keepOrder();
+  }
+
+  /** The text length column for {@link #clusterOrder}. */
+  protected static Column textLength() {
+    return col(LENGTH);
+  }
+}
