@@ -141,10 +141,25 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends DedupTrans
     return rows;
   }
 
-  /** Sets bands and rows explicitly; their product may not exceed numPerm. */
-  public T setBands(int bandCount, int rowCount) {
-    set(bands, bandCount);
-    set(rows, rowCount);
+  /** The bands as set, or null when chosen from the threshold. */
+  public Integer getBands() {
+    return isDefined(bands) ? (Integer) getOrDefault(bands) : null;
+  }
+
+  /** The rows per band as set, or null when chosen from the threshold. */
+  public Integer getRows() {
+    return isDefined(rows) ? (Integer) getOrDefault(rows) : null;
+  }
+
+  /** Sets the bands explicitly (with {@link #setRows}); bands x rows may not exceed numPerm. */
+  public T setBands(int value) {
+    set(bands, value);
+    return self();
+  }
+
+  /** Sets the rows per band explicitly (with {@link #setBands}). */
+  public T setRows(int value) {
+    set(rows, value);
     return self();
   }
 
