@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
       CurateCommand.class,
       MixtureCommand.class,
       CcnetCommand.class,
+      DedupCommand.class,
       LmCommand.class,
       LlamaCommand.class,
       InferenceJobs.Score.class,

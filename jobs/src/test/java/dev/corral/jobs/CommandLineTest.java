@@ -97,7 +97,7 @@ class CommandLineTest {
   @Test
   void everySubcommandHasHelp() {
     for (String[] cmd : new String[][] {{"--help"}, {"demo", "--help"}, {"langid", "--help"}, {"fasttext", "--help"},
-        {"fasttext", "predict", "--help"}, {"fasttext", "predict-prob", "--help"}}) {
+        {"fasttext", "predict", "--help"}, {"fasttext", "predict-prob", "--help"}, {"dedup", "--help"}}) {
       Result r = run(new byte[0], cmd);
       assertEquals(0, r.code(), String.join(" ", cmd));
       assertTrue(r.outText().startsWith("Usage: corral"), r.outText());
