@@ -6,6 +6,9 @@ import dev.corral.curation.ccnet.LineDeduplicator;
 import dev.corral.curation.ccnet.PerplexityBuckets;
 import dev.corral.curation.ccnet.PerplexityScorer;
 import dev.corral.curation.classify.FastTextClassifier;
+import dev.corral.curation.dedup.BookDeduplicator;
+import dev.corral.curation.dedup.ExactDeduplicator;
+import dev.corral.curation.dedup.MinHashDeduplicator;
 import dev.corral.curation.langid.LanguageIdentifier;
 import dev.corral.curation.mixture.TokenCounter;
 import dev.corral.curation.quality.QualityClassifier;
@@ -38,6 +41,10 @@ public final class StageRegistry {
     register("C4Filter", C4Filter::new);
     register("GopherQualityFilter", GopherQualityFilter::new);
     register("GopherRepetitionFilter", GopherRepetitionFilter::new);
+    // Document dedup: exact, near-duplicate (MinHash-LSH), books.
+    register("ExactDeduplicator", ExactDeduplicator::new);
+    register("MinHashDeduplicator", MinHashDeduplicator::new);
+    register("BookDeduplicator", BookDeduplicator::new);
     // Mixture preparation.
     register("TokenCounter", TokenCounter::new);
   }
