@@ -53,6 +53,7 @@ final class CandidatePairs implements Serializable {
   private final MinHasher hasher;
   private final LshBands bands;
   private final int maxBucketSize;
+  private final LongAccumulator documents;
   private final LongAccumulator cappedBuckets;
   private final LongAccumulator cappedMembers;
 
@@ -62,8 +63,14 @@ final class CandidatePairs implements Serializable {
     this.hasher = hasher;
     this.bands = bands;
     this.maxBucketSize = maxBucketSize;
+    this.documents = spark.sparkContext().longAccumulator("corral.dedup.documents");
     this.cappedBuckets = spark.sparkContext().longAccumulator("corral.dedup.capped_buckets");
     this.cappedMembers = spark.sparkContext().longAccumulator("corral.dedup.capped_bucket_members");
+  }
+
+  /** Documents signed so far (the search counts them as it goes, so no extra pass is needed). */
+  long documents() {
+    return documents.value();
   }
 
   long cappedBuckets() {
@@ -120,6 +127,7 @@ final class CandidatePairs implements Serializable {
           out.clear();
           next = 0;
           Row row = rows.next();
+          documents.add(1);
           long[] shingles = Shingles.of(row.getString(1), ngram, chars);
           if (shingles.length == 0) {
             continue; // no words: nothing to compare, exact dedup's job

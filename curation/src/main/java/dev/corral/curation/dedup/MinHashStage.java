@@ -276,7 +276,7 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends DedupTrans
         .join(ids.withColumnRenamed(UID, "ub").withColumnRenamed("id", "idb"), col(CandidatePairs.B).equalTo(col("ub")))
         .select(least(col("ida"), col("idb")).as("id_a"), greatest(col("ida"), col("idb")).as("id_b"),
             col(CandidatePairs.SIMILARITY));
-    Stats stats = new Stats(texts.count(), lsh, candidateCount, edgeCount, search.cappedBuckets(),
+    Stats stats = new Stats(search.documents(), lsh, candidateCount, edgeCount, search.cappedBuckets(),
         search.cappedMembers(), components.rounds());
     return new Result(annotated, pairs, stats);
   }

@@ -24,8 +24,7 @@ public final class Shingles {
     if (n < 1) {
       throw new IllegalArgumentException("n-gram size must be at least 1, got " + n);
     }
-    String normalized = normalize(text);
-    long[] hashes = chars ? charGrams(normalized, n) : wordGrams(normalized, n);
+    long[] hashes = chars ? charGrams(normalize(text), n) : wordGrams(wordHashes(text), n);
     Arrays.sort(hashes);
     return distinct(hashes);
   }
@@ -65,24 +64,49 @@ public final class Shingles {
         || type == Character.OTHER_PUNCTUATION;
   }
 
-  private static long[] wordGrams(String normalized, int n) {
-    if (normalized.isEmpty()) {
-      return new long[0];
-    }
-    // Each word is hashed once; a shingle's hash folds the hashes of its n words in order.
+  /**
+   * The hash of each normalized word of {@code text}, in order, in one pass and without building the normalized
+   * text: the same words as {@link #normalize} gives, each hashed over its UTF-16 units.
+   */
+  private static long[] wordHashes(String text) {
     long[] words = new long[16];
     int count = 0;
     long h = FNV_OFFSET;
-    for (int i = 0; i <= normalized.length(); i++) {
-      if (i == normalized.length() || normalized.charAt(i) == ' ') {
-        if (count == words.length) {
-          words = Arrays.copyOf(words, count * 2);
+    boolean inWord = false;
+    for (int i = 0; i <= text.length(); ) {
+      int cp = i < text.length() ? text.codePointAt(i) : ' ';
+      i += i < text.length() ? Character.charCount(cp) : 1;
+      if (cp == ' ' || Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+        if (inWord) {
+          if (count == words.length) {
+            words = Arrays.copyOf(words, count * 2);
+          }
+          words[count++] = mix(h);
+          h = FNV_OFFSET;
+          inWord = false;
         }
-        words[count++] = mix(h);
-        h = FNV_OFFSET;
-      } else {
-        h = (h ^ normalized.charAt(i)) * FNV_PRIME;
+        continue;
       }
+      int type = Character.getType(cp);
+      if (isPunctuation(type)) {
+        continue;
+      }
+      inWord = true;
+      int folded = type == Character.DECIMAL_DIGIT_NUMBER ? '0' : Character.toLowerCase(cp);
+      if (folded < Character.MIN_SUPPLEMENTARY_CODE_POINT) {
+        h = (h ^ folded) * FNV_PRIME;
+      } else {
+        h = (h ^ Character.highSurrogate(folded)) * FNV_PRIME;
+        h = (h ^ Character.lowSurrogate(folded)) * FNV_PRIME;
+      }
+    }
+    return Arrays.copyOf(words, count);
+  }
+
+  private static long[] wordGrams(long[] words, int n) {
+    int count = words.length;
+    if (count == 0) {
+      return words;
     }
     int shingles = Math.max(1, count - n + 1);
     int width = Math.min(n, count);

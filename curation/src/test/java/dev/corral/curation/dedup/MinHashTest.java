@@ -68,6 +68,39 @@ class MinHashTest {
   }
 
   @Test
+  void signaturesAreTheMinimaOfTheUniversalHashes() {
+    MinHasher hasher = new MinHasher(64, 3);
+    BigInteger p = BigInteger.valueOf(MinHasher.PRIME);
+    SplittableRandom random = new SplittableRandom(9);
+    for (int trial = 0; trial < 50; trial++) {
+      long[] shingles = new long[1 + random.nextInt(40)];
+      for (int j = 0; j < shingles.length; j++) {
+        shingles[j] = j == 0 && trial % 5 == 0 ? -1L : random.nextLong(); // all 64 bits, read unsigned
+      }
+      long[] sig = hasher.signature(shingles);
+      for (int i = 0; i < 64; i++) {
+        BigInteger min = null;
+        for (long h : shingles) {
+          BigInteger v = BigInteger.valueOf(hasher.a(i)).multiply(new BigInteger(Long.toUnsignedString(h)).mod(p))
+              .add(BigInteger.valueOf(hasher.b(i))).mod(p);
+          min = min == null || v.compareTo(min) < 0 ? v : min;
+        }
+        assertEquals(min.longValueExact(), sig[i], "permutation " + i);
+      }
+    }
+  }
+
+  @Test
+  void wordShinglesHashTheNormalizedWords() {
+    // The one-pass word hashing sees the same words as normalize(): same shingles from either text.
+    String[] texts = {"Ünïcode  ТЕКСТ, with 𝐁old 12 ３４ 'quotes' — dashes… and\ttabs\u00a0nbsp",
+        "a-b c_d e.f", "😀 emoji 😀 emoji 😀", "", "   ", "single"};
+    for (String t : texts) {
+      assertArrayEquals(Shingles.of(Shingles.normalize(t), 2, false), Shingles.of(t, 2, false), t);
+    }
+  }
+
+  @Test
   void signaturesAgreeAtTheJaccardRateAndAreReproducible() {
     long[] a = LongStream.range(0, 600).map(Shingles::mix).sorted().toArray();
     long[] b = LongStream.range(200, 800).map(Shingles::mix).sorted().toArray(); // Jaccard 400/800 = 0.5
