@@ -22,7 +22,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -32,8 +34,10 @@ import org.apache.spark.storage.StorageLevel;
  * document a cluster keeps.
  *
  * <p>{@link #deduplicate} runs the search eagerly (components need rounds until they converge) and returns the
- * annotated rows lazily, with the pairs found and the counts. The input is persisted with an internal uid while
- * the result is in use; read it from files or a table so that it can be recomputed identically if blocks are lost.
+ * annotated rows lazily, with the pairs found and the counts. Integral ids (unique, as {@code idCol} requires) are
+ * the internal key and the input is read once per pass; other ids get a row number and the input is persisted
+ * with it while the result is in use. Either way, read the input from files or a table (or cache it) so that each
+ * pass sees the same rows.
  *
  * @param <T> the concrete stage, so that setters chain
  */
@@ -232,11 +236,15 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends DedupTrans
     transformSchema(dataset.schema(), true);
     LshBands lsh = getLshBands();
     Column text = Stages.column(getInputCol());
-    Dataset<Row> docs = dataset.toDF()
-        .withColumn(UID, monotonically_increasing_id())
-        .withColumn(LENGTH, org.apache.spark.sql.functions.length(text))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> texts = docs.where(not(alreadyDropped(dataset.schema())).and(text.isNotNull()))
+    DataType idType = dataset.schema().apply(getIdCol()).dataType();
+    boolean integralIds = idType instanceof IntegralType;
+    // Integral ids are the internal key as they are; any other id gets a row number, which only a persisted
+    // copy keeps stable across the passes below.
+    Dataset<Row> docs = integralIds
+        ? dataset.toDF().withColumn(UID, Stages.column(getIdCol()).cast(DataTypes.LongType))
+        : dataset.toDF().withColumn(UID, monotonically_increasing_id()).persist(StorageLevel.MEMORY_AND_DISK());
+    // A null id takes no part, like a null text: nothing could name it as a duplicate.
+    Dataset<Row> texts = docs.where(not(alreadyDropped(dataset.schema())).and(text.isNotNull()).and(col(UID).isNotNull()))
         .select(col(UID).as(CandidatePairs.UID), text.as(CandidatePairs.TEXT));
 
     CandidatePairs search = new CandidatePairs(dataset.sparkSession(), getNgram(), getCharNgrams(),
@@ -257,7 +265,8 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends DedupTrans
     WindowSpec byComponent = Window.partitionBy(ConnectedComponents.COMPONENT);
     WindowSpec ordered = byComponent.orderBy(clusterOrder().toArray(new Column[0]))
         .rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
-    List<Column> keepColumns = new ArrayList<>(List.of(col(UID), Stages.column(getIdCol()), col(LENGTH)));
+    List<Column> keepColumns = new ArrayList<>(List.of(col(UID), Stages.column(getIdCol()),
+        org.apache.spark.sql.functions.length(text).as(LENGTH)));
     if (getQualityCol() != null) {
       keepColumns.add(Stages.column(getQualityCol()));
     }
@@ -268,7 +277,7 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends DedupTrans
             first(Stages.column(getIdCol())).over(ordered).as(keptCol),
             count(lit(1)).over(byComponent).as(sizeCol));
     Dataset<Row> joined = docs.join(clusters, col(UID).equalTo(col(UID + "_c")), "left").drop(UID + "_c");
-    Dataset<Row> annotated = annotate(joined, keptCol, sizeCol).drop(UID, LENGTH);
+    Dataset<Row> annotated = annotate(joined, keptCol, sizeCol).drop(UID);
 
     Dataset<Row> ids = docs.select(col(UID), Stages.column(getIdCol()).as("id"));
     Dataset<Row> pairs = edges

@@ -23,6 +23,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
@@ -169,6 +170,13 @@ class DedupStagesTest {
     // Without quality the smallest id stays.
     Map<Long, Row> byIdOnly = byId(new MinHashDeduplicator().transform(docs));
     assertEquals(1L, byIdOnly.get(2L).<Long>getAs("duplicate_of"));
+    // String ids take the other path (row numbers on a persisted copy) to the same clusters.
+    Dataset<Row> named = docs.withColumn("name", functions.concat(functions.lit("doc-"), docs.col("id")));
+    List<Row> out2 = new MinHashDeduplicator().setIdCol("name").setQualityCol("quality_score").transform(named)
+        .orderBy("id").select("duplicate_of", "dedup_cluster", "cluster_size", "drop_reason").collectAsList();
+    assertEquals(RowFactory.create("doc-2", "doc-2", 2L, "near_duplicate"), out2.get(0));
+    assertEquals(RowFactory.create(null, "doc-2", 2L, null), out2.get(1));
+    assertEquals(RowFactory.create(null, "doc-3", 1L, "too_short"), out2.get(2));
   }
 
   @Test
