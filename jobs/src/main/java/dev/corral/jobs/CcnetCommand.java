@@ -26,6 +26,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -69,7 +70,9 @@ final class CcnetCommand implements Callable<Integer> {
   public Integer call() {
     SparkSession spark = SparkSessions.create("corral ccnet");
     WarcReader.Result read = WarcReader.read(spark, inputs, new WarcReader.Options(minLen));
-    Dataset<Row> docs = read.documents().persist();
+    // Dedup reads its input twice; on local disk, not in memory, so that memory does not grow with the input.
+    Dataset<Row> input = read.documents().persist(StorageLevel.DISK_ONLY());
+    Dataset<Row> docs = input;
     List<PipelineStage> stages = new ArrayList<>(List.of(
         new LineDeduplicator(),
         new LanguageIdentifier().setInputCol("raw_content").setMinScore(minLangScore),
@@ -79,13 +82,19 @@ final class CcnetCommand implements Callable<Integer> {
     } else {
       docs = docs.withColumn("perplexity", lit(null).cast(DataTypes.DoubleType));
     }
-    stages.add(new PerplexityBuckets());
-    Dataset<Row> annotated = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(docs).transform(docs);
+    Dataset<Row> scored = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(docs).transform(docs);
+    // The buckets' percentiles and the write both read the scores: computed once, not once for each.
+    scored = scored.persist(StorageLevel.DISK_ONLY());
+    Dataset<Row> annotated = new PerplexityBuckets().fit(scored).transform(scored);
+    input.unpersist();
     // JSON lines keep every field in each record, as CCNet's own tools expect; tables get one folder per value.
     boolean json = format.equals("json") || format.equals("jsonl");
     Tables.write(annotated, output, format, json ? new String[0] : new String[] {"language", "bucket"});
+    scored.unpersist();
 
-    Dataset<Row> written = Tables.read(spark, output, format).cache();
+    // Only the columns the report counts are cached: the text would make memory grow with the input.
+    Dataset<Row> written = Tables.read(spark, output, format).select("original_nlines", "nlines", "original_length",
+        "length", "drop_reason", "language", "bucket").cache();
     Row totals = written.agg(count("*"), sum("original_nlines"), sum("nlines"), sum("original_length"),
         sum(coalesce(col("length"), lit(0)))).first();
     long documents = totals.getLong(0);

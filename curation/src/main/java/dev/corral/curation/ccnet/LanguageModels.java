@@ -1,5 +1,6 @@
 package dev.corral.curation.ccnet;
 
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import dev.corral.curation.Errors;
 import dev.corral.curation.lm.ArpaReader;
 import dev.corral.curation.lm.CcnetPerplexity;
@@ -64,7 +65,15 @@ public final class LanguageModels {
     if (uri.equals("whitespace")) {
       return Tokenizer.whitespace();
     }
-    var hf = ExecutorTokenizers.get(uri);
-    return text -> String.join(" ", hf.encode(text).getTokens());
+    long handle = ExecutorTokenizers.get(uri).getHandle();
+    return text -> {
+      // Pieces only: DJL's encode(text) also copies ids, offsets and masks into Java, costlier than tokenizing.
+      long encoding = TokenizersLibrary.LIB.encode(handle, text, false);
+      try {
+        return String.join(" ", TokenizersLibrary.LIB.getTokens(encoding));
+      } finally {
+        TokenizersLibrary.LIB.deleteEncoding(encoding);
+      }
+    };
   }
 }

@@ -46,9 +46,14 @@ public final class CcnetPerplexity {
     while (true) {
       int end = document.indexOf('\n', start);
       String line = document.substring(start, end < 0 ? document.length() : end);
-      String tokens = tokenizer.tokenize(CcnetNormalizer.normalize(line));
-      sum += model.score(tokens);
-      length += PythonWhitespace.split(tokens).length + 1;
+      // One split per line: the word scores give both the line's score and its length (words + </s>).
+      float[] words = model.wordScores(tokenizer.tokenize(CcnetNormalizer.normalize(line)), true, true);
+      float score = 0f; // summed in a float, as NgramModel.score and KenLM do
+      for (float p : words) {
+        score += p;
+      }
+      sum += score;
+      length += words.length;
       if (end < 0) {
         break;
       }

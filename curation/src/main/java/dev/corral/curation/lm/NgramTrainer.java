@@ -67,11 +67,21 @@ public final class NgramTrainer {
 
   /** Writes {@code counts}' model to {@code arpa}, gzip-compressed if the name ends in {@code .gz}. */
   public static void write(NgramCounts counts, Path arpa) {
+    // Estimated before the file is opened, so a corpus that cannot be estimated leaves no empty model behind.
+    var model = KneserNey.estimate(counts);
     try (Writer out = new BufferedWriter(new OutputStreamWriter(arpa.toString().endsWith(".gz")
         ? new GZIPOutputStream(Files.newOutputStream(arpa), 1 << 16)
         : Files.newOutputStream(arpa), StandardCharsets.UTF_8), 1 << 16)) {
-      writeArpa(counts, out);
-    } catch (IOException e) {
+      ArpaWriter.write(counts, model, out);
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.deleteIfExists(arpa); // a half-written model must not be taken for a model
+      } catch (IOException ignored) {
+        // the write error below says what went wrong
+      }
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
       throw Errors.unwritable(arpa.toString(), e);
     }
   }

@@ -2,6 +2,7 @@ package dev.corral.curation.lm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corral.curation.CorralException;
 import java.io.ByteArrayInputStream;
@@ -69,5 +70,14 @@ class ArpaErrorsTest {
     assertEquals(-0.3f + -0.11f + -0.2f, m.score("hello world"), 1e-6f);
     // hello world after world: blank bigram skipped, backs off: bo(hello) -0.2 + p(world) -0.9.
     assertEquals(-0.2f + -0.9f, m.wordScores("world hello world", false, false)[2], 1e-6f);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aCorpusTooSmallToEstimateLeavesNoModelFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    java.nio.file.Path arpa = dir.resolve("tiny.arpa");
+    CorralException e = assertThrows(CorralException.class,
+        () -> new NgramTrainer(3).train(java.util.List.of("a b", "a b"), arpa));
+    assertTrue(e.getMessage().startsWith("cannot estimate"), e.getMessage());
+    assertTrue(!java.nio.file.Files.exists(arpa), "an empty model file was left behind");
   }
 }
