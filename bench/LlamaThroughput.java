@@ -21,11 +21,21 @@ public class LlamaThroughput {
     Path model = Path.of(args[1]);
     int rows = Integer.parseInt(args[2]);
     int runs = Integer.parseInt(args[3]);
+    // Optional: engine threads sharing the model (the Spark side runs local[2]), and the text length in chars
+    // (paragraphs are joined until it is reached, then cut).
+    int engineThreads = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+    int chars = args.length > 5 ? Integer.parseInt(args[5]) : 400;
     int batchTokens = 2048;
     List<String> texts = new ArrayList<>();
+    StringBuilder pending = new StringBuilder();
     for (String line : Files.readAllLines(textFile)) {
-      if (!line.isBlank() && texts.size() < rows) {
-        texts.add(line.length() > 400 ? line.substring(0, 400) : line);
+      if (line.isBlank() || texts.size() >= rows || chars > 400 && line.chars().filter(c -> c > 127).count() * 10 > line.length()) {
+        continue; // long texts: mostly-ASCII paragraphs only, so that chars set the token count (~4.3 per token)
+      }
+      pending.append(pending.length() == 0 ? "" : " ").append(line);
+      if (pending.length() >= chars || chars <= 400) {
+        texts.add(pending.length() > chars ? pending.substring(0, chars) : pending.toString());
+        pending.setLength(0);
       }
     }
     SparkSession spark = SparkSession.builder().master("local[2]").appName("llama-throughput")
@@ -51,7 +61,24 @@ public class LlamaThroughput {
       stage.transform(df.limit(32)).write().format("noop").mode("overwrite").save(); // warm-up
       for (int r = 0; r < runs; r++) {
         long t0 = System.nanoTime();
-        scorer.scoreAll(sorted);
+        if (engineThreads == 1) {
+          scorer.scoreAll(sorted);
+        } else {
+          // Each thread scores every engineThreads-th text of the sorted list, so the work is even.
+          List<Thread> threads = new ArrayList<>();
+          for (int k = 0; k < engineThreads; k++) {
+            List<String> share = new ArrayList<>();
+            for (int i = k; i < sorted.size(); i += engineThreads) {
+              share.add(sorted.get(i));
+            }
+            Thread th = new Thread(() -> scorer.scoreAll(share));
+            th.start();
+            threads.add(th);
+          }
+          for (Thread th : threads) {
+            th.join();
+          }
+        }
         engine.add((System.nanoTime() - t0) / 1e9);
         InferenceMetrics metrics = InferenceMetrics.register(spark.sparkContext(), "bench");
         t0 = System.nanoTime();
@@ -63,7 +90,7 @@ public class LlamaThroughput {
       }
     }
     spark.stop();
-    report("engine outside Spark (batches of 16, sorted)", engine, texts.size(), tokens);
+    report("engine outside Spark (" + engineThreads + " thread(s), batches of 16, sorted)", engine, texts.size(), tokens);
     report("LlamaScorer in Spark local[2] (batchTokens " + batchTokens + ")", inSpark, texts.size(), tokens);
     System.out.printf(Locale.ROOT, "Spark/engine throughput = %.2f (%d texts, %d tokens)%n",
         median(engine) / median(inSpark), texts.size(), tokens);

@@ -189,13 +189,23 @@ public final class LlamaModel implements AutoCloseable {
           SparseFormat.DENSE).singletonOrThrow(); // (batch, T, dim)
 
       for (int l = 0; l < config.nLayers(); l++) {
-        // attention block: x = x + Attention(RMSNorm(x))
-        NDArray xb = rmsnorm(x, w.rmsAttWeight[l]); // (batch, T, dim)
-        x = x.add(attention(l, xb, rope[0], rope[1], mask, cache, start, s));
-        // feed-forward block: x = x + SwiGLU(RMSNorm(x))
-        xb = rmsnorm(x, w.rmsFfnWeight[l]);
-        x = x.add(feedForward(l, xb));
+        NDArray out;
+        // A scope per layer frees its activations (scores are batch x heads x T x S floats) before the next
+        // layer: memory is one layer's worth, not n_layers' worth.
+        try (NDScope layer = new NDScope()) {
+          // attention block: x = x + Attention(RMSNorm(x))
+          NDArray xb = rmsnorm(x, w.rmsAttWeight[l]); // (batch, T, dim)
+          NDArray h = x.add(attention(l, xb, rope[0], rope[1], mask, cache, start, s));
+          // feed-forward block: x = x + SwiGLU(RMSNorm(x))
+          xb = rmsnorm(h, w.rmsFfnWeight[l]);
+          out = h.add(feedForward(l, xb));
+          NDScope.unregister(out);
+          layer.suppressNotUsedWarning();
+        }
+        x.close(); // the previous layer's output (or the embedding): no longer needed
+        x = out;
       }
+      NDScope.register(x); // the last layer's output goes with the outer scope
       if (lastOnly) {
         x = x.get(new NDIndex(":, {}:, :", t - 1)); // (batch, 1, dim)
       }
