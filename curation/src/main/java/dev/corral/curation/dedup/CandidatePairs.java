@@ -36,6 +36,8 @@ final class CandidatePairs implements Serializable {
   static final String A = ConnectedComponents.A;
   static final String B = ConnectedComponents.B;
   static final String SIMILARITY = "similarity";
+  /** Up to this many rows (of a few longs) a table of documents is sent to every task rather than shuffled with the texts. */
+  static final long BROADCAST_ROWS = 2_000_000;
 
   /** How a candidate pair is verified: Jaccard, or containment of the smaller shingle set in the larger. */
   enum Measure { JACCARD, CONTAINMENT }
@@ -85,19 +87,58 @@ final class CandidatePairs implements Serializable {
   Dataset<Row> find(Dataset<Row> texts, boolean allPairs) {
     SparkSession spark = texts.sparkSession();
     JavaRDD<Row> keys = texts.select(UID, TEXT).javaRDD().mapPartitions(this::bandKeys);
-    Dataset<Row> buckets = spark.createDataFrame(keys, KEYS)
-        .groupBy("key").agg(functions.collect_list(UID).as("members"))
-        .where(functions.size(functions.col("members")).gt(1));
-    JavaRDD<Row> pairs = buckets.select("members").javaRDD()
-        .flatMap(row -> allPairs ? pairsOf(row.getList(0)) : starOf(row.getList(0)));
+    // Sorted by key, each bucket is a run of rows: no per-key buffer for the many keys held by one document.
+    JavaRDD<Row> pairs = spark.createDataFrame(keys, KEYS)
+        .repartition(functions.col("key")).sortWithinPartitions("key", UID)
+        .javaRDD().mapPartitions(rows -> pairsOfRuns(rows, allPairs));
     return spark.createDataFrame(pairs, PAIRS).distinct();
   }
 
+  /** The pairs of every run of two or more rows with the same key, run by run. */
+  private Iterator<Row> pairsOfRuns(Iterator<Row> rows, boolean allPairs) {
+    return new Iterator<>() {
+      Iterator<Row> current = java.util.Collections.emptyIterator();
+      Row pending = rows.hasNext() ? rows.next() : null;
+      long[] members = new long[16];
+
+      @Override
+      public boolean hasNext() {
+        while (!current.hasNext() && pending != null) {
+          long key = pending.getLong(0);
+          int n = 0;
+          while (pending != null && pending.getLong(0) == key) {
+            if (n == members.length) {
+              members = Arrays.copyOf(members, n * 2);
+            }
+            members[n++] = pending.getLong(1);
+            pending = rows.hasNext() ? rows.next() : null;
+          }
+          if (n > 1) {
+            long[] bucket = Arrays.copyOf(members, n);
+            current = allPairs ? pairsOf(bucket) : starOf(bucket);
+          }
+        }
+        return current.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        return current.next();
+      }
+    };
+  }
+
   /** The pairs whose shingle sets are at least {@code threshold} similar, with that similarity. */
-  Dataset<Row> verify(Dataset<Row> pairs, Dataset<Row> texts, Measure measure, double threshold) {
+  Dataset<Row> verify(Dataset<Row> pairs, long pairCount, Dataset<Row> texts, Measure measure, double threshold) {
     SparkSession spark = texts.sparkSession();
     Dataset<Row> involved = pairs.select(functions.col(A).as(UID)).union(pairs.select(functions.col(B).as(UID)))
         .distinct();
+    if (2 * pairCount <= BROADCAST_ROWS) {
+      involved = functions.broadcast(involved); // the texts stay where they are instead of being shuffled
+    }
     JavaRDD<Row> shingled = texts.join(involved, texts.col(UID).equalTo(involved.col(UID)), "left_semi")
         .select(UID, TEXT).javaRDD().map(this::shingled);
     Dataset<Row> sets = spark.createDataFrame(shingled, SHINGLED);
@@ -147,13 +188,12 @@ final class CandidatePairs implements Serializable {
     };
   }
 
-  private Iterator<Row> starOf(List<Long> members) {
-    long root = members.stream().mapToLong(Long::longValue).min().orElseThrow();
-    return members.stream().filter(m -> m != root).map(m -> RowFactory.create(m, root)).iterator();
+  private static Iterator<Row> starOf(long[] members) {
+    long root = members[0]; // a run is sorted by uid
+    return Arrays.stream(members).filter(m -> m != root).mapToObj(m -> RowFactory.create(m, root)).iterator();
   }
 
-  private Iterator<Row> pairsOf(List<Long> list) {
-    long[] members = list.stream().mapToLong(Long::longValue).toArray();
+  private Iterator<Row> pairsOf(long[] members) {
     int k = members.length;
     int sample = Math.min(k, maxBucketSize);
     if (k > maxBucketSize) {

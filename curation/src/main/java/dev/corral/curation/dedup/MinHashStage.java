@@ -253,7 +253,7 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends DedupTrans
     Dataset<Row> candidates = search.find(texts, verify).localCheckpoint(true);
     long candidateCount = candidates.count();
     Dataset<Row> edges = (verify
-        ? search.verify(candidates, texts, measure(), verifyThreshold())
+        ? search.verify(candidates, candidateCount, texts, measure(), verifyThreshold())
         : candidates.withColumn(CandidatePairs.SIMILARITY, lit(null).cast(DataTypes.DoubleType)))
         .localCheckpoint(true);
     long edgeCount = edges.count();
@@ -276,6 +276,9 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends DedupTrans
         .select(col(UID).as(UID + "_c"),
             first(Stages.column(getIdCol())).over(ordered).as(keptCol),
             count(lit(1)).over(byComponent).as(sizeCol));
+    if (2 * edgeCount <= CandidatePairs.BROADCAST_ROWS) {
+      clusters = org.apache.spark.sql.functions.broadcast(clusters); // clustered documents are few: texts stay put
+    }
     Dataset<Row> joined = docs.join(clusters, col(UID).equalTo(col(UID + "_c")), "left").drop(UID + "_c");
     Dataset<Row> annotated = annotate(joined, keptCol, sizeCol).drop(UID);
 
