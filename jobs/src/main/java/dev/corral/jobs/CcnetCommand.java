@@ -110,12 +110,7 @@ final class CcnetCommand implements Callable<Integer> {
     stats.put("share_of_lines_removed_by_dedup", linesIn == 0 ? 0 : 1 - (double) linesOut / linesIn);
     stats.put("bytes_in", totals.isNullAt(3) ? 0 : totals.getLong(3));
     stats.put("bytes_out", totals.isNullAt(4) ? 0 : totals.getLong(4));
-    Map<String, Long> reasons = new LinkedHashMap<>();
-    for (Row r : written.groupBy(coalesce(col("drop_reason"), lit("(kept)"))).count().orderBy(col("count").desc())
-        .collectAsList()) {
-      reasons.put(r.getString(0), r.getLong(1));
-    }
-    stats.put("by_drop_reason", reasons);
+    stats.put("by_drop_reason", RunReport.byDropReason(written));
     ConsoleTable table = new ConsoleTable("language", "bucket", "documents", "kept");
     Map<String, Long> byLanguageBucket = new LinkedHashMap<>();
     for (Row r : written.groupBy("language", "bucket")
@@ -140,21 +135,8 @@ final class CcnetCommand implements Callable<Integer> {
     config.put("min_lang_score", minLangScore);
     config.put("min_len", minLen);
     Tables.writeRunInfo(spark, output, "ccnet", config, stats);
-    Tables.writeText(spark, output, "ccnet.md", markdown(stats).getBytes(StandardCharsets.UTF_8));
+    Tables.writeText(spark, output, "ccnet.md",
+        RunReport.markdown("CCNet run", stats).toString().getBytes(StandardCharsets.UTF_8));
     return 0;
-  }
-
-  private static String markdown(Map<String, Object> stats) {
-    StringBuilder md = new StringBuilder("# CCNet run\n\n| statistic | value |\n| --- | ---: |\n");
-    stats.forEach((k, v) -> {
-      if (!(v instanceof Map)) {
-        md.append("| ").append(k.replace('_', ' ')).append(" | ").append(v).append(" |\n");
-      }
-    });
-    for (String section : List.of("by_drop_reason", "documents_by_language_and_bucket")) {
-      md.append("\n## ").append(section.replace('_', ' ')).append("\n\n| | documents |\n| --- | ---: |\n");
-      ((Map<?, ?>) stats.get(section)).forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
-    }
-    return md.toString();
   }
 }

@@ -1,10 +1,8 @@
 package dev.corral.jobs;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.sum;
@@ -148,12 +146,7 @@ final class DedupCommand implements Callable<Integer> {
     summary.put("removed", removed);
     summary.put("removed_share", documents == 0 ? 0.0 : (double) removed / documents);
     summary.putAll(stats);
-    Map<String, Long> reasons = new LinkedHashMap<>();
-    for (Row r : written.groupBy(coalesce(col("drop_reason"), lit("(kept)"))).count()
-        .orderBy(col("count").desc()).collectAsList()) {
-      reasons.put(r.getString(0), r.getLong(1));
-    }
-    summary.put("by_drop_reason", reasons);
+    summary.put("by_drop_reason", RunReport.byDropReason(written));
 
     boolean hasUrl = Arrays.asList(written.columns()).contains(urlColumn);
     Column sample = hasUrl ? col(urlColumn).cast("string") : col(idColumn).cast("string");
@@ -225,14 +218,7 @@ final class DedupCommand implements Callable<Integer> {
   }
 
   private static String markdown(Map<String, Object> summary) {
-    StringBuilder md = new StringBuilder("# Dedup run\n\n| statistic | value |\n| --- | ---: |\n");
-    summary.forEach((k, v) -> {
-      if (!(v instanceof Map) && !(v instanceof List)) {
-        md.append("| ").append(k.replace('_', ' ')).append(" | ").append(v).append(" |\n");
-      }
-    });
-    md.append("\n## by drop reason\n\n| | documents |\n| --- | ---: |\n");
-    ((Map<?, ?>) summary.get("by_drop_reason")).forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+    StringBuilder md = RunReport.markdown("Dedup run", summary);
     md.append("\n## largest clusters\n\n| kept | size | sample |\n| --- | ---: | --- |\n");
     for (Object o : (List<?>) summary.get("largest_clusters")) {
       Map<?, ?> c = (Map<?, ?>) o;
