@@ -1,8 +1,10 @@
 // LlamaScorer (perplexity mode) in Spark local[2] against the same engine outside Spark, on the same texts.
 // A single-file program (java LlamaThroughput.java), run by bench/llama-spark.sh on the jobs jar's classpath.
+import dev.corral.inference.llama.Generator;
 import dev.corral.inference.llama.LlamaModel;
 import dev.corral.inference.llama.Scorer;
 import dev.corral.inference.spark.InferenceMetrics;
+import dev.corral.inference.spark.LlamaGenerator;
 import dev.corral.inference.spark.LlamaScorer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,13 +12,19 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 public class LlamaThroughput {
   public static void main(String[] args) throws Exception {
+    if (args.length > 6 && args[6].equals("generate")) {
+      generate(args);
+      return;
+    }
     Path textFile = Path.of(args[0]);
     Path model = Path.of(args[1]);
     int rows = Integer.parseInt(args[2]);
@@ -94,6 +102,73 @@ public class LlamaThroughput {
     report("LlamaScorer in Spark local[2] (batchTokens " + batchTokens + ")", inSpark, texts.size(), tokens);
     System.out.printf(Locale.ROOT, "Spark/engine throughput = %.2f (%d texts, %d tokens)%n",
         median(engine) / median(inSpark), texts.size(), tokens);
+  }
+
+  // LlamaGenerator (greedy) in Spark local[2] against the engine's Generator in two threads sharing the model,
+  // on the first UDHR paragraphs cut at 200 characters; args[7] new tokens per prompt.
+  static void generate(String[] args) throws Exception {
+    Path textFile = Path.of(args[0]);
+    Path model = Path.of(args[1]);
+    int rows = Integer.parseInt(args[2]);
+    int runs = Integer.parseInt(args[3]);
+    int newTokens = Integer.parseInt(args[7]);
+    List<String> prompts = new ArrayList<>();
+    for (String line : Files.readAllLines(textFile)) {
+      if (!line.isBlank() && prompts.size() < rows) {
+        prompts.add(line.length() > 200 ? line.substring(0, 200) : line);
+      }
+    }
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("llama-generate-throughput")
+        .config("spark.ui.enabled", "false").getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    Dataset<Row> df = spark.createDataset(prompts, Encoders.STRING()).toDF("prompt").repartition(4).cache();
+    df.count();
+    List<Double> engine = new ArrayList<>();
+    List<Double> inSpark = new ArrayList<>();
+    AtomicLong generated = new AtomicLong();
+    long sparkTokens = 0;
+    try (LlamaModel m = LlamaModel.load(model)) {
+      Generator generator = Generator.builder().setModel(m).optMaxNewTokens(newTokens).optTemperature(0)
+          .optBatchSize(16).build();
+      generator.generateAll(prompts.subList(0, Math.min(4, prompts.size()))); // warm-up
+      LlamaGenerator stage = new LlamaGenerator().setModelPath(model.toString()).setMaxNewTokens(newTokens)
+          .setTemperature(0);
+      stage.transform(df.limit(4)).write().format("noop").mode("overwrite").save(); // warm-up
+      for (int r = 0; r < runs; r++) {
+        generated.set(0);
+        long t0 = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (int k = 0; k < 2; k++) {
+          List<String> share = new ArrayList<>();
+          for (int i = k; i < prompts.size(); i += 2) {
+            share.add(prompts.get(i));
+          }
+          Thread th = new Thread(() -> generator.generateAll(share).forEach(g -> generated.addAndGet(g.tokens().length)));
+          th.start();
+          threads.add(th);
+        }
+        for (Thread th : threads) {
+          th.join();
+        }
+        engine.add((System.nanoTime() - t0) / 1e9);
+        t0 = System.nanoTime();
+        Dataset<Row> out = stage.transform(df).select(functions.size(functions.col("generated_tokens")).as("n"),
+            functions.col("error")).cache();
+        Row agg = out.agg(functions.sum("n"), functions.count(functions.col("error"))).first();
+        inSpark.add((System.nanoTime() - t0) / 1e9);
+        sparkTokens = agg.getLong(0);
+        if (agg.getLong(1) != 0) {
+          throw new IllegalStateException(agg.getLong(1) + " rows failed");
+        }
+        out.unpersist();
+      }
+    }
+    spark.stop();
+    report("engine outside Spark (2 threads, batches of 16, greedy)", engine, prompts.size(), generated.get());
+    report("LlamaGenerator in Spark local[2] (greedy)", inSpark, prompts.size(), sparkTokens);
+    System.out.printf(Locale.ROOT, "Spark/engine generation throughput = %.2f (%d prompts, %d and %d tokens)%n",
+        (sparkTokens / median(inSpark)) / (generated.get() / median(engine)),
+        prompts.size(), generated.get(), sparkTokens);
   }
 
   static double median(List<Double> xs) {

@@ -11,11 +11,7 @@ model=${3:-$shared/fixtures/llama-tiny}
 engine_threads=${4:-1}
 chars=${5:-400}
 mode=${6:-score}
-if [[ $mode == generate ]]; then
-  program=("$root/bench/LlamaGenerateThroughput.java" "$work/udhr.txt" "$model" "$rows" "$runs" "${7:-32}")
-else
-  program=("$root/bench/LlamaThroughput.java" "$work/udhr.txt" "$model" "$rows" "$runs" "$engine_threads" "$chars")
-fi
+new_tokens=${7:-32}
 cut -f3 "$shared/data/udhr-dev.tsv" > "$work/udhr.txt"
 "$root/corral" --version > /dev/null # the jar and the Spark classpath list
 opens=$(sed -n 's:.*<corral.jvm.opens>\(.*\)</corral.jvm.opens>.*:\1:p' "$root/pom.xml")
@@ -26,4 +22,5 @@ PYTORCH_VERSION=$djl OMP_NUM_THREADS=1 ${TIME_CMD:-} java $opens -DPYTORCH_VERSI
   -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
   -cp "$root/jobs/target/corral.jar:$(cat "$root/jobs/target/spark-classpath.txt")" \
-  "${program[@]}"
+  "$root/bench/LlamaThroughput.java" "$work/udhr.txt" "$model" "$rows" "$runs" "$engine_threads" "$chars" "$mode" \
+  "$new_tokens"
