@@ -88,7 +88,10 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends DedupTrans
   /** The verified similarity a pair needs, or NaN to keep every candidate pair unverified. */
   protected abstract double verifyThreshold();
 
-  /** What the counts of a run are. */
+  /**
+   * The counts of a run. {@code documents} and the capped counts come from accumulators in the search, so a task
+   * that Spark retries counts again; the pair counts are exact.
+   */
   public record Stats(long documents, LshBands bands, long candidatePairs, long pairs, long cappedBuckets,
       long cappedMembers, int componentRounds) {}
 

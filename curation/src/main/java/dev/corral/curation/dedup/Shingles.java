@@ -16,6 +16,8 @@ public final class Shingles {
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+  private static final int SPACE = -1; // fold(): a code point that separates words
+  private static final int REMOVED = -2; // fold(): a code point that normalization drops
 
   private Shingles() {}
 
@@ -36,25 +38,30 @@ public final class Shingles {
     for (int i = 0; i < text.length(); ) {
       int cp = text.codePointAt(i);
       i += Character.charCount(cp);
-      if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+      int folded = fold(cp);
+      if (folded == SPACE) {
         space = true;
-        continue;
-      }
-      int type = Character.getType(cp);
-      if (isPunctuation(type)) {
-        continue;
-      }
-      if (space && out.length() > 0) {
-        out.append(' ');
-      }
-      space = false;
-      if (type == Character.DECIMAL_DIGIT_NUMBER) {
-        out.append('0');
-      } else {
-        out.appendCodePoint(Character.toLowerCase(cp));
+      } else if (folded != REMOVED) {
+        if (space && out.length() > 0) {
+          out.append(' ');
+        }
+        space = false;
+        out.appendCodePoint(folded);
       }
     }
     return out.toString();
+  }
+
+  /** The normalization of one code point: {@link #SPACE}, {@link #REMOVED} (punctuation), or what it becomes. */
+  private static int fold(int cp) {
+    if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+      return SPACE;
+    }
+    int type = Character.getType(cp);
+    if (isPunctuation(type)) {
+      return REMOVED;
+    }
+    return type == Character.DECIMAL_DIGIT_NUMBER ? '0' : Character.toLowerCase(cp);
   }
 
   private static boolean isPunctuation(int type) {
@@ -76,7 +83,8 @@ public final class Shingles {
     for (int i = 0; i <= text.length(); ) {
       int cp = i < text.length() ? text.codePointAt(i) : ' ';
       i += i < text.length() ? Character.charCount(cp) : 1;
-      if (cp == ' ' || Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+      int folded = fold(cp);
+      if (folded == SPACE) {
         if (inWord) {
           if (count == words.length) {
             words = Arrays.copyOf(words, count * 2);
@@ -87,12 +95,10 @@ public final class Shingles {
         }
         continue;
       }
-      int type = Character.getType(cp);
-      if (isPunctuation(type)) {
+      if (folded == REMOVED) {
         continue;
       }
       inWord = true;
-      int folded = type == Character.DECIMAL_DIGIT_NUMBER ? '0' : Character.toLowerCase(cp);
       if (folded < Character.MIN_SUPPLEMENTARY_CODE_POINT) {
         h = (h ^ folded) * FNV_PRIME;
       } else {
