@@ -41,6 +41,11 @@ public final class LlamaModel implements AutoCloseable {
   private final Weights w;
   private final NDArray invFreq; // (head_size / 2) f64: rotary frequencies, rope scaling applied
   private final float attentionScale; // 1 / sqrt(head_size)
+  private final boolean cpu;
+
+  /** Blocks of weight rows a CPU product of at most {@link #MAX_BLOCKED_ROWS} rows is split into. */
+  private static final int ROW_BLOCKS = 8;
+  private static final long MAX_BLOCKED_ROWS = 16;
 
   private LlamaModel(Path dir, LlamaConfig config, GenerationConfig generationConfig, LlamaTokenizer tokenizer,
       NDManager manager, Weights w) {
@@ -52,6 +57,7 @@ public final class LlamaModel implements AutoCloseable {
     this.w = w;
     this.invFreq = manager.create(config.ropeInvFreq());
     this.attentionScale = (float) (1.0 / Math.sqrt(config.headSize()));
+    this.cpu = manager.getDevice().equals(Device.cpu());
   }
 
   /**
@@ -301,8 +307,24 @@ public final class LlamaModel implements AutoCloseable {
     return NDArrays.where(visible, zero, blocked).reshape(batch, 1, 1, t, s);
   }
 
-  private static NDArray linear(NDArray x, NDArray weight) {
-    return Linear.linear(x, weight).singletonOrThrow();
+  /**
+   * x W^T over the last axis. A few rows on the CPU (decoding) run as {@link #ROW_BLOCKS} products over blocks
+   * of W's rows: MKL computes a lone row as a matrix-vector product on one core, at about a third of memory
+   * bandwidth on CPUs it has no tuned kernel for, while its batched product spreads the blocks over all cores
+   * (the same dot products; see BENCHMARKS.md, "LLaMA engine vs llama.cpp").
+   */
+  private NDArray linear(NDArray x, NDArray weight) {
+    Shape in = x.getShape();
+    long rows = in.size() / in.tail();
+    long out = weight.getShape().get(0);
+    if (rows > MAX_BLOCKED_ROWS || out % ROW_BLOCKS != 0 || !cpu) {
+      return Linear.linear(x, weight).singletonOrThrow();
+    }
+    NDArray blocks = weight.reshape(ROW_BLOCKS, out / ROW_BLOCKS, in.tail()).transpose(0, 2, 1); // (P, in, out/P)
+    NDArray y = x.reshape(rows, in.tail()).matMul(blocks); // (P, rows, out / P)
+    long[] shape = in.getShape().clone();
+    shape[shape.length - 1] = out;
+    return y.transpose(1, 0, 2).reshape(new Shape(shape)); // (..., out)
   }
 
   private void checkBlock(int[][] tokens, boolean[][] real, KvCache cache, int t, int s) {

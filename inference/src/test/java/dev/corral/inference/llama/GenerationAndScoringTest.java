@@ -188,9 +188,10 @@ class GenerationAndScoringTest {
     Scorer.TokenScores whole = scorer.score(texts.get(1));
     int n = whole.ids().length;
     assertArrayEquals(whole.logProbs(), scorer.scoreSliding(texts.get(1), n, 1).logProbs(), 1e-5f);
+    // (batches of other sizes take other BLAS kernels: equal to float rounding, log-probs reach -50 here)
     List<Scorer.TokenScores> many = scorer.scoreAllSliding(List.of(texts.get(1), text), maxLength, stride);
-    assertArrayEquals(got.logProbs(), many.get(1).logProbs(), 1e-5f);
-    assertArrayEquals(scorer.scoreSliding(texts.get(1), maxLength, stride).logProbs(), many.get(0).logProbs(), 1e-5f);
+    assertArrayEquals(got.logProbs(), many.get(1).logProbs(), 1e-4f);
+    assertArrayEquals(scorer.scoreSliding(texts.get(1), maxLength, stride).logProbs(), many.get(0).logProbs(), 1e-4f);
   }
 
   @Test
