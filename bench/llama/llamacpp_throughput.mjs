@@ -37,12 +37,12 @@ async function generate(seqs, ps, n) {
 }
 const gen1 = seqsOf(await model.createContext(ctxOpts(1, 64)), 1);
 const gen16 = seqsOf(await model.createContext(ctxOpts(16, 64)), 16);
-await generate(gen1, prompts(1, 16, 9), 2); // warm-up
-for (let rep = 0; rep < reps; rep++) {
+// rep -1 is a warm-up, not printed, as in LlamaThroughput.java
+for (let rep = -1; rep < reps; rep++) {
   await Promise.all(ppSeqs.map(s => s.clearHistory()));
   let t0 = performance.now();
   await Promise.all(pp.map((p, i) => ppSeqs[i].evaluateWithoutGeneratingNewTokens(p)));
-  console.log(`pp16x256 ${((performance.now() - t0) / 1000).toFixed(3)}`);
+  if (rep >= 0) console.log(`pp16x256 ${((performance.now() - t0) / 1000).toFixed(3)}`);
   for (const [batch, ctx] of [[1, gen1], [16, gen16]]) {
     const ps = prompts(batch, 16, batch == 1 ? 2 : 3);
     let a = performance.now();
@@ -50,7 +50,7 @@ for (let rep = 0; rep < reps; rep++) {
     const prefill = performance.now() - a;
     let b = performance.now();
     const tokens = await generate(ctx, ps, newTokens) - batch;
-    console.log(`gen_b${batch} ${((performance.now() - b - prefill) / 1000).toFixed(3)} ${tokens}`);
+    if (rep >= 0) console.log(`gen_b${batch} ${((performance.now() - b - prefill) / 1000).toFixed(3)} ${tokens}`);
   }
 }
 await llama.dispose();
