@@ -22,14 +22,14 @@ public final class KvCache implements AutoCloseable {
   int[] nextPosition; // (batch): rotary position of the row's next real token
   int length; //             slots filled, the same for every row
 
-  KvCache(NDManager parent, LlamaConfig c, int batchSize, int capacity) {
+  KvCache(NDManager parent, LlamaConfig c, int batchSize, int capacity, DataType dtype) {
     this.manager = parent.newSubManager();
     Shape shape = new Shape(batchSize, c.nKvHeads(), capacity, c.headSize());
     keys = new NDArray[c.nLayers()];
     values = new NDArray[c.nLayers()];
     for (int l = 0; l < c.nLayers(); l++) {
-      keys[l] = manager.zeros(shape, DataType.FLOAT32);
-      values[l] = manager.zeros(shape, DataType.FLOAT32);
+      keys[l] = manager.zeros(shape, dtype);
+      values[l] = manager.zeros(shape, dtype);
     }
     real = new boolean[batchSize][capacity];
     nextPosition = new int[batchSize];

@@ -19,8 +19,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A LLaMA-family causal language model (Touvron et al. 2023) on DJL NDArrays with the PyTorch engine, in f32,
- * loaded from a Hugging Face checkpoint folder. {@link #forward} reads top to bottom like the paper:
+ * A LLaMA-family causal language model (Touvron et al. 2023) on DJL NDArrays with the PyTorch engine, loaded
+ * from a Hugging Face checkpoint folder; it computes in f32 on the CPU, in f16 on a GPU when the checkpoint is
+ * stored in 16 bits (norms and softmax in f32 there, as Hugging Face does). {@link #forward} reads top to bottom like the paper:
  * token embedding; per layer a pre-norm (RMSNorm) grouped-query attention block with rotary position
  * embeddings (Hugging Face's rotate-half convention) and a pre-norm SwiGLU feed-forward block, each added to
  * the residual stream; a final RMSNorm; the output projection to vocabulary logits.
@@ -41,6 +42,7 @@ public final class LlamaModel implements AutoCloseable {
   private final Weights w;
   private final NDArray invFreq; // (head_size / 2) f64: rotary frequencies, rope scaling applied
   private final float attentionScale; // 1 / sqrt(head_size)
+  private final DataType dtype; // of the weights, the cache and the activations: FLOAT32 or FLOAT16
   private final boolean cpu;
 
   /** Blocks of weight rows a CPU product of at most {@link #MAX_BLOCKED_ROWS} rows is split into. */
@@ -58,19 +60,30 @@ public final class LlamaModel implements AutoCloseable {
     this.invFreq = manager.create(config.ropeInvFreq());
     this.attentionScale = (float) (1.0 / Math.sqrt(config.headSize()));
     this.cpu = manager.getDevice().equals(Device.cpu());
+    this.dtype = w.dtype;
   }
 
   /**
    * Loads the checkpoint in {@code dir} ({@code config.json}, {@code model.safetensors} or a sharded index,
-   * optional {@code generation_config.json} and {@code tokenizer.json}) onto {@code device}.
+   * optional {@code generation_config.json} and {@code tokenizer.json}) onto {@code device}, in f32 on the
+   * CPU and, on a GPU, in f16 when the checkpoint is stored in 16 bits.
    */
   public static LlamaModel load(Path dir, Device device) {
+    return load(dir, device, null);
+  }
+
+  /**
+   * {@link #load(Path, Device)} in the given dtype: {@code FLOAT32}, or {@code FLOAT16} (half the memory; bf16
+   * checkpoints are converted, and a weight beyond float16's range is refused); null for the default.
+   */
+  public static LlamaModel load(Path dir, Device device, DataType dtype) {
     LlamaConfig config = LlamaConfig.read(dir);
     GenerationConfig generation = GenerationConfig.read(dir, config);
+    DataType type = dtype != null ? dtype : Weights.defaultType(dir, device);
     NDManager manager = NDManager.newBaseManager(device, "PyTorch");
     LlamaTokenizer tokenizer = null;
     try {
-      Weights weights = Weights.load(dir, config, manager);
+      Weights weights = Weights.load(dir, config, manager, type);
       Path tokenizerJson = dir.resolve("tokenizer.json");
       if (Files.isRegularFile(tokenizerJson)) {
         tokenizer = LlamaTokenizer.load(tokenizerJson);
@@ -102,6 +115,11 @@ public final class LlamaModel implements AutoCloseable {
     return manager.getDevice();
   }
 
+  /** The dtype the weights are held and the model computes in: FLOAT32 or FLOAT16. */
+  public DataType dtype() {
+    return dtype;
+  }
+
   public boolean hasTokenizer() {
     return tokenizer != null;
   }
@@ -123,7 +141,7 @@ public final class LlamaModel implements AutoCloseable {
       throw Errors.badArgument("cache capacity", capacity,
           "1.." + config.maxPositions() + " (max_position_embeddings)");
     }
-    return new KvCache(manager, config, batchSize, capacity);
+    return new KvCache(manager, config, batchSize, capacity, dtype);
   }
 
   /**
@@ -216,7 +234,7 @@ public final class LlamaModel implements AutoCloseable {
         x = x.get(new NDIndex(":, {}:, :", t - 1)); // (batch, 1, dim)
       }
       x = rmsnorm(x, w.rmsFinalWeight);
-      logits = linear(x, w.wcls); // (batch, T or 1, vocab_size)
+      logits = f32(linear(x, w.wcls)); // (batch, T or 1, vocab_size)
       logits.attach(m);
       NDScope.unregister(logits);
       scope.suppressNotUsedWarning();
@@ -229,10 +247,16 @@ public final class LlamaModel implements AutoCloseable {
     return logits;
   }
 
-  /** RMSNorm: x / sqrt(mean(x^2) + eps) * weight, over the last axis. */
+  /** RMSNorm: x / sqrt(mean(x^2) + eps) * weight, over the last axis (the statistics in f32). */
   private NDArray rmsnorm(NDArray x, NDArray weight) {
-    NDArray ms = x.square().mean(new int[] {-1}, true); // (batch, T, 1)
-    return x.div(ms.add((float) config.normEps()).sqrt()).mul(weight);
+    NDArray x32 = f32(x);
+    NDArray ms = x32.square().mean(new int[] {-1}, true); // (batch, T, 1)
+    return x32.div(ms.add((float) config.normEps()).sqrt()).toType(dtype, false).mul(weight);
+  }
+
+  /** {@code x} as f32: itself when it is. */
+  private static NDArray f32(NDArray x) {
+    return x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
   }
 
   /** Grouped-query self-attention over the cache's slots, this block's keys and values appended. */
@@ -259,9 +283,9 @@ public final class LlamaModel implements AutoCloseable {
 
     // query head h uses key/value head h / group: split the heads axis into (n_kv_heads, group)
     NDArray qg = q.reshape(batch, t, nKv, group, hs).transpose(0, 2, 3, 1, 4); // (batch, n_kv, group, T, hs)
-    NDArray scores = qg.matMul(keys.transpose(0, 1, 2, 4, 3)) //                 (batch, n_kv, group, T, S)
+    NDArray scores = f32(qg.matMul(keys.transpose(0, 1, 2, 4, 3))) //            (batch, n_kv, group, T, S)
         .mul(attentionScale).add(mask);
-    NDArray att = scores.softmax(-1);
+    NDArray att = scores.softmax(-1).toType(dtype, false);
     NDArray out = att.matMul(values) //                                            (batch, n_kv, group, T, hs)
         .transpose(0, 3, 1, 2, 4).reshape(batch, t, (long) config.nHeads() * hs); // (batch, T, n_heads * hs)
     return linear(out, w.wo[l]); // (batch, T, dim)
@@ -289,7 +313,7 @@ public final class LlamaModel implements AutoCloseable {
   private NDArray[] rotary(NDArray positions) {
     NDArray angles = positions.toType(DataType.FLOAT64, false).expandDims(-1).mul(invFreq); // (batch, T, hs/2)
     NDArray emb = NDArrays.concat(new NDList(angles, angles), -1).expandDims(2); //        (batch, T, 1, hs)
-    return new NDArray[] {emb.cos().toType(DataType.FLOAT32, false), emb.sin().toType(DataType.FLOAT32, false)};
+    return new NDArray[] {emb.cos().toType(dtype, false), emb.sin().toType(dtype, false)};
   }
 
   /**

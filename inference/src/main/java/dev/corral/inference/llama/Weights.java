@@ -18,16 +18,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The weights of a LLaMA model as f32 engine tensors, named as in llama2.c (Hugging Face names in comments).
+ * The weights of a LLaMA model as engine tensors, named as in llama2.c (Hugging Face names in comments).
  * Per-layer tensors are arrays indexed by layer; each shape is written {@code (out, in)} as in
  * {@code torch.nn.Linear}.
  *
  * <p>Loading first checks every tensor's presence, dtype and shape against {@link LlamaConfig}, then moves
- * the data: f32 tensors for a CPU model are memory-mapped and handed to PyTorch without a copy (the tensor
- * borrows the mapped pages, so the weights are never held twice); f16/bf16 tensors (and f32 ones for a GPU or
- * over 2 GiB) are copied into an f32 tensor in blocks of rows through small reused buffers, widened on the
- * way (bf16 in Java: DJL 0.35's PyTorch engine aborts on bf16 buffers); tensors for a GPU are then moved
- * one at a time.
+ * the data into tensors of one dtype, f32 or f16: f32 tensors for a CPU model are memory-mapped and handed to
+ * PyTorch without a copy (the tensor borrows the mapped pages, so the weights are never held twice); anything
+ * else is copied into a tensor of the model's dtype in blocks of rows through small reused buffers (bf16 is
+ * widened in Java on the way: DJL 0.35's PyTorch engine has no bfloat16 type and aborts the JVM on one);
+ * tensors for a GPU are then moved one at a time.
  */
 final class Weights {
   final NDArray tokenEmbeddingTable; // (vocab_size, dim)              model.embed_tokens.weight
@@ -42,8 +42,10 @@ final class Weights {
   final NDArray[] w3; //                (layer) -> (hidden_dim, dim)   mlp.up_proj.weight
   final NDArray rmsFinalWeight; //      (dim)                          model.norm.weight
   final NDArray wcls; //                (vocab_size, dim)              lm_head.weight, or the embedding if tied
+  final DataType dtype; //              of every tensor above: FLOAT32 or FLOAT16
 
-  private Weights(Map<String, NDArray> t, LlamaConfig c) {
+  private Weights(Map<String, NDArray> t, LlamaConfig c, DataType dtype) {
+    this.dtype = dtype;
     int n = c.nLayers();
     tokenEmbeddingTable = t.get("model.embed_tokens.weight");
     rmsAttWeight = new NDArray[n];
@@ -97,11 +99,35 @@ final class Weights {
     return m;
   }
 
+  /** The largest magnitude float16 holds; a weight beyond it would load as infinity. */
+  private static final float F16_MAX = 65504f;
+
+  /**
+   * The dtype a model on {@code device} holds its weights in by default: f32 on the CPU (where the engine
+   * computes in f32); on a GPU f16 when the checkpoint is stored in 16 bits (bf16 becomes f16: DJL 0.35's
+   * PyTorch engine has no bfloat16), f32 otherwise.
+   */
+  static DataType defaultType(Path dir, Device device) {
+    if (device.equals(Device.cpu())) {
+      return DataType.FLOAT32;
+    }
+    for (SafeTensors.Entry e : SafeTensors.open(dir).values()) {
+      if (e.dtype() == SafeTensors.DType.F32) {
+        return DataType.FLOAT32;
+      }
+    }
+    return DataType.FLOAT16;
+  }
+
   /**
    * Checks the checkpoint in {@code dir} against {@code c} (every tensor present, shapes as config.json
-   * says, nothing unexpected) and only then loads it into {@code manager}'s device as f32.
+   * says, nothing unexpected) and only then loads it into {@code manager}'s device as {@code dtype}
+   * (FLOAT32 or FLOAT16).
    */
-  static Weights load(Path dir, LlamaConfig c, NDManager manager) {
+  static Weights load(Path dir, LlamaConfig c, NDManager manager, DataType dtype) {
+    if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
+      throw Errors.badArgument("dtype", dtype, "float32 or float16");
+    }
     Map<String, SafeTensors.Entry> entries = SafeTensors.open(dir);
     Map<String, long[]> expected = expectedShapes(c);
     for (Map.Entry<String, long[]> e : expected.entrySet()) {
@@ -124,17 +150,20 @@ final class Weights {
       }
     }
     Map<String, NDArray> tensors = new LinkedHashMap<>();
-    try (Loader loader = new Loader(manager)) {
+    try (Loader loader = new Loader(manager, dtype)) {
       for (String name : expected.keySet()) {
         tensors.put(name, loader.load(entries.get(name)));
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       for (NDArray t : tensors.values()) {
         t.close();
       }
-      throw Errors.unreadable(dir.toString(), e);
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw Errors.unreadable(dir.toString(), (IOException) e);
     }
-    return new Weights(tensors, c);
+    return new Weights(tensors, c, dtype);
   }
 
   /** Moves tensors from their files into engine tensors, one at a time. */
@@ -145,15 +174,17 @@ final class Weights {
     private static final long BLOCK_BYTES = 32L << 20;
 
     private final NDManager target;
+    private final DataType dtype;
     private final NDManager staging;
     private final boolean mapInPlace;
     private final Map<Path, FileChannel> channels = new LinkedHashMap<>();
     private ByteBuffer scratch; // file bytes of one block
     private ByteBuffer wide; //    a bf16 block widened to f32
 
-    Loader(NDManager target) {
+    Loader(NDManager target, DataType dtype) {
       this.target = target;
-      this.mapInPlace = target.getDevice().equals(Device.cpu());
+      this.dtype = dtype;
+      this.mapInPlace = target.getDevice().equals(Device.cpu()) && dtype == DataType.FLOAT32;
       this.staging = mapInPlace ? target : NDManager.newBaseManager(Device.cpu());
     }
 
@@ -170,15 +201,22 @@ final class Weights {
       long rows = e.shape()[0];
       long rowElements = rows == 0 ? 0 : e.elements() / rows;
       long rowsPerBlock = Math.max(1, BLOCK_BYTES / Math.max(1, rowElements * Float.BYTES));
-      NDArray dest = staging.zeros(shape, DataType.FLOAT32);
+      NDArray dest = staging.zeros(shape, dtype);
       try {
         for (long r = 0; r < rows; r += rowsPerBlock) {
           long n = Math.min(rowsPerBlock, rows - r);
           long[] blockShape = e.shape().clone();
           blockShape[0] = n;
           long offset = e.offset() + r * rowElements * e.dtype().bytes;
+          NDIndex at = new NDIndex("{}:{}", r, r + n);
           try (NDArray block = readBlock(ch, e, offset, n * rowElements, new Shape(blockShape))) {
-            dest.set(new NDIndex("{}:{}", r, r + n), block);
+            if (block.getDataType() == dtype) {
+              dest.set(at, block);
+            } else {
+              try (NDArray narrowed = narrow(block, e)) {
+                dest.set(at, narrowed);
+              }
+            }
           }
         }
       } catch (IOException | RuntimeException ex) {
@@ -188,7 +226,10 @@ final class Weights {
       return finish(dest);
     }
 
-    /** {@code elements} values from byte {@code offset} as an f32 CPU tensor over the reused buffers. */
+    /**
+     * {@code elements} values from byte {@code offset} as a CPU tensor over the reused buffers: f32, or f16 when
+     * both the file and the model hold f16.
+     */
     private NDArray readBlock(FileChannel ch, SafeTensors.Entry e, long offset, long elements, Shape shape)
         throws IOException {
       int n = Math.toIntExact(elements * e.dtype().bytes);
@@ -203,6 +244,9 @@ final class Weights {
         case F32:
           return staging.create(raw, shape, DataType.FLOAT32);
         case F16:
+          if (dtype == DataType.FLOAT16) {
+            return staging.create(raw, shape, DataType.FLOAT16);
+          }
           try (NDArray half = staging.create(raw, shape, DataType.FLOAT16)) {
             return half.toType(DataType.FLOAT32, false);
           }
@@ -222,7 +266,19 @@ final class Weights {
       }
     }
 
-    /** Puts a CPU f32 tensor where the model lives. */
+    /** An f32 block as f16; a value float16 cannot hold is an error naming the tensor. */
+    private NDArray narrow(NDArray block, SafeTensors.Entry e) {
+      try (NDArray max = block.abs().max()) {
+        float m = max.getFloat();
+        if (!(m <= F16_MAX)) {
+          throw Errors.badTensor(e.file().toString(), e.name(), "holds " + m + ", beyond float16's range (max "
+              + F16_MAX + "); load it as float32");
+        }
+      }
+      return block.toType(dtype, false);
+    }
+
+    /** Puts a CPU tensor where the model lives. */
     private NDArray finish(NDArray cpu) {
       if (mapInPlace) {
         cpu.attach(target);

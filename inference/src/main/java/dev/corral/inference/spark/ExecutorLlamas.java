@@ -74,7 +74,8 @@ public final class ExecutorLlamas {
       if (!LlamaTransformer.DTYPES.contains(dtype)) {
         throw Errors.badArgument("dtype", dtype, "one of " + LlamaTransformer.DTYPES);
       }
-      LlamaModel model = LlamaModel.load(localFolder(modelPath), placement.device());
+      LlamaModel model = LlamaModel.load(localFolder(modelPath), placement.device(),
+          LlamaTransformer.engineType(dtype));
       LOADS.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
       return model;
     });

@@ -35,8 +35,20 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
     implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
-  /** The dtypes a model can compute in. The engine computes in f32 (f16/bf16 checkpoints are widened at load). */
-  static final List<String> DTYPES = List.of("float32");
+  /**
+   * The dtypes a model can compute in: {@code auto} is f32 on the CPU and, on a GPU, f16 for a checkpoint stored
+   * in 16 bits (bf16 included: DJL 0.35's PyTorch engine has no bfloat16), f32 otherwise.
+   */
+  static final List<String> DTYPES = List.of("auto", "float32", "float16");
+  /** The engine's dtype for a {@link #DTYPES} name; null for {@code auto}. */
+  static ai.djl.ndarray.types.DataType engineType(String dtype) {
+    return switch (dtype) {
+      case "float32" -> ai.djl.ndarray.types.DataType.FLOAT32;
+      case "float16" -> ai.djl.ndarray.types.DataType.FLOAT16;
+      default -> null;
+    };
+  }
+
   /** Output column: why a row has no result, null when it has one. */
   public static final String ERROR = "error";
   /** Output column: where the row's model ran ({@code cpu}, {@code gpu:0}, ...). */
@@ -58,8 +70,8 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
     // Params are created in the constructor, not as field initializers, because they read the uid.
     modelPath = new Param<>(this, "modelPath", "Hugging Face checkpoint folder (any Hadoop path; remote folders "
         + "are copied once per executor)", NonBlank.INSTANCE);
-    dtype = new Param<>(this, "dtype", "dtype the model computes in: " + DTYPES
-        + " (f16/bf16 checkpoints are widened at load)", ParamValidators.inArray(DTYPES));
+    dtype = new Param<>(this, "dtype", "dtype the model computes in: " + DTYPES + " (auto: float32 on the "
+        + "CPU; on a GPU float16 for f16/bf16 checkpoints, float32 otherwise)", ParamValidators.inArray(DTYPES));
     batchTokens = new IntParam(this, "batchTokens", "token budget of one forward pass: sequences x longest "
         + "sequence (padded), prompt plus new tokens when generating; a longer row runs alone",
         ParamValidators.gt(0));
@@ -70,7 +82,7 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
     cpuFallback = new BooleanParam(this, "cpuFallback", "load on the CPU even where the task has a GPU, still "
         + "keying the model cache and the device column by the GPU address (tests with fake GPUs); unset: the "
         + "Spark setting " + GpuPinning.CPU_FALLBACK_CONF + ", default false");
-    setDefault(dtype, "float32");
+    setDefault(dtype, "auto");
     setDefault(batchTokens, 4096);
     setDefault(maxInputTokens, 0);
     setDefault(sortWindow, 256);

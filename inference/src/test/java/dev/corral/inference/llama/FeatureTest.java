@@ -2,8 +2,12 @@ package dev.corral.inference.llama;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import dev.corral.inference.InferenceException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +67,45 @@ class FeatureTest {
       }
     }
     assertEquals(0, maxDiff(f32, JavaReference.logProbs(c, null, IDS)), TOLERANCE);
+  }
+
+  @Test
+  void float16ModelStaysCloseToF32AndRefusesAWeightFloat16CannotHold() throws IOException {
+    TinyCheckpoint c = new TinyCheckpoint().randomize(3);
+    float[][] f32;
+    try (LlamaModel model = LlamaModel.load(c.write(tmp.resolve("f32"), "F32"))) {
+      assertEquals(DataType.FLOAT32, model.dtype(), "the CPU default");
+      f32 = model.logProbs(IDS);
+    }
+    for (String stored : new String[] {"F32", "F16", "BF16"}) {
+      Path dir = c.write(tmp.resolve("half-" + stored), stored);
+      try (LlamaModel model = LlamaModel.load(dir, Device.cpu(), DataType.FLOAT16)) {
+        assertEquals(DataType.FLOAT16, model.dtype());
+        float[][] half = model.logProbs(IDS);
+        double d = maxDiff(half, toDouble(f32));
+        // activations rounded to 11 bits: close to f32, and not f32 (else the model did not compute in f16)
+        assertTrue(d < 0.08 && d > 1e-6, stored + ": max |f16 - f32| log-prob " + d);
+        // the f16 cache: one token at a time gives what the full pass gives, to f16 rounding
+        try (KvCache cache = model.newCache(1, IDS.length)) {
+          lastLogits(model, new int[][] {java.util.Arrays.copyOf(IDS, 5)}, cache);
+          for (int t = 5; t < IDS.length; t++) {
+            float[] step = lastLogits(model, new int[][] {{IDS[t]}}, cache);
+            for (int v = 0; v < step.length; v++) {
+              assertEquals(half[t][v], step[v], 0.02, "token " + t);
+            }
+          }
+        }
+      }
+    }
+    c.tensors.get("model.layers.1.mlp.up_proj.weight")[7] = 1e6f; // exact in bf16, infinite in f16
+    Path big = c.write(tmp.resolve("big"), "BF16");
+    InferenceException e = assertThrows(InferenceException.class,
+        () -> LlamaModel.load(big, Device.cpu(), DataType.FLOAT16).close());
+    assertTrue(e.getMessage().contains("model.layers.1.mlp.up_proj.weight")
+        && e.getMessage().contains("float16"), e.getMessage());
+    try (LlamaModel model = LlamaModel.load(big)) {
+      assertEquals(DataType.FLOAT32, model.dtype(), "f32 holds it");
+    }
   }
 
   @Test

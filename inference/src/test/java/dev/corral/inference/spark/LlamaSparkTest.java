@@ -115,8 +115,24 @@ class LlamaSparkTest {
       assertEquals(ref.promptLogProb(), r.<Double>getAs("logprob"), LLAMA_CPP_TOLERANCE, ref.text());
       assertNull(r.getAs("choice"));
     }
-    assertEquals(1, ExecutorLlamas.loads(new ExecutorLlamas.Key(modelPath, "cpu", "float32")),
+    assertEquals(1, ExecutorLlamas.loads(new ExecutorLlamas.Key(modelPath, "cpu", "auto")),
         "one model for the driver JVM's local executor, however many tasks");
+  }
+
+  @Test
+  void float16DtypeLoadsItsOwnModelAndStaysCloseToF32() {
+    List<String> input = refs.stream().map(TinyLlama.Reference::text).toList();
+    List<Row> half = new LlamaScorer().setModelPath(modelPath).setDtype("float16").setBatchTokens(64)
+        .transform(texts("text", input, 2)).orderBy("id").collectAsList();
+    List<Scorer.TokenScores> engine = Scorer.builder().setModel(model).optBatchSize(1).build().scoreAll(input);
+    for (int i = 0; i < refs.size(); i++) {
+      assertNull(half.get(i).getAs("error"));
+      // f16 activations over a text's tokens: within 1% of the f32 sum of log-probs
+      assertEquals(engine.get(i).total(), half.get(i).<Double>getAs("logprob"),
+          0.01 * Math.abs(engine.get(i).total()) + 1e-3, input.get(i));
+    }
+    assertEquals(1, ExecutorLlamas.loads(new ExecutorLlamas.Key(modelPath, "cpu", "float16")));
+    assertThrows(IllegalArgumentException.class, () -> new LlamaScorer().setDtype("bfloat16"));
   }
 
   @Test

@@ -104,7 +104,7 @@ class LlamaClusterTest {
     Map<String, Set<String>> gpusByExecutor = new TreeMap<>();
     for (Report r : reports) {
       gpusByExecutor.computeIfAbsent(r.executor(), k -> new TreeSet<>()).add(r.gpu());
-      String key = new ExecutorLlamas.Key(modelPath, "gpu:" + r.gpu(), "float32").toString();
+      String key = new ExecutorLlamas.Key(modelPath, "gpu:" + r.gpu(), "auto").toString();
       assertEquals(Map.of(key, 1L), r.loads(), () -> "executor " + r.executor() + " loaded " + r.loads());
     }
     assertEquals(EXECUTORS, gpusByExecutor.size(), () -> "executor -> GPUs: " + gpusByExecutor);
