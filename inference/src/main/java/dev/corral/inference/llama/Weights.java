@@ -179,7 +179,8 @@ final class Weights {
     private final boolean mapInPlace;
     private final Map<Path, FileChannel> channels = new LinkedHashMap<>();
     private ByteBuffer scratch; // file bytes of one block
-    private ByteBuffer wide; //    a bf16 block widened to f32
+    private ByteBuffer wide; //    a 16-bit block widened to f32
+    private float[] halfTable; //  f16 bits -> f32, made on the first f16 tensor
 
     Loader(NDManager target, DataType dtype) {
       this.target = target;
@@ -247,23 +248,45 @@ final class Weights {
           if (dtype == DataType.FLOAT16) {
             return staging.create(raw, shape, DataType.FLOAT16);
           }
-          try (NDArray half = staging.create(raw, shape, DataType.FLOAT16)) {
-            return half.toType(DataType.FLOAT32, false);
-          }
+          return widen(raw, elements, shape, halfToFloat());
         case BF16:
-          // DJL 0.35's PyTorch engine aborts the JVM on a bfloat16 buffer, so widen here: f32 = bf16 << 16.
-          int bytes = Math.toIntExact(elements * Float.BYTES);
-          if (wide == null || wide.capacity() < bytes) {
-            wide = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
-          }
-          ByteBuffer out = wide.duplicate().clear().limit(bytes).slice().order(ByteOrder.LITTLE_ENDIAN);
-          for (int i = 0; i < elements; i++) {
-            out.putInt(i * Float.BYTES, (raw.getShort(i * 2) & 0xffff) << 16);
-          }
-          return staging.create(out, shape, DataType.FLOAT32);
+          return widen(raw, elements, shape, null);
         default:
           throw new IllegalStateException(e.dtype().toString());
       }
+    }
+
+    /**
+     * 16-bit values widened to f32 in Java into one reused buffer, so that no block allocates engine memory
+     * (freed blocks would stay in the process's heap): f16 through {@code table}, bf16 (no table) as its bits
+     * shifted left by 16, since DJL 0.35's PyTorch engine aborts the JVM on a bfloat16 buffer.
+     */
+    private NDArray widen(ByteBuffer raw, long elements, Shape shape, float[] table) {
+      int bytes = Math.toIntExact(elements * Float.BYTES);
+      if (wide == null || wide.capacity() < bytes) {
+        wide = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
+      }
+      ByteBuffer out = wide.duplicate().clear().limit(bytes).slice().order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = 0; i < elements; i++) {
+        int h = raw.getShort(i * 2) & 0xffff;
+        out.putFloat(i * Float.BYTES, table != null ? table[h] : Float.intBitsToFloat(h << 16));
+      }
+      return staging.create(out, shape, DataType.FLOAT32);
+    }
+
+    /** The f32 value of every f16 bit pattern, converted once by the engine itself. */
+    private float[] halfToFloat() {
+      if (halfTable == null) {
+        ByteBuffer all = ByteBuffer.allocateDirect(2 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (int h = 0; h < 1 << 16; h++) {
+          all.putShort(h * 2, (short) h);
+        }
+        try (NDArray half = staging.create(all, new Shape(1 << 16), DataType.FLOAT16);
+            NDArray f = half.toType(DataType.FLOAT32, false)) {
+          halfTable = f.toFloatArray();
+        }
+      }
+      return halfTable;
     }
 
     /** An f32 block as f16; a value float16 cannot hold is an error naming the tensor. */
