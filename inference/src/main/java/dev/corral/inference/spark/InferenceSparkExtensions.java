@@ -89,7 +89,7 @@ public final class InferenceSparkExtensions implements Function1<SparkSessionExt
         return null;
       }
       if (scorer == null) {
-        LlamaModel model = ExecutorLlamas.get(modelPath, GpuPinning.currentTask(cpuFallback), "float32");
+        LlamaModel model = ExecutorLlamas.get(modelPath, GpuPinning.currentTask(cpuFallback), "auto");
         scorer = Scorer.builder().setModel(model).optBatchSize(1).build();
         tokenizer = model.tokenizer();
         context = model.config().maxPositions();
