@@ -113,7 +113,8 @@ public class LoadMemory {
   public static void main(String[] args) throws IOException {
     Path f32 = Path.of(args[0]);
     String dtype = args[1];
-    Path dir = dtype.equals("F32") ? f32 : convert(f32, dtype, Path.of(args[2]).resolve("llama-100m-" + dtype.toLowerCase()));
+    Path dir = dtype.equals("F32") ? f32
+        : convert(f32, dtype, Path.of(args[2]).resolve("llama-100m-" + dtype.toLowerCase()));
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
       m.ones(new ai.djl.ndarray.types.Shape(4)).sum().getFloat(); // libtorch loaded and initialised
     }

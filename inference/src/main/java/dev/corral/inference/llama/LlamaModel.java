@@ -21,10 +21,10 @@ import java.util.List;
 /**
  * A LLaMA-family causal language model (Touvron et al. 2023) on DJL NDArrays with the PyTorch engine, loaded
  * from a Hugging Face checkpoint folder; it computes in f32 on the CPU, in f16 on a GPU when the checkpoint is
- * stored in 16 bits (norms and softmax in f32 there, as Hugging Face does). {@link #forward} reads top to bottom like the paper:
- * token embedding; per layer a pre-norm (RMSNorm) grouped-query attention block with rotary position
- * embeddings (Hugging Face's rotate-half convention) and a pre-norm SwiGLU feed-forward block, each added to
- * the residual stream; a final RMSNorm; the output projection to vocabulary logits.
+ * stored in 16 bits (norm statistics and softmax in f32 there, as Hugging Face does). {@link #forward} reads
+ * top to bottom like the paper: token embedding; per layer a pre-norm (RMSNorm) grouped-query attention block
+ * with rotary position embeddings (Hugging Face's rotate-half convention) and a pre-norm SwiGLU feed-forward
+ * block, each added to the residual stream; a final RMSNorm; the output projection to vocabulary logits.
  *
  * <p>A batch holds rows of different lengths left-padded to one width: padding slots are masked out of
  * attention and skipped by rotary positions, so every row computes what it would alone. Keys and values go
