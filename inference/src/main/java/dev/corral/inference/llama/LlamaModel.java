@@ -16,7 +16,9 @@ import ai.djl.nn.core.Linear;
 import dev.corral.inference.Errors;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A LLaMA-family causal language model (Touvron et al. 2023) on DJL NDArrays with the PyTorch engine, loaded
@@ -43,7 +45,8 @@ public final class LlamaModel implements AutoCloseable {
   private final NDArray invFreq; // (head_size / 2) f64: rotary frequencies, rope scaling applied
   private final float attentionScale; // 1 / sqrt(head_size)
   private final DataType dtype; // of the weights, the cache and the activations: FLOAT32 or FLOAT16
-  private final boolean cpu;
+  // weight -> (ROW_BLOCKS, in, out / ROW_BLOCKS) view of it, for the CPU's few-row products (see linear)
+  private final Map<NDArray, NDArray> rowBlocks;
 
   /** Blocks of weight rows a CPU product of at most {@link #MAX_BLOCKED_ROWS} rows is split into. */
   private static final int ROW_BLOCKS = 8;
@@ -59,8 +62,27 @@ public final class LlamaModel implements AutoCloseable {
     this.w = w;
     this.invFreq = manager.create(config.ropeInvFreq());
     this.attentionScale = (float) (1.0 / Math.sqrt(config.headSize()));
-    this.cpu = manager.getDevice().equals(Device.cpu());
     this.dtype = w.dtype;
+    this.rowBlocks = manager.getDevice().equals(Device.cpu()) ? rowBlocks(w) : Map.of();
+  }
+
+  /** Each weight matrix whose rows split evenly into {@link #ROW_BLOCKS} as a (P, in, out / P) view of it. */
+  private static Map<NDArray, NDArray> rowBlocks(Weights w) {
+    Map<NDArray, NDArray> views = new IdentityHashMap<>();
+    for (NDArray[] perLayer : List.of(w.wq, w.wk, w.wv, w.wo, w.w1, w.w2, w.w3, new NDArray[] {w.wcls})) {
+      for (NDArray weight : perLayer) {
+        long out = weight.getShape().get(0);
+        if (out % ROW_BLOCKS != 0) {
+          continue;
+        }
+        try (NDArray byBlock = weight.reshape(ROW_BLOCKS, out / ROW_BLOCKS, weight.getShape().get(1))) {
+          NDArray view = byBlock.transpose(0, 2, 1); // shares the weight's memory; closed with the model
+          NDScope.unregister(view);
+          views.put(weight, view);
+        }
+      }
+    }
+    return views;
   }
 
   /**
@@ -207,6 +229,8 @@ public final class LlamaModel implements AutoCloseable {
       NDManager m = cache.manager;
       NDArray mask = attentionMask(m, keyReal, batch, t, s, start); // (batch, 1, 1, T, S) 0 or -inf
       NDArray[] rope = rotary(m.create(pos, new Shape(batch, t))); // cos, sin: (batch, T, 1, head_size)
+      NDIndex written = new NDIndex(":, :, {}:{}", start, s); // the cache slots of this block's keys and values
+      NDIndex seen = new NDIndex(":, :, :{}", s); //              the slots attended to
 
       // token embedding
       NDArray x = Embedding.embedding(m.create(ids, new Shape(batch, t)), w.tokenEmbeddingTable,
@@ -219,7 +243,7 @@ public final class LlamaModel implements AutoCloseable {
         try (NDScope layer = new NDScope()) {
           // attention block: x = x + Attention(RMSNorm(x))
           NDArray xb = rmsnorm(x, w.rmsAttWeight[l]); // (batch, T, dim)
-          NDArray h = x.add(attention(l, xb, rope[0], rope[1], mask, cache, start, s));
+          NDArray h = x.add(attention(l, xb, rope[0], rope[1], mask, cache, written, seen));
           // feed-forward block: x = x + SwiGLU(RMSNorm(x))
           xb = rmsnorm(h, w.rmsFfnWeight[l]);
           out = h.add(feedForward(l, xb));
@@ -261,7 +285,7 @@ public final class LlamaModel implements AutoCloseable {
 
   /** Grouped-query self-attention over the cache's slots, this block's keys and values appended. */
   private NDArray attention(int l, NDArray x, NDArray cos, NDArray sin, NDArray mask, KvCache cache,
-      int start, int s) {
+      NDIndex written, NDIndex seen) {
     long batch = x.getShape().get(0);
     long t = x.getShape().get(1);
     int hs = config.headSize();
@@ -274,10 +298,8 @@ public final class LlamaModel implements AutoCloseable {
     q = rope(q, cos, sin);
     k = rope(k, cos, sin);
 
-    NDIndex block = new NDIndex(":, :, {}:{}", start, s);
-    cache.keys[l].set(block, k.transpose(0, 2, 1, 3)); //   cache: (batch, n_kv_heads, capacity, head_size)
-    cache.values[l].set(block, v.transpose(0, 2, 1, 3));
-    NDIndex seen = new NDIndex(":, :, :{}", s);
+    cache.keys[l].set(written, k.transpose(0, 2, 1, 3)); //   cache: (batch, n_kv_heads, capacity, head_size)
+    cache.values[l].set(written, v.transpose(0, 2, 1, 3));
     NDArray keys = cache.keys[l].get(seen).expandDims(2); //     (batch, n_kv_heads, 1, S, head_size)
     NDArray values = cache.values[l].get(seen).expandDims(2); // (batch, n_kv_heads, 1, S, head_size)
 
@@ -340,14 +362,13 @@ public final class LlamaModel implements AutoCloseable {
   private NDArray linear(NDArray x, NDArray weight) {
     Shape in = x.getShape();
     long rows = in.size() / in.tail();
-    long out = weight.getShape().get(0);
-    if (rows > MAX_BLOCKED_ROWS || out % ROW_BLOCKS != 0 || !cpu) {
+    NDArray blocks = rowBlocks.get(weight); // (P, in, out / P)
+    if (rows > MAX_BLOCKED_ROWS || blocks == null) {
       return Linear.linear(x, weight).singletonOrThrow();
     }
-    NDArray blocks = weight.reshape(ROW_BLOCKS, out / ROW_BLOCKS, in.tail()).transpose(0, 2, 1); // (P, in, out/P)
     NDArray y = x.reshape(rows, in.tail()).matMul(blocks); // (P, rows, out / P)
     long[] shape = in.getShape().clone();
-    shape[shape.length - 1] = out;
+    shape[shape.length - 1] = weight.getShape().get(0);
     return y.transpose(1, 0, 2).reshape(new Shape(shape)); // (..., out)
   }
 
