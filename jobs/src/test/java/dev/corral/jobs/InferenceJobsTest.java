@@ -3,12 +3,12 @@ package dev.corral.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corral.curation.spark.TestSpark;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,12 +21,7 @@ class InferenceJobsTest {
 
   @AfterEach
   void stopSpark() {
-    SparkSession.getActiveSession().foreach(s -> {
-      s.stop();
-      return null;
-    });
-    SparkSession.clearActiveSession();
-    SparkSession.clearDefaultSession();
+    TestSpark.stopActive();
   }
 
   private Path jsonl(String column, int n) throws Exception {

@@ -48,6 +48,12 @@ public final class TestSpark {
     SparkSession.clearDefaultSession();
   }
 
+  /** Stops the active session, if any (one a job under test started), and forgets it. */
+  public static void stopActive() {
+    SparkSession active = SparkSession.getActiveSession().isDefined() ? SparkSession.getActiveSession().get() : null;
+    stop(active);
+  }
+
   /** The shared folder with assets and data ({@code corral.shared.dir}, set by the build). */
   public static Path sharedDir() {
     return Path.of(System.getProperty("corral.shared.dir", "../../shared"));

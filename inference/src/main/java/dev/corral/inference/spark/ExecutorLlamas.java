@@ -115,7 +115,7 @@ public final class ExecutorLlamas {
    */
   static Path copyToLocal(FileSystem fs, org.apache.hadoop.fs.Path path, Path root) {
     String uri = fs.makeQualified(path).toString();
-    Path dest = root.resolve(sha256(uri));
+    Path dest = root.resolve(shortSha256(uri));
     if (Files.isDirectory(dest)) {
       return dest;
     }
@@ -168,7 +168,8 @@ public final class ExecutorLlamas {
     }
   }
 
-  private static String sha256(String s) {
+  /** The first 16 hex digits of the SHA-256 of {@code s}: a short name for a path or a run. */
+  static String shortSha256(String s) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest).substring(0, 16);

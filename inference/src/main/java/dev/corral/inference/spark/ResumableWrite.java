@@ -47,7 +47,7 @@ public final class ResumableWrite {
     RDD<Row> rdd = input.rdd();
     int partitions = rdd.getNumPartitions();
     int chunks = Math.max(1, (partitions + partitionsPerCommit - 1) / partitionsPerCommit);
-    String appId = "corral-" + sha256(runKey).substring(0, 16) + "-" + partitions + "x" + partitionsPerCommit;
+    String appId = "corral-" + ExecutorLlamas.shortSha256(runKey) + "-" + partitions + "x" + partitionsPerCommit;
     long done = committed(spark, output, appId);
     int skipped = (int) Math.min(chunks, done + 1);
     for (int c = skipped; c < chunks; c++) {
@@ -75,15 +75,6 @@ public final class ResumableWrite {
     }
     Option<Object> v = log.update(false, Option.empty(), Option.empty()).transactions().get(appId);
     return v.isDefined() ? ((Number) v.get()).longValue() : -1;
-  }
-
-  private static String sha256(String s) {
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e); // every JVM has SHA-256
-    }
   }
 
   /** Keeps partition indexes in [from, to). */

@@ -13,13 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The shared llama-tiny checkpoint and what its reference.json says (llama.cpp's outputs). */
-final class TinyLlama {
+public final class TinyLlama {
   private TinyLlama() {}
 
   /** A prompt with llama.cpp's log-probabilities of its tokens and its 16 greedy tokens. */
   record Reference(String text, int[] promptIds, double[] nextTokenLogProbs, double promptLogProb, int[] greedy) {}
 
-  static Path dir() {
+  public static Path dir() {
     Path p = Path.of(System.getProperty("corral.shared.dir", "../../shared"), "fixtures", "llama-tiny");
     if (!Files.isRegularFile(p.resolve("model.safetensors"))) {
       throw new IllegalStateException("llama-tiny fixture not found at " + p.toAbsolutePath()

@@ -8,10 +8,9 @@ import dev.corral.curation.spark.cluster.LocalCluster;
 import dev.corral.inference.llama.LlamaModel;
 import dev.corral.inference.llama.Scorer;
 import dev.corral.inference.spark.ExecutorLlamas;
-import dev.corral.inference.spark.GpuPinning;
 import dev.corral.inference.spark.LlamaScorer;
+import dev.corral.inference.spark.TinyLlama;
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -46,20 +45,8 @@ class LlamaClusterTest {
 
   @BeforeAll
   static void start() {
-    Path dir = Path.of(System.getProperty("corral.shared.dir", "../../shared"), "fixtures", "llama-tiny")
-        .toAbsolutePath();
-    assertTrue(Files.isRegularFile(dir.resolve("model.safetensors")), "llama-tiny fixture at " + dir);
-    modelPath = dir.toString();
-    LocalCluster.Builder cluster = LocalCluster.builder("LlamaClusterTest").executors(EXECUTORS).fakeGpus();
-    // Executors need what Surefire gives the test JVM: libtorch from the class path, never the network.
-    String opts = cluster.settings().get("spark.executor.extraJavaOptions");
-    spark = cluster
-        .config("spark.executorEnv.PYTORCH_VERSION", System.getProperty("PYTORCH_VERSION"))
-        .config("spark.executorEnv.OMP_NUM_THREADS", "1")
-        .config("spark.executor.extraJavaOptions", opts + " -Dai.djl.offline=true"
-            + " -DPYTORCH_VERSION=" + System.getProperty("PYTORCH_VERSION")
-            + " -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1")
-        .config(GpuPinning.CPU_FALLBACK_CONF, "true")
+    modelPath = TinyLlama.dir().toString();
+    spark = LlamaExecutors.configure(LocalCluster.builder("LlamaClusterTest").executors(EXECUTORS).fakeGpus())
         .start();
   }
 

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corral.curation.spark.cluster.LocalCluster;
-import dev.corral.inference.spark.GpuPinning;
 import dev.corral.inference.spark.LlamaScorer;
 import dev.corral.inference.spark.ResumableWrite;
+import dev.corral.inference.spark.TinyLlama;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,19 +41,8 @@ class ResumableClusterTest {
 
   @BeforeAll
   static void start() {
-    Path dir = Path.of(System.getProperty("corral.shared.dir", "../../shared"), "fixtures", "llama-tiny")
-        .toAbsolutePath();
-    assertTrue(Files.isRegularFile(dir.resolve("model.safetensors")), "llama-tiny fixture at " + dir);
-    modelPath = dir.toString();
-    LocalCluster.Builder cluster = LocalCluster.builder("ResumableClusterTest").executors(2);
-    String opts = cluster.settings().get("spark.executor.extraJavaOptions");
-    spark = cluster
-        .config("spark.executorEnv.PYTORCH_VERSION", System.getProperty("PYTORCH_VERSION"))
-        .config("spark.executorEnv.OMP_NUM_THREADS", "1")
-        .config("spark.executor.extraJavaOptions", opts + " -Dai.djl.offline=true"
-            + " -DPYTORCH_VERSION=" + System.getProperty("PYTORCH_VERSION")
-            + " -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1")
-        .config(GpuPinning.CPU_FALLBACK_CONF, "true")
+    modelPath = TinyLlama.dir().toString();
+    spark = LlamaExecutors.configure(LocalCluster.builder("ResumableClusterTest").executors(2))
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.databricks.delta.snapshotPartitions", "1")
