@@ -22,5 +22,5 @@ PYTORCH_VERSION=$djl OMP_NUM_THREADS=1 ${TIME_CMD:-} java $opens -DPYTORCH_VERSI
   -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
   -cp "$root/jobs/target/corral.jar:$(cat "$root/jobs/target/spark-classpath.txt")" \
-  "$root/bench/LlamaThroughput.java" "$work/udhr.txt" "$model" "$rows" "$runs" "$engine_threads" "$chars" "$mode" \
+  "$root/bench/llama/SparkThroughput.java" "$work/udhr.txt" "$model" "$rows" "$runs" "$engine_threads" "$chars" "$mode" \
   "$new_tokens"

@@ -1,5 +1,5 @@
 // LlamaScorer (perplexity mode) in Spark local[2] against the same engine outside Spark, on the same texts.
-// A single-file program (java LlamaThroughput.java), run by bench/llama-spark.sh on the jobs jar's classpath.
+// A single-file program (java SparkThroughput.java), run by bench/llama-spark.sh on the jobs jar's classpath.
 import dev.corral.inference.llama.Generator;
 import dev.corral.inference.llama.LlamaModel;
 import dev.corral.inference.llama.Scorer;
@@ -13,13 +13,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
-public class LlamaThroughput {
+public class SparkThroughput {
   public static void main(String[] args) throws Exception {
     if (args.length > 6 && args[6].equals("generate")) {
       generate(args);
@@ -72,20 +73,7 @@ public class LlamaThroughput {
         if (engineThreads == 1) {
           scorer.scoreAll(sorted);
         } else {
-          // Each thread scores every engineThreads-th text of the sorted list, so the work is even.
-          List<Thread> threads = new ArrayList<>();
-          for (int k = 0; k < engineThreads; k++) {
-            List<String> share = new ArrayList<>();
-            for (int i = k; i < sorted.size(); i += engineThreads) {
-              share.add(sorted.get(i));
-            }
-            Thread th = new Thread(() -> scorer.scoreAll(share));
-            th.start();
-            threads.add(th);
-          }
-          for (Thread th : threads) {
-            th.join();
-          }
+          inThreads(sorted, engineThreads, scorer::scoreAll);
         }
         engine.add((System.nanoTime() - t0) / 1e9);
         InferenceMetrics metrics = InferenceMetrics.register(spark.sparkContext(), "bench");
@@ -137,19 +125,7 @@ public class LlamaThroughput {
       for (int r = 0; r < runs; r++) {
         generated.set(0);
         long t0 = System.nanoTime();
-        List<Thread> threads = new ArrayList<>();
-        for (int k = 0; k < 2; k++) {
-          List<String> share = new ArrayList<>();
-          for (int i = k; i < prompts.size(); i += 2) {
-            share.add(prompts.get(i));
-          }
-          Thread th = new Thread(() -> generator.generateAll(share).forEach(g -> generated.addAndGet(g.tokens().length)));
-          th.start();
-          threads.add(th);
-        }
-        for (Thread th : threads) {
-          th.join();
-        }
+        inThreads(prompts, 2, share -> generator.generateAll(share).forEach(g -> generated.addAndGet(g.tokens().length)));
         engine.add((System.nanoTime() - t0) / 1e9);
         t0 = System.nanoTime();
         Dataset<Row> out = stage.transform(df).select(functions.size(functions.col("generated_tokens")).as("n"),
@@ -169,6 +145,23 @@ public class LlamaThroughput {
     System.out.printf(Locale.ROOT, "Spark/engine generation throughput = %.2f (%d prompts, %d and %d tokens)%n",
         (sparkTokens / median(inSpark)) / (generated.get() / median(engine)),
         prompts.size(), generated.get(), sparkTokens);
+  }
+
+  /** Runs {@code work} in {@code n} threads, thread k taking every n-th item from k, so the shares are even. */
+  static void inThreads(List<String> items, int n, Consumer<List<String>> work) throws InterruptedException {
+    List<Thread> threads = new ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      List<String> share = new ArrayList<>();
+      for (int i = k; i < items.size(); i += n) {
+        share.add(items.get(i));
+      }
+      Thread th = new Thread(() -> work.accept(share));
+      th.start();
+      threads.add(th);
+    }
+    for (Thread th : threads) {
+      th.join();
+    }
   }
 
   static double median(List<Double> xs) {
