@@ -16,9 +16,10 @@ import java.util.SplittableRandom;
  * (or as the checkpoint's {@code generation_config.json} says); temperature, top-k and top-p sampling with a
  * seed, and Hugging Face's repetition penalty. A row stops at a stop token (the checkpoint's eos ids plus
  * any given), when its decoded text holds a stop string, or after {@code maxNewTokens}; finished rows leave
- * the batch (their cache rows are dropped), so they cost no more compute. Prompts run in batches of {@code batchSize}, sorted by length; results come back in
- * input order. With sampling, prompt {@code i} draws from its own random stream derived from the seed and
- * {@code i}, so a run is reproducible whatever the batching.
+ * the batch (their cache rows are dropped), so they cost no more compute. Prompts run in batches of
+ * {@code batchSize}, sorted by length; results come back in input order. With sampling, prompt {@code i} draws
+ * from its own random stream derived from the seed and {@code i}, so a run is reproducible whatever the
+ * batching.
  *
  * <pre>{@code
  * Generator gen = Generator.builder().setModel(model).optMaxNewTokens(32).build();
@@ -57,7 +58,8 @@ public final class Generator {
     this.repetitionPenalty = b.repetitionPenalty;
     this.stopStrings = List.copyOf(b.stopStrings);
     if (!stopStrings.isEmpty() && !model.hasTokenizer()) {
-      throw Errors.badArgument("stop strings", stopStrings, "none: the checkpoint has no tokenizer.json to decode with");
+      throw Errors.badArgument("stop strings", stopStrings,
+          "none: the checkpoint has no tokenizer.json to decode with");
     }
   }
 

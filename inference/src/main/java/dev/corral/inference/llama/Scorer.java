@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.corral.inference.Errors;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 
@@ -42,20 +43,12 @@ public final class Scorer {
 
   /** {@link #score(String)} for many texts, batched. */
   public List<TokenScores> scoreAll(List<String> texts) {
-    List<int[]> ids = new ArrayList<>(texts.size());
-    for (String text : texts) {
-      ids.add(model.tokenizer().encode(text));
-    }
-    return scoreIds(ids);
+    return scoreIds(encodeAll(texts));
   }
 
   /** Scores of token id sequences (each with its BOS if the model expects one), batched. */
   public List<TokenScores> scoreIds(List<int[]> rows) {
-    for (int i = 0; i < rows.size(); i++) {
-      if (rows.get(i).length < 2) {
-        throw Errors.badInput("text " + i, rows.get(i).length + " token(s); scoring needs at least 2");
-      }
-    }
+    checkScorable(rows);
     Rows scored = run(rows);
     List<TokenScores> out = new ArrayList<>(rows.size());
     for (int i = 0; i < rows.size(); i++) {
@@ -126,11 +119,7 @@ public final class Scorer {
    * Texts that fit in one window score as {@link #scoreAll}. All windows of all texts run batched.
    */
   public List<TokenScores> scoreAllSliding(List<String> texts, int maxLength, int stride) {
-    List<int[]> ids = new ArrayList<>(texts.size());
-    for (String text : texts) {
-      ids.add(model.tokenizer().encode(text));
-    }
-    return scoreIdsSliding(ids, maxLength, stride);
+    return scoreIdsSliding(encodeAll(texts), maxLength, stride);
   }
 
   /** {@link #scoreAllSliding} for one text. */
@@ -147,13 +136,11 @@ public final class Scorer {
     if (stride <= 0 || stride > maxLength) {
       throw Errors.badArgument("stride", stride, "1.." + maxLength + " (the max length)");
     }
+    checkScorable(rows);
     List<int[]> windows = new ArrayList<>();
     List<int[]> spans = new ArrayList<>(); // per window: text, begin, first token scored, end
     for (int i = 0; i < rows.size(); i++) {
       int[] ids = rows.get(i);
-      if (ids.length < 2) {
-        throw Errors.badInput("text " + i, ids.length + " token(s); scoring needs at least 2");
-      }
       int prevEnd = 0;
       for (int begin = 0; prevEnd < ids.length; begin += stride) {
         int end = Math.min(begin + maxLength, ids.length);
@@ -208,11 +195,7 @@ public final class Scorer {
 
   /** {@link #scoreCalibrated} for one context and its candidate completions. */
   public List<CalibratedScore> scoreChoicesCalibrated(String context, List<String> choices) {
-    List<String> contexts = new ArrayList<>(choices.size());
-    for (int i = 0; i < choices.size(); i++) {
-      contexts.add(context);
-    }
-    return scoreCalibrated(contexts, choices);
+    return scoreCalibrated(Collections.nCopies(choices.size(), context), choices);
   }
 
   /**
@@ -225,6 +208,22 @@ public final class Scorer {
     /** log P(completion | context) - log P(completion | "Answer:"): pick the choice with the highest. */
     public double score() {
       return conditional.logLikelihood() - unconditional.logLikelihood();
+    }
+  }
+
+  private List<int[]> encodeAll(List<String> texts) {
+    List<int[]> ids = new ArrayList<>(texts.size());
+    for (String text : texts) {
+      ids.add(model.tokenizer().encode(text));
+    }
+    return ids;
+  }
+
+  private static void checkScorable(List<int[]> rows) {
+    for (int i = 0; i < rows.size(); i++) {
+      if (rows.get(i).length < 2) {
+        throw Errors.badInput("text " + i, rows.get(i).length + " token(s); scoring needs at least 2");
+      }
     }
   }
 

@@ -30,7 +30,10 @@ public final class InferenceMetrics implements Serializable {
     this.tokensOut = tokensOut;
   }
 
-  /** Registers four accumulators named {@code corral.<name>.rows}, {@code .errors}, {@code .tokens_in}, {@code .tokens_out}. */
+  /**
+   * Registers four accumulators named {@code corral.<name>.rows}, {@code .errors}, {@code .tokens_in} and
+   * {@code .tokens_out}.
+   */
   public static InferenceMetrics register(SparkContext sc, String name) {
     return new InferenceMetrics(sc.longAccumulator("corral." + name + ".rows"),
         sc.longAccumulator("corral." + name + ".errors"), sc.longAccumulator("corral." + name + ".tokens_in"),
