@@ -101,11 +101,10 @@ public final class LlamaModel implements AutoCloseable {
   public static LlamaModel load(Path dir, Device device, DataType dtype) {
     LlamaConfig config = LlamaConfig.read(dir);
     GenerationConfig generation = GenerationConfig.read(dir, config);
-    DataType type = dtype != null ? dtype : Weights.defaultType(dir, device);
     NDManager manager = NDManager.newBaseManager(device, "PyTorch");
     LlamaTokenizer tokenizer = null;
     try {
-      Weights weights = Weights.load(dir, config, manager, type);
+      Weights weights = Weights.load(dir, config, manager, dtype);
       Path tokenizerJson = dir.resolve("tokenizer.json");
       if (Files.isRegularFile(tokenizerJson)) {
         tokenizer = LlamaTokenizer.load(tokenizerJson);

@@ -107,11 +107,11 @@ final class Weights {
    * computes in f32); on a GPU f16 when the checkpoint is stored in 16 bits (bf16 becomes f16: DJL 0.35's
    * PyTorch engine has no bfloat16), f32 otherwise.
    */
-  static DataType defaultType(Path dir, Device device) {
+  private static DataType defaultType(Map<String, SafeTensors.Entry> entries, Device device) {
     if (device.equals(Device.cpu())) {
       return DataType.FLOAT32;
     }
-    for (SafeTensors.Entry e : SafeTensors.open(dir).values()) {
+    for (SafeTensors.Entry e : entries.values()) {
       if (e.dtype() == SafeTensors.DType.F32) {
         return DataType.FLOAT32;
       }
@@ -122,13 +122,14 @@ final class Weights {
   /**
    * Checks the checkpoint in {@code dir} against {@code c} (every tensor present, shapes as config.json
    * says, nothing unexpected) and only then loads it into {@code manager}'s device as {@code dtype}
-   * (FLOAT32 or FLOAT16).
+   * (FLOAT32 or FLOAT16; null for the device's default).
    */
-  static Weights load(Path dir, LlamaConfig c, NDManager manager, DataType dtype) {
-    if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
-      throw Errors.badArgument("dtype", dtype, "float32 or float16");
+  static Weights load(Path dir, LlamaConfig c, NDManager manager, DataType requested) {
+    if (requested != null && requested != DataType.FLOAT32 && requested != DataType.FLOAT16) {
+      throw Errors.badArgument("dtype", requested, "float32 or float16");
     }
     Map<String, SafeTensors.Entry> entries = SafeTensors.open(dir);
+    DataType dtype = requested != null ? requested : defaultType(entries, manager.getDevice());
     Map<String, long[]> expected = expectedShapes(c);
     for (Map.Entry<String, long[]> e : expected.entrySet()) {
       SafeTensors.Entry entry = entries.get(e.getKey());
@@ -291,8 +292,9 @@ final class Weights {
 
     /** An f32 block as f16; a value float16 cannot hold is an error naming the tensor. */
     private NDArray narrow(NDArray block, SafeTensors.Entry e) {
-      try (NDArray max = block.abs().max()) {
-        float m = max.getFloat();
+      try (NDArray hi = block.max();
+          NDArray lo = block.min()) { // two reductions: no block-sized temporary
+        float m = Math.max(hi.getFloat(), -lo.getFloat());
         if (!(m <= F16_MAX)) {
           throw Errors.badTensor(e.file().toString(), e.name(), "holds " + m + ", beyond float16's range (max "
               + F16_MAX + "); load it as float32");
