@@ -4,7 +4,7 @@ import dev.corral.curation.ccnet.LanguageFilter;
 import dev.corral.curation.ccnet.LineDeduplicator;
 import dev.corral.curation.ccnet.PerplexityBuckets;
 import dev.corral.curation.ccnet.PerplexityScorer;
-import dev.corral.curation.io.Tables;
+import dev.corral.core.io.Tables;
 import dev.corral.curation.io.WarcReader;
 import dev.corral.curation.langid.LanguageIdentifier;
 import java.nio.file.Files;

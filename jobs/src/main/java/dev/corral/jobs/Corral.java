@@ -1,6 +1,6 @@
 package dev.corral.jobs;
 
-import dev.corral.curation.CorralException;
+import dev.corral.core.CorralException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -6,9 +6,9 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.corral.curation.Errors;
-import dev.corral.curation.io.Tables;
-import dev.corral.curation.pipeline.PipelineConfig;
+import dev.corral.core.Errors;
+import dev.corral.core.io.Tables;
+import dev.corral.core.pipeline.PipelineConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -12,7 +12,7 @@ import dev.corral.curation.dedup.DedupTransformer;
 import dev.corral.curation.dedup.ExactDeduplicator;
 import dev.corral.curation.dedup.MinHashDeduplicator;
 import dev.corral.curation.dedup.MinHashStage;
-import dev.corral.curation.io.Tables;
+import dev.corral.core.io.Tables;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -3,10 +3,10 @@ package dev.corral.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.split;
 
-import dev.corral.curation.Errors;
+import dev.corral.core.Errors;
 import dev.corral.curation.fasttext.FastTextModel;
 import dev.corral.curation.fasttext.Prediction;
-import dev.corral.curation.io.Tables;
+import dev.corral.core.io.Tables;
 import dev.corral.curation.langid.LanguageIdentifier;
 import dev.corral.curation.mixture.MixtureBuilder;
 import dev.corral.curation.mixture.MixtureConfig;

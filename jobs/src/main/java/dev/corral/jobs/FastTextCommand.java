@@ -1,6 +1,6 @@
 package dev.corral.jobs;
 
-import dev.corral.curation.Errors;
+import dev.corral.core.Errors;
 import dev.corral.curation.fasttext.Evaluation;
 import dev.corral.curation.fasttext.FastTextModel;
 import dev.corral.curation.fasttext.StreamPredictor;

@@ -5,13 +5,13 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 
-import dev.corral.curation.io.Tables;
+import dev.corral.core.io.Tables;
 import dev.corral.inference.spark.InferenceMetrics;
 import dev.corral.inference.spark.InferenceProgress;
 import dev.corral.inference.spark.LlamaGenerator;
 import dev.corral.inference.spark.LlamaScorer;
 import dev.corral.inference.spark.LlamaTransformer;
-import dev.corral.inference.spark.ResumableWrite;
+import dev.corral.core.job.ResumableWrite;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,6 +1,6 @@
 package dev.corral.jobs;
 
-import dev.corral.curation.io.Tables;
+import dev.corral.core.io.Tables;
 import dev.corral.curation.langid.LanguageIdentifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,7 +31,7 @@ final class LangIdCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "delta", description = "delta, parquet or json (default: ${DEFAULT-VALUE}).")
   String format;
 
-  @Option(names = "--model", defaultValue = LanguageIdentifier.BUNDLED_MODEL,
+  @Option(names = "--model", defaultValue = "builtin:lid.176.ftz",
       description = "fastText model: any Hadoop path, or the bundled ${DEFAULT-VALUE}.")
   String model;
 

@@ -6,7 +6,7 @@ import static org.apache.spark.sql.functions.rand;
 
 import dev.corral.curation.classify.FastTextClassifier;
 import dev.corral.curation.classify.FastTextTrainer;
-import dev.corral.curation.io.Tables;
+import dev.corral.core.io.Tables;
 import dev.corral.curation.quality.QualityClassifier;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corral.curation.io.WarcFixtures;
 import dev.corral.curation.lm.CcnetNormalizer;
 import dev.corral.curation.lm.NgramTrainer;
-import dev.corral.curation.spark.TestSpark;
+import dev.corral.core.testing.TestSpark;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.corral.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corral.curation.spark.TestSpark;
+import dev.corral.core.testing.TestSpark;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.corral.curation.ccnet;
 
-import dev.corral.curation.spark.FilterColumns;
+import dev.corral.core.stage.FilterColumns;
 import dev.corral.curation.langid.LanguageIdentifier;
-import dev.corral.curation.spark.Stages;
+import dev.corral.core.stage.Stages;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.StringArrayParam;

@@ -1,36 +1,34 @@
 package dev.corral.curation.ccnet;
 
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
-import dev.corral.curation.Errors;
+import dev.corral.core.Errors;
 import dev.corral.curation.lm.ArpaReader;
 import dev.corral.curation.lm.CcnetPerplexity;
 import dev.corral.curation.lm.NgramModel;
 import dev.corral.curation.lm.Tokenizer;
-import dev.corral.curation.spark.ExecutorModels;
+import dev.corral.core.io.HadoopFs;
+import dev.corral.core.models.ModelCache;
 import dev.corral.curation.spark.ExecutorTokenizers;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Per-language n-gram models of an {@code --lm-dir}, loaded once per JVM like {@link ExecutorModels}:
+ * Per-language n-gram models of an {@code --lm-dir}, loaded once per JVM through the {@link ModelCache}:
  * {@code <lang>.arpa} (or {@code .arpa.gz}) with, when present, {@code <lang>.tokenizer.json}; a language
  * without a model has none (its documents get no perplexity, hence bucket {@code all}).
  */
 public final class LanguageModels {
-  private static final Map<String, Optional<CcnetPerplexity>> MODELS = new ConcurrentHashMap<>();
 
   private LanguageModels() {}
 
   /** The perplexity of {@code lang} under the model of {@code dir}, or empty when the folder has none. */
   static Optional<CcnetPerplexity> get(String dir, String lang, String defaultTokenizer) {
-    return MODELS.computeIfAbsent(dir + "\u0000" + lang + "\u0000" + defaultTokenizer,
-        k -> load(dir, lang, defaultTokenizer));
+    return ModelCache.get(new ModelCache.Key("ngram", dir, lang + " " + defaultTokenizer),
+        () -> load(dir, lang, defaultTokenizer));
   }
 
   private static Optional<CcnetPerplexity> load(String dir, String lang, String defaultTokenizer) {
@@ -39,7 +37,7 @@ public final class LanguageModels {
     }
     try {
       Path arpa = new Path(dir, lang + ".arpa");
-      FileSystem fs = arpa.getFileSystem(ExecutorModels.hadoopConfiguration());
+      FileSystem fs = HadoopFs.fileSystem(arpa);
       boolean gz = false;
       if (!fs.exists(arpa)) {
         arpa = new Path(dir, lang + ".arpa.gz");

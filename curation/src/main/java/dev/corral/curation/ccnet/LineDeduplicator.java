@@ -1,8 +1,10 @@
 package dev.corral.curation.ccnet;
 
-import dev.corral.curation.spark.FilterTransformer;
-import dev.corral.curation.Errors;
-import dev.corral.curation.spark.Stages;
+import dev.corral.core.text.PythonStr;
+
+import dev.corral.core.stage.FilterTransformer;
+import dev.corral.core.Errors;
+import dev.corral.core.stage.Stages;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -282,7 +284,7 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
               continue;
             }
             String group = layout.groupOf(doc);
-            long[] hashes = LineHashes.ofLines(PythonText.splitNewlines(text));
+            long[] hashes = LineHashes.ofLines(PythonStr.splitNewlines(text));
             long f = fingerprint(group, hashes);
             int weight = layout.counts(doc) ? 1 : 0;
             Set<Long> distinct = new HashSet<>();
@@ -419,7 +421,7 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
         values[layout.lineIds()] = null;
         return RowFactory.create(values);
       }
-      String[] lines = text.isEmpty() ? new String[0] : PythonText.splitNewlines(text);
+      String[] lines = text.isEmpty() ? new String[0] : PythonStr.splitNewlines(text);
       long[] hashes = LineHashes.ofLines(lines);
       long f = fingerprint(layout.groupOf(doc), hashes);
       Set<Long> seen = new HashSet<>();
@@ -440,10 +442,10 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
       values[layout.originalNlines()] = layout.nlinesIn() >= 0 && !doc.isNullAt(layout.nlinesIn())
           ? ((Number) doc.get(layout.nlinesIn())).intValue() : lines.length;
       values[layout.originalLength()] = layout.lengthIn() >= 0 && !doc.isNullAt(layout.lengthIn())
-          ? ((Number) doc.get(layout.lengthIn())).intValue() : PythonText.length(text);
+          ? ((Number) doc.get(layout.lengthIn())).intValue() : PythonStr.length(text);
       values[layout.output()] = dedup;
       values[layout.nlines()] = kept.size();
-      values[layout.length()] = PythonText.length(dedup);
+      values[layout.length()] = PythonStr.length(dedup);
       values[layout.lineIds()] = kept.toArray(new Integer[0]);
       int reason = layout.reason();
       if (kept.isEmpty() && values[reason] == null) {

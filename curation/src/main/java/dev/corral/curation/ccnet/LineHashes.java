@@ -1,5 +1,7 @@
 package dev.corral.curation.ccnet;
 
+import dev.corral.core.text.PythonStr;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -47,7 +49,7 @@ public final class LineHashes {
 
   /** CCNet's {@code normalize_for_dedup(line)}. */
   public static String normalize(String line) {
-    String s = PythonText.strip(line);
+    String s = PythonStr.strip(line);
     if (s.isEmpty()) {
       return s;
     }

@@ -1,7 +1,7 @@
 package dev.corral.curation.ccnet;
 
-import dev.corral.curation.Errors;
-import dev.corral.curation.spark.Stages;
+import dev.corral.core.Errors;
+import dev.corral.core.stage.Stages;
 import java.util.Arrays;
 import java.util.HashSet;
 import org.apache.spark.ml.Model;

@@ -2,8 +2,8 @@ package dev.corral.curation.ccnet;
 
 import dev.corral.curation.lm.CcnetPerplexity;
 import dev.corral.curation.spark.ExecutorTokenizers;
-import dev.corral.curation.spark.Stages;
-import dev.corral.curation.spark.TextTransformer;
+import dev.corral.core.stage.Stages;
+import dev.corral.core.stage.TextTransformer;
 import java.util.Optional;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.util.DefaultParamsReader;

@@ -1,11 +1,11 @@
 package dev.corral.curation.classify;
 
-import dev.corral.curation.Errors;
+import dev.corral.core.io.HadoopFs;
+import dev.corral.core.Errors;
 import dev.corral.curation.fasttext.FastTextModel;
 import dev.corral.curation.fasttext.Trainer;
 import dev.corral.curation.fasttext.TrainingArgs;
-import dev.corral.curation.spark.ExecutorModels;
-import dev.corral.curation.spark.Stages;
+import dev.corral.core.stage.Stages;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -217,7 +217,7 @@ public final class FastTextTrainer extends Estimator<FastTextClassifier> impleme
       FastTextModel model = Trainer.train(input, args, System.err);
       Path bin = dir.resolve("model.bin");
       model.save(bin);
-      ExecutorModels.upload(bin, destination);
+      HadoopFs.upload(bin, destination);
       return destination;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,6 +1,6 @@
 package dev.corral.curation.dedup;
 
-import dev.corral.curation.spark.Stages;
+import dev.corral.core.stage.Stages;
 import java.util.List;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.ParamValidators;

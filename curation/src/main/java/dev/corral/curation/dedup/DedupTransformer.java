@@ -4,10 +4,10 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
-import dev.corral.curation.Errors;
-import dev.corral.curation.spark.FilterColumns;
-import dev.corral.curation.spark.FilterTransformer;
-import dev.corral.curation.spark.Stages;
+import dev.corral.core.Errors;
+import dev.corral.core.stage.FilterColumns;
+import dev.corral.core.stage.FilterTransformer;
+import dev.corral.core.stage.Stages;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

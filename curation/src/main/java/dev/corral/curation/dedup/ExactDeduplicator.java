@@ -9,7 +9,7 @@ import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
-import dev.corral.curation.spark.Stages;
+import dev.corral.core.stage.Stages;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;

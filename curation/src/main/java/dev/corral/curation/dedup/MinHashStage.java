@@ -9,7 +9,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.not;
 
-import dev.corral.curation.spark.Stages;
+import dev.corral.core.stage.Stages;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.param.BooleanParam;

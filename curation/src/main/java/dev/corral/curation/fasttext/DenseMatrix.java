@@ -1,6 +1,6 @@
 package dev.corral.curation.fasttext;
 
-import dev.corral.curation.Errors;
+import dev.corral.core.Errors;
 
 /**
  * A row-major float matrix. A quantized matrix small enough to decode becomes one of these, with the

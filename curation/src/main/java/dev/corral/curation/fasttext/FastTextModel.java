@@ -1,6 +1,6 @@
 package dev.corral.curation.fasttext;
 
-import dev.corral.curation.Errors;
+import dev.corral.core.Errors;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.corral.curation.fasttext;
 
-import dev.corral.curation.Errors;
+import dev.corral.core.Errors;
 
 /**
  * Predicts labels for lines of raw bytes exactly as fastText's {@code predictLine} does. Holds the

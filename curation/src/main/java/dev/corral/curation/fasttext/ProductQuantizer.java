@@ -1,6 +1,6 @@
 package dev.corral.curation.fasttext;
 
-import dev.corral.curation.Errors;
+import dev.corral.core.Errors;
 
 /** fastText's product quantizer: {@code nsubq} sub-vectors of {@code dsub} floats, 256 centroids each. */
 final class ProductQuantizer {

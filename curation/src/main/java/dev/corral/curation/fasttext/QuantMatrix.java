@@ -1,6 +1,6 @@
 package dev.corral.curation.fasttext;
 
-import dev.corral.curation.Errors;
+import dev.corral.core.Errors;
 
 /**
  * fastText's product-quantized matrix: each row is {@code nsubq} one-byte codes into sub-vector

@@ -1,6 +1,6 @@
 package dev.corral.curation.fasttext;
 
-import dev.corral.curation.Errors;
+import dev.corral.core.Errors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,6 +1,6 @@
 package dev.corral.curation.io;
 
-import dev.corral.curation.ccnet.PythonText;
+import dev.corral.core.text.PythonStr;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -145,11 +145,11 @@ final class WarcFileRecords implements Iterator<Row>, AutoCloseable {
    * content is shorter than {@code minLength} code points.
    */
   private Row document(String url, String digest, String date, String body, boolean titleFirst, long length) {
-    List<String> lines = PythonText.universalLines(body);
+    List<String> lines = PythonStr.universalLines(body);
     String title = null;
     int from = 0;
     if (titleFirst && !lines.isEmpty()) {
-      title = PythonText.strip(lines.get(0));
+      title = PythonStr.strip(lines.get(0));
       from = 1;
     }
     StringBuilder content = new StringBuilder(body.length());
@@ -157,10 +157,10 @@ final class WarcFileRecords implements Iterator<Row>, AutoCloseable {
       if (i > from) {
         content.append('\n');
       }
-      content.append(PythonText.strip(lines.get(i)));
+      content.append(PythonStr.strip(lines.get(i)));
     }
     String text = content.toString();
-    if (PythonText.length(text) < minLength) {
+    if (PythonStr.length(text) < minLength) {
       tooShort++;
       return null;
     }

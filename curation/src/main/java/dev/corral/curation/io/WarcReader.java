@@ -1,6 +1,6 @@
 package dev.corral.curation.io;
 
-import dev.corral.curation.Errors;
+import dev.corral.core.Errors;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import dev.corral.core.io.SerializableConfiguration;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -152,7 +153,7 @@ public final class WarcReader {
     sc.register(counts, COUNTS_ACCUMULATOR);
     // One partition per file, so that a file is read by exactly one task and never split.
     JavaRDD<String> fileRdd = JavaSparkContext.fromSparkContext(sc).parallelize(files, Math.max(1, files.size()));
-    JavaRDD<Row> rows = fileRdd.mapPartitions(new ReadFiles(new HadoopConf(conf), options.minLength(), counts));
+    JavaRDD<Row> rows = fileRdd.mapPartitions(new ReadFiles(new SerializableConfiguration(conf), options.minLength(), counts));
     return new Result(spark.createDataFrame(rows, SCHEMA), Collections.unmodifiableList(files), counts);
   }
 
@@ -217,11 +218,11 @@ public final class WarcReader {
   private static final class ReadFiles
       implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<String>, Row> {
     private static final long serialVersionUID = 1L;
-    private final HadoopConf conf;
+    private final SerializableConfiguration conf;
     private final int minLength;
     private final FileCounts counts;
 
-    ReadFiles(HadoopConf conf, int minLength, FileCounts counts) {
+    ReadFiles(SerializableConfiguration conf, int minLength, FileCounts counts) {
       this.conf = conf;
       this.minLength = minLength;
       this.counts = counts;

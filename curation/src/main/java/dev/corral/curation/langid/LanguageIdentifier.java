@@ -1,11 +1,12 @@
 package dev.corral.curation.langid;
 
-import dev.corral.curation.spark.TextTransformer;
-import dev.corral.curation.Errors;
+import dev.corral.core.stage.TextTransformer;
+import dev.corral.core.CorralConf;
+import dev.corral.core.Errors;
 import dev.corral.curation.fasttext.FastTextModel;
 import dev.corral.curation.fasttext.Prediction;
 import dev.corral.curation.spark.ExecutorModels;
-import dev.corral.curation.spark.Stages;
+import dev.corral.core.stage.Stages;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.param.DoubleParam;
@@ -45,9 +46,9 @@ public final class LanguageIdentifier extends TextTransformer<LanguageIdentifier
   private static final long serialVersionUID = 1L;
 
   /** URI of the fastText lid.176 model bundled in the jar (CC BY-SA 3.0, see NOTICE.md beside it). */
-  public static final String BUNDLED_MODEL = "builtin:lid.176.ftz";
+  public static final String BUNDLED_MODEL = CorralConf.LANGID_MODEL.defaultValue();
   /** CCNet's language threshold: below it a document's language is not trusted. */
-  public static final double DEFAULT_MIN_SCORE = 0.5;
+  public static final double DEFAULT_MIN_SCORE = CorralConf.LANGID_MIN_SCORE.defaultValue();
   /** The language of a text whose best score is below {@code minScore}, or that has no token. */
   public static final String UNKNOWN = "unknown";
 

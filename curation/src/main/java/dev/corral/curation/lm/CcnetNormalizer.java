@@ -1,5 +1,7 @@
 package dev.corral.curation.lm;
 
+import dev.corral.core.text.PythonStr;
+
 import java.text.Normalizer;
 import java.util.Locale;
 
@@ -34,7 +36,7 @@ public final class CcnetNormalizer {
 
   /** CCNet's {@code normalize(line)}: accents, case, numbers and punctuation, as described above. */
   public static String normalize(String line) {
-    String s = PythonWhitespace.strip(line);
+    String s = PythonStr.strip(line);
     if (s.isEmpty()) {
       return s;
     }

@@ -1,6 +1,6 @@
 package dev.corral.curation.lm;
 
-import dev.corral.curation.Errors;
+import dev.corral.core.Errors;
 
 /**
  * Interpolated modified Kneser-Ney estimation (Chen and Goodman 1998, "An Empirical Study of Smoothing

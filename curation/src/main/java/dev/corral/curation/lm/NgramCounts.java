@@ -1,6 +1,6 @@
 package dev.corral.curation.lm;
 
-import dev.corral.curation.Errors;
+import dev.corral.core.Errors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

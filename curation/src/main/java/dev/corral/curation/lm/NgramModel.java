@@ -1,5 +1,7 @@
 package dev.corral.curation.lm;
 
+import dev.corral.core.text.PythonStr;
+
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -103,7 +105,7 @@ public final class NgramModel {
    * {@code withEos}, of {@code </s>} last (KenLM Python's {@code full_scores}, probabilities only).
    */
   public float[] wordScores(String sentence, boolean withBos, boolean withEos) {
-    String[] tokens = PythonWhitespace.split(sentence);
+    String[] tokens = PythonStr.split(sentence);
     float[] out = new float[tokens.length + (withEos ? 1 : 0)];
     int[] context = new int[Math.max(1, order() - 1)];
     int length = 0;

@@ -1,6 +1,6 @@
 package dev.corral.curation.lm;
 
-import dev.corral.curation.Errors;
+import dev.corral.core.Errors;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;

@@ -1,5 +1,6 @@
 package dev.corral.curation.lm;
 
+import dev.corral.core.text.PythonStr;
 import java.io.Serializable;
 
 /**
@@ -23,7 +24,7 @@ public interface Tokenizer extends Serializable {
 
     @Override
     public String tokenize(String text) {
-      return String.join(" ", PythonWhitespace.split(text));
+      return String.join(" ", PythonStr.split(text));
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.corral.curation.mixture;
 
+import dev.corral.core.io.HadoopFs;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -9,9 +10,8 @@ import static org.apache.spark.sql.functions.sum;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.corral.curation.Errors;
-import dev.corral.curation.io.Tables;
-import dev.corral.curation.spark.ExecutorModels;
+import dev.corral.core.Errors;
+import dev.corral.core.io.Tables;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -92,7 +92,7 @@ public final class MixtureBuilder {
     double targetTokens = plan.stream().mapToDouble(p -> p[0]).sum();
     int shardCount = config.shardTokens > 0 ? (int) Math.max(1, Math.ceil(targetTokens / config.shardTokens))
         : config.shards;
-    ShardWriter.removeStale(output, shardCount, ExecutorModels.hadoopConfiguration());
+    ShardWriter.removeStale(output, shardCount, HadoopFs.configuration());
     List<ShardWriter.Shard> shards = new ArrayList<>(ShardWriter.write(mixture, config.seed, shardCount,
         config.formats, output));
     shards.sort((a, b) -> a.file().compareTo(b.file()));
@@ -178,7 +178,7 @@ public final class MixtureBuilder {
     manifest.put("shards", shards);
     Path file = new Path(result.output(), "manifest.json");
     try {
-      FileSystem fs = file.getFileSystem(ExecutorModels.hadoopConfiguration());
+      FileSystem fs = file.getFileSystem(HadoopFs.configuration());
       try (OutputStream out = fs.create(file, true)) {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValue(out, manifest);

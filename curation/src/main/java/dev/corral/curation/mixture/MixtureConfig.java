@@ -3,7 +3,7 @@ package dev.corral.curation.mixture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.corral.curation.Errors;
+import dev.corral.core.Errors;
 import dev.corral.curation.spark.ExecutorTokenizers;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package dev.corral.curation.mixture;
 
-import dev.corral.curation.Errors;
-import dev.corral.curation.spark.ExecutorModels;
+import dev.corral.core.io.HadoopFs;
+import dev.corral.core.Errors;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -116,7 +116,7 @@ final class Report {
   private static void put(String output, String name, byte[] bytes) {
     Path file = new Path(output, name);
     try {
-      FileSystem fs = file.getFileSystem(ExecutorModels.hadoopConfiguration());
+      FileSystem fs = file.getFileSystem(HadoopFs.configuration());
       try (OutputStream out = fs.create(file, true)) {
         out.write(bytes);
       }

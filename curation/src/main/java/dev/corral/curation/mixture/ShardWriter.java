@@ -1,5 +1,6 @@
 package dev.corral.curation.mixture;
 
+import dev.corral.core.io.HadoopFs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -7,8 +8,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.luben.zstd.ZstdOutputStream;
-import dev.corral.curation.Errors;
-import dev.corral.curation.spark.ExecutorModels;
+import dev.corral.core.Errors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -71,7 +71,7 @@ final class ShardWriter {
 
   private static List<Shard> writeShard(int index, Iterator<Tuple2<Long, Row>> rows, List<String> formats,
       String output) throws IOException {
-    Configuration conf = ExecutorModels.hadoopConfiguration();
+    Configuration conf = HadoopFs.configuration();
     String name = String.format("shard-%05d", index);
     Path parquetPath = new Path(output, name + ".parquet");
     Path jsonPath = new Path(output, name + ".jsonl.zst");

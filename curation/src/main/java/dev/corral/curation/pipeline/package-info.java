@@ -1,7 +1,5 @@
 /**
- * Pipelines from YAML: a file in {@code conf/} names stages and their params, {@link
- * dev.corral.curation.pipeline.PipelineConfig} reads and checks it (unknown keys, stages or params are
- * errors that name them), and {@link dev.corral.curation.pipeline.StageRegistry} turns it into a Spark ML
- * {@code Pipeline}. The YAML holds no logic: only names and values.
+ * The curation stages that pipeline YAMLs may name ({@link dev.corral.curation.pipeline.CurationStages}, found by
+ * {@link dev.corral.core.stage.StageRegistry} through {@code ServiceLoader}).
  */
 package dev.corral.curation.pipeline;

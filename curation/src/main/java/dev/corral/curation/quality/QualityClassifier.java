@@ -1,12 +1,12 @@
 package dev.corral.curation.quality;
 
-import dev.corral.curation.spark.FilterTransformer;
+import dev.corral.core.stage.FilterTransformer;
 import dev.corral.curation.fasttext.FastTextModel;
 import dev.corral.curation.fasttext.Prediction;
 import dev.corral.curation.fasttext.Predictor;
 import dev.corral.curation.spark.ExecutorModels;
-import dev.corral.curation.spark.FilterColumns;
-import dev.corral.curation.spark.Stages;
+import dev.corral.core.stage.FilterColumns;
+import dev.corral.core.stage.Stages;
 import java.util.List;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;

@@ -1,7 +1,7 @@
 package dev.corral.curation.spark;
 
-import dev.corral.curation.CorralConf;
-import dev.corral.curation.Errors;
+import dev.corral.core.CorralConf;
+import dev.corral.core.Errors;
 import dev.corral.curation.langid.LanguageIdentifier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;

@@ -1,17 +1,16 @@
 package dev.corral.curation.spark;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.corral.curation.Errors;
+import dev.corral.core.Errors;
+import dev.corral.core.io.HadoopFs;
+import dev.corral.core.models.ModelCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.hadoop.fs.FileSystem;
 
 /**
- * Hugging Face tokenizers shared by every task of one JVM, like {@link ExecutorModels}: keyed by URI,
+ * Hugging Face tokenizers through the per-JVM {@link ModelCache}, like {@link ExecutorModels}: keyed by URI,
  * {@code builtin:llama-tokenizer.json} for the bundled LLaMA-1/2 tokenizer or any Hadoop path to a
  * {@code tokenizer.json}, copied to local disk once (the native library reads a local file) and never
  * closed while the JVM runs. The DJL tokenizer is thread-safe.
@@ -20,13 +19,12 @@ public final class ExecutorTokenizers {
   /** The bundled LLaMA-1/2 tokenizer (32,000 pieces). */
   public static final String LLAMA = "builtin:llama-tokenizer.json";
   private static final String BUILTIN_FOLDER = "dev/corral/curation/mixture/";
-  private static final Map<String, HuggingFaceTokenizer> TOKENIZERS = new ConcurrentHashMap<>();
 
   private ExecutorTokenizers() {}
 
   /** The tokenizer at {@code uri}, without special tokens (counts are of the text's own pieces). */
   public static HuggingFaceTokenizer get(String uri) {
-    return TOKENIZERS.computeIfAbsent(uri, ExecutorTokenizers::load);
+    return ModelCache.get(new ModelCache.Key("tokenizer", uri), () -> load(uri));
   }
 
   private static HuggingFaceTokenizer load(String uri) {
@@ -42,22 +40,18 @@ public final class ExecutorTokenizers {
           .optTruncation(false).optPadding(false).build();
     } catch (IOException e) {
       throw Errors.unreadable(uri, e);
+    } catch (dev.corral.core.CorralException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw Errors.badInput(uri, "not a Hugging Face tokenizer.json: " + e.getMessage());
     }
   }
 
   private static InputStream open(String uri) throws IOException {
-    if (uri.startsWith(ExecutorModels.BUILTIN_SCHEME)) {
-      String name = uri.substring(ExecutorModels.BUILTIN_SCHEME.length());
-      InputStream in = ExecutorTokenizers.class.getClassLoader().getResourceAsStream(BUILTIN_FOLDER + name);
-      if (in == null || name.contains("/")) {
-        throw Errors.badInput(uri, "no such bundled tokenizer (bundled: llama-tokenizer.json)");
-      }
-      return in;
+    if (uri.startsWith(ModelCache.BUILTIN_SCHEME)) {
+      return new java.io.ByteArrayInputStream(ModelCache.readBuiltin(uri, BUILTIN_FOLDER, "llama-tokenizer.json"));
     }
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(uri);
-    FileSystem fs = path.getFileSystem(ExecutorModels.hadoopConfiguration());
-    return fs.open(path);
+    return HadoopFs.fileSystem(path).open(path);
   }
 }

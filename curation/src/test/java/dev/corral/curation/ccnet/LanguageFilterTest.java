@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.corral.curation.spark.SparkMlContract;
-import dev.corral.curation.spark.TestSpark;
+import dev.corral.core.testing.SparkMlContract;
+import dev.corral.core.testing.TestSpark;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

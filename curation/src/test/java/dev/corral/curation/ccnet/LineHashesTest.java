@@ -2,6 +2,7 @@ package dev.corral.curation.ccnet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.corral.core.text.PythonStr;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,10 +38,10 @@ class LineHashesTest {
 
   @Test
   void pythonStripAndLinesDifferFromJavas() {
-    assertEquals("x", PythonText.strip("\u00a0\u2007x\u202f\u3000"), "no-break spaces are Python whitespace");
-    assertEquals("\u200bx", PythonText.strip("\u200bx"), "zero-width space is not");
-    assertEquals(2, PythonText.length("😀a"));
-    assertEquals(List.of("a", "b", "", "c"), PythonText.universalLines("a\r\nb\r\rc\n"));
-    assertEquals(4, PythonText.splitNewlines("a\n\nb\n").length);
+    assertEquals("x", PythonStr.strip("\u00a0\u2007x\u202f\u3000"), "no-break spaces are Python whitespace");
+    assertEquals("\u200bx", PythonStr.strip("\u200bx"), "zero-width space is not");
+    assertEquals(2, PythonStr.length("😀a"));
+    assertEquals(List.of("a", "b", "", "c"), PythonStr.universalLines("a\r\nb\r\rc\n"));
+    assertEquals(4, PythonStr.splitNewlines("a\n\nb\n").length);
   }
 }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.corral.curation.CorralException;
-import dev.corral.curation.spark.SparkMlContract;
-import dev.corral.curation.spark.TestSpark;
+import dev.corral.core.CorralException;
+import dev.corral.core.testing.SparkMlContract;
+import dev.corral.core.testing.TestSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

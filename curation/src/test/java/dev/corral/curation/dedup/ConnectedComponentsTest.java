@@ -3,7 +3,7 @@ package dev.corral.curation.dedup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corral.curation.spark.TestSpark;
+import dev.corral.core.testing.TestSpark;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corral.curation.spark.SparkMlContract;
-import dev.corral.curation.spark.TestSpark;
+import dev.corral.core.testing.SparkMlContract;
+import dev.corral.core.testing.TestSpark;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

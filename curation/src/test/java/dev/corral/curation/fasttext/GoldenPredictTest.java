@@ -3,6 +3,7 @@ package dev.corral.curation.fasttext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import dev.corral.core.CorralException;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -94,8 +95,8 @@ class GoldenPredictTest {
   void unsupervisedModelsLoadButDoNotPredict() {
     FastTextModel model = FastTextModel.load(GoldenFiles.model("skipgram.bin"));
     assertEquals(FastTextArgs.ModelName.SKIPGRAM, model.args().model());
-    dev.corral.curation.CorralException e = org.junit.jupiter.api.Assertions.assertThrows(
-        dev.corral.curation.CorralException.class, model::newPredictor);
+    dev.corral.core.CorralException e = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.corral.core.CorralException.class, model::newPredictor);
     assertTrue(e.getMessage().contains("only supervised models can"), e.getMessage());
   }
 

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corral.curation.fasttext.FastTextModel;
 import dev.corral.curation.fasttext.Prediction;
-import dev.corral.curation.spark.SparkMlContract;
-import dev.corral.curation.spark.TestSpark;
+import dev.corral.core.testing.SparkMlContract;
+import dev.corral.core.testing.TestSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;

@@ -1,5 +1,7 @@
 package dev.corral.curation.lm;
 
+import dev.corral.core.text.PythonStr;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,7 +117,7 @@ class IrstlmAgreementTest {
   private static List<Scored> corralScores(NgramModel model) {
     List<Scored> out = new ArrayList<>();
     for (String sentence : Goldens.lines("heldout.txt")) {
-      String[] words = PythonWhitespace.split(sentence);
+      String[] words = PythonStr.split(sentence);
       float[] scores = model.wordScores(sentence, true, true);
       for (int i = 0; i < scores.length; i++) {
         String w = i < words.length ? words[i] : NgramModel.EOS;

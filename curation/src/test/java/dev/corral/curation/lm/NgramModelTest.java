@@ -1,11 +1,13 @@
 package dev.corral.curation.lm;
 
+import dev.corral.core.text.PythonStr;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corral.curation.CorralException;
+import dev.corral.core.CorralException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -38,9 +40,9 @@ class NgramModelTest {
 
   @Test
   void pythonWhitespace() {
-    assertArrayEquals(new String[] {"a", "b", "c", "d"}, PythonWhitespace.split("\u3000a\u2003b\u001fc\u0085d\n"));
-    assertArrayEquals(new String[] {"a\u200bb"}, PythonWhitespace.split(" a\u200bb ")); // ZWSP is not a space
-    assertEquals("x y", PythonWhitespace.strip("\u00a0x y\u202f"));
+    assertArrayEquals(new String[] {"a", "b", "c", "d"}, PythonStr.split("\u3000a\u2003b\u001fc\u0085d\n"));
+    assertArrayEquals(new String[] {"a\u200bb"}, PythonStr.split(" a\u200bb ")); // ZWSP is not a space
+    assertEquals("x y", PythonStr.strip("\u00a0x y\u202f"));
     assertEquals("a b", Tokenizer.whitespace().tokenize("  a \t b\n"));
   }
 

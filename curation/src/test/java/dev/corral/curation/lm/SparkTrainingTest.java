@@ -3,7 +3,7 @@ package dev.corral.curation.lm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corral.curation.spark.TestSpark;
+import dev.corral.core.testing.TestSpark;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

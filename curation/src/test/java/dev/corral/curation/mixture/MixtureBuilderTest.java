@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.corral.curation.spark.ExecutorTokenizers;
-import dev.corral.curation.spark.SparkMlContract;
-import dev.corral.curation.spark.TestSpark;
+import dev.corral.core.testing.SparkMlContract;
+import dev.corral.core.testing.TestSpark;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,9 @@ package dev.corral.curation.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.corral.core.pipeline.PipelineConfig;
 
-import dev.corral.curation.CorralException;
+import dev.corral.core.CorralException;
 import dev.corral.curation.langid.LanguageIdentifier;
 import dev.corral.curation.quality.QualityClassifier;
 import java.nio.file.Files;

@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.corral.core.testing.TestSpark;
 
-import dev.corral.curation.CorralConf;
+import dev.corral.core.CorralConf;
 import dev.corral.curation.langid.LanguageIdentifier;
 import java.nio.file.Files;
 import java.nio.file.Path;

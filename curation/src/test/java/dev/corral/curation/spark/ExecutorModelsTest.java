@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.corral.core.testing.TestSpark;
 
-import dev.corral.curation.CorralException;
+import dev.corral.core.CorralException;
 import dev.corral.curation.fasttext.FastTextModel;
 import dev.corral.curation.langid.LanguageIdentifier;
 import java.nio.file.Files;

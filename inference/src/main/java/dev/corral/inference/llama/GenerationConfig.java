@@ -1,6 +1,6 @@
 package dev.corral.inference.llama;
 
-import dev.corral.inference.Errors;
+import dev.corral.core.Errors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,7 +1,7 @@
 package dev.corral.inference.llama;
 
 import ai.djl.ndarray.NDArray;
-import dev.corral.inference.Errors;
+import dev.corral.core.Errors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

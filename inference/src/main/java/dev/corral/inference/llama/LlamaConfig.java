@@ -5,7 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import dev.corral.inference.Errors;
+import dev.corral.core.Errors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,15 +71,15 @@ public record LlamaConfig(
 
     String modelType = k.optString("model_type", "llama");
     if (!modelType.equals("llama")) {
-      throw Errors.unsupported(where, "model_type '" + modelType + "' (only 'llama' checkpoints)");
+      throw Errors.unsupportedFeature(where, "model_type '" + modelType + "' (only 'llama' checkpoints)");
     }
     String act = k.optString("hidden_act", "silu");
     if (!act.equals("silu")) {
-      throw Errors.unsupported(where, "hidden_act '" + act + "' (LLaMA uses silu)");
+      throw Errors.unsupportedFeature(where, "hidden_act '" + act + "' (LLaMA uses silu)");
     }
     for (String bias : new String[] {"attention_bias", "mlp_bias"}) {
       if (k.optBoolean(bias, false)) {
-        throw Errors.unsupported(where, bias + " = true (LLaMA layers have no biases)");
+        throw Errors.unsupportedFeature(where, bias + " = true (LLaMA layers have no biases)");
       }
     }
     int dim = k.requiredInt("hidden_size");
@@ -239,7 +239,7 @@ public record LlamaConfig(
         return new RopeScaling("llama3", factor, low, high, original);
       }
       default:
-        throw Errors.unsupported(k.where, "rope_scaling type '" + type + "' (supported: linear, llama3)");
+        throw Errors.unsupportedFeature(k.where, "rope_scaling type '" + type + "' (supported: linear, llama3)");
     }
   }
 

@@ -13,7 +13,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
-import dev.corral.inference.Errors;
+import dev.corral.core.Errors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.IdentityHashMap;

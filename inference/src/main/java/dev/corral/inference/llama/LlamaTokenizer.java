@@ -1,7 +1,7 @@
 package dev.corral.inference.llama;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.corral.inference.Errors;
+import dev.corral.core.Errors;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -3,7 +3,7 @@ package dev.corral.inference.llama;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.corral.inference.Errors;
+import dev.corral.core.Errors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,7 +74,7 @@ public final class RandomCheckpoint {
               + (tokenizerJson == null ? "no tokenizer given" : vocab(tokenizerJson).size() + " tokens") + ")");
         }
         if (c.ropeScaling() != null) {
-          throw Errors.unsupported(configJson.toString(), "rope_scaling in the GGUF writer");
+          throw Errors.unsupportedFeature(configJson.toString(), "rope_scaling in the GGUF writer");
         }
         writeGguf(out.resolve("model.gguf"), c, tensors, vocab, seed, std);
       }
@@ -119,7 +119,7 @@ public final class RandomCheckpoint {
   /** The values of tensor {@code index}, Hugging Face row order. */
   static float[] values(Tensor t, int index, long seed, double std) {
     if (t.size() > Integer.MAX_VALUE - 8) {
-      throw Errors.unsupported(t.hf(), "tensors of more than 2^31 values");
+      throw Errors.unsupportedFeature(t.hf(), "tensors of more than 2^31 values");
     }
     float[] v = new float[(int) t.size()];
     if (t.norm()) {

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import dev.corral.inference.Errors;
+import dev.corral.core.Errors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

@@ -25,7 +25,7 @@ import java.util.NoSuchElementException;
 final class Batcher<I, P, R, O> implements Iterator<O> {
   /** What a stage does with its rows; {@link Batcher} does the rest. */
   interface Work<I, P, R, O> {
-    /** Tokenizes and checks a row; throws (usually {@code InferenceException}) for a row the model cannot take. */
+    /** Tokenizes and checks a row; throws (usually {@code CorralException}) for a row the model cannot take. */
     P prepare(I row);
 
     /** Sequences the row puts in a batch (several for a multiple-choice row). */

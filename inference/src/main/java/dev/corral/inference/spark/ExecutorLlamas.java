@@ -1,34 +1,27 @@
 package dev.corral.inference.spark;
 
-import dev.corral.inference.Errors;
+import dev.corral.core.Errors;
+import dev.corral.core.io.Fingerprint;
+import dev.corral.core.io.HadoopFs;
+import dev.corral.core.models.ModelCache;
 import dev.corral.inference.llama.LlamaModel;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
-import org.apache.spark.deploy.SparkHadoopUtil;
 
 /**
  * The LLaMA models of one JVM (an executor, or the driver in local mode), loaded lazily on first use, shared
@@ -55,55 +48,48 @@ public final class ExecutorLlamas {
    */
   public record Key(String modelPath, String device, String dtype) {}
 
-  private static final Map<Key, Slot> MODELS = new ConcurrentHashMap<>();
-  private static final Map<Key, AtomicLong> LOADS = new ConcurrentHashMap<>();
-  private static final Map<String, Slot> COPIES = new ConcurrentHashMap<>();
-
-  static {
-    // Free native memory (GPU memory above all) in order when the executor stops, not at the OS's leisure.
-    Runtime.getRuntime().addShutdownHook(new Thread(ExecutorLlamas::closeAll, "corral-llama-close"));
-  }
+  private static final String KIND = "llama";
 
   private ExecutorLlamas() {}
 
   /** The model for {@code (modelPath, placement, dtype)}, loaded on the first call in this JVM. */
   public static LlamaModel get(String modelPath, GpuPinning.Placement placement, String dtype) {
-    Key key = new Key(modelPath, placement.label(), dtype);
-    Slot slot = MODELS.computeIfAbsent(key, k -> new Slot());
-    return (LlamaModel) slot.get(() -> {
-      if (!LlamaTransformer.DTYPES.contains(dtype)) {
-        throw Errors.badArgument("dtype", dtype, "one of " + LlamaTransformer.DTYPES);
-      }
-      LlamaModel model = LlamaModel.load(localFolder(modelPath), placement.device(),
-          LlamaTransformer.engineType(dtype));
-      LOADS.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
-      return model;
-    });
+    if (!LlamaTransformer.DTYPES.contains(dtype)) {
+      throw Errors.badArgument("dtype", dtype, "one of " + LlamaTransformer.DTYPES);
+    }
+    return ModelCache.get(cacheKey(new Key(modelPath, placement.label(), dtype)),
+        () -> LlamaModel.load(localFolder(modelPath), placement.device(), LlamaTransformer.engineType(dtype)));
   }
 
   /** How many times this JVM loaded the model for {@code key}: 1 after any number of tasks. */
   public static long loads(Key key) {
-    AtomicLong n = LOADS.get(key);
-    return n == null ? 0 : n.get();
+    return ModelCache.loads(cacheKey(key));
   }
 
   /** Loads per key in this JVM, for reports and tests. */
   public static Map<Key, Long> loads() {
     Map<Key, Long> out = new java.util.TreeMap<>(Comparator.comparing(Key::toString));
-    LOADS.forEach((k, v) -> out.put(k, v.get()));
+    ModelCache.loads(KIND).forEach((k, n) -> {
+      String[] variant = k.variant().split(" ", 2);
+      out.put(new Key(k.uri(), variant[0], variant[1]), n);
+    });
     return out;
+  }
+
+  private static ModelCache.Key cacheKey(Key key) {
+    return new ModelCache.Key(KIND, key.modelPath(), key.device() + " " + key.dtype());
   }
 
   /** The checkpoint folder on this machine's disk: the path itself when local, else a copy made once. */
   static Path localFolder(String modelPath) {
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(modelPath);
     try {
-      FileSystem fs = path.getFileSystem(hadoopConfiguration());
+      FileSystem fs = path.getFileSystem(HadoopFs.configuration());
       if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
         return new File(fs.makeQualified(path).toUri()).toPath();
       }
-      return (Path) COPIES.computeIfAbsent(modelPath, k -> new Slot())
-          .get(() -> copyToLocal(fs, path, Path.of(localRoot(), "corral-models")));
+      return ModelCache.get(new ModelCache.Key("llama-copy", modelPath),
+          () -> copyToLocal(fs, path, Path.of(localRoot(), "corral-models")));
     } catch (IOException e) {
       throw Errors.unreadable(modelPath, e);
     }
@@ -115,7 +101,7 @@ public final class ExecutorLlamas {
    */
   static Path copyToLocal(FileSystem fs, org.apache.hadoop.fs.Path path, Path root) {
     String uri = fs.makeQualified(path).toString();
-    Path dest = root.resolve(shortSha256(uri));
+    Path dest = root.resolve(Fingerprint.shortSha256(uri));
     if (Files.isDirectory(dest)) {
       return dest;
     }
@@ -153,31 +139,6 @@ public final class ExecutorLlamas {
     return SparkEnv.get() != null ? SparkFiles.getRootDirectory() : System.getProperty("java.io.tmpdir");
   }
 
-  /** The running application's Hadoop configuration (its {@code spark.hadoop.*} keys), else Hadoop's defaults. */
-  static Configuration hadoopConfiguration() {
-    SparkEnv env = SparkEnv.get();
-    return env == null ? new Configuration() : SparkHadoopUtil.get().newConfiguration(env.conf());
-  }
-
-  /** Closes every model of this JVM (the shutdown hook); a later {@link #get} loads again. */
-  static void closeAll() {
-    List<Slot> slots = new ArrayList<>(MODELS.values());
-    MODELS.clear();
-    for (Slot slot : slots) {
-      slot.close();
-    }
-  }
-
-  /** The first 16 hex digits of the SHA-256 of {@code s}: a short name for a path or a run. */
-  static String shortSha256(String s) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest).substring(0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static void deleteQuietly(Path dir) {
     try {
       deleteTree(dir);
@@ -197,26 +158,4 @@ public final class ExecutorLlamas {
     }
   }
 
-  /** One lazily computed value: the first caller computes it while the others wait; a failure is not kept. */
-  private static final class Slot {
-    private Object value;
-
-    synchronized Object get(java.util.function.Supplier<Object> compute) {
-      if (value == null) {
-        value = compute.get();
-      }
-      return value;
-    }
-
-    synchronized void close() {
-      if (value instanceof AutoCloseable c) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          // At shutdown nothing can act on a failed close; the process frees the memory anyway.
-        }
-      }
-      value = null;
-    }
-  }
 }

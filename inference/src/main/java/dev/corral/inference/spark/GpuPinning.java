@@ -1,7 +1,7 @@
 package dev.corral.inference.spark;
 
 import ai.djl.Device;
-import dev.corral.inference.Errors;
+import dev.corral.core.Errors;
 import java.io.Serializable;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
@@ -19,11 +19,10 @@ import org.apache.spark.resource.ResourceInformation;
  * and so still keys the executor's model cache, but the model loads on the CPU. It exists so that tests with
  * fake GPUs (a discovery script printing addresses on a machine without CUDA) can prove "one model per
  * (executor, GPU)" end to end; on a real GPU cluster leave it off. The stage param {@code cpuFallback} turns it
- * on, and so does the Spark setting {@value #CPU_FALLBACK_CONF} when the param is not set.
+ * on, and so does the Spark setting {@code spark.corral.llama.cpuFallback} ({@link
+ * dev.corral.core.CorralConf#LLAMA_CPU_FALLBACK}) when the param is not set.
  */
 public final class GpuPinning {
-  /** Spark setting that turns on {@code cpuFallback} for every LLaMA stage whose param is not set. */
-  public static final String CPU_FALLBACK_CONF = "spark.corral.llama.cpuFallback";
   /** The label of the CPU placement. */
   public static final String CPU = "cpu";
 

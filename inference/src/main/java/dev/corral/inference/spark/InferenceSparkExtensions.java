@@ -1,6 +1,7 @@
 package dev.corral.inference.spark;
 
-import dev.corral.inference.Errors;
+import dev.corral.core.CorralConf;
+import dev.corral.core.Errors;
 import dev.corral.inference.llama.LlamaModel;
 import dev.corral.inference.llama.LlamaTokenizer;
 import dev.corral.inference.llama.Scorer;
@@ -32,7 +33,7 @@ import scala.runtime.BoxedUnit;
  */
 public final class InferenceSparkExtensions implements Function1<SparkSessionExtensions, BoxedUnit> {
   /** The Hugging Face checkpoint folder {@code corral_perplexity} scores with. */
-  public static final String MODEL_CONF = "spark.corral.llama.model";
+  public static final String MODEL_CONF = CorralConf.LLAMA_MODEL.key();
 
   /** Spark instantiates the extension by reflection through this constructor. */
   public InferenceSparkExtensions() {}
@@ -53,11 +54,11 @@ public final class InferenceSparkExtensions implements Function1<SparkSessionExt
         throw Errors.badArgument(name + " arguments", arguments.size(), "1 argument (text)");
       }
       SparkSession spark = SparkSession.active();
-      String model = spark.conf().get(MODEL_CONF, "");
+      String model = CorralConf.LLAMA_MODEL.get(spark);
       if (model.isBlank()) {
         throw Errors.badArgument(MODEL_CONF, model, "a Hugging Face checkpoint folder (SET " + MODEL_CONF + "=...)");
       }
-      boolean cpuFallback = Boolean.parseBoolean(spark.conf().get(GpuPinning.CPU_FALLBACK_CONF, "false"));
+      boolean cpuFallback = CorralConf.LLAMA_CPU_FALLBACK.get(spark);
       Column text = new Column(arguments.apply(0)).cast(DataTypes.StringType);
       return perplexity(model, cpuFallback).apply(text).expr();
     };

@@ -1,6 +1,6 @@
 package dev.corral.inference.spark;
 
-import dev.corral.inference.Errors;
+import dev.corral.core.Errors;
 import dev.corral.inference.llama.GenerationConfig;
 import dev.corral.inference.llama.Generator;
 import dev.corral.inference.llama.LlamaModel;

@@ -1,6 +1,6 @@
 package dev.corral.inference.spark;
 
-import dev.corral.inference.Errors;
+import dev.corral.core.Errors;
 import dev.corral.inference.llama.LlamaModel;
 import dev.corral.inference.llama.LlamaTokenizer;
 import dev.corral.inference.llama.Scorer;

@@ -1,6 +1,7 @@
 package dev.corral.inference.spark;
 
-import dev.corral.inference.Errors;
+import dev.corral.core.CorralConf;
+import dev.corral.core.Errors;
 import dev.corral.inference.llama.LlamaModel;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -81,7 +82,7 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
         + "memory a partition needs and the padding saved", ParamValidators.gt(0));
     cpuFallback = new BooleanParam(this, "cpuFallback", "load on the CPU even where the task has a GPU, still "
         + "keying the model cache and the device column by the GPU address (tests with fake GPUs); unset: the "
-        + "Spark setting " + GpuPinning.CPU_FALLBACK_CONF + ", default false");
+        + "Spark setting " + CorralConf.LLAMA_CPU_FALLBACK.key() + ", default false");
     setDefault(dtype, "auto");
     setDefault(batchTokens, 4096);
     setDefault(maxInputTokens, 0);
@@ -232,7 +233,7 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
     worker.maxInputTokens = getMaxInputTokens();
     worker.sortWindow = getSortWindow();
     worker.cpuFallback = isSet(cpuFallback) ? getCpuFallback()
-        : Boolean.parseBoolean(dataset.sparkSession().conf().get(GpuPinning.CPU_FALLBACK_CONF, "false"));
+        : CorralConf.LLAMA_CPU_FALLBACK.get(dataset.sparkSession());
     worker.width = dataset.schema().size();
     String name = getClass().getSimpleName();
     lastMetrics = metrics != null ? metrics : InferenceMetrics.register(dataset.sparkSession().sparkContext(),

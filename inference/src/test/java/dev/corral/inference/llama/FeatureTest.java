@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
-import dev.corral.inference.InferenceException;
+import dev.corral.core.CorralException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +99,7 @@ class FeatureTest {
     }
     c.tensors.get("model.layers.1.mlp.up_proj.weight")[7] = 1e6f; // exact in bf16, infinite in f16
     Path big = c.write(tmp.resolve("big"), "BF16");
-    InferenceException e = assertThrows(InferenceException.class,
+    CorralException e = assertThrows(CorralException.class,
         () -> LlamaModel.load(big, Device.cpu(), DataType.FLOAT16).close());
     assertTrue(e.getMessage().contains("model.layers.1.mlp.up_proj.weight")
         && e.getMessage().contains("float16"), e.getMessage());

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corral.inference.InferenceException;
+import dev.corral.core.CorralException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -25,7 +25,7 @@ class LoadingTest {
   }
 
   private static String fails(Path dir) {
-    InferenceException e = assertThrows(InferenceException.class, () -> LlamaModel.load(dir).close());
+    CorralException e = assertThrows(CorralException.class, () -> LlamaModel.load(dir).close());
     assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
     return e.getMessage();
   }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corral.curation.spark.TestSpark;
+import dev.corral.core.testing.TestSpark;
 import dev.corral.inference.llama.LlamaModel;
 import dev.corral.inference.llama.Scorer;
 import java.util.List;

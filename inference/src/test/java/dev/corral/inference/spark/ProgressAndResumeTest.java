@@ -1,5 +1,7 @@
 package dev.corral.inference.spark;
 
+import dev.corral.core.job.ResumableWrite;
+
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
@@ -7,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corral.curation.spark.TestSpark;
+import dev.corral.core.testing.TestSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.corral.curation.quality.heuristics;
 
-import dev.corral.curation.Errors;
+import dev.corral.core.Errors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package dev.corral.curation.quality.heuristics;
 
-import dev.corral.curation.spark.FilterTransformer;
-import dev.corral.curation.spark.FilterColumns;
-import dev.corral.curation.spark.Stages;
+import dev.corral.core.stage.FilterTransformer;
+import dev.corral.core.stage.FilterColumns;
+import dev.corral.core.stage.Stages;
 import java.util.List;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;

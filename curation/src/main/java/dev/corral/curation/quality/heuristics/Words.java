@@ -1,5 +1,6 @@
 package dev.corral.curation.quality.heuristics;
 
+import dev.corral.core.text.PythonStr;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,7 +9,7 @@ import java.util.List;
  * means the same thing.
  *
  * <p><b>Words.</b> Gopher (Rae et al. 2021, appendix A.1.1) does not say how it splits words; DataTrove uses
- * NLTK's {@code word_tokenize}, which makes punctuation its own tokens. Corral splits on whitespace and
+ * NLTK's {@code word_tokenize}, which makes punctuation its own tokens. Corral splits on Python's whitespace ({@code str.split()}) and
  * trims each token of leading and trailing characters that are neither letters nor digits, dropping tokens
  * that become empty: {@code "Hello,"} is {@code Hello}, {@code "#tag"} is {@code tag}, {@code "e.g."} is
  * {@code e.g}, {@code "3.14"} stays, and {@code "—"}, {@code "..."} or {@code "•"} are no words. This
@@ -27,11 +28,11 @@ public final class Words {
     int n = text.length();
     int i = 0;
     while (i < n) {
-      while (i < n && isSpace(text.charAt(i))) {
+      while (i < n && PythonStr.isSpace(text.charAt(i))) {
         i++;
       }
       int start = i;
-      while (i < n && !isSpace(text.charAt(i))) {
+      while (i < n && !PythonStr.isSpace(text.charAt(i))) {
         i++;
       }
       int from = start;
@@ -90,10 +91,5 @@ public final class Words {
       paragraphs.add(current.toString());
     }
     return paragraphs;
-  }
-
-  // Whitespace as Java sees it plus no-break spaces, which web text uses between words.
-  private static boolean isSpace(char c) {
-    return Character.isWhitespace(c) || c == '\u00A0' || c == '\u2007' || c == '\u202F';
   }
 }

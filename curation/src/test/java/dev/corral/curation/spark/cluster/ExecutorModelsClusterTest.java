@@ -1,12 +1,14 @@
 package dev.corral.curation.spark.cluster;
 
+import dev.corral.core.testing.LocalCluster;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corral.curation.langid.LanguageIdentifier;
 import dev.corral.curation.spark.ExecutorModels;
-import dev.corral.curation.spark.TestSpark;
+import dev.corral.core.testing.TestSpark;
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;

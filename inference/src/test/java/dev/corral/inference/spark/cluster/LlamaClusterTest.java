@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corral.curation.spark.cluster.LocalCluster;
+import dev.corral.core.testing.LocalCluster;
 import dev.corral.inference.llama.LlamaModel;
 import dev.corral.inference.llama.Scorer;
 import dev.corral.inference.spark.ExecutorLlamas;

@@ -1,6 +1,7 @@
 package dev.corral.inference.spark.cluster;
 
-import dev.corral.curation.spark.cluster.LocalCluster;
+import dev.corral.core.CorralConf;
+import dev.corral.core.testing.LocalCluster;
 import dev.corral.inference.spark.GpuPinning;
 
 /** What executor JVMs of a local-cluster need to run the LLaMA stages as Surefire runs the test JVM. */
@@ -19,6 +20,6 @@ final class LlamaExecutors {
         .config("spark.executorEnv.OMP_NUM_THREADS", "1")
         .config("spark.executor.extraJavaOptions", opts + " -Dai.djl.offline=true -DPYTORCH_VERSION=" + pytorch
             + " -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1")
-        .config(GpuPinning.CPU_FALLBACK_CONF, "true");
+        .config(dev.corral.core.CorralConf.LLAMA_CPU_FALLBACK.key(), "true");
   }
 }

@@ -3,9 +3,9 @@ package dev.corral.inference.spark.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corral.curation.spark.cluster.LocalCluster;
+import dev.corral.core.testing.LocalCluster;
 import dev.corral.inference.spark.LlamaScorer;
-import dev.corral.inference.spark.ResumableWrite;
+import dev.corral.core.job.ResumableWrite;
 import dev.corral.inference.spark.TinyLlama;
 import java.io.File;
 import java.io.IOException;

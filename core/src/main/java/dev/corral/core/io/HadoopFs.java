@@ -1,0 +1,52 @@
+package dev.corral.core.io;
+
+import dev.corral.core.Errors;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.deploy.SparkHadoopUtil;
+
+/** Hadoop file-system helpers every module uses, so that each reads files the same way and with the same settings. */
+public final class HadoopFs {
+  private HadoopFs() {}
+
+  /** The running application's Hadoop configuration (its {@code spark.hadoop.*} keys), else Hadoop's defaults. */
+  public static Configuration configuration() {
+    SparkEnv env = SparkEnv.get();
+    return env == null ? new Configuration() : SparkHadoopUtil.get().newConfiguration(env.conf());
+  }
+
+  /** The file system of {@code path} under {@link #configuration()}; an unknown scheme is an error naming it. */
+  public static FileSystem fileSystem(Path path) {
+    try {
+      return path.getFileSystem(configuration());
+    } catch (IOException e) {
+      throw Errors.unreadable(path.toString(), e);
+    }
+  }
+
+  /** The length of the file at {@code uri}; a missing file is an error naming it. */
+  public static long length(FileSystem fs, Path path, String uri) {
+    try {
+      return fs.getFileStatus(path).getLen();
+    } catch (FileNotFoundException e) {
+      throw Errors.unreadable(uri, new NoSuchFileException(uri));
+    } catch (IOException e) {
+      throw Errors.unreadable(uri, e);
+    }
+  }
+
+  /** Copies a local file to any Hadoop path (a trained model to its destination), replacing it. */
+  public static void upload(java.nio.file.Path local, String destination) {
+    Path path = new Path(destination);
+    try {
+      fileSystem(path).copyFromLocalFile(false, true, new Path(local.toUri()), path);
+    } catch (IOException e) {
+      throw Errors.unwritable(destination, e);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package dev.corral.core.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.core.CorralException;
+import dev.corral.core.testing.TestSpark;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TablesTest {
+  private static final StructType SCHEMA = new StructType()
+      .add("id", DataTypes.LongType)
+      .add("text", DataTypes.StringType);
+  private static SparkSession spark;
+  private static Dataset<Row> docs;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void start() {
+    spark = TestSpark.startWithExtensions("TablesTest");
+    List<Row> rows = new ArrayList<>();
+    for (long i = 0; i < 50; i++) {
+      rows.add(RowFactory.create(i, i % 7 == 0 ? null : "doc " + i + " \"quoted\"\nsecond line"));
+    }
+    docs = spark.createDataFrame(rows, SCHEMA);
+  }
+
+  @AfterAll
+  static void stop() {
+    TestSpark.stop(spark);
+  }
+
+  private static List<Row> sorted(Dataset<Row> ds) {
+    return ds.select("id", "text").orderBy("id").collectAsList();
+  }
+
+  @Test
+  void roundTripsEveryFormatAndARerunReplaces() {
+    List<Row> expected = sorted(docs);
+    for (String format : new String[] {"delta", "parquet", "json"}) {
+      String path = tmp.resolve(format).toString();
+      Tables.write(docs, path, format);
+      Tables.write(docs, path, format); // the rerun
+      assertEquals(format, Tables.inferFormat(spark, path), format);
+      Dataset<Row> back = Tables.read(spark, path, null);
+      assertEquals(50, back.count(), format + " rerun must not duplicate rows");
+      assertEquals(expected, sorted(back), format);
+      assertEquals(expected, sorted(Tables.read(spark, path, format.toUpperCase(java.util.Locale.ROOT))), format);
+    }
+  }
+
+  @Test
+  void deltaIsTheDefaultAndAnOverwriteMayChangeTheSchema() {
+    String path = tmp.resolve("out").toString();
+    Tables.write(docs, path, null);
+    assertTrue(Files.isDirectory(tmp.resolve("out/_delta_log")));
+    Tables.write(docs.withColumn("language", docs.col("text").substr(0, 2)).limit(10), path, null);
+    Dataset<Row> back = Tables.read(spark, path, null);
+    assertEquals(10, back.count());
+    assertEquals(3, back.columns().length);
+  }
+
+  @Test
+  void readsJsonLinesFilesPlainAndGzipped() throws Exception {
+    String lines = "{\"id\": 1, \"text\": \"one\"}\n{\"id\": 2, \"text\": \"two\\nlines\"}\n{\"id\": 3}\n";
+    Path plain = tmp.resolve("docs.jsonl");
+    Files.writeString(plain, lines);
+    Path gz = tmp.resolve("docs.jsonl.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(lines.getBytes(StandardCharsets.UTF_8));
+    }
+    Path json = tmp.resolve("docs.json.gz");
+    Files.copy(gz, json);
+    List<Row> expected = List.of(RowFactory.create(1L, "one"), RowFactory.create(2L, "two\nlines"),
+        RowFactory.create(3L, null));
+    for (Path p : List.of(plain, gz, json)) {
+      assertEquals("json", Tables.inferFormat(spark, p.toString()), p.toString());
+      assertEquals(expected, sorted(Tables.read(spark, p.toString(), null)), p.toString());
+    }
+    assertEquals(expected, sorted(Tables.read(spark, plain.toString(), "jsonl")));
+  }
+
+  @Test
+  void infersParquetFromAFileAndFromPartitionFolders() {
+    String path = tmp.resolve("parts").toString();
+    docs.withColumn("bucket", docs.col("id").mod(2)).write().partitionBy("bucket").parquet(path);
+    assertEquals("parquet", Tables.inferFormat(spark, path));
+    assertEquals(50, Tables.read(spark, path, null).count());
+    String single = tmp.resolve("single").toString();
+    docs.coalesce(1).write().parquet(single);
+    Path file = Arrays.stream(tmp.resolve("single").toFile().listFiles())
+        .filter(f -> f.getName().endsWith(".parquet")).findFirst().orElseThrow().toPath();
+    assertEquals(50, Tables.read(spark, file.toString(), null).count());
+  }
+
+  @Test
+  void unknownFormatsAndMissingPathsAreClearErrors() throws Exception {
+    Path text = Files.createDirectories(tmp.resolve("texts"));
+    Files.writeString(text.resolve("a.txt"), "hello");
+    CorralException unknown = assertThrows(CorralException.class, () -> Tables.read(spark, text.toString(), null));
+    assertTrue(unknown.getMessage().startsWith(text + ": cannot tell the table format from the path; accepted: delta"),
+        unknown.getMessage());
+    assertTrue(unknown.getMessage().contains("parquet") && unknown.getMessage().contains("*.jsonl.gz"));
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    assertThrows(CorralException.class, () -> Tables.inferFormat(spark, empty.toString()));
+    String missing = tmp.resolve("missing").toString();
+    CorralException none = assertThrows(CorralException.class, () -> Tables.read(spark, missing, null));
+    assertEquals(missing + ": cannot read: no such file", none.getMessage());
+    CorralException badFormat = assertThrows(CorralException.class, () -> Tables.write(docs, missing, "csv"));
+    assertEquals("invalid table format 'csv': expected one of delta, parquet, json", badFormat.getMessage());
+  }
+
+  @Test
+  void runInfoSitsBesideTheOutputWithoutBecomingData() throws Exception {
+    for (String format : new String[] {"delta", "parquet", "json"}) {
+      String out = tmp.resolve("run-" + format).toString();
+      Tables.write(docs, out, format);
+      Tables.writeRunInfo(spark, out, "langid", Map.of("format", format), Map.of("rows_in", 1L));
+      Tables.writeRunInfo(spark, out, "langid", Map.of("format", format), Map.of("rows_in", 50L, "rows_out", 50L));
+      Path report = tmp.resolve("run-" + format + "/_corral/langid.json");
+      assertEquals(Tables.runInfoPath(out, "langid").toUri().getPath(), report.toString());
+      JsonNode json = new ObjectMapper().readTree(report.toFile());
+      assertEquals("langid", json.get("job").asText());
+      assertEquals(format, json.get("config").get("format").asText());
+      assertEquals(50, json.get("stats").get("rows_in").asLong());
+      assertEquals(0.5, json.get("corral_conf").get("spark.corral.langid.minScore").asDouble());
+      assertEquals(spark.version(), json.get("spark_version").asText());
+      assertEquals(format, Tables.inferFormat(spark, out));
+      assertEquals(50, Tables.read(spark, out, null).count(), format + ": the report must not be read as data");
+    }
+  }
+}
