@@ -22,6 +22,13 @@ final class ConsoleTable {
     return this;
   }
 
+  /** The table as text, one line per row. */
+  String render() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    print(new PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+    return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   void print(PrintStream out) {
     int[] width = new int[header.length];
     boolean[] numeric = new boolean[header.length];

@@ -1,39 +1,49 @@
 package dev.corral.jobs;
 
 import dev.corral.core.CorralException;
+import dev.corral.core.job.Build;
+import dev.corral.core.job.JobRunner;
+import java.io.IOException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code corral} command. Locally, {@code ./corral SUBCOMMAND ...} runs it on an embedded
- * {@code local[*]} Spark; on a cluster, {@code spark-submit --class dev.corral.jobs.Corral corral.jar
- * SUBCOMMAND ...}. Results go to stdout or the output path; logs and errors go to stderr.
+ * The {@code corral} command. Spark jobs read and write tables ({@code ./corral langid ...} on an embedded
+ * {@code local[*]} Spark, or {@code spark-submit --class dev.corral.jobs.Corral corral.jar langid ...} on a
+ * cluster); {@code corral local ...} tools run in this one process without Spark. Results go to stdout or the
+ * output path; progress, notices and errors go to stderr. A user error is one line on stderr and exit code 2
+ * (a flag or config value) or 1 (a file, model, column or row); {@code --verbose} adds the stack trace.
  */
 @Command(
     name = "corral",
     mixinStandardHelpOptions = true,
     versionProvider = Corral.Version.class,
-    description = "Curate LLaMA-style pre-training data and run LLaMA inference on Apache Spark.",
+    description = "Curate LLaMA-style pre-training data and run LLaMA inference on Apache Spark.%n%n"
+        + "Spark jobs (local[*] here, or spark-submit on a cluster): demo, langid, curate, ccnet, dedup, score, "
+        + "generate, quality, lm, mixture.%nLocal tools (this process, no Spark): local fasttext|llama|lm.",
     subcommands = {
       DemoCommand.class,
-      FastTextCommand.class,
       LangIdCommand.class,
-      QualityCommand.class,
       CurateCommand.class,
-      MixtureCommand.class,
       CcnetCommand.class,
       DedupCommand.class,
-      LmCommand.class,
-      LlamaCommand.class,
       InferenceJobs.Score.class,
       InferenceJobs.Generate.class,
+      QualityCommand.class,
+      LmCommand.class,
+      MixtureCommand.class,
+      LocalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Corral implements Runnable {
-  @Option(names = "--stacktrace", scope = CommandLine.ScopeType.INHERIT,
-      description = "Print the full stack trace of an error instead of one line.")
-  boolean stacktrace;
+  /** Exit code of a failure that is Corral's bug rather than the user's. */
+  static final int INTERNAL_ERROR = 70;
+
+  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "On an error, print the full stack trace after the one-line message.")
+  boolean verbose;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -50,24 +60,91 @@ public final class Corral implements Runnable {
   public static int execute(String... args) {
     Corral root = new Corral();
     CommandLine cli = new CommandLine(root);
+    setDocs(cli, new ParamOptions.Docs());
+    cli.setParameterExceptionHandler((e, a) -> {
+      PrintWriter err = e.getCommandLine().getErr();
+      err.println(e.getCommandLine().getCommandName() + ": " + oneLine(e.getMessage()) + " (see "
+          + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+      return 2;
+    });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      boolean trace = root.stacktrace || System.getenv("CORRAL_STACKTRACE") != null;
-      if (trace || !(e instanceof CorralException || e instanceof java.io.IOException)) {
-        e.printStackTrace(commandLine.getErr());
-      } else {
-        commandLine.getErr().println("corral: " + e.getMessage());
+      PrintWriter err = commandLine.getErr();
+      boolean trace = root.verbose || System.getenv("CORRAL_STACKTRACE") != null;
+      Failure f = classify(e);
+      err.println("corral: " + f.message());
+      if (f.code() == INTERNAL_ERROR) {
+        err.println("corral: this is a bug in Corral; the stack trace follows");
       }
-      return 1;
+      if (trace || f.code() == INTERNAL_ERROR) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return f.code();
     });
     return cli.execute(args);
   }
 
-  /** Prints the version from the jar manifest. */
+  private record Failure(int code, String message) {}
+
+  /** What a failure tells the user, in one line, and the exit code it gives. */
+  private static Failure classify(Throwable e) {
+    CorralException corral = JobRunner.corralCause(e);
+    if (corral != null) {
+      return new Failure(corral.kind().exitCode(), oneLine(corral.getMessage()));
+    }
+    // On a cluster a task's exception reaches the driver as text inside Spark's own.
+    String remote = remoteCorralMessage(e);
+    if (remote != null) {
+      return new Failure(1, remote);
+    }
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof org.apache.spark.sql.AnalysisException a) {
+        return new Failure(1, oneLine(a.getSimpleMessage()));
+      }
+      if (c instanceof IllegalArgumentException && c.getStackTrace().length > 0
+          && c.getStackTrace()[0].getClassName().startsWith("dev.corral.")) {
+        return new Failure(1, oneLine(c.getMessage())); // a stage's column contract (Spark ML wants this type)
+      }
+      if (c instanceof IOException) {
+        return new Failure(1, oneLine(c.getMessage() == null ? c.toString() : c.getMessage()));
+      }
+    }
+    return new Failure(INTERNAL_ERROR, "internal error: " + oneLine(e.toString()));
+  }
+
+  private static String remoteCorralMessage(Throwable e) {
+    String marker = CorralException.class.getName() + ": ";
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      String m = c.getMessage();
+      int at = m == null ? -1 : m.indexOf(marker);
+      if (at >= 0) {
+        return oneLine(m.substring(at + marker.length()));
+      }
+    }
+    return null;
+  }
+
+  static String oneLine(String message) {
+    if (message == null) {
+      return "(no message)";
+    }
+    int nl = message.indexOf('\n');
+    return (nl < 0 ? message : message.substring(0, nl)).strip();
+  }
+
+  /** Gives every command the stage params' help texts, for options that name a param. */
+  private static void setDocs(CommandLine cli, java.util.ResourceBundle docs) {
+    cli.getCommandSpec().resourceBundle(docs);
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      setDocs(sub, docs);
+    }
+  }
+
+  /** Prints the version and commit this jar was built from. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Corral.class.getPackage().getImplementationVersion();
-      return new String[] {"corral " + (v == null ? "(development build)" : v)};
+      return new String[] {"corral " + Build.version() + " (" + Build.commit() + ")"};
     }
   }
 }

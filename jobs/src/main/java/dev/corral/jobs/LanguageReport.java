@@ -15,6 +15,15 @@ import org.apache.spark.sql.Row;
 final class LanguageReport {
   private LanguageReport() {}
 
+  /** The table, as text. */
+  static String table(Dataset<Row> annotated, String textColumn, String languageColumn, String scoreColumn,
+      int top) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+    print(annotated, textColumn, languageColumn, scoreColumn, top, out);
+    return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   static void print(Dataset<Row> annotated, String textColumn, String languageColumn, String scoreColumn,
       int top, PrintStream out) {
     List<Row> rows = annotated

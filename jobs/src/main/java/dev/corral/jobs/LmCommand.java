@@ -1,5 +1,6 @@
 package dev.corral.jobs;
 
+import dev.corral.core.job.OutputFile;
 import dev.corral.curation.ccnet.LanguageModels;
 import dev.corral.curation.lm.CcnetNormalizer;
 import dev.corral.curation.lm.NgramModel;
@@ -12,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
@@ -22,8 +24,9 @@ import picocli.CommandLine.Option;
 
 /** {@code corral lm ...}: n-gram language models as KenLM builds and scores them, for CCNet's perplexity. */
 @Command(name = "lm", mixinStandardHelpOptions = true,
-    description = "n-gram language models: train (modified Kneser-Ney, like KenLM's lmplz) and score (like KenLM).",
-    subcommands = {LmCommand.Train.class, LmCommand.Perplexity.class})
+    description = "n-gram language models: train with Spark (modified Kneser-Ney, like KenLM's lmplz). Scoring a "
+        + "text file on this machine: corral local lm perplexity.",
+    subcommands = {LmCommand.Train.class})
 final class LmCommand {
 
   /** Shared by both: how text becomes the space-separated tokens the model sees. */
@@ -67,8 +70,11 @@ final class LmCommand {
     @Option(names = "--input", required = true, description = "Text, one sentence or line per line (any Hadoop path or glob).")
     String input;
 
-    @Option(names = "--output", required = true, description = "The ARPA file to write.")
+    @Option(names = "--output", required = true, description = "The ARPA file to write (local path).")
     Path output;
+
+    @Option(names = "--overwrite", description = "Replace an existing file at --output.")
+    boolean overwrite;
 
     @Option(names = "--order", defaultValue = "5", description = "n-gram order (default: ${DEFAULT-VALUE}).")
     int order;
@@ -77,12 +83,20 @@ final class LmCommand {
 
     @Override
     public Integer call() {
+      OutputFile file = OutputFile.check(new org.apache.hadoop.conf.Configuration(), output.toAbsolutePath()
+          .toUri().toString(), List.of(input), overwrite);
       SparkSession spark = SparkSessions.create("corral lm train");
       Tokenizer tokenizer = tokens.lineTokenizer();
       Dataset<String> lines = spark.read().textFile(input)
           .map((MapFunction<String, String>) tokenizer::tokenize, Encoders.STRING());
       NgramTrainer trainer = new NgramTrainer(order);
-      trainer.train(lines, output);
+      Path temporary = Path.of(file.temporary().toUri());
+      try {
+        trainer.train(lines, temporary);
+        file.commit();
+      } finally {
+        file.abort();
+      }
       NgramModel model = NgramModel.load(output);
       StringBuilder counts = new StringBuilder();
       for (int k = 1; k <= model.order(); k++) {

@@ -4,16 +4,20 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rand;
 
+import dev.corral.core.io.BadRows;
+import dev.corral.core.io.Tables;
+import dev.corral.core.job.Job;
+import dev.corral.core.job.JobContext;
 import dev.corral.curation.classify.FastTextClassifier;
 import dev.corral.curation.classify.FastTextTrainer;
-import dev.corral.core.io.Tables;
 import dev.corral.curation.quality.QualityClassifier;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,93 +26,115 @@ import picocli.CommandLine.Option;
     description = "The Wikipedia-reference quality classifier (LLaMA section 2.1).",
     subcommands = {QualityCommand.Train.class})
 final class QualityCommand {
+  /** The model's file name inside the output folder. */
+  static final String MODEL = "quality.bin";
 
   @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-      description = "Train the classifier on reference pages (positives) against random pages (negatives); "
-          + "writes a fastText .bin for QualityClassifier and prints held-out precision and recall.")
-  static final class Train implements Callable<Integer> {
-    @Option(names = "--positives", required = true, description = "Pages cited as references by Wikipedia (JSONL/Parquet/Delta).")
+      description = "Train the classifier on reference pages (positives) against random pages (negatives); writes "
+          + "<output>/" + MODEL + " (a fastText model for QualityClassifier) and prints held-out accuracy and the "
+          + "share of each kind of page kept.")
+  static final class Train extends JobCommand {
+    @Option(names = "--positives", required = true, description = "Pages cited as references by Wikipedia "
+        + "(JSONL/Parquet/Delta).")
     String positives;
 
     @Option(names = "--negatives", required = true, description = "Random crawled pages (JSONL/Parquet/Delta).")
     String negatives;
 
-    @Option(names = "--output", required = true, description = "Where the model goes (a .bin path, any Hadoop path).")
+    @Option(names = "--output", required = true, description = "Output folder for " + MODEL + " and its record.")
     String output;
 
-    @Option(names = "--text-column", defaultValue = "text", description = "Text column of both inputs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--overwrite", description = "Write into a folder that holds files Corral did not write.")
+    boolean overwrite;
+
+    @Option(names = "--text-column", defaultValue = "text", description = "Text column of both inputs (default: "
+        + "${DEFAULT-VALUE}).")
     String textColumn;
 
-    @Option(names = "--held-out", defaultValue = "0.1", description = "Share of pages kept for evaluation (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--held-out", defaultValue = "0.1", description = "Share of pages kept for evaluation "
+        + "(default: ${DEFAULT-VALUE}).")
     double heldOut;
 
-    @Option(names = "--threshold", defaultValue = "0.25", description = "Reference probability that keeps a page, for the report (default: ${DEFAULT-VALUE}).")
-    double threshold;
-
-    @Option(names = "--epoch", defaultValue = "5", description = "fastText -epoch (default: ${DEFAULT-VALUE}).")
-    int epoch;
-
-    @Option(names = "--lr", defaultValue = "0.1", description = "fastText -lr (default: ${DEFAULT-VALUE}).")
-    double lr;
-
-    @Option(names = "--dim", defaultValue = "100", description = "fastText -dim (default: ${DEFAULT-VALUE}).")
-    int dim;
-
-    @Option(names = "--word-ngrams", defaultValue = "2", description = "fastText -wordNgrams (default: ${DEFAULT-VALUE}).")
-    int wordNgrams;
-
-    @Option(names = "--bucket", defaultValue = "2000000", description = "fastText -bucket (default: ${DEFAULT-VALUE}).")
-    int bucket;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the split, the shuffle and training (default: ${DEFAULT-VALUE}).")
-    int seed;
+    @Option(names = "--threshold", descriptionKey = "QualityClassifier.threshold") String threshold;
+    @Option(names = "--epoch", descriptionKey = "FastTextTrainer.epoch") String epoch;
+    @Option(names = "--lr", descriptionKey = "FastTextTrainer.lr") String lr;
+    @Option(names = "--dim", descriptionKey = "FastTextTrainer.dim") String dim;
+    @Option(names = "--word-ngrams", descriptionKey = "FastTextTrainer.wordNgrams") String wordNgrams;
+    @Option(names = "--bucket", descriptionKey = "FastTextTrainer.bucket") String bucket;
+    @Option(names = "--seed", descriptionKey = "FastTextTrainer.seed") String seed;
 
     @Override
-    public Integer call() {
-      SparkSession spark = SparkSessions.create("corral quality train");
-      Dataset<Row> pages = Tables.read(spark, positives, null).select(lit("wiki").as("label"), col(textColumn).as("text"))
-          .unionAll(Tables.read(spark, negatives, null).select(lit("cc").as("label"), col(textColumn).as("text")))
-          .filter(col("text").isNotNull());
-      Dataset<Row>[] split = pages.randomSplit(new double[] {1 - heldOut, heldOut}, seed);
-      // fastText learns from examples in file order: a shuffle keeps the two classes mixed.
-      Dataset<Row> train = split[0].orderBy(rand(seed));
-      FastTextClassifier model = new FastTextTrainer().setModelPath(output).setEpoch(epoch).setLr(lr).setDim(dim)
-          .setWordNgrams(wordNgrams).setBucket(bucket).setSeed(seed).fit(train);
-
-      Dataset<Row> scored = new QualityClassifier().setModelPath(model.getModelPath()).setThreshold(threshold)
-          .transform(model.transform(split[1])).cache();
-      long n = scored.count();
-      long correct = scored.filter(col("prediction").equalTo(col("label"))).count();
-      long references = scored.filter(col("label").equalTo("wiki")).count();
-      long referencesKept = scored.filter(col("label").equalTo("wiki").and(col("drop_reason").isNull())).count();
-      long random = n - references;
-      long randomKept = scored.filter(col("label").equalTo("cc").and(col("drop_reason").isNull())).count();
-      ConsoleTable table = new ConsoleTable("held-out pages", "accuracy", "reference pages kept", "random pages kept");
-      table.row(n, pct(correct, n), pct(referencesKept, references), pct(randomKept, random));
-      table.print(System.out);
-      System.out.printf("(kept: reference probability >= %s, as QualityClassifier filters)%nmodel: %s%n", threshold,
-          output);
-
-      Map<String, Object> config = new LinkedHashMap<>();
-      config.put("positives", positives);
-      config.put("negatives", negatives);
-      config.put("model", output);
-      config.put("held_out", heldOut);
-      config.put("threshold", threshold);
-      config.put("fasttext", Map.of("epoch", epoch, "lr", lr, "dim", dim, "wordNgrams", wordNgrams, "bucket", bucket,
-          "seed", seed));
-      Map<String, Object> stats = new LinkedHashMap<>();
-      stats.put("held_out_pages", n);
-      stats.put("accuracy", n == 0 ? null : (double) correct / n);
-      stats.put("reference_pages_kept", references == 0 ? null : (double) referencesKept / references);
-      stats.put("random_pages_kept", random == 0 ? null : (double) randomKept / random);
-      Tables.writeRunInfo(spark, new org.apache.hadoop.fs.Path(output).getParent().toString(), "quality-train", config,
-          stats);
-      return 0;
+    Job declare() {
+      if (heldOut <= 0 || heldOut >= 1) {
+        throw dev.corral.core.Errors.badArgument("--held-out", heldOut, "a share in (0, 1)");
+      }
+      FastTextTrainer trainer = new FastTextTrainer();
+      QualityClassifier classifier = new QualityClassifier();
+      ParamOptions.bind(spec, List.of(trainer, classifier));
+      AtomicReference<Map<String, Object>> evaluation = new AtomicReference<>();
+      return Job.builder().setName("quality-train").addInput(positives).addInput(negatives).setOutput(output)
+          .optOverwrite(overwrite)
+          .optSetting("text_column", textColumn)
+          .optSetting("held_out", heldOut)
+          .optSetting("trainer", dev.corral.core.job.RunRecord.params(trainer))
+          .optSetting("classifier", dev.corral.core.job.RunRecord.params(classifier))
+          .optWriter((context, none, staging) -> evaluation.set(train(context, trainer, classifier, staging)))
+          .optReport((context, written) -> summary(evaluation.get(), classifier.getThreshold()))
+          .build();
     }
 
-    private static String pct(long a, long b) {
-      return b == 0 ? "-" : String.format("%.1f%%", 100.0 * a / b);
+    /** Trains on the pages not held out, writes the model into {@code staging}, scores the held-out pages. */
+    private Map<String, Object> train(JobContext context, FastTextTrainer trainer, QualityClassifier classifier,
+        String staging) {
+      Dataset<Row> pages = read(context, positives, "wiki").unionAll(read(context, negatives, "cc"))
+          .filter(col("text").isNotNull());
+      int splitSeed = trainer.getSeed();
+      Dataset<Row>[] split = pages.randomSplit(new double[] {1 - heldOut, heldOut}, splitSeed);
+      // fastText learns from examples in file order: a shuffle keeps the two classes mixed.
+      Dataset<Row> train = split[0].orderBy(rand(splitSeed));
+      FastTextClassifier model = trainer.setModelPath(new Path(staging, MODEL).toString()).fit(train);
+      Dataset<Row> scored = classifier.setModelPath(model.getModelPath()).transform(model.transform(split[1]))
+          .cache();
+      try {
+        long n = scored.count();
+        long correct = scored.filter(col("prediction").equalTo(col("label"))).count();
+        long references = scored.filter(col("label").equalTo("wiki")).count();
+        long referencesKept = scored.filter(col("label").equalTo("wiki").and(col("drop_reason").isNull())).count();
+        long random = n - references;
+        long randomKept = scored.filter(col("label").equalTo("cc").and(col("drop_reason").isNull())).count();
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("held_out_pages", n);
+        stats.put("accuracy", n == 0 ? null : (double) correct / n);
+        stats.put("reference_pages_kept", references == 0 ? null : (double) referencesKept / references);
+        stats.put("random_pages_kept", random == 0 ? null : (double) randomKept / random);
+        return stats;
+      } finally {
+        scored.unpersist();
+      }
+    }
+
+    private Dataset<Row> read(JobContext context, String path, String label) {
+      Dataset<Row> rows = Tables.read(context.spark(), path, null, BadRows.Policy.FAIL).rows();
+      return rows.select(lit(label).as("label"), col(textColumn).as("text"));
+    }
+
+    private Job.Summary summary(Map<String, Object> stats, double keep) {
+      ConsoleTable table = new ConsoleTable("held-out pages", "accuracy", "reference pages kept",
+          "random pages kept");
+      table.row(stats.get("held_out_pages"), pct(stats.get("accuracy")), pct(stats.get("reference_pages_kept")),
+          pct(stats.get("random_pages_kept")));
+      return new Job.Summary(stats, table.render() + String.format(
+          "(kept: reference probability >= %s, as QualityClassifier filters)%nmodel: %s/%s%n", keep, output,
+          MODEL), null);
+    }
+
+    private static String pct(Object share) {
+      return share == null ? "-" : String.format("%.1f%%", 100.0 * (Double) share);
+    }
+
+    @Override
+    int progressSeconds() {
+      return 10;
     }
   }
 }

@@ -5,6 +5,9 @@ import org.apache.spark.sql.SparkSession;
 
 /** The one place the jobs build their SparkSession: spark-submit's settings win, else local[*]. */
 final class SparkSessions {
+  /** Set by {@code ./corral} to whether stderr is a terminal; Spark's progress bar only makes sense on one. */
+  static final String STDERR_TTY = "corral.stderr.tty";
+
   private SparkSessions() {}
 
   static SparkSession create(String appName) {
@@ -20,7 +23,8 @@ final class SparkSessions {
         .config("spark.sql.extensions", String.join(",",
             "io.delta.sql.DeltaSparkSessionExtension", "dev.corral.curation.spark.CorralSparkExtensions"))
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .config("spark.ui.showConsoleProgress", conf.get("spark.ui.showConsoleProgress", "true"))
+        .config("spark.ui.showConsoleProgress", conf.get("spark.ui.showConsoleProgress",
+            System.getProperty(STDERR_TTY, "false")))
         .getOrCreate();
   }
 }

@@ -49,7 +49,7 @@ class CommandLineTest {
   @Test
   void predictProbFromStdinPrintsWhatFastTextPrints() throws Exception {
     byte[] hard = Files.readAllBytes(GOLDEN.resolve("inputs/hard.txt"));
-    Result r = run(hard, "fasttext", "predict-prob", LID.toString(), "-", "3");
+    Result r = run(hard, "local", "fasttext", "predict-prob", LID.toString(), "-", "3");
     assertEquals(0, r.code(), r.err());
     assertArrayEquals(Files.readAllBytes(GOLDEN.resolve("expected/lid.176.ftz.hard.k3.txt")), r.out());
   }
@@ -60,11 +60,11 @@ class CommandLineTest {
     try (InputStream in = new GZIPInputStream(Files.newInputStream(GOLDEN.resolve("inputs/udhr.txt.gz")))) {
       Files.write(input, in.readAllBytes());
     }
-    Result r = run(new byte[0], "fasttext", "predict-prob", GOLDEN.resolve("models/sup-hs.bin").toString(),
+    Result r = run(new byte[0], "local", "fasttext", "predict-prob", GOLDEN.resolve("models/sup-hs.bin").toString(),
         input.toString(), "5", "0.1");
     assertEquals(0, r.code(), r.err());
     assertArrayEquals(Files.readAllBytes(GOLDEN.resolve("expected/sup-hs.bin.udhr.k5-t0.1.txt")), r.out());
-    Result labelsOnly = run(new byte[0], "fasttext", "predict", LID.toString(), input.toString());
+    Result labelsOnly = run(new byte[0], "local", "fasttext", "predict", LID.toString(), input.toString());
     try (InputStream in = Files.newInputStream(GOLDEN.resolve("expected/lid.176.ftz.udhr.predict-k1.txt"))) {
       assertArrayEquals(in.readAllBytes(), labelsOnly.out());
     }
@@ -75,7 +75,7 @@ class CommandLineTest {
   void aBadModelIsOneLineOnStderr() throws Exception {
     Path notAModel = Files.createTempFile("model", ".bin");
     Files.writeString(notAModel, "__label__en hello\n");
-    Result r = run(new byte[0], "fasttext", "predict", notAModel.toString(), "-");
+    Result r = run(new byte[0], "local", "fasttext", "predict", notAModel.toString(), "-");
     assertEquals(1, r.code());
     assertEquals(0, r.out().length);
     String[] lines = r.err().strip().split("\n");
@@ -86,18 +86,18 @@ class CommandLineTest {
 
   @Test
   void badArgumentsAreRefusedWithUsage() {
-    Result r = run(new byte[0], "fasttext", "predict-prob", LID.toString(), "-", "0");
-    assertEquals(1, r.code());
+    Result r = run(new byte[0], "local", "fasttext", "predict-prob", LID.toString(), "-", "0");
+    assertEquals(2, r.code());
     assertEquals("corral: invalid k '0': expected 1 or higher, or -1 for all labels", r.err().strip());
-    Result missing = run(new byte[0], "fasttext", "predict");
+    Result missing = run(new byte[0], "local", "fasttext", "predict");
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("Missing required parameters"), missing.err());
   }
 
   @Test
   void everySubcommandHasHelp() {
-    for (String[] cmd : new String[][] {{"--help"}, {"demo", "--help"}, {"langid", "--help"}, {"fasttext", "--help"},
-        {"fasttext", "predict", "--help"}, {"fasttext", "predict-prob", "--help"}, {"dedup", "--help"}}) {
+    for (String[] cmd : new String[][] {{"--help"}, {"demo", "--help"}, {"langid", "--help"}, {"local", "fasttext", "--help"},
+        {"local", "fasttext", "predict", "--help"}, {"local", "fasttext", "predict-prob", "--help"}, {"dedup", "--help"}}) {
       Result r = run(new byte[0], cmd);
       assertEquals(0, r.code(), String.join(" ", cmd));
       assertTrue(r.outText().startsWith("Usage: corral"), r.outText());

@@ -46,7 +46,7 @@ class DedupJobTest {
     docs.add(docs.get(1));
     StringBuilder jsonl = new StringBuilder();
     for (int i = 0; i < docs.size(); i++) {
-      jsonl.append("{\"url\": \"https://example.org/").append(i).append("\", \"text\": \"")
+      jsonl.append("{\"id\": ").append(i).append(", \"url\": \"https://example.org/").append(i).append("\", \"text\": \"")
           .append(docs.get(i).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append("\"}\n");
     }
     Path input = tmp.resolve("pages.jsonl");
@@ -79,7 +79,7 @@ class DedupJobTest {
     Dataset<Row> exactRows = SparkSession.active().read().parquet(exact.toString());
     assertEquals(2, exactRows.where("drop_reason = 'exact_duplicate' and duplicate_of = 1").count());
 
-    CommandLineTest.Result bytes = CommandLineTest.run(new byte[0], "dedup", "--method", "exact", "--exact-bytes",
+    CommandLineTest.Result bytes = CommandLineTest.run(new byte[0], "dedup", "--method", "exact", "--no-normalize",
         "--input", input.toString(), "--output", tmp.resolve("bytes").toString());
     assertTrue(bytes.outText().contains("exact dedup: 203 documents, 1 clusters of duplicates, 1 removed"),
         bytes.outText());

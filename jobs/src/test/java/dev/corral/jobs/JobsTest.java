@@ -105,7 +105,7 @@ class JobsTest {
     Path model = tmp.resolve("models/quality.bin");
     CommandLineTest.Result r = CommandLineTest.run(new byte[0], "quality", "train", "--positives",
         tmp.resolve("pos.jsonl").toString(), "--negatives", tmp.resolve("neg.jsonl").toString(), "--output",
-        model.toString(), "--dim", "16", "--epoch", "10", "--lr", "0.5", "--bucket", "50000", "--held-out", "0.2");
+        tmp.resolve("models").toString(), "--dim", "16", "--epoch", "10", "--lr", "0.5", "--bucket", "50000", "--held-out", "0.2");
     assertEquals(0, r.code(), r.err());
     assertTrue(Files.exists(model));
     assertTrue(r.outText().contains("reference pages kept"), r.outText());

@@ -33,7 +33,7 @@ class LlamaCommandTest {
     Path input = tmp.resolve("prompts.txt");
     Files.write(input, prompts, StandardCharsets.UTF_8);
 
-    CommandLineTest.Result score = CommandLineTest.run(new byte[0], "llama", "score", "--model", TINY.toString(),
+    CommandLineTest.Result score = CommandLineTest.run(new byte[0], "local", "llama", "score", "--model", TINY.toString(),
         "--input", input.toString());
     assertEquals(0, score.code(), score.err());
     String[] lines = score.outText().split("\n");
@@ -45,7 +45,7 @@ class LlamaCommandTest {
       assertEquals(r.get("prompt_ids").size() - 1, Integer.parseInt(f[2]), "tokens of prompt " + (i + 1));
     }
 
-    CommandLineTest.Result gen = CommandLineTest.run(new byte[0], "llama", "generate", "--model", TINY.toString(),
+    CommandLineTest.Result gen = CommandLineTest.run(new byte[0], "local", "llama", "generate", "--model", TINY.toString(),
         "--input", input.toString(), "--max-new-tokens", "16", "--format", "jsonl");
     assertEquals(0, gen.code(), gen.err());
     String[] rows = gen.outText().split("\n");
@@ -59,13 +59,13 @@ class LlamaCommandTest {
 
   @Test
   void repetitionPenaltyAndStopStringsReachTheGenerator() throws Exception {
-    CommandLineTest.Result plain = CommandLineTest.run(new byte[0], "llama", "generate", "--model", TINY.toString(),
+    CommandLineTest.Result plain = CommandLineTest.run(new byte[0], "local", "llama", "generate", "--model", TINY.toString(),
         "--prompt", "Once upon a time", "--max-new-tokens", "16", "--format", "jsonl");
     assertEquals(0, plain.code(), plain.err());
     JsonNode full = new ObjectMapper().readTree(plain.outText().trim());
     String text = full.get("text").asText();
     String stop = text.substring(text.length() / 2, text.length() / 2 + 2);
-    CommandLineTest.Result cut = CommandLineTest.run(new byte[0], "llama", "generate", "--model", TINY.toString(),
+    CommandLineTest.Result cut = CommandLineTest.run(new byte[0], "local", "llama", "generate", "--model", TINY.toString(),
         "--prompt", "Once upon a time", "--max-new-tokens", "16", "--format", "jsonl", "--stop", "zzzzzz",
         "--stop", stop, "--repetition-penalty", "1.0");
     assertEquals(0, cut.code(), cut.err());
@@ -73,7 +73,7 @@ class LlamaCommandTest {
     assertEquals("stop", row.get("finish_reason").asText());
     assertEquals(text.substring(0, text.indexOf(stop)), row.get("text").asText());
 
-    CommandLineTest.Result boosted = CommandLineTest.run(new byte[0], "llama", "generate", "--model", TINY.toString(),
+    CommandLineTest.Result boosted = CommandLineTest.run(new byte[0], "local", "llama", "generate", "--model", TINY.toString(),
         "--prompt", "Once upon a time", "--max-new-tokens", "16", "--format", "jsonl", "--repetition-penalty", "0.05");
     assertEquals(0, boosted.code(), boosted.err());
     org.junit.jupiter.api.Assertions.assertNotEquals(full.get("token_ids").toString(),
@@ -84,11 +84,11 @@ class LlamaCommandTest {
   void slidingWindowScoreWithAWindowAsLongAsTheTextIsThePlainScore() throws Exception {
     Path input = tmp.resolve("texts.txt");
     Files.writeString(input, "The quick brown fox jumps over the lazy dog\n", StandardCharsets.UTF_8);
-    CommandLineTest.Result plain = CommandLineTest.run(new byte[0], "llama", "score", "--model", TINY.toString(),
+    CommandLineTest.Result plain = CommandLineTest.run(new byte[0], "local", "llama", "score", "--model", TINY.toString(),
         "--input", input.toString());
-    CommandLineTest.Result sliding = CommandLineTest.run(new byte[0], "llama", "score", "--model", TINY.toString(),
+    CommandLineTest.Result sliding = CommandLineTest.run(new byte[0], "local", "llama", "score", "--model", TINY.toString(),
         "--input", input.toString(), "--stride", "256");
-    CommandLineTest.Result small = CommandLineTest.run(new byte[0], "llama", "score", "--model", TINY.toString(),
+    CommandLineTest.Result small = CommandLineTest.run(new byte[0], "local", "llama", "score", "--model", TINY.toString(),
         "--input", input.toString(), "--max-length", "4", "--stride", "2");
     assertEquals(0, plain.code(), plain.err());
     assertEquals(0, sliding.code(), sliding.err());
@@ -108,7 +108,7 @@ class LlamaCommandTest {
         + "\"num_key_value_heads\": 2, \"max_position_embeddings\": 64, \"rms_norm_eps\": 1e-5, "
         + "\"bos_token_id\": 1, \"eos_token_id\": 2}", StandardCharsets.UTF_8);
     Path out = tmp.resolve("random");
-    CommandLineTest.Result init = CommandLineTest.run(new byte[0], "llama", "init-random", "--config",
+    CommandLineTest.Result init = CommandLineTest.run(new byte[0], "local", "llama", "init-random", "--config",
         config.toString(), "--output", out.toString(), "--seed", "3", "--gguf");
     assertEquals(0, init.code(), init.err());
     for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json", "model.gguf"}) {
@@ -116,7 +116,7 @@ class LlamaCommandTest {
     }
     byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(out.resolve("model.gguf")), 4);
     assertEquals("GGUF", new String(head, StandardCharsets.US_ASCII));
-    CommandLineTest.Result gen = CommandLineTest.run(new byte[0], "llama", "generate", "--model", out.toString(),
+    CommandLineTest.Result gen = CommandLineTest.run(new byte[0], "local", "llama", "generate", "--model", out.toString(),
         "--prompt", "Hello", "--max-new-tokens", "4", "--format", "jsonl");
     assertEquals(0, gen.code(), gen.err());
     assertEquals(4, new ObjectMapper().readTree(gen.outText().trim()).get("token_ids").size());

@@ -40,7 +40,7 @@ class LmCommandTest {
     assertTrue(train.outText().contains("1-grams 10736, 2-grams 22371, 3-grams 24952"), train.outText());
 
     Path heldout = resource("heldout.txt");
-    CommandLineTest.Result score = CommandLineTest.run(new byte[0], "lm", "perplexity", "--model", arpa.toString(),
+    CommandLineTest.Result score = CommandLineTest.run(new byte[0], "local", "lm", "perplexity", "--model", arpa.toString(),
         "--input", heldout.toString(), "--tokenizer", "whitespace");
     assertEquals(0, score.code(), score.err());
     List<Float> totals = new ArrayList<>();

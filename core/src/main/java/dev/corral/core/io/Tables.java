@@ -55,6 +55,18 @@ public final class Tables {
   }
 
   /**
+   * {@link #read(SparkSession, String, String)} with malformed JSON Lines rows (not a JSON object, invalid UTF-8)
+   * handled by {@code policy} instead of becoming rows of nulls; Parquet and Delta have no such rows.
+   */
+  public static BadRows.Result read(SparkSession spark, String path, String format, BadRows.Policy policy) {
+    String resolved = format == null ? inferFormat(spark, path) : normalize(format);
+    if (resolved.equals(JSON)) {
+      return BadRows.readJson(spark, path, policy);
+    }
+    return new BadRows.Result(spark.read().format(resolved).load(path), BadRows.Found.none());
+  }
+
+  /**
    * Writes a table in {@code format} ({@code delta} when null, or {@code parquet}, {@code json}),
    * replacing whatever the path held: a rerun replaces, never duplicates. A Delta overwrite may change the
    * schema, as a rerun of a changed pipeline needs.
@@ -153,7 +165,8 @@ public final class Tables {
         .writeValue(out, report);
   }
 
-  private static String normalize(String format) {
+  /** {@code delta}, {@code parquet} or {@code json} for a format name a user gave ({@code jsonl} is an alias). */
+  public static String normalize(String format) {
     String f = format.trim().toLowerCase(Locale.ROOT);
     return switch (f) {
       case DELTA, PARQUET, JSON -> f;

@@ -1,27 +1,18 @@
 package dev.corral.jobs;
 
-import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
-/** The stats report jobs write beside their output: drop-reason counts and a markdown rendering. */
-final class RunReport {
-  private RunReport() {}
+/** Pieces of the summaries jobs print: tables of counts, and the markdown of a run's statistics. */
+final class Reports {
+  private Reports() {}
 
-  /** Documents per {@code drop_reason} of a written table, {@code (kept)} for none, most frequent first. */
-  static Map<String, Long> byDropReason(Dataset<Row> written) {
-    Map<String, Long> reasons = new LinkedHashMap<>();
-    for (Row r : written.groupBy(coalesce(col("drop_reason"), lit("(kept)"))).count()
-        .orderBy(col("count").desc()).collectAsList()) {
-      reasons.put(r.getString(0), r.getLong(1));
-    }
-    return reasons;
+  /** Documents per drop reason with their share, as a console table. */
+  static String dropReasons(Map<String, Long> reasons) {
+    long total = reasons.values().stream().mapToLong(Long::longValue).sum();
+    ConsoleTable table = new ConsoleTable("drop_reason", "docs", "share");
+    reasons.forEach((reason, n) -> table.row(reason, n, String.format("%.1f%%", 100.0 * n / Math.max(1, total))));
+    return table.render();
   }
 
   /**

@@ -1,0 +1,129 @@
+package dev.corral.core.job;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkContext;
+import org.apache.spark.executor.TaskMetrics;
+import org.apache.spark.scheduler.AccumulableInfo;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import scala.Tuple4;
+import scala.collection.JavaConverters;
+
+/**
+ * The console progress line of a job: rows and MB read, MB/s, rows written, and the phase (read, fit, write) the
+ * runner set as Spark's job description, which is also what Spark's UI shows for each job. Finished tasks count
+ * from their metrics; running tasks from what their executors last reported in heartbeats, so a long task shows
+ * progress before it ends. Printed every few seconds to stderr by a daemon thread while the job runs.
+ */
+final class JobProgress implements AutoCloseable {
+  private static final String BYTES_READ = "internal.metrics.input.bytesRead";
+  private static final String RECORDS_READ = "internal.metrics.input.recordsRead";
+  private static final String RECORDS_WRITTEN = "internal.metrics.output.recordsWritten";
+
+  private final SparkContext sc;
+  private final String label;
+  private final long start = System.nanoTime();
+  private final AtomicLong bytesRead = new AtomicLong();
+  private final AtomicLong recordsRead = new AtomicLong();
+  private final AtomicLong recordsWritten = new AtomicLong();
+  private final AtomicLong executorCpuNanos = new AtomicLong();
+  /** Running tasks' last reports: task id -> {bytes read, records read, records written}. */
+  private final Map<Long, long[]> running = new ConcurrentHashMap<>();
+  private final Listener listener = new Listener();
+  private final Thread thread;
+
+  JobProgress(SparkContext sc, String label, PrintStream out, long periodMillis) {
+    this.sc = sc;
+    this.label = label;
+    sc.addSparkListener(listener);
+    thread = new Thread(() -> {
+      try {
+        while (!Thread.currentThread().isInterrupted()) {
+          Thread.sleep(periodMillis);
+          out.println(line());
+          out.flush();
+        }
+      } catch (InterruptedException e) {
+        // closed
+      }
+    }, "corral-job-progress");
+    thread.setDaemon(true);
+    if (periodMillis > 0) {
+      thread.start();
+    }
+  }
+
+  /** {@code label [phase]: N rows read (X MB, Y MB/s), M rows written, T s}. */
+  String line() {
+    long[] now = {bytesRead.get(), recordsRead.get(), recordsWritten.get()};
+    for (long[] r : running.values()) {
+      for (int i = 0; i < now.length; i++) {
+        now[i] += r[i];
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    String phase = sc.getLocalProperty("spark.job.description");
+    return String.format(Locale.ROOT, "%s%s: %,d rows read (%.1f MB, %.1f MB/s), %,d rows written, %.0fs", label,
+        phase == null ? "" : " [" + phase.substring(phase.indexOf(": ") + 2) + "]", now[1], now[0] / 1e6,
+        seconds > 0 ? now[0] / 1e6 / seconds : 0.0, now[2], seconds);
+  }
+
+  /** Rows and bytes read by finished tasks, for the run record. */
+  long recordsRead() {
+    return recordsRead.get();
+  }
+
+  long bytesRead() {
+    return bytesRead.get();
+  }
+
+  /** CPU time of finished tasks, in seconds (executors' threads, not the driver's). */
+  double executorCpuSeconds() {
+    return executorCpuNanos.get() / 1e9;
+  }
+
+  @Override
+  public void close() {
+    thread.interrupt();
+    sc.removeSparkListener(listener);
+    running.clear();
+  }
+
+  private final class Listener extends SparkListener {
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd end) {
+      running.remove(end.taskInfo().taskId());
+      TaskMetrics m = end.taskMetrics();
+      if (m != null && end.taskInfo().successful()) {
+        bytesRead.addAndGet(m.inputMetrics().bytesRead());
+        recordsRead.addAndGet(m.inputMetrics().recordsRead());
+        recordsWritten.addAndGet(m.outputMetrics().recordsWritten());
+        executorCpuNanos.addAndGet(m.executorCpuTime());
+      }
+    }
+
+    @Override
+    public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
+      for (Tuple4<Object, Object, Object, scala.collection.Seq<AccumulableInfo>> t
+          : JavaConverters.seqAsJavaList(update.accumUpdates())) {
+        long[] r = running.computeIfAbsent((Long) t._1(), k -> new long[3]);
+        for (AccumulableInfo info : JavaConverters.seqAsJavaList(t._4())) {
+          if (info.name().isEmpty() || info.update().isEmpty() || !(info.update().get() instanceof Number n)) {
+            continue;
+          }
+          switch (info.name().get()) {
+            case BYTES_READ -> r[0] = n.longValue();
+            case RECORDS_READ -> r[1] = n.longValue();
+            case RECORDS_WRITTEN -> r[2] = n.longValue();
+            default -> { }
+          }
+        }
+      }
+    }
+  }
+}

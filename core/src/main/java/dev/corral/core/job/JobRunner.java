@@ -1,0 +1,412 @@
+package dev.corral.core.job;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.core.CorralException;
+import dev.corral.core.Errors;
+import dev.corral.core.io.BadRows;
+import dev.corral.core.io.Fingerprint;
+import dev.corral.core.io.Ids;
+import dev.corral.core.io.Tables;
+import dev.corral.core.stage.CheckedParams;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Runs a {@link Job}: every job goes through the same steps, so every job keeps the same promises.
+ *
+ * <ol>
+ *   <li>Before Spark starts: every stage's cross-param checks, and the output against the inputs (never the same
+ *       place, never inside or around one) and against what the output folder holds (see {@link OutputFolder}).
+ *   <li>Fingerprint the inputs; a resumable job whose output already holds a complete run with the same settings
+ *       and inputs is done; one stopped half way continues; one whose input changed starts afresh and says so.
+ *   <li>Read (malformed JSON rows fail the job, or are skipped and counted), make sure ids are unique or derive
+ *       them, run the stages (estimators fitted on what the stages before them produced), counting rows and drops
+ *       after each stage as a side effect of the write.
+ *   <li>Write to a hidden staging folder beside the output, read it back for the report, write the run record and
+ *       the bad rows next to the data, then commit the folder by a rename.
+ * </ol>
+ */
+public final class JobRunner {
+  /** The column every Corral filter names its reason in. */
+  public static final String DROP_REASON = "drop_reason";
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final long progressMillis;
+  private final Map<String, Double> phases = new LinkedHashMap<>();
+  private String currentPhase;
+  private long phaseStart;
+
+  /**
+   * @param out where the summary goes (stdout)
+   * @param err where progress lines and notices go (stderr)
+   * @param progressMillis time between progress lines; 0 for none
+   */
+  public JobRunner(PrintStream out, PrintStream err, long progressMillis) {
+    this.out = out;
+    this.err = err;
+    this.progressMillis = progressMillis;
+  }
+
+  /** What a run did. */
+  public record Result(Job.Summary summary, Map<String, Object> record, boolean skipped) {}
+
+  /**
+   * The checks that need no Spark: cross-param checks of every stage, and the output against inputs and
+   * foreign files. Returns the output folder to write through.
+   */
+  public static OutputFolder check(Job job) {
+    for (PipelineStage stage : job.stages) {
+      if (stage instanceof CheckedParams checked) {
+        checked.checkParams();
+      }
+    }
+    // spark-submit's settings are system properties before the session exists: spark.hadoop.* reach S3A etc.
+    Configuration conf = SparkHadoopUtil.get().newConfiguration(new SparkConf());
+    return OutputFolder.check(conf, job.output, job.inputs, job.overwrite);
+  }
+
+  /** Runs {@code job}; {@code sessions} is called once, after every check that needs no Spark has passed. */
+  public Result run(Job job, Supplier<SparkSession> sessions) {
+    OutputFolder folder = check(job);
+    long started = System.nanoTime();
+    SparkSession spark = sessions.get();
+    phases.put("start spark", round((System.nanoTime() - started) / 1e9));
+    double driverCpu0 = driverCpuSeconds();
+    Instant startedAt = Instant.now();
+    String label = "corral " + job.name;
+    List<Dataset<Row>> persisted = new ArrayList<>();
+    boolean committed = false;
+    String runId = UUID.randomUUID().toString();
+    AutoCloseable monitor = null;
+    try (JobProgress progress = new JobProgress(spark.sparkContext(), label, err,
+            job.monitor == null ? progressMillis : 0);
+        StageCounts counts = new StageCounts(spark, runId.replace("-", "").substring(0, 12))) {
+      describe(spark, job, "fingerprint inputs");
+      List<Fingerprint> fingerprints = new ArrayList<>();
+      for (String input : job.inputs) {
+        fingerprints.add(Fingerprint.of(spark, input));
+      }
+      JobContext context = new JobContext(spark, job, fingerprints);
+      String runKey = runKey(job, fingerprints);
+      if (job.resume != null) {
+        runId = Fingerprint.shortSha256(runKey);
+        Result done = alreadyWritten(spark, job, folder, runId);
+        if (done != null) {
+          return done;
+        }
+      }
+      folder.stage(runId);
+      if (folder.removeStaleStaging() && job.resume != null) {
+        err.println(label + ": the settings or inputs changed since the run that was stopped before its commit;"
+            + " starting a fresh run");
+      } else if (job.resume != null && folder.hasStaged()) {
+        err.println(label + ": resuming the run that was stopped (same settings and inputs)");
+      }
+
+      describe(spark, job, "read");
+      BadRows.Found bad = BadRows.Found.none();
+      Dataset<Row> rows;
+      if (job.reader != null) {
+        rows = job.reader.read(context);
+      } else if (job.writer != null && job.stages.isEmpty()) {
+        rows = null; // the writer reads its inputs itself
+      } else {
+        BadRows.Result read = Tables.read(spark, job.inputs.get(0), job.inputFormat, job.badRows);
+        rows = read.rows();
+        bad = read.bad();
+        if (bad.count() > 0) {
+          err.println(label + ": skipped " + bad.count() + " malformed rows, first at " + String.join(", ",
+              bad.first()));
+        }
+      }
+      rows = rows == null ? null : ids(job, rows);
+      if (job.persistInput && rows != null) {
+        rows = rows.persist(StorageLevel.DISK_ONLY());
+        persisted.add(rows);
+      }
+      if (job.monitor != null) {
+        monitor = job.monitor.start(context, rows);
+      }
+
+      List<Transformer> fitted = new ArrayList<>();
+      Dataset<Row> data = job.resume == null && rows != null ? counts.tag(rows, 0, DROP_REASON) : rows;
+      for (int i = 0; i < job.stages.size(); i++) {
+        PipelineStage stage = job.stages.get(i);
+        Transformer transformer;
+        if (stage instanceof Estimator<?> estimator) {
+          describe(spark, job, "fit " + stage.getClass().getSimpleName());
+          if (i > 0) {
+            // The fit and the write both read what the stages before produce: computed once, on disk.
+            data = data.persist(StorageLevel.DISK_ONLY());
+            persisted.add(data);
+          }
+          transformer = (Model<?>) estimator.fit(data);
+        } else {
+          transformer = (Transformer) stage;
+        }
+        fitted.add(transformer);
+        if (job.resume == null) {
+          data = counts.tag(transformer.transform(data), i + 1, DROP_REASON);
+        }
+      }
+
+      describe(spark, job, "write");
+      String staging = folder.staging().toString();
+      StructType schema;
+      if (job.writer != null) {
+        job.writer.write(context, data, staging);
+        schema = null;
+      } else if (job.resume != null) {
+        ResumableWrite.Result r = ResumableWrite.run(spark, rows, in -> chain(fitted, in), staging, runKey,
+            job.resume.partitionsPerCommit());
+        context.stats().put("commits", r.chunks());
+        context.stats().put("commits_resumed", r.skipped());
+        schema = null;
+      } else {
+        Tables.write(data, staging, job.format, job.partitionBy);
+        schema = data.schema();
+      }
+
+      describe(spark, job, "report");
+      Dataset<Row> written = job.writer != null ? null : readWritten(spark, staging, job.format, schema);
+      Job.Summary summary = job.report.summarize(context, written);
+      Map<String, Object> record = RunRecord.header(spark, job.name, runId);
+      record.put("status", "complete");
+      record.put("inputs", fingerprints.stream().map(Fingerprint::toMap).toList());
+      Map<String, Object> output = new LinkedHashMap<>();
+      output.put("path", folder.output().toString());
+      output.put("format", job.format);
+      output.put("partition_by", Arrays.asList(job.partitionBy));
+      record.put("output", output);
+      record.put("settings", job.settings);
+      long rowsWritten = written == null ? -1 : written.count();
+      awaitListeners(spark);
+      record.put("stages", stageRecords(job, counts));
+      Map<String, Object> rowCounts = new LinkedHashMap<>();
+      rowCounts.put("bad_rows_skipped", bad.count());
+      if (rowsWritten >= 0) {
+        rowCounts.put("written", rowsWritten);
+      }
+      record.put("rows", rowCounts);
+      if (bad.count() > 0) {
+        Map<String, Object> badRows = new LinkedHashMap<>();
+        badRows.put("count", bad.count());
+        badRows.put("per_file", bad.perFile());
+        badRows.put("first", bad.first());
+        badRows.put("kept_in", OutputFolder.RECORDS + "/bad-rows/");
+        record.put("bad_rows", badRows);
+        bad.records().write().mode("overwrite").json(new Path(new Path(staging, OutputFolder.RECORDS), "bad-rows")
+            .toString());
+      }
+      if (written != null && Arrays.asList(written.columns()).contains(DROP_REASON)) {
+        record.put("drop_reasons", byDropReason(written));
+      }
+      Map<String, Object> stats = new LinkedHashMap<>(context.stats());
+      stats.putAll(summary.stats());
+      record.put("stats", stats);
+      record.put("summary", summary.console());
+      Map<String, Object> timings = new LinkedHashMap<>();
+      timings.put("started", startedAt.toString());
+      timings.put("wall_seconds", round((System.nanoTime() - started) / 1e9));
+      // The driver JVM's CPU time; in local mode its executor threads are in it too.
+      timings.put("driver_process_cpu_seconds", round(driverCpuSeconds() - driverCpu0));
+      timings.put("executor_cpu_seconds", round(progress.executorCpuSeconds()));
+      describe(spark, job, "record");
+      timings.put("phase_seconds", new LinkedHashMap<>(phases));
+      record.put("timings", timings);
+      FileSystem fs = folder.output().getFileSystem(spark.sessionState().newHadoopConf());
+      Path records = new Path(folder.staging(), OutputFolder.RECORDS);
+      RunRecord.write(fs, new Path(records, job.name + ".json"), record);
+      if (summary.markdown() != null) {
+        try (var o = fs.create(new Path(records, job.name + ".md"), true)) {
+          o.write(summary.markdown().getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      folder.commit();
+      committed = true;
+      out.print(summary.console());
+      out.println("wrote " + job.output + (job.writer != null ? "" : " (" + job.format + ")"));
+      return new Result(summary, record, false);
+    } catch (java.io.IOException e) {
+      throw Errors.unwritable(job.output, e);
+    } finally {
+      if (monitor != null) {
+        try {
+          monitor.close();
+        } catch (Exception e) {
+          // a display that fails to stop changes nothing written
+        }
+      }
+      for (Dataset<Row> d : persisted) {
+        d.unpersist();
+      }
+      if (!committed && job.resume == null) {
+        folder.abort(); // a resumable run keeps its staging folder: the next run continues from it
+      }
+      spark.sparkContext().setJobDescription(null);
+      phases.clear();
+      currentPhase = null;
+    }
+  }
+
+  /**
+   * A resumable job whose output holds a complete run with the same key: nothing to do. Its record says so and
+   * the summary is printed again from the record.
+   */
+  private Result alreadyWritten(SparkSession spark, Job job, OutputFolder folder, String runId) throws
+      java.io.IOException {
+    FileSystem fs = folder.output().getFileSystem(spark.sessionState().newHadoopConf());
+    JsonNode record = RunRecord.read(fs, folder.output(), job.name).orElse(null);
+    if (record == null || !runId.equals(record.path("run_id").asText()) || !"complete".equals(
+        record.path("status").asText())) {
+      return null;
+    }
+    err.println("corral " + job.name + ": " + job.output + " is already written by this run (same settings and "
+        + "inputs, see " + OutputFolder.RECORDS + "/" + job.name + ".json); nothing to do");
+    out.print(record.path("summary").asText(""));
+    return new Result(new Job.Summary(Map.of(), record.path("summary").asText(""), null), Map.of("run_id", runId),
+        true);
+  }
+
+  private static Dataset<Row> ids(Job job, Dataset<Row> rows) {
+    if (!job.needsIds) {
+      return rows;
+    }
+    if (job.idColumn != null || Arrays.asList(rows.columns()).contains("id")) {
+      Ids.requireUnique(rows, job.idColumn != null ? job.idColumn : "id");
+      return rows;
+    }
+    return Ids.derive(rows, "id", String.join(",", job.inputs));
+  }
+
+  private static Dataset<Row> chain(List<Transformer> stages, Dataset<Row> in) {
+    Dataset<Row> data = in;
+    for (Transformer t : stages) {
+      data = t.transform(data);
+    }
+    return data;
+  }
+
+  /** The written table: Parquet and JSON with the schema the job wrote, so an empty result still has its columns. */
+  private static Dataset<Row> readWritten(SparkSession spark, String path, String format, StructType schema) {
+    if (schema == null || format.equals(Tables.DELTA)) {
+      return spark.read().format(format).load(path);
+    }
+    return spark.read().schema(schema).format(format).load(path);
+  }
+
+  /** Every param of every stage, with rows in and out and the rows dropped after it. */
+  private static List<Map<String, Object>> stageRecords(Job job, StageCounts counts) {
+    List<Map<String, Object>> stages = new ArrayList<>();
+    Map<String, Long> before = counts.counts(0);
+    for (int i = 0; i < job.stages.size(); i++) {
+      PipelineStage stage = job.stages.get(i);
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("stage", stage.getClass().getSimpleName());
+      s.put("uid", stage.uid());
+      s.put("params", RunRecord.params(stage));
+      Map<String, Long> after = counts.counts(i + 1);
+      if (!before.isEmpty() && !after.isEmpty()) {
+        s.put("rows_in", before.get("rows"));
+        s.put("rows_out", after.get("rows"));
+        if (after.get("dropped") >= 0) {
+          s.put("dropped_by_stage", after.get("dropped") - Math.max(0, before.get("dropped")));
+          s.put("kept_after_stage", after.get("rows") - after.get("dropped"));
+        }
+      }
+      stages.add(s);
+      before = after;
+    }
+    return stages;
+  }
+
+  /** Documents per {@code drop_reason} of a written table, {@code (kept)} for none, most frequent first. */
+  public static Map<String, Long> byDropReason(Dataset<Row> written) {
+    Map<String, Long> reasons = new LinkedHashMap<>();
+    for (Row r : written.groupBy(coalesce(col(DROP_REASON), lit("(kept)"))).count()
+        .orderBy(col("count").desc()).collectAsList()) {
+      reasons.put(r.getString(0), r.getLong(1));
+    }
+    return reasons;
+  }
+
+  /** What the job, its settings, its stages' params and its inputs are: equal keys give equal outputs. */
+  static String runKey(Job job, List<Fingerprint> fingerprints) {
+    StringBuilder key = new StringBuilder(job.name).append(' ').append(job.format).append(' ')
+        .append(Arrays.toString(job.partitionBy)).append(' ').append(new java.util.TreeMap<>(job.settings));
+    for (PipelineStage stage : job.stages) {
+      key.append(' ').append(stage.getClass().getName()).append(RunRecord.params(stage));
+    }
+    for (Fingerprint f : fingerprints) {
+      key.append(' ').append(f.digest());
+    }
+    return key.append(' ').append(Build.version()).toString();
+  }
+
+  /** The stage counts arrive through Spark's listener bus, after the write returns: wait for them (bounded). */
+  private static void awaitListeners(SparkSession spark) {
+    try {
+      spark.sparkContext().listenerBus().waitUntilEmpty(30_000);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // the record then lacks per-stage counts; everything else is exact
+    }
+  }
+
+  /** Names the phase in Spark's UI and the progress line, and times it for the record. */
+  private void describe(SparkSession spark, Job job, String phase) {
+    long now = System.nanoTime();
+    if (phase != null && currentPhase != null) {
+      phases.merge(currentPhase, round((now - phaseStart) / 1e9), Double::sum);
+    }
+    currentPhase = phase;
+    phaseStart = now;
+    spark.sparkContext().setJobDescription(phase == null ? null : "corral " + job.name + ": " + phase);
+  }
+
+  private static double driverCpuSeconds() {
+    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : 0;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  /** Unwraps the first Corral error in a failure's causes (Spark wraps task failures in its own exceptions). */
+  public static CorralException corralCause(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof CorralException e) {
+        return e;
+      }
+    }
+    return null;
+  }
+}
