@@ -8,7 +8,8 @@ import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.sum;
 
 import dev.corral.curation.dedup.BookDeduplicator;
-import dev.corral.curation.dedup.DedupTransformer;
+import dev.corral.curation.dedup.DedupModel;
+import dev.corral.curation.dedup.DedupParams;
 import dev.corral.curation.dedup.ExactDeduplicator;
 import dev.corral.curation.dedup.MinHashDeduplicator;
 import dev.corral.curation.dedup.MinHashStage;
@@ -116,12 +117,12 @@ final class DedupCommand implements Callable<Integer> {
     if (method == Method.exact) {
       annotated = configure(new ExactDeduplicator().setNormalize(!exactBytes)).transform(data);
     } else {
-      MinHashStage.Result result = method == Method.book
+      DedupModel model = method == Method.book
           ? search(new BookDeduplicator().setThreshold(threshold == null ? 0.9 : threshold), data)
           : search(new MinHashDeduplicator().setThreshold(threshold == null ? 0.8 : threshold)
               .setVerify(!noVerify), data);
-      annotated = result.annotated();
-      MinHashStage.Stats s = result.stats();
+      annotated = model.transform(data);
+      DedupModel.Stats s = model.stats();
       stats.put("bands", s.bands().bands());
       stats.put("rows", s.bands().rows());
       stats.put("candidate_pairs", s.candidatePairs());
@@ -197,7 +198,7 @@ final class DedupCommand implements Callable<Integer> {
     return 0;
   }
 
-  private <T extends MinHashStage<T>> MinHashStage.Result search(T stage, Dataset<Row> data) {
+  private <T extends MinHashStage<T>> DedupModel search(T stage, Dataset<Row> data) {
     configure(stage).setNgram(ngram).setCharNgrams(charNgrams).setNumPerm(numPerm).setSeed(seed)
         .setMaxBucketSize(maxBucketSize);
     if (bands != null || rows != null) {
@@ -206,10 +207,10 @@ final class DedupCommand implements Callable<Integer> {
       }
       stage.setBands(bands).setRows(rows);
     }
-    return stage.deduplicate(data);
+    return stage.fit(data);
   }
 
-  private <T extends DedupTransformer<T>> T configure(T stage) {
+  private <T extends DedupParams<T>> T configure(T stage) {
     stage.setIdCol(idColumn).setInputCol(textColumn);
     if (qualityColumn != null) {
       stage.setQualityCol(qualityColumn);
