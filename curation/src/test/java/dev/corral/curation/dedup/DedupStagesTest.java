@@ -293,6 +293,23 @@ class DedupStagesTest {
     assertEquals(new LshBands(10, 5), loaded.getLshBands());
     SparkMlContract.checkReadWrite(new BookDeduplicator().setCandidateThreshold(0.4), tmp.resolve("b").toString());
     SparkMlContract.checkReadWrite(new ExactDeduplicator().setNormalize(false), tmp.resolve("e").toString());
+
+    // The fitted models: children of their estimators, carrying their column params, saved and loaded.
+    String page = paragraphs.get(0) + "\n" + paragraphs.get(1);
+    Dataset<Row> docs = spark.createDataFrame(List.of(
+        RowFactory.create(1L, page, 0.5, null),
+        RowFactory.create(2L, page + " extra", 0.9, null),
+        RowFactory.create(3L, paragraphs.get(2), 0.1, null)), DOCS);
+    MinHashDeduplicator minhash = new MinHashDeduplicator().setQualityCol("quality_score").setClusterCol("cluster");
+    DedupModel model = minhash.fit(docs);
+    SparkMlContract.checkFitted(minhash, model);
+    assertEquals(MinHashDeduplicator.NEAR_DUPLICATE, model.getReason());
+    SparkMlContract.checkReadWrite(model, tmp.resolve("mm").toString());
+    BookDeduplicator book = new BookDeduplicator().setDuplicateOfCol("inside");
+    DedupModel bookModel = book.fit(docs);
+    SparkMlContract.checkFitted(book, bookModel);
+    assertEquals(BookDeduplicator.BOOK_OVERLAP, bookModel.getReason());
+    SparkMlContract.checkReadWrite(bookModel, tmp.resolve("bm").toString());
   }
 
   private static Map<Long, Row> byId(Dataset<Row> data) {
