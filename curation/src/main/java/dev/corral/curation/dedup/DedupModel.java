@@ -190,7 +190,7 @@ public final class DedupModel extends Model<DedupModel> implements DedupParams<D
     if (2 * stats.pairs() <= CandidatePairs.BROADCAST_ROWS) {
       table = broadcast(table); // clustered documents are few (at most two per pair): the rows stay put
     }
-    // The table has one row per id (ids are unique, as idCol requires), so the join never adds rows.
+    // The table has one row per id (fit checks that ids are unique), so the join never adds rows.
     Column match = Stages.column(getIdCol()).equalTo(col(MATCH_ID))
         .and(not(DedupColumns.alreadyDropped(this, dataset.schema())));
     Dataset<Row> joined = dataset.toDF().join(table, match, "left").drop(MATCH_ID);

@@ -10,9 +10,11 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.not;
 
+import dev.corral.curation.Errors;
 import dev.corral.curation.spark.Stages;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.StringJoiner;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -39,8 +41,8 @@ import org.apache.spark.storage.StorageLevel;
  * say which similarity the bands aim at, how a pair is verified, which document a cluster keeps and the reason
  * code of the others.
  *
- * <p>{@link #fit} runs the search eagerly (components need rounds until they converge), once. Ids must be unique,
- * as {@code idCol} requires. Integral ids are the internal key and the input is read once per pass;
+ * <p>{@link #fit} runs the search eagerly (components need rounds until they converge), once. Ids must be unique
+ * (checked first, with one aggregation). Integral ids are the internal key and the input is read once per pass;
  * other ids get a row number and the input is persisted with it until {@code fit} returns. Either way, read the
  * input from files or a table (or cache it) so that each pass sees the same rows.
  *
@@ -276,13 +278,14 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends Estimator<
   }
 
   /**
-   * Finds the clusters: signatures, candidate pairs, verification and connected components, each pass
-   * materialized once; returns the model that holds the cluster table and the counts.
+   * Finds the clusters: ids checked unique, then signatures, candidate pairs, verification and connected
+   * components, each pass materialized once; returns the model that holds the cluster table and the counts.
    */
   @Override
   public DedupModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     LshBands lsh = getLshBands();
+    requireUniqueIds(dataset);
     Column text = Stages.column(getInputCol());
     Column id = Stages.column(getIdCol());
     boolean integralIds = dataset.schema().apply(getIdCol()).dataType() instanceof IntegralType;
@@ -340,6 +343,31 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends Estimator<
         search.cappedBuckets(), search.cappedMembers(), components.rounds());
     DedupModel model = new DedupModel(uid, clusters, pairs, stats).setReason(reason());
     return copyValues(model, ParamMap.empty()).setParent(this);
+  }
+
+  /**
+   * Fails unless every non-null id names one row: the model joins its cluster table to the rows by id, and a
+   * repeated id would multiply them. One aggregation; the message names up to 3 ids, the most repeated first.
+   */
+  private void requireUniqueIds(Dataset<?> dataset) {
+    Column id = Stages.column(getIdCol());
+    String n = UID + "_n";
+    List<Row> repeated = dataset.toDF().where(id.isNotNull()).groupBy(id).agg(count(lit(1)).as(n))
+        .where(col(n).gt(1)).orderBy(col(n).desc(), id.asc()).limit(3).collectAsList();
+    if (!repeated.isEmpty()) {
+      StringJoiner examples = new StringJoiner(", ");
+      for (Row r : repeated) {
+        examples.add(oneLine(r.get(0)) + " (" + r.getLong(1) + " rows)");
+      }
+      throw Errors.badInput(DedupColumns.name(this), "column '" + getIdCol() + "' must name each document once "
+          + "but repeats ids: " + examples);
+    }
+  }
+
+  // An id as it reads in a one-line message: whitespace runs as one space, at most 40 characters.
+  private static String oneLine(Object id) {
+    String s = String.valueOf(id).replaceAll("\\s+", " ");
+    return s.length() > 40 ? s.substring(0, 39) + "…" : s;
   }
 
   @Override

@@ -42,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The MinHash stages as Spark ML estimators: the search runs in {@code fit} once, the model's {@code transform} is
- * a join that may run any number of times, the model saves and loads with its cluster table, and YAML pipelines
- * fit it.
+ * a join that may run any number of times, the model saves and loads with its cluster table, YAML pipelines fit it,
+ * and ids that are not unique stop {@code fit} before the join could multiply rows.
  */
 class DedupModelTest {
   private static final StructType DOCS = new StructType()
@@ -168,6 +168,39 @@ class DedupModelTest {
     assertEquals(expected, sorted(fitted.transform(docs)));
     fitted.write().save(tmp.resolve("pipeline").toString());
     assertEquals(expected, sorted(PipelineModel.load(tmp.resolve("pipeline").toString()).transform(docs)));
+  }
+
+  @Test
+  void repeatedIdsStopFitWithOneLineNamingThem() {
+    String page = paragraphs.get(0) + "\n" + paragraphs.get(1);
+    // Unchecked, id 1 would be in the cluster table twice and its two rows would come out four times: 7 rows.
+    Dataset<Row> five = spark.createDataFrame(List.of(
+        RowFactory.create(1L, page, null, null),
+        RowFactory.create(1L, page + " again", null, null),
+        RowFactory.create(2L, page, null, null),
+        RowFactory.create(3L, paragraphs.get(2), null, null),
+        RowFactory.create(4L, paragraphs.get(3), null, null)), DOCS);
+    CorralException e = assertThrows(CorralException.class, () -> new MinHashDeduplicator().fit(five));
+    assertTrue(e.getMessage().endsWith("column 'id' must name each document once but repeats ids: 1 (2 rows)"),
+        e.getMessage());
+
+    // At most 3 ids, the most repeated first, each on the message's one line.
+    StructType named = new StructType().add("name", DataTypes.StringType).add("text", DataTypes.StringType);
+    List<Row> rows = new ArrayList<>();
+    for (String name : List.of("x", "x", "x", "a\nb", "a\nb", "c", "c", "d", "d", "e")) {
+      rows.add(RowFactory.create(name, paragraphs.get(rows.size())));
+    }
+    e = assertThrows(CorralException.class,
+        () -> new BookDeduplicator().setIdCol("name").fit(spark.createDataFrame(rows, named)));
+    assertTrue(e.getMessage().endsWith("column 'name' must name each document once but repeats ids: "
+        + "x (3 rows), a b (2 rows), c (2 rows)"), e.getMessage());
+
+    // Null ids are not repeats: they take no part, and every row comes out once.
+    Dataset<Row> nulls = spark.createDataFrame(List.of(
+        RowFactory.create(null, page, null, null),
+        RowFactory.create(null, page, null, null),
+        RowFactory.create(2L, page, null, null)), DOCS);
+    assertEquals(3, new MinHashDeduplicator().fit(nulls).transform(nulls).count());
   }
 
   @Test
