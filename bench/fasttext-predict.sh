@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Whole-process time of `./corral fasttext predict-prob lid.176.ftz FILE 1` against Debian's native
+# Whole-process time of `./corral local fasttext predict-prob lid.176.ftz FILE 1` against Debian's native
 # `fasttext predict-prob` on the same file of >= 50 MiB of real text, runs alternating, medians.
 # Usage: bench/fasttext-predict.sh [runs]   (needs: apt-get install fasttext)
 set -euo pipefail
@@ -13,7 +13,7 @@ text=$(bench_text 50)
 native=(); corral=()
 for ((i = 1; i <= runs; i++)); do
   native+=("$(seconds "$work/native.out" fasttext predict-prob "$model" "$text" 1)")
-  corral+=("$(seconds "$work/corral.out" "$root/corral" fasttext predict-prob "$model" "$text" 1)")
+  corral+=("$(seconds "$work/corral.out" "$root/corral" local fasttext predict-prob "$model" "$text" 1)")
 done
 cmp -s "$work/native.out" "$work/corral.out" && same=identical || same=DIFFERENT
 mb=$(python3 -c "print('%.1f' % ($(stat -c %s "$text") / 1e6))")

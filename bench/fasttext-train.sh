@@ -30,7 +30,7 @@ timed() { # seconds of a command whose stderr goes to $1
 for ((i = 1; i <= runs; i++)); do
   nt+=("$(timed "$work/native-train.log" fasttext supervised -input "$train" -output "$work/native" "${flags[@]}")")
   nw+=("$(wst "$work/native-train.log")"); np+=("$(p1 "$work/native.bin")")
-  ct+=("$(timed "$work/corral-train.log" "$root/corral" fasttext supervised -input "$train" -output "$work/corral" "${flags[@]}")")
+  ct+=("$(timed "$work/corral-train.log" "$root/corral" local fasttext supervised -input "$train" -output "$work/corral" "${flags[@]}")")
   cw+=("$(wst "$work/corral-train.log")"); cp+=("$(p1 "$work/corral.bin")")
 done
 echo "data: $(wc -l < "$train") training lines, $(wc -l < "$test") held out; flags: ${flags[*]}"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # corral's LLaMA engine vs llama.cpp (node-llama-cpp 3.22.1, prebuilt CPU binary) on one random ~134M-parameter
-# F32 model (hidden 768, 12 layers, 12 heads, vocab 32000) written by `corral llama init-random --gguf`:
+# F32 model (hidden 768, 12 layers, 12 heads, vocab 32000) written by `corral local llama init-random --gguf`:
 # prompt processing of 16 x 256 tokens, greedy generation of 32 tokens at batch 1 and 16, peak resident memory;
 # then the memory of loading the checkpoint as F32, BF16 and F16 (bench/llama/LoadMemory.java).
 # Needs: ./mvnw install (jobs/target/corral.jar), node + `npm install node-llama-cpp@3.22.1` in $LLAMACPP_DIR.
@@ -16,7 +16,7 @@ jvm=(java -DPYTORCH_VERSION="$pt" -Dai.djl.offline=true -Dai.djl.pytorch.num_thr
   -Dai.djl.pytorch.num_interop_threads=1 -Xmx6g)
 model=$work/llama-100m
 if [[ ! -f $model/model.gguf ]]; then
-  PYTORCH_VERSION=$pt "${jvm[@]}" -cp "$jar" dev.corral.jobs.Corral llama init-random --config "$root/bench/llama/config-100m.json" \
+  PYTORCH_VERSION=$pt "${jvm[@]}" -cp "$jar" dev.corral.jobs.Corral local llama init-random --config "$root/bench/llama/config-100m.json" \
     --output "$model" --seed 1 --gguf
 fi
 if [[ ! -d $llamacpp/node_modules/node-llama-cpp ]]; then

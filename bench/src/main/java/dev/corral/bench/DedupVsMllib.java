@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import dev.corral.curation.dedup.Jaccard;
+import dev.corral.curation.dedup.DedupModel;
 import dev.corral.curation.dedup.MinHashDeduplicator;
 import dev.corral.curation.dedup.Shingles;
 import java.io.IOException;
@@ -218,14 +219,14 @@ public final class DedupVsMllib {
    */
   private static long runCorral(SparkSession spark, Dataset<Row> docs, Path out) {
     long t0 = System.nanoTime();
-    MinHashDeduplicator.Result result = new MinHashDeduplicator().setThreshold(THRESHOLD).deduplicate(docs);
+    DedupModel model = new MinHashDeduplicator().setThreshold(THRESHOLD).fit(docs);
     long t1 = System.nanoTime();
-    result.annotated().write().format("noop").mode("overwrite").save();
+    model.transform(docs).write().format("noop").mode("overwrite").save();
     long t2 = System.nanoTime();
-    result.pairs().select("id_a", "id_b", "similarity").write().mode("overwrite").parquet(out.toString());
+    model.pairs().select("id_a", "id_b", "similarity").write().mode("overwrite").parquet(out.toString());
     phases = new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9, secondsSince(t2)};
-    System.out.printf(Locale.ROOT, "  corral: deduplicate() %.1f s, annotated rows %.1f s, pairs %.1f s; %s%n",
-        phases[0], phases[1], phases[2], result.stats());
+    System.out.printf(Locale.ROOT, "  corral: fit() %.1f s, annotated rows %.1f s, pairs %.1f s; %s%n",
+        phases[0], phases[1], phases[2], model.stats());
     return spark.read().parquet(out.toString()).count();
   }
 

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.sum;
 import dev.corral.core.job.Job;
 import dev.corral.core.job.JobContext;
 import dev.corral.curation.dedup.BookDeduplicator;
+import dev.corral.curation.dedup.DedupModel;
 import dev.corral.curation.dedup.ExactDeduplicator;
 import dev.corral.curation.dedup.MinHashDeduplicator;
 import java.util.ArrayList;
@@ -87,6 +88,20 @@ final class DedupCommand extends JobCommand {
     summary.put("documents_in_clusters", clustered);
     summary.put("removed", removed);
     summary.put("removed_share", documents == 0 ? 0.0 : (double) removed / documents);
+    String lsh = "";
+    if (context.fitted().get(0) instanceof DedupModel model) {
+      DedupModel.Stats s = model.stats();
+      summary.put("bands", s.bands().bands());
+      summary.put("rows", s.bands().rows());
+      summary.put("candidate_pairs", s.candidatePairs());
+      summary.put("linked_pairs", s.pairs());
+      summary.put("capped_buckets", s.cappedBuckets());
+      summary.put("capped_bucket_members", s.cappedMembers());
+      summary.put("component_rounds", s.componentRounds());
+      lsh = String.format("LSH %d bands x %d rows: %d candidate pairs, %d linked; %d buckets capped (%d members); "
+          + "components in %d rounds%n", s.bands().bands(), s.bands().rows(), s.candidatePairs(), s.pairs(),
+          s.cappedBuckets(), s.cappedMembers(), s.componentRounds());
+    }
 
     boolean hasUrl = Arrays.asList(written.columns()).contains(urlColumn);
     Column sample = hasUrl ? col(urlColumn).cast("string") : col(idColumn).cast("string");
@@ -107,7 +122,7 @@ final class DedupCommand extends JobCommand {
     }
     summary.put("largest_clusters", largest);
     String console = String.format("%s dedup: %d documents, %d clusters of duplicates, %d removed (%.2f%%)%n",
-        method, documents, clusters, removed, 100.0 * (double) summary.get("removed_share")) + table.render();
+        method, documents, clusters, removed, 100.0 * (double) summary.get("removed_share")) + lsh + table.render();
     StringBuilder md = Reports.markdown("Dedup run", summary);
     md.append("\n## largest clusters\n\n| kept | size | sample |\n| --- | ---: | --- |\n");
     for (Map<String, Object> c : largest) {

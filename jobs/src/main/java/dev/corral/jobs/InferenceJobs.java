@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
+import dev.corral.core.Errors;
 
 import dev.corral.core.job.Job;
 import dev.corral.inference.spark.InferenceMetrics;

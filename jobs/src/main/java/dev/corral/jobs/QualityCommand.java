@@ -3,6 +3,7 @@ package dev.corral.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rand;
+import dev.corral.core.Errors;
 
 import dev.corral.core.io.BadRows;
 import dev.corral.core.io.Tables;

@@ -12,6 +12,7 @@ public final class JobContext {
   private final Job job;
   private final List<Fingerprint> inputs;
   private final Map<String, Object> stats = new LinkedHashMap<>();
+  private final List<org.apache.spark.ml.Transformer> fitted = new java.util.ArrayList<>();
 
   JobContext(SparkSession spark, Job job, List<Fingerprint> inputs) {
     this.spark = spark;
@@ -30,6 +31,11 @@ public final class JobContext {
   /** The inputs as they were when the job started. */
   public List<Fingerprint> inputs() {
     return inputs;
+  }
+
+  /** The stages as they ran: fitted models in place of estimators (a dedup model with its search's counts). */
+  public List<org.apache.spark.ml.Transformer> fitted() {
+    return fitted;
   }
 
   /** Counts a reader adds (documents read, malformed records), in the run record beside the report's. */

@@ -173,6 +173,7 @@ public final class JobRunner {
           transformer = (Transformer) stage;
         }
         fitted.add(transformer);
+        context.fitted().add(transformer);
         if (job.resume == null) {
           data = counts.tag(transformer.transform(data), i + 1, DROP_REASON);
         }

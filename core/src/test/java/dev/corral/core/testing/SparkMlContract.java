@@ -12,6 +12,8 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.Objects;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.Params;
@@ -19,9 +21,10 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 
 /**
- * The contract every Corral Spark ML stage must keep, after Spark's own {@code ParamsSuite.checkParams} and
- * {@code DefaultReadWriteTest}: params are documented, owned and reachable by name, defaults are valid,
- * {@code copy} keeps params, and save/load round-trips them.
+ * The contract every Corral Spark ML stage must keep, after Spark's own {@code ParamsSuite.checkParams},
+ * {@code DefaultReadWriteTest} and {@code MLTestingUtils.checkCopyAndUids}: params are documented, owned and
+ * reachable by name, defaults are valid, {@code copy} keeps params, save/load round-trips them, and a fitted model
+ * is its estimator's child.
  */
 public final class SparkMlContract {
   private SparkMlContract() {}
@@ -73,6 +76,36 @@ public final class SparkMlContract {
         assertTrue(Objects.deepEquals(stage.getOrDefault(p), same.getOrDefault(p)), "copy changed " + p.name());
       }
     }
+  }
+
+  /**
+   * Checks a model that {@code estimator} fitted: it takes the estimator's uid and has it as parent, carries every
+   * param the two share (set, default or undefined alike, as {@code copyValues} passes them on), keeps the
+   * {@link #checkParams} contract itself, and a copy keeps the parent.
+   */
+  public static void checkFitted(Estimator<?> estimator, Model<?> model) {
+    String cls = model.getClass().getSimpleName();
+    assertEquals(estimator.uid(), model.uid(), cls + " must take its estimator's uid");
+    assertTrue(model.hasParent(), cls + " has no parent");
+    assertSame(estimator, model.parent(), cls + "'s parent is not the estimator that fitted it");
+    int shared = 0;
+    for (Param<?> p : estimator.params()) {
+      if (!model.hasParam(p.name())) {
+        continue;
+      }
+      shared++;
+      Param<?> q = model.getParam(p.name());
+      assertEquals(estimator.isSet(p), model.isSet(q), "fit changed whether " + p.name() + " is set");
+      if (estimator.isDefined(p)) {
+        assertTrue(Objects.deepEquals(estimator.getOrDefault(p), model.getOrDefault(q)),
+            "fit changed " + p.name() + ": " + estimator.getOrDefault(p) + " -> " + model.getOrDefault(q));
+      } else {
+        assertFalse(model.isDefined(q), "fit defined " + p.name());
+      }
+    }
+    assertTrue(shared > 0, cls + " carries none of " + estimator.getClass().getSimpleName() + "'s params");
+    checkParams(model);
+    assertSame(model.parent(), ((Model<?>) model.copy(ParamMap.empty())).parent(), cls + ".copy lost the parent");
   }
 
   /**

@@ -15,7 +15,8 @@ import org.apache.spark.sql.Column;
  * {@code |A ∩ B| / |A| > threshold} with {@code A} the smaller, is removed ({@code drop_reason = book_overlap}).
  * Candidates come from MinHash-LSH tuned to a lower Jaccard ({@code candidateThreshold}: a book inside a longer
  * one has a Jaccard of about its share of the longer one), then every candidate pair is verified on the true
- * containment. Overlapping books form clusters that keep the longest (then the smallest id).
+ * containment. Overlapping books form clusters that keep the longest (then the smallest id). An estimator, like
+ * {@link MinHashDeduplicator}: {@code fit} searches once and returns the {@link DedupModel} that annotates rows.
  */
 public final class BookDeduplicator extends MinHashStage<BookDeduplicator> {
   private static final long serialVersionUID = 1L;

@@ -79,7 +79,7 @@ public final class ConnectedComponents {
         && oriented.select(col("lo").as("n")).intersect(oriented.select(col("hi").as("n"))).isEmpty();
   }
 
-  private static Dataset<Row> checkpoint(Dataset<Row> data) {
+  static Dataset<Row> checkpoint(Dataset<Row> data) {
     // A reliable checkpoint when a directory is set survives lost executors; else keep blocks on the executors.
     if (data.sparkSession().sparkContext().getCheckpointDir().isDefined()) {
       return data.checkpoint(true);

@@ -14,6 +14,9 @@ import org.apache.spark.ml.util.MLReader;
  * linked, linked documents form clusters (connected components), and each cluster keeps one document; the
  * others get {@code drop_reason = near_duplicate}. With {@code verify} (the default) every candidate pair is
  * checked on the true Jaccard of its shingle sets, which removes LSH's false positives.
+ *
+ * <p>An estimator: {@code fit} searches once and returns a {@link DedupModel} that annotates rows
+ * ({@code fit(docs).transform(docs)}), as many times as a pipeline asks, without searching again.
  */
 public final class MinHashDeduplicator extends MinHashStage<MinHashDeduplicator> {
   private static final long serialVersionUID = 1L;

@@ -5,48 +5,58 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.not;
 
+import dev.corral.core.Errors;
 import dev.corral.core.stage.Stages;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.StringJoiner;
+import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.IntegralType;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * What MinHash-LSH dedup stages share: shingling, signatures and bands ({@link CandidatePairs}), connected
- * components of the pairs ({@link ConnectedComponents}) and one kept document per component
- * ({@link DedupTransformer}). Subclasses say which similarity the bands aim at, how a pair is verified and which
- * document a cluster keeps.
+ * What MinHash-LSH dedup estimators share: shingling, signatures and bands ({@link CandidatePairs}), connected
+ * components of the pairs ({@link ConnectedComponents}) and one kept document per component, found in
+ * {@link #fit} and held by the {@link DedupModel} it returns, whose {@code transform} annotates the rows. Subclasses
+ * say which similarity the bands aim at, how a pair is verified, which document a cluster keeps and the reason
+ * code of the others.
  *
- * <p>{@link #deduplicate} runs the search eagerly (components need rounds until they converge) and returns the
- * annotated rows lazily, with the pairs found and the counts. Integral ids (unique, as {@code idCol} requires) are
- * the internal key and the input is read once per pass; other ids get a row number and the input is persisted
- * with it while the result is in use. Either way, read the input from files or a table (or cache it) so that each
- * pass sees the same rows.
+ * <p>{@link #fit} runs the search eagerly (components need rounds until they converge), once. Ids must be unique
+ * (checked first, with one aggregation). Integral ids are the internal key and the input is read once per pass;
+ * other ids get a row number and the input is persisted with it until {@code fit} returns. Either way, read the
+ * input from files or a table (or cache it) so that each pass sees the same rows.
  *
  * @param <T> the concrete stage, so that setters chain
  */
-public abstract class MinHashStage<T extends MinHashStage<T>> extends DedupTransformer<T> {
+public abstract class MinHashStage<T extends MinHashStage<T>> extends Estimator<DedupModel>
+    implements DedupParams<T>, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
   private static final String UID = "__corral_uid";
   private static final String LENGTH = "__corral_length";
 
+  private final String uid;
+  private final DedupColumns columns;
   private final IntParam ngram;
   private final BooleanParam charNgrams;
   private final IntParam numPerm;
@@ -57,7 +67,10 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends DedupTrans
   private final DoubleParam falsePositiveWeight;
 
   protected MinHashStage(String uid) {
-    super(uid);
+    this.uid = uid;
+    // Params are created in the constructor, not as field initializers, because they read the uid.
+    columns = new DedupColumns(this);
+    setDefault(columns.defaults());
     ngram = new IntParam(this, "ngram", "shingle size: words, or characters with charNgrams",
         ParamValidators.gtEq(1));
     charNgrams = new BooleanParam(this, "charNgrams", "shingles of characters instead of words (for text without spaces)");
@@ -88,18 +101,48 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends DedupTrans
   /** The verified similarity a pair needs, or NaN to keep every candidate pair unverified. */
   protected abstract double verifyThreshold();
 
-  /**
-   * The counts of a run. {@code documents} and the capped counts come from accumulators in the search, so a task
-   * that Spark retries counts again; the pair counts are exact.
-   */
-  public record Stats(long documents, LshBands bands, long candidatePairs, long pairs, long cappedBuckets,
-      long cappedMembers, int componentRounds) {}
+  /** The reason code the model gives the documents a cluster does not keep. */
+  protected abstract String reason();
 
-  /**
-   * The result of {@link #deduplicate}: every input row annotated; the pairs that linked documents
-   * ({@code id_a < id_b}, typed as the id column, and their verified {@code similarity}, null unverified).
-   */
-  public record Result(Dataset<Row> annotated, Dataset<Row> pairs, Stats stats) {}
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  @Override
+  public Param<String> inputCol() {
+    return columns.inputCol;
+  }
+
+  @Override
+  public Param<String> idCol() {
+    return columns.idCol;
+  }
+
+  @Override
+  public Param<String> qualityCol() {
+    return columns.qualityCol;
+  }
+
+  @Override
+  public Param<String> duplicateOfCol() {
+    return columns.duplicateOfCol;
+  }
+
+  @Override
+  public Param<String> clusterCol() {
+    return columns.clusterCol;
+  }
+
+  @Override
+  public Param<String> clusterSizeCol() {
+    return columns.clusterSizeCol;
+  }
+
+  @Override
+  public Param<String> dropReasonCol() {
+    return columns.dropReasonCol;
+  }
 
   public IntParam ngram() {
     return ngram;
@@ -230,24 +273,30 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends DedupTrans
   }
 
   @Override
-  public Dataset<Row> transform(Dataset<?> dataset) {
-    return deduplicate(dataset).annotated();
+  public StructType transformSchema(StructType schema) {
+    return DedupColumns.transformSchema(this, schema);
   }
 
-  /** Finds the clusters (eagerly) and returns the annotated rows, the pairs and the counts. */
-  public Result deduplicate(Dataset<?> dataset) {
+  /**
+   * Finds the clusters: ids checked unique, then signatures, candidate pairs, verification and connected
+   * components, each pass materialized once; returns the model that holds the cluster table and the counts.
+   */
+  @Override
+  public DedupModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     LshBands lsh = getLshBands();
+    requireUniqueIds(dataset);
     Column text = Stages.column(getInputCol());
-    DataType idType = dataset.schema().apply(getIdCol()).dataType();
-    boolean integralIds = idType instanceof IntegralType;
+    Column id = Stages.column(getIdCol());
+    boolean integralIds = dataset.schema().apply(getIdCol()).dataType() instanceof IntegralType;
     // Integral ids are the internal key as they are; any other id gets a row number, which only a persisted
     // copy keeps stable across the passes below.
     Dataset<Row> docs = integralIds
-        ? dataset.toDF().withColumn(UID, Stages.column(getIdCol()).cast(DataTypes.LongType))
+        ? dataset.toDF().withColumn(UID, id.cast(DataTypes.LongType))
         : dataset.toDF().withColumn(UID, monotonically_increasing_id()).persist(StorageLevel.MEMORY_AND_DISK());
     // A null id takes no part, like a null text: nothing could name it as a duplicate.
-    Dataset<Row> texts = docs.where(not(alreadyDropped(dataset.schema())).and(text.isNotNull()).and(col(UID).isNotNull()))
+    Dataset<Row> texts = docs.where(not(DedupColumns.alreadyDropped(this, dataset.schema())).and(text.isNotNull())
+            .and(col(UID).isNotNull()))
         .select(col(UID).as(CandidatePairs.UID), text.as(CandidatePairs.TEXT));
 
     CandidatePairs search = new CandidatePairs(dataset.sparkSession(), getNgram(), getCharNgrams(),
@@ -262,46 +311,81 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends DedupTrans
     long edgeCount = edges.count();
     ConnectedComponents.Result components = ConnectedComponents.of(edges.select(CandidatePairs.A, CandidatePairs.B));
 
-    // Only clustered documents are ordered per component; the rest of the rows meet them in one join.
-    String keptCol = UID + "_kept";
-    String sizeCol = UID + "_size";
+    // Only clustered documents are ordered per component, and the result is materialized here: the model's
+    // transform joins it to the rows and never reaches back into the search.
     WindowSpec byComponent = Window.partitionBy(ConnectedComponents.COMPONENT);
     WindowSpec ordered = byComponent.orderBy(clusterOrder().toArray(new Column[0]))
         .rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
-    List<Column> keepColumns = new ArrayList<>(List.of(col(UID), Stages.column(getIdCol()),
-        org.apache.spark.sql.functions.length(text).as(LENGTH)));
+    List<Column> keepColumns = new ArrayList<>(List.of(col(UID), id, length(text).as(LENGTH)));
     if (getQualityCol() != null) {
       keepColumns.add(Stages.column(getQualityCol()));
     }
-    Dataset<Row> members = docs.select(keepColumns.toArray(new Column[0]));
-    Dataset<Row> clusters = components.components()
-        .join(members, col(ConnectedComponents.NODE).equalTo(col(UID)))
-        .select(col(UID).as(UID + "_c"),
-            first(Stages.column(getIdCol())).over(ordered).as(keptCol),
-            count(lit(1)).over(byComponent).as(sizeCol));
-    if (2 * edgeCount <= CandidatePairs.BROADCAST_ROWS) {
-      clusters = org.apache.spark.sql.functions.broadcast(clusters); // clustered documents are few: texts stay put
-    }
-    Dataset<Row> joined = docs.join(clusters, col(UID).equalTo(col(UID + "_c")), "left").drop(UID + "_c");
-    Dataset<Row> annotated = annotate(joined, keptCol, sizeCol).drop(UID);
+    Dataset<Row> members = ConnectedComponents.checkpoint(components.components()
+        .join(docs.select(keepColumns.toArray(new Column[0])), col(ConnectedComponents.NODE).equalTo(col(UID)))
+        .select(col(UID), id.as(DedupModel.ID),
+            first(id).over(ordered).as(DedupModel.KEPT),
+            count(lit(1)).over(byComponent).as(DedupModel.SIZE)));
+    Dataset<Row> clusters = members.select(DedupModel.ID, DedupModel.KEPT, DedupModel.SIZE);
 
-    Dataset<Row> ids = docs.select(col(UID), Stages.column(getIdCol()).as("id"));
+    // Every document of a pair is in a cluster, so the members name both ends.
+    Dataset<Row> ids = members.select(col(UID), col(DedupModel.ID));
     Dataset<Row> pairs = edges
-        .join(ids.withColumnRenamed(UID, "ua").withColumnRenamed("id", "ida"), col(CandidatePairs.A).equalTo(col("ua")))
-        .join(ids.withColumnRenamed(UID, "ub").withColumnRenamed("id", "idb"), col(CandidatePairs.B).equalTo(col("ub")))
+        .join(ids.withColumnRenamed(UID, "ua").withColumnRenamed(DedupModel.ID, "ida"),
+            col(CandidatePairs.A).equalTo(col("ua")))
+        .join(ids.withColumnRenamed(UID, "ub").withColumnRenamed(DedupModel.ID, "idb"),
+            col(CandidatePairs.B).equalTo(col("ub")))
         .select(least(col("ida"), col("idb")).as("id_a"), greatest(col("ida"), col("idb")).as("id_b"),
             col(CandidatePairs.SIMILARITY));
-    Stats stats = new Stats(search.documents(), lsh, candidateCount, edgeCount, search.cappedBuckets(),
-        search.cappedMembers(), components.rounds());
-    return new Result(annotated, pairs, stats);
+    if (!integralIds) {
+      docs.unpersist(); // the row numbers are in the checkpointed members now
+    }
+    DedupModel.Stats stats = new DedupModel.Stats(search.documents(), lsh, candidateCount, edgeCount,
+        search.cappedBuckets(), search.cappedMembers(), components.rounds());
+    DedupModel model = new DedupModel(uid, clusters, pairs, stats).setReason(reason());
+    return copyValues(model, ParamMap.empty()).setParent(this);
   }
 
-  /** The order that puts a cluster's kept document first; {@code __corral_length} is the text's length. */
+  /**
+   * Fails unless every non-null id names one row: the model joins its cluster table to the rows by id, and a
+   * repeated id would multiply them. One aggregation; the message names up to 3 ids, the most repeated first.
+   */
+  private void requireUniqueIds(Dataset<?> dataset) {
+    Column id = Stages.column(getIdCol());
+    String n = UID + "_n";
+    List<Row> repeated = dataset.toDF().where(id.isNotNull()).groupBy(id).agg(count(lit(1)).as(n))
+        .where(col(n).gt(1)).orderBy(col(n).desc(), id.asc()).limit(3).collectAsList();
+    if (!repeated.isEmpty()) {
+      StringJoiner examples = new StringJoiner(", ");
+      for (Row r : repeated) {
+        examples.add(oneLine(r.get(0)) + " (" + r.getLong(1) + " rows)");
+      }
+      throw Errors.badInput(DedupColumns.name(this), "column '" + getIdCol() + "' must name each document once "
+          + "but repeats ids: " + examples);
+    }
+  }
+
+  // An id as it reads in a one-line message: whitespace runs as one space, at most 40 characters.
+  private static String oneLine(Object id) {
+    String s = String.valueOf(id).replaceAll("\\s+", " ");
+    return s.length() > 40 ? s.substring(0, 39) + "…" : s;
+  }
+
+  @Override
+  public T copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  @SuppressWarnings("unchecked")
+  protected final T self() {
+    return (T) this;
+  }
+
+  /** The order that puts a cluster's kept document first (by default highest quality, then smallest id). */
   protected List<Column> clusterOrder() {
-    return keepOrder();
+    return DedupColumns.keepOrder(this);
   }
 
-  /** The text length column for {@link #clusterOrder}. */
+  /** The text's length, for {@link #clusterOrder}. */
   protected static Column textLength() {
     return col(LENGTH);
   }

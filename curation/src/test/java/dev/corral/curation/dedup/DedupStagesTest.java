@@ -95,9 +95,9 @@ class DedupStagesTest {
     assertTrue(truth.size() >= 25, "planted pairs above 0.8: " + truth.size());
 
     MinHashDeduplicator stage = new MinHashDeduplicator();
-    MinHashStage.Result result = stage.deduplicate(docs);
+    DedupModel model = stage.fit(docs);
     Set<List<Long>> found = new HashSet<>();
-    for (Row r : result.pairs().collectAsList()) {
+    for (Row r : model.pairs().collectAsList()) {
       long a = r.getLong(0);
       long b = r.getLong(1);
       assertTrue(a < b);
@@ -107,10 +107,11 @@ class DedupStagesTest {
     // Verified pairs are exact, so precision is 1; the S-curve at 0.8 gives 95% per pair, more above it.
     assertTrue(truth.containsAll(found), "pairs below the threshold were reported");
     assertTrue(found.size() >= 0.95 * truth.size(), found.size() + " of " + truth.size());
-    assertEquals(found.size(), result.stats().pairs());
-    assertEquals(texts.size(), result.stats().documents());
+    assertEquals(found.size(), model.stats().pairs());
+    assertEquals(texts.size(), model.stats().documents());
 
-    Map<Long, Row> out = byId(result.annotated());
+    Dataset<Row> annotated = model.transform(docs);
+    Map<Long, Row> out = byId(annotated);
     assertEquals(texts.size(), out.size());
     for (List<Long> pair : found) {
       Row a = out.get(pair.get(0));
@@ -136,7 +137,7 @@ class DedupStagesTest {
       }
     }
     assertEquals(Arrays.asList("id", "text", "quality_score", "drop_reason", "duplicate_of", "dedup_cluster",
-        "cluster_size"), Arrays.asList(result.annotated().columns()));
+        "cluster_size"), Arrays.asList(annotated.columns()));
   }
 
   private static String edit(String text, double rate, SplittableRandom random) {
@@ -158,7 +159,7 @@ class DedupStagesTest {
         RowFactory.create(3L, page, 0.99, "too_short"),
         RowFactory.create(4L, null, null, null),
         RowFactory.create(5L, paragraphs.get(2), 0.5, null)), DOCS);
-    Map<Long, Row> out = byId(new MinHashDeduplicator().setQualityCol("quality_score").transform(docs));
+    Map<Long, Row> out = byId(new MinHashDeduplicator().setQualityCol("quality_score").fit(docs).transform(docs));
     assertEquals(2L, out.get(1L).<Long>getAs("duplicate_of"));
     assertEquals("near_duplicate", out.get(1L).getAs("drop_reason"));
     assertNull(out.get(2L).getAs("duplicate_of"));
@@ -168,11 +169,12 @@ class DedupStagesTest {
     assertEquals(4L, out.get(4L).<Long>getAs("dedup_cluster"));
     assertEquals(1L, out.get(5L).<Long>getAs("cluster_size"));
     // Without quality the smallest id stays.
-    Map<Long, Row> byIdOnly = byId(new MinHashDeduplicator().transform(docs));
+    Map<Long, Row> byIdOnly = byId(new MinHashDeduplicator().fit(docs).transform(docs));
     assertEquals(1L, byIdOnly.get(2L).<Long>getAs("duplicate_of"));
     // String ids take the other path (row numbers on a persisted copy) to the same clusters.
     Dataset<Row> named = docs.withColumn("name", functions.concat(functions.lit("doc-"), docs.col("id")));
-    List<Row> out2 = new MinHashDeduplicator().setIdCol("name").setQualityCol("quality_score").transform(named)
+    List<Row> out2 = new MinHashDeduplicator().setIdCol("name").setQualityCol("quality_score").fit(named)
+        .transform(named)
         .orderBy("id").select("duplicate_of", "dedup_cluster", "cluster_size", "drop_reason").collectAsList();
     assertEquals(RowFactory.create("doc-2", "doc-2", 2L, "near_duplicate"), out2.get(0));
     assertEquals(RowFactory.create(null, "doc-2", 2L, null), out2.get(1));
@@ -189,12 +191,12 @@ class DedupStagesTest {
     rows.add(RowFactory.create(1000L, paragraphs.get(4), null, null));
     Dataset<Row> docs = spark.createDataFrame(rows, DOCS).repartition(4);
     MinHashDeduplicator stage = new MinHashDeduplicator().setMaxBucketSize(20).setBands(4).setRows(8);
-    MinHashStage.Result result = stage.deduplicate(docs);
+    DedupModel model = stage.fit(docs);
     // Every band holds one bucket of 500: 20 sampled members paired (190 pairs), 480 linked to one of them.
-    assertEquals(4, result.stats().cappedBuckets());
-    assertEquals(4 * 480, result.stats().cappedMembers());
-    assertTrue(result.stats().candidatePairs() <= 4 * (190 + 480), "pairs: " + result.stats().candidatePairs());
-    Map<Long, Row> out = byId(result.annotated());
+    assertEquals(4, model.stats().cappedBuckets());
+    assertEquals(4 * 480, model.stats().cappedMembers());
+    assertTrue(model.stats().candidatePairs() <= 4 * (190 + 480), "pairs: " + model.stats().candidatePairs());
+    Map<Long, Row> out = byId(model.transform(docs));
     for (long i = 0; i < 500; i++) {
       assertEquals(0L, out.get(i).<Long>getAs("dedup_cluster"));
       assertEquals(500L, out.get(i).<Long>getAs("cluster_size"));
@@ -208,12 +210,12 @@ class DedupStagesTest {
     for (long i = 0; i < 30; i++) {
       rows.add(RowFactory.create(i, paragraphs.get(7), null, null));
     }
-    MinHashStage.Result result = new MinHashDeduplicator().setVerify(false)
-        .deduplicate(spark.createDataFrame(rows, DOCS));
-    assertEquals(29, result.stats().candidatePairs());
+    Dataset<Row> docs = spark.createDataFrame(rows, DOCS);
+    DedupModel model = new MinHashDeduplicator().setVerify(false).fit(docs);
+    assertEquals(29, model.stats().candidatePairs());
     assertEquals(new LshBands(9, 13), new MinHashDeduplicator().setVerify(false).getLshBands());
-    assertNull(result.pairs().first().get(2));
-    assertEquals(29, result.annotated().where("drop_reason = 'near_duplicate'").count());
+    assertNull(model.pairs().first().get(2));
+    assertEquals(29, model.transform(docs).where("drop_reason = 'near_duplicate'").count());
   }
 
   @Test
@@ -259,7 +261,7 @@ class DedupStagesTest {
         RowFactory.create(1L, abridged, null, null),
         RowFactory.create(2L, full, null, null),
         RowFactory.create(3L, partial, null, null)), DOCS);
-    Map<Long, Row> out = byId(new BookDeduplicator().transform(books));
+    Map<Long, Row> out = byId(new BookDeduplicator().fit(books).transform(books));
     assertEquals(2L, out.get(1L).<Long>getAs("duplicate_of"));
     assertEquals("book_overlap", out.get(1L).getAs("drop_reason"));
     assertNull(out.get(2L).getAs("drop_reason")); // the longest stays, though its id is larger
@@ -271,7 +273,7 @@ class DedupStagesTest {
   void badColumnsAreRefusedBeforeAnyWork() {
     Dataset<Row> docs = spark.createDataFrame(List.of(RowFactory.create(1L, "x", null, null)), DOCS);
     assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> new MinHashDeduplicator().setIdCol("url").transform(docs)).getMessage().contains("'url' does not exist"));
+        () -> new MinHashDeduplicator().setIdCol("url").fit(docs)).getMessage().contains("'url' does not exist"));
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> new ExactDeduplicator().setQualityCol("text").transform(docs)).getMessage().contains("must be numeric"));
     assertTrue(assertThrows(IllegalArgumentException.class,
@@ -291,6 +293,23 @@ class DedupStagesTest {
     assertEquals(new LshBands(10, 5), loaded.getLshBands());
     SparkMlContract.checkReadWrite(new BookDeduplicator().setCandidateThreshold(0.4), tmp.resolve("b").toString());
     SparkMlContract.checkReadWrite(new ExactDeduplicator().setNormalize(false), tmp.resolve("e").toString());
+
+    // The fitted models: children of their estimators, carrying their column params, saved and loaded.
+    String page = paragraphs.get(0) + "\n" + paragraphs.get(1);
+    Dataset<Row> docs = spark.createDataFrame(List.of(
+        RowFactory.create(1L, page, 0.5, null),
+        RowFactory.create(2L, page + " extra", 0.9, null),
+        RowFactory.create(3L, paragraphs.get(2), 0.1, null)), DOCS);
+    MinHashDeduplicator minhash = new MinHashDeduplicator().setQualityCol("quality_score").setClusterCol("cluster");
+    DedupModel model = minhash.fit(docs);
+    SparkMlContract.checkFitted(minhash, model);
+    assertEquals(MinHashDeduplicator.NEAR_DUPLICATE, model.getReason());
+    SparkMlContract.checkReadWrite(model, tmp.resolve("mm").toString());
+    BookDeduplicator book = new BookDeduplicator().setDuplicateOfCol("inside");
+    DedupModel bookModel = book.fit(docs);
+    SparkMlContract.checkFitted(book, bookModel);
+    assertEquals(BookDeduplicator.BOOK_OVERLAP, bookModel.getReason());
+    SparkMlContract.checkReadWrite(bookModel, tmp.resolve("bm").toString());
   }
 
   private static Map<Long, Row> byId(Dataset<Row> data) {
