@@ -63,8 +63,8 @@ public final class Corral implements Runnable {
     setDocs(cli, new ParamOptions.Docs());
     cli.setParameterExceptionHandler((e, a) -> {
       PrintWriter err = e.getCommandLine().getErr();
-      err.println(e.getCommandLine().getCommandName() + ": " + oneLine(e.getMessage()) + " (see "
-          + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+      String command = e.getCommandLine().getCommandSpec().qualifiedName();
+      err.println(command + ": " + oneLine(e.getMessage()) + " (see " + command + " --help)");
       return 2;
     });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

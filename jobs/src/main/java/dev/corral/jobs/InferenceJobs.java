@@ -51,6 +51,7 @@ final class InferenceJobs {
         throw dev.corral.core.Errors.badUsage("--model", "is required");
       }
       AtomicReference<InferenceMetrics> metrics = new AtomicReference<>();
+      AtomicReference<InferenceProgress> progress = new AtomicReference<>();
       return options.apply(Job.builder().setName(name))
           .optStages(List.of(stage))
           .optResume(new Job.Resume(partitionsPerCommit))
@@ -59,12 +60,9 @@ final class InferenceJobs {
             metrics.set(InferenceMetrics.register(context.spark().sparkContext(), name));
             stage.setMetrics(metrics.get());
             long period = options.progressSeconds > 0 ? options.progressSeconds * 1000L : Long.MAX_VALUE;
-            InferenceProgress progress = new InferenceProgress(context.spark().sparkContext(), metrics.get(),
-                input.count(), "corral " + name, System.err, period);
-            return () -> {
-              progress.close();
-              System.err.println(progress.summary());
-            };
+            progress.set(new InferenceProgress(context.spark().sparkContext(), metrics.get(), input.count(),
+                "corral " + name, System.err, period));
+            return progress.get();
           })
           .optReport((context, written) -> {
             Row totals = written.agg(count("*"), sum(col("error").isNotNull().cast("long")), sum(tokensPerRow))
@@ -73,6 +71,7 @@ final class InferenceJobs {
             long errors = totals.isNullAt(1) ? 0 : totals.getLong(1);
             long tokens = totals.isNullAt(2) ? 0 : totals.getLong(2);
             InferenceMetrics.Snapshot s = metrics.get().snapshot();
+            System.err.println(progress.get().summary());
             Map<String, Object> stats = new LinkedHashMap<>();
             stats.put("rows", rows);
             stats.put("errors", errors);

@@ -84,13 +84,18 @@ public final class BadRows {
     if (!Arrays.asList(raw.columns()).contains(CORRUPT)) {
       return new Result(raw, Found.none()); // schema inference read every line and found none malformed
     }
-    // Spark refuses a query of a raw JSON file that needs only the corrupt-record column; the file name and a
-    // constant projection satisfy it without reading the data columns' values.
-    Dataset<Row> tagged = raw.withColumn(FILE, col("_metadata.file_path"));
+    // Spark refuses a query of a raw JSON file that needs only the corrupt-record column: the count of another
+    // column makes the query read it too. A file of nothing but malformed lines has no other column: it is read
+    // once onto local disk instead.
+    List<String> others = Arrays.stream(raw.columns()).filter(c -> !c.equals(CORRUPT)).toList();
+    Dataset<Row> source = others.isEmpty() ? raw.persist(org.apache.spark.storage.StorageLevel.DISK_ONLY()) : raw;
+    Dataset<Row> tagged = source.withColumn(FILE, col("_metadata.file_path"));
     Dataset<Row> bad = tagged.where(col(CORRUPT).isNotNull());
     Map<String, Long> perFile = new LinkedHashMap<>();
     long total = 0;
-    for (Row r : bad.groupBy(FILE).agg(count("*").as("n")).orderBy(col("n").desc(), col(FILE)).collectAsList()) {
+    org.apache.spark.sql.Column also = others.isEmpty() ? count("*") : count(col("`" + others.get(0) + "`"));
+    for (Row r : bad.groupBy(FILE).agg(count("*").as("n"), also.as("other")).orderBy(col("n").desc(), col(FILE))
+        .collectAsList()) {
       perFile.put(r.getString(0), r.getLong(1));
       total += r.getLong(1);
     }
@@ -103,13 +108,15 @@ public final class BadRows {
         first.addAll(firstBadLines(spark, file, NAMED - first.size()));
       }
     }
-    Found found = new Found(total, perFile, first,
-        bad.select(col(FILE).as("file"), col(CORRUPT).as("record")));
     if (policy == Policy.FAIL) {
       throw Errors.badRows(total, first);
     }
-    Dataset<Row> clean = raw.where(col(CORRUPT).isNull()).drop(CORRUPT);
-    return new Result(clean, found);
+    // Parsed once onto local disk, where Spark lets the malformed rows and the clean ones be read apart.
+    Dataset<Row> parsed = tagged.persist(org.apache.spark.storage.StorageLevel.DISK_ONLY());
+    Dataset<Row> records = parsed.where(col(CORRUPT).isNotNull()).select(col(FILE).as("file"),
+        col(CORRUPT).as("record"));
+    Dataset<Row> clean = parsed.where(col(CORRUPT).isNull()).drop(CORRUPT, FILE);
+    return new Result(clean, new Found(total, perFile, first, records));
   }
 
   /**

@@ -61,6 +61,7 @@ public final class JobRunner {
   private final PrintStream err;
   private final long progressMillis;
   private final Map<String, Double> phases = new LinkedHashMap<>();
+  private final Map<String, String> lastFingerprints = new LinkedHashMap<>();
   private String currentPhase;
   private long phaseStart;
 
@@ -116,6 +117,7 @@ public final class JobRunner {
       }
       JobContext context = new JobContext(spark, job, fingerprints);
       String runKey = runKey(job, fingerprints);
+      fingerprints.forEach(f -> lastFingerprints.put(f.path(), f.digest()));
       if (job.resume != null) {
         runId = Fingerprint.shortSha256(runKey);
         Result done = alreadyWritten(spark, job, folder, runId);
@@ -286,8 +288,12 @@ public final class JobRunner {
       java.io.IOException {
     FileSystem fs = folder.output().getFileSystem(spark.sessionState().newHadoopConf());
     JsonNode record = RunRecord.read(fs, folder.output(), job.name).orElse(null);
-    if (record == null || !runId.equals(record.path("run_id").asText()) || !"complete".equals(
-        record.path("status").asText())) {
+    if (record == null || !"complete".equals(record.path("status").asText())) {
+      return null;
+    }
+    if (!runId.equals(record.path("run_id").asText())) {
+      err.println("corral " + job.name + ": the inputs or settings differ from the run that wrote " + job.output
+          + " (" + changedInputs(record) + "); running again");
       return null;
     }
     err.println("corral " + job.name + ": " + job.output + " is already written by this run (same settings and "
@@ -295,6 +301,18 @@ public final class JobRunner {
     out.print(record.path("summary").asText(""));
     return new Result(new Job.Summary(Map.of(), record.path("summary").asText(""), null), Map.of("run_id", runId),
         true);
+  }
+
+  /** Which inputs a recorded run read differently, for the notice that a job runs again. */
+  private String changedInputs(JsonNode record) {
+    List<String> changed = new ArrayList<>();
+    for (JsonNode input : record.path("inputs")) {
+      String path = input.path("path").asText();
+      if (!lastFingerprints.getOrDefault(path, "").equals(input.path("digest").asText())) {
+        changed.add(path + " changed");
+      }
+    }
+    return changed.isEmpty() ? "settings changed" : String.join(", ", changed);
   }
 
   private static Dataset<Row> ids(Job job, Dataset<Row> rows) {

@@ -1,0 +1,371 @@
+package dev.corral.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.core.testing.TestSpark;
+import dev.corral.curation.io.WarcFixtures;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The safety contract every job keeps, tried as a careless user would, through the real {@code corral} entry
+ * point: exit code, stderr one line (no stack frames) for user errors, the input's bytes unchanged, unrelated files
+ * still there, exact row counts.
+ */
+class SafetyContractTest {
+  static final Path TINY = LlamaCommandTest.TINY;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+
+  @AfterAll
+  static void stopSpark() {
+    TestSpark.stopActive();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** {@code n} JSON lines {@code {"id": i, "text": ...}}; the texts are distinct sentences. */
+  private Path docs(String name, int n) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      lines.add("{\"id\": " + i + ", \"text\": \"Document number " + i + " says something about the weather.\"}");
+    }
+    Path p = tmp.resolve(name);
+    Files.createDirectories(p.getParent());
+    Files.write(p, lines, StandardCharsets.UTF_8);
+    return p;
+  }
+
+  /** SHA-256 of every file under {@code root}, by relative path: the bytes a job must not change. */
+  private static Map<String, String> checksums(Path root) throws Exception {
+    Map<String, String> sums = new TreeMap<>();
+    if (Files.isRegularFile(root)) {
+      sums.put(root.getFileName().toString(), sha256(root));
+      return sums;
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        sums.put(root.relativize(f).toString(), sha256(f));
+      }
+    }
+    return sums;
+  }
+
+  private static String sha256(Path f) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+  }
+
+  /** Asserts a user error: the exit code, one line on stderr without stack frames, containing {@code text}. */
+  private static void assertUserError(CommandLineTest.Result r, int code, String... texts) {
+    assertEquals(code, r.code(), r.err());
+    String err = r.err().strip();
+    assertFalse(err.contains("\n"), "one line expected:\n" + err);
+    assertFalse(err.contains("\tat "), err);
+    for (String text : texts) {
+      assertTrue(err.contains(text), err);
+    }
+  }
+
+  private static CommandLineTest.Result corral(String... args) {
+    return CommandLineTest.run(new byte[0], args);
+  }
+
+  private static Dataset<Row> delta(Path path) {
+    return SparkSession.active().read().format("delta").load(path.toString());
+  }
+
+  private static JsonNode record(Path output, String job) throws IOException {
+    return JSON.readTree(output.resolve("_corral/" + job + ".json").toFile());
+  }
+
+  /** Hidden staging and old-output folders a job left beside its output. */
+  private static List<String> leftovers(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".corral-")).toList();
+    }
+  }
+
+  // ------------------------------------------------------------------ never write where you read
+
+  @Test
+  void anOutputThatIsTheInputIsRefusedBeforeAnythingIsWritten() throws Exception {
+    Path input = docs("in/docs.jsonl", 5);
+    Map<String, String> before = checksums(tmp.resolve("in"));
+    for (String format : List.of("json", "parquet", "delta")) {
+      CommandLineTest.Result r = corral("langid", "--input", input.toString(), "--output", input.toString(),
+          "--format", format);
+      assertUserError(r, 2, "--output " + input, "--input " + input, "never writes where it reads");
+    }
+    // the folder holding the input, a folder inside it, and the input folder itself
+    CommandLineTest.Result around = corral("dedup", "--input", input.toString(), "--output",
+        tmp.resolve("in").toString(), "--format", "parquet");
+    assertUserError(around, 2, "contains --input");
+    CommandLineTest.Result inside = corral("dedup", "--input", tmp.resolve("in").toString(), "--output",
+        tmp.resolve("in/out").toString(), "--format", "json");
+    assertUserError(inside, 2, "is inside --input");
+    CommandLineTest.Result glob = corral("langid", "--input", tmp.resolve("in") + "/*.jsonl", "--output",
+        tmp.resolve("in").toString());
+    assertUserError(glob, 2, "contains --input");
+    assertEquals(before, checksums(tmp.resolve("in")));
+  }
+
+  @Test
+  void paramErrorsAreFoundBeforeSparkStarts() throws Exception {
+    Path input = docs("docs.jsonl", 5);
+    TestSpark.stopActive();
+    CommandLineTest.Result r = corral("dedup", "--input", input.toString(), "--output", tmp.resolve("o").toString(),
+        "--threshold", "1.5");
+    assertUserError(r, 2, "--threshold", "1.5");
+    CommandLineTest.Result integer = corral("langid", "--input", input.toString(), "--output",
+        tmp.resolve("o").toString(), "--top-k", "2.7");
+    assertUserError(integer, 2, "--top-k", "2.7", "whole number");
+    CommandLineTest.Result notForMethod = corral("dedup", "--method", "exact", "--num-perm", "64", "--input",
+        input.toString(), "--output", tmp.resolve("o").toString());
+    assertUserError(notForMethod, 2, "--num-perm", "does not apply");
+    Path yaml = tmp.resolve("p.yaml");
+    Files.writeString(yaml, "stages:\n  - stage: LanguageIdentifier\n    params: {topK: 2.7}\n");
+    CommandLineTest.Result fromYaml = corral("curate", "--config", yaml.toString(), "--input", input.toString(),
+        "--output", tmp.resolve("o").toString());
+    assertUserError(fromYaml, 2, "p.yaml: stages[0]", "topK", "whole number");
+    assertTrue(SparkSession.getDefaultSession().isEmpty(), "Spark started before the checks");
+    assertFalse(Files.exists(tmp.resolve("o")));
+  }
+
+  // ------------------------------------------------------------------ atomic, idempotent outputs
+
+  @Test
+  void aForeignFolderIsRefusedAndOverwriteReplacesOnlyCorralsOwnFiles() throws Exception {
+    Path input = docs("docs.jsonl", 7);
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    Files.writeString(out.resolve("notes.txt"), "mine, not Corral's");
+    Files.writeString(out.resolve(".hidden"), "also mine");
+    CommandLineTest.Result refused = corral("langid", "--input", input.toString(), "--output", out.toString(),
+        "--format", "parquet");
+    assertUserError(refused, 2, "holds 2 entries Corral did not write", "--overwrite");
+
+    for (int run = 0; run < 2; run++) {
+      CommandLineTest.Result ok = corral("langid", "--input", input.toString(), "--output", out.toString(),
+          "--format", "parquet", "--overwrite");
+      assertEquals(0, ok.code(), ok.err());
+      assertEquals("mine, not Corral's", Files.readString(out.resolve("notes.txt")));
+      assertEquals("also mine", Files.readString(out.resolve(".hidden")));
+      assertEquals(7, SparkSession.active().read().parquet(out + "/*.parquet").count());
+    }
+    // a format change replaces Corral's parquet files, still leaving the user's
+    CommandLineTest.Result json = corral("langid", "--input", input.toString(), "--output", out.toString(),
+        "--format", "json", "--overwrite");
+    assertEquals(0, json.code(), json.err());
+    try (Stream<Path> files = Files.list(out)) {
+      assertTrue(files.noneMatch(f -> f.toString().endsWith(".parquet")));
+    }
+    assertEquals(7, SparkSession.active().read().json(out + "/*.json").count());
+    assertTrue(Files.exists(out.resolve("notes.txt")));
+    assertEquals(List.of(), leftovers(tmp));
+  }
+
+  @Test
+  void aRerunReplacesItsOwnOutputAndAFailedRunLeavesTheOldOneWhole() throws Exception {
+    Path input = docs("docs.jsonl", 9);
+    Path out = tmp.resolve("out");
+    for (int run = 0; run < 2; run++) {
+      CommandLineTest.Result r = corral("langid", "--input", input.toString(), "--output", out.toString());
+      assertEquals(0, r.code(), r.err());
+      assertEquals(9, delta(out).count());
+    }
+    Map<String, String> committed = checksums(out);
+    // a run that fails in its tasks (a model file that is not one) changes nothing and leaves nothing behind
+    Path garbage = tmp.resolve("garbage.bin");
+    Files.writeString(garbage, "not a fastText model");
+    CommandLineTest.Result failed = corral("langid", "--input", input.toString(), "--output", out.toString(),
+        "--model", garbage.toString());
+    assertUserError(failed, 1, garbage.toString(), "not a valid fastText model");
+    assertEquals(committed, checksums(out));
+    assertEquals(List.of(), leftovers(tmp));
+  }
+
+  @Test
+  void aPipelineWithoutFiltersAndAnEmptyResultBothWriteTheirTable() throws Exception {
+    Path input = docs("docs.jsonl", 4);
+    Path yaml = tmp.resolve("p.yaml");
+    Files.writeString(yaml, "stages:\n  - stage: TokenCounter\n");
+    Path out = tmp.resolve("counted");
+    CommandLineTest.Result r = corral("curate", "--config", yaml.toString(), "--input", input.toString(), "--output",
+        out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.outText().contains("4 documents (no stage sets drop_reason)"), r.outText());
+    assertEquals(4, delta(out).count());
+
+    // CCNet's min_len drops every page: the table is empty but has every column, and the report says 0
+    List<byte[]> records = new ArrayList<>(List.of(WarcFixtures.warcinfo("short.warc.wet.gz")));
+    for (int i = 0; i < 3; i++) {
+      records.add(WarcFixtures.conversion("http://example.org/" + i, "2019-02-15T19:15:59Z", "Page " + i,
+          "A page too short for CCNet."));
+    }
+    Path wet = tmp.resolve("wet/short.warc.wet.gz");
+    Files.createDirectories(wet.getParent());
+    WarcFixtures.writeGzip(wet, records);
+    for (String format : List.of("delta", "parquet", "json")) {
+      Path none = tmp.resolve("none-" + format);
+      CommandLineTest.Result e = corral("ccnet", "--input", wet.toString(), "--output", none.toString(), "--format",
+          format);
+      assertEquals(0, e.code(), e.err());
+      Dataset<Row> table = format.equals("delta") ? delta(none) : SparkSession.active().read().schema(
+          delta(tmp.resolve("none-delta")).schema()).format(format).load(none.toString());
+      assertEquals(0, table.count());
+      assertTrue(List.of(table.columns()).containsAll(List.of("url", "raw_content", "language", "bucket")));
+      JsonNode record = record(none, "ccnet");
+      assertEquals(0, record.path("stats").path("documents").asLong());
+      assertEquals(3, record.path("stats").path("documents_shorter_than_min_len").asLong());
+    }
+    assertEquals(List.of("url", "raw_content"), List.of(delta(tmp.resolve("none-delta")).select("url", "raw_content")
+        .columns()));
+  }
+
+  // ------------------------------------------------------------------ no silent row damage
+
+  @Test
+  void malformedJsonLinesFailTheJobOrAreSkippedAndCountedNeverNullRows() throws Exception {
+    Path input = tmp.resolve("in/mixed.jsonl");
+    Files.createDirectories(input.getParent());
+    byte[] bad = "{\"id\": 3, \"text\": \"caf\u00e9 \u00ff\"}\n".getBytes(StandardCharsets.ISO_8859_1);
+    try (var o = Files.newOutputStream(input)) {
+      o.write("{\"id\": 1, \"text\": \"first good line\"}\n".getBytes(StandardCharsets.UTF_8));
+      o.write("this is not json\n".getBytes(StandardCharsets.UTF_8));
+      o.write(bad); // Latin-1 bytes: invalid UTF-8
+      o.write("{\"id\": 4, \"text\": \"last good line\"}\n".getBytes(StandardCharsets.UTF_8));
+    }
+    Map<String, String> before = checksums(input.getParent());
+    CommandLineTest.Result failed = corral("langid", "--input", input.toString(), "--output",
+        tmp.resolve("out").toString());
+    assertUserError(failed, 1, "2 malformed rows", "mixed.jsonl:2", "mixed.jsonl:3", "--bad-rows skip");
+    assertFalse(Files.exists(tmp.resolve("out")));
+
+    Path out = tmp.resolve("out");
+    CommandLineTest.Result skipped = corral("langid", "--input", input.toString(), "--output", out.toString(),
+        "--bad-rows", "skip");
+    assertEquals(0, skipped.code(), skipped.err());
+    Dataset<Row> rows = delta(out);
+    assertEquals(2, rows.count());
+    assertEquals(0, rows.where("id IS NULL OR text IS NULL").count());
+    assertEquals(2, SparkSession.active().read().json(out.resolve("_corral/bad-rows").toString()).count());
+    JsonNode record = record(out, "langid");
+    assertEquals(2, record.path("bad_rows").path("count").asLong());
+    assertEquals(2, record.path("bad_rows").path("per_file").elements().next().asLong());
+    assertEquals(before, checksums(input.getParent()));
+  }
+
+  // ------------------------------------------------------------------ ids
+
+  @Test
+  void duplicateIdsAreNamedAndMissingIdsAreDerivedStably() throws Exception {
+    Path input = tmp.resolve("dup.jsonl");
+    Files.write(input, List.of(
+        "{\"id\": 1, \"text\": \"alpha beta gamma delta epsilon zeta eta theta\"}",
+        "{\"id\": 2, \"text\": \"alpha beta gamma delta epsilon zeta eta theta\"}",
+        "{\"id\": 2, \"text\": \"one two three four five six seven eight nine\"}",
+        "{\"id\": 3, \"text\": \"red orange yellow green blue indigo violet\"}",
+        "{\"id\": 4, \"text\": \"red orange yellow green blue indigo violet\"}"), StandardCharsets.UTF_8);
+    CommandLineTest.Result r = corral("dedup", "--method", "exact", "--input", input.toString(), "--output",
+        tmp.resolve("d").toString());
+    assertUserError(r, 1, "column 'id' must be unique", "'2' (2 rows)");
+    assertFalse(Files.exists(tmp.resolve("d")));
+
+    Path noIds = tmp.resolve("noids.jsonl");
+    Files.write(noIds, List.of("{\"text\": \"same text\"}", "{\"text\": \"same text\"}", "{\"text\": \"other\"}"),
+        StandardCharsets.UTF_8);
+    List<List<String>> ids = new ArrayList<>();
+    for (String out : List.of("e1", "e2")) {
+      CommandLineTest.Result ok = corral("dedup", "--method", "exact", "--input", noIds.toString(), "--output",
+          tmp.resolve(out).toString());
+      assertEquals(0, ok.code(), ok.err());
+      Dataset<Row> rows = delta(tmp.resolve(out));
+      assertEquals(3, rows.count());
+      assertEquals(1, rows.where("drop_reason = 'exact_duplicate'").count());
+      ids.add(rows.orderBy("id").select("id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    }
+    assertEquals(ids.get(0), ids.get(1));
+    assertEquals(3, ids.get(0).stream().distinct().count());
+  }
+
+  // ------------------------------------------------------------------ resume keys include the input
+
+  @Test
+  void aScoringRerunAfterTheInputChangedStartsAfreshAndSaysSo() throws Exception {
+    Path input = docs("in/texts.jsonl", 6);
+    Path out = tmp.resolve("scored");
+    String[] score = {"score", "--model", TINY.toString(), "--input", input.toString(), "--output", out.toString(),
+        "--partitions-per-commit", "1", "--progress-seconds", "0"};
+    assertEquals(0, corral(score).code());
+    assertEquals(6, delta(out).count());
+    CommandLineTest.Result same = corral(score);
+    assertEquals(0, same.code(), same.err());
+    assertTrue(same.err().contains("is already written by this run"), same.err());
+
+    Files.writeString(input, "{\"id\": 6, \"text\": \"A row added in place.\"}\n", StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.APPEND);
+    CommandLineTest.Result changed = corral(score);
+    assertEquals(0, changed.code(), changed.err());
+    assertTrue(changed.err().contains("texts.jsonl changed") && changed.err().contains("running again"),
+        changed.err());
+    assertEquals(7, delta(out).count());
+    assertEquals(1, delta(out).where("id = 6").count());
+
+    // killed after its chunks were committed to staging, before the output's commit: the rerun resumes
+    String runId = record(out, "score").path("run_id").asText();
+    Path staging = tmp.resolve(".corral-staging-scored-" + runId);
+    Files.move(out, staging);
+    CommandLineTest.Result resumed = corral(score);
+    assertEquals(0, resumed.code(), resumed.err());
+    assertTrue(resumed.err().contains("resuming the run that was stopped"), resumed.err());
+    JsonNode record = record(out, "score");
+    assertEquals(record.path("stats").path("commits").asLong(), record.path("stats").path("commits_resumed").asLong());
+    assertEquals(7, delta(out).count());
+    assertEquals(List.of(), leftovers(tmp));
+  }
+
+  // ------------------------------------------------------------------ errors
+
+  @Test
+  void engineAndColumnErrorsAreOneLineAndVerboseAddsTheTrace() throws Exception {
+    Path input = docs("docs.jsonl", 3);
+    Path notAModel = Files.createDirectories(tmp.resolve("model"));
+    Files.writeString(notAModel.resolve("config.json"), "{\"model_type\": \"llama\", \"hidden_size\": -4}");
+    CommandLineTest.Result llama = corral("score", "--model", notAModel.toString(), "--input", input.toString(),
+        "--output", tmp.resolve("s").toString(), "--progress-seconds", "0");
+    assertUserError(llama, 1, notAModel.toString());
+    CommandLineTest.Result column = corral("langid", "--input", input.toString(), "--output",
+        tmp.resolve("l").toString(), "--text-column", "body");
+    assertUserError(column, 1, "column 'body' does not exist");
+    CommandLineTest.Result verbose = corral("langid", "--input", input.toString(), "--output",
+        tmp.resolve("l").toString(), "--text-column", "body", "--verbose");
+    assertEquals(1, verbose.code());
+    assertTrue(verbose.err().contains("\tat "), verbose.err());
+    CommandLineTest.Result flag = corral("langid", "--input", input.toString(), "--outptu", "x");
+    assertUserError(flag, 2, "corral langid: Unknown options: '--outptu'", "(see corral langid --help)");
+    for (String command : List.of("dedup", "langid", "ccnet", "score", "curate", "quality train", "mixture")) {
+      CommandLineTest.Result help = corral((command + " --help").split(" "));
+      assertEquals(0, help.code(), command);
+      assertEquals("", help.err(), command);
+    }
+  }
+}
