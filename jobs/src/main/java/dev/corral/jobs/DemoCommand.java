@@ -10,7 +10,7 @@ import dev.corral.curation.fasttext.FastTextModel;
 import dev.corral.curation.fasttext.Prediction;
 import dev.corral.curation.langid.LanguageIdentifier;
 import dev.corral.curation.mixture.MixtureConfig;
-import dev.corral.curation.spark.ExecutorModels;
+import dev.corral.curation.models.ExecutorModels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import dev.corral.curation.lm.CcnetNormalizer;
 import dev.corral.curation.lm.NgramModel;
 import dev.corral.curation.lm.NgramTrainer;
 import dev.corral.curation.lm.Tokenizer;
-import dev.corral.curation.spark.ExecutorTokenizers;
+import dev.corral.curation.models.ExecutorTokenizers;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;

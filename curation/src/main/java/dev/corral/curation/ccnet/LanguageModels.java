@@ -8,7 +8,7 @@ import dev.corral.curation.lm.NgramModel;
 import dev.corral.curation.lm.Tokenizer;
 import dev.corral.core.io.HadoopFs;
 import dev.corral.core.models.ModelCache;
-import dev.corral.curation.spark.ExecutorTokenizers;
+import dev.corral.curation.models.ExecutorTokenizers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;

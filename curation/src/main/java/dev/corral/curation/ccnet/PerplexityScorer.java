@@ -1,7 +1,7 @@
 package dev.corral.curation.ccnet;
 
 import dev.corral.curation.lm.CcnetPerplexity;
-import dev.corral.curation.spark.ExecutorTokenizers;
+import dev.corral.curation.models.ExecutorTokenizers;
 import dev.corral.core.stage.Stages;
 import dev.corral.core.stage.TextTransformer;
 import java.util.Optional;

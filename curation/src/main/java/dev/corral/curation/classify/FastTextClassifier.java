@@ -2,7 +2,7 @@ package dev.corral.curation.classify;
 
 import dev.corral.curation.fasttext.FastTextModel;
 import dev.corral.curation.fasttext.Prediction;
-import dev.corral.curation.spark.ExecutorModels;
+import dev.corral.curation.models.ExecutorModels;
 import dev.corral.core.stage.Stages;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import dev.corral.core.CorralConf;
 import dev.corral.core.Errors;
 import dev.corral.curation.fasttext.FastTextModel;
 import dev.corral.curation.fasttext.Prediction;
-import dev.corral.curation.spark.ExecutorModels;
+import dev.corral.curation.models.ExecutorModels;
 import dev.corral.core.stage.Stages;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.corral.core.Errors;
-import dev.corral.curation.spark.ExecutorTokenizers;
+import dev.corral.curation.models.ExecutorTokenizers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

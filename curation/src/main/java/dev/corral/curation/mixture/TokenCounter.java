@@ -2,7 +2,7 @@ package dev.corral.curation.mixture;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
-import dev.corral.curation.spark.ExecutorTokenizers;
+import dev.corral.curation.models.ExecutorTokenizers;
 import dev.corral.core.stage.Stages;
 import dev.corral.core.stage.TextTransformer;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import dev.corral.core.stage.FilterTransformer;
 import dev.corral.curation.fasttext.FastTextModel;
 import dev.corral.curation.fasttext.Prediction;
 import dev.corral.curation.fasttext.Predictor;
-import dev.corral.curation.spark.ExecutorModels;
+import dev.corral.curation.models.ExecutorModels;
 import dev.corral.core.stage.FilterColumns;
 import dev.corral.core.stage.Stages;
 import java.util.List;

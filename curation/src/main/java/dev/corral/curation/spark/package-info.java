@@ -1,7 +1,5 @@
 /**
- * Spark plumbing shared by Corral's stages: the per-JVM model cache
- * ({@link dev.corral.curation.spark.ExecutorModels}), column-contract checks
- * ({@link dev.corral.core.stage.Stages}) and the SQL session extension
- * ({@link dev.corral.curation.spark.CorralSparkExtensions}).
+ * Corral's SQL functions for Spark sessions ({@link dev.corral.curation.spark.CorralSparkExtensions}):
+ * {@code corral_language(text)} and {@code corral_language_score(text)}.
  */
 package dev.corral.curation.spark;

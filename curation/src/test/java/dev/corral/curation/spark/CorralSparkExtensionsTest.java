@@ -1,5 +1,6 @@
 package dev.corral.curation.spark;
 
+import dev.corral.curation.models.ExecutorModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

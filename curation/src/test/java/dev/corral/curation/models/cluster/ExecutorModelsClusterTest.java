@@ -1,4 +1,4 @@
-package dev.corral.curation.spark.cluster;
+package dev.corral.curation.models.cluster;
 
 import dev.corral.core.testing.LocalCluster;
 
@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corral.curation.langid.LanguageIdentifier;
-import dev.corral.curation.spark.ExecutorModels;
+import dev.corral.curation.models.ExecutorModels;
 import dev.corral.core.testing.TestSpark;
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;

@@ -1,4 +1,4 @@
-package dev.corral.curation.spark;
+package dev.corral.curation.models;
 
 import dev.corral.core.Errors;
 import dev.corral.core.io.HadoopFs;

@@ -1,4 +1,4 @@
-package dev.corral.curation.spark;
+package dev.corral.curation.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

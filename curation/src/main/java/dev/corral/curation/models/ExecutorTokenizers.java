@@ -1,4 +1,4 @@
-package dev.corral.curation.spark;
+package dev.corral.curation.models;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.corral.core.Errors;
