@@ -75,6 +75,17 @@ public final class Errors {
     return new CorralException("cannot estimate the n-gram language model: " + what);
   }
 
+  /** A stage's params that contradict each other: {@code Stage: what}, naming the params and their values. */
+  public static CorralException badParams(String stage, String what) {
+    return new CorralException(stage + ": " + what);
+  }
+
+  /** Two params of a stage that must be ordered but are not: {@code Stage: minX 100 > maxX 50}. */
+  public static CorralException paramsOutOfOrder(String stage, String low, Object lowValue, String high,
+      Object highValue) {
+    return badParams(stage, low + " " + lowValue + " > " + high + " " + highValue);
+  }
+
   /** A file that cannot be created or written. */
   public static CorralException unwritable(String path, Throwable cause) {
     String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();

@@ -184,7 +184,7 @@ public final class PerplexityBuckets extends Estimator<PerplexityBucketsModel> i
 
   @Override
   public StructType transformSchema(StructType schema) {
-    checkPercentiles();
+    checkParams();
     return emptyModel().transformSchema(schema);
   }
 
@@ -276,10 +276,11 @@ public final class PerplexityBuckets extends Estimator<PerplexityBucketsModel> i
     return line == null ? null : line.split(",", -1);
   }
 
-  private void checkPercentiles() {
+  /** Refuses a head percentile above the tail one: the middle bucket would be a negative range. */
+  public void checkParams() {
     if (getPercentileHead() > getPercentileTail()) {
-      throw Errors.badArgument("percentileHead", getPercentileHead(),
-          "at most percentileTail (" + getPercentileTail() + ")");
+      throw Errors.paramsOutOfOrder("PerplexityBuckets", "percentileHead", getPercentileHead(), "percentileTail",
+          getPercentileTail());
     }
   }
 

@@ -162,8 +162,16 @@ public final class FastTextTrainer extends Estimator<FastTextClassifier> impleme
         .optMinCount(getMinCount()).optThread(getThreads()).optSeed(getSeed()).optVerbose(1).build();
   }
 
+  /** Refuses minn above maxn when char n-grams are on: fastText would then silently use none. */
+  public void checkParams() {
+    if (getMaxn() > 0 && getMinn() > getMaxn()) {
+      throw Errors.paramsOutOfOrder("FastTextTrainer", "minn", getMinn(), "maxn", getMaxn());
+    }
+  }
+
   @Override
   public StructType transformSchema(StructType schema) {
+    checkParams();
     String stage = "FastTextTrainer " + uid;
     if (!isDefined(modelPath)) {
       throw Errors.badArgument(stage + " modelPath", "(unset)", "the path where the trained model goes");

@@ -1,5 +1,6 @@
 package dev.corral.curation.dedup;
 
+import dev.corral.curation.Errors;
 import dev.corral.curation.spark.Stages;
 import java.util.List;
 import org.apache.spark.ml.param.DoubleParam;
@@ -39,6 +40,19 @@ public final class BookDeduplicator extends MinHashStage<BookDeduplicator> {
         "Jaccard similarity the LSH bands aim at to find candidate pairs", ParamValidators.inRange(0, 1, false, false));
     setDefault(threshold, 0.9);
     setDefault(candidateThreshold, 0.5);
+  }
+
+  /**
+   * Also refuses a candidateThreshold above threshold: a pair's Jaccard never exceeds its containment, so bands
+   * aimed above the containment threshold would miss the pairs just over it.
+   */
+  @Override
+  public void checkParams() {
+    super.checkParams();
+    if (getCandidateThreshold() > getThreshold()) {
+      throw Errors.paramsOutOfOrder("BookDeduplicator", "candidateThreshold", getCandidateThreshold(), "threshold",
+          getThreshold());
+    }
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corral.curation.CorralException;
 import dev.corral.curation.spark.SparkMlContract;
 import dev.corral.curation.spark.TestSpark;
 import java.io.IOException;
@@ -274,7 +275,7 @@ class DedupStagesTest {
         () -> new MinHashDeduplicator().setIdCol("url").transform(docs)).getMessage().contains("'url' does not exist"));
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> new ExactDeduplicator().setQualityCol("text").transform(docs)).getMessage().contains("must be numeric"));
-    assertTrue(assertThrows(IllegalArgumentException.class,
+    assertTrue(assertThrows(CorralException.class,
         () -> new MinHashDeduplicator().setBands(20).setRows(10).getLshBands()).getMessage().contains("numPerm"));
     Dataset<Row> annotated = new ExactDeduplicator().transform(docs);
     assertTrue(assertThrows(IllegalArgumentException.class,

@@ -1,5 +1,6 @@
 package dev.corral.curation.quality.heuristics;
 
+import dev.corral.curation.Errors;
 import dev.corral.curation.spark.FilterTransformer;
 import dev.corral.curation.spark.FilterColumns;
 import dev.corral.curation.spark.Stages;
@@ -269,8 +270,21 @@ public final class GopherQualityFilter extends FilterTransformer<GopherQualityFi
         getMaxEllipsisLineFrac(), getMinAlphaWordFrac(), getMinStopWords());
   }
 
+  /** Refuses ranges that no document could fall in: a minimum above its maximum. */
+  public void checkParams() {
+    if (getMinDocWords() > getMaxDocWords()) {
+      throw Errors.paramsOutOfOrder("GopherQualityFilter", "minDocWords", getMinDocWords(), "maxDocWords",
+          getMaxDocWords());
+    }
+    if (getMinMeanWordLength() > getMaxMeanWordLength()) {
+      throw Errors.paramsOutOfOrder("GopherQualityFilter", "minMeanWordLength", getMinMeanWordLength(),
+          "maxMeanWordLength", getMaxMeanWordLength());
+    }
+  }
+
   @Override
   public StructType transformSchema(StructType schema) {
+    checkParams();
     return FilterColumns.transformSchema("GopherQualityFilter " + uid, schema, getInputCol(), getDropReasonCol(),
         outputs(), RESULT);
   }
