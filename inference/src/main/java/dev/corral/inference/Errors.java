@@ -48,6 +48,36 @@ public final class Errors {
     return new InferenceException(builder + ": " + field + " is required (call set" + field + ")");
   }
 
+  /** An output folder that cannot be written as asked (it exists, it is a file): {@code path: what}. */
+  public static InferenceException badOutput(String path, String what) {
+    return new InferenceException(path + ": " + what);
+  }
+
+  /** Output that would not fit: names the bytes it needs and the bytes free on the file system. */
+  public static InferenceException noSpace(String path, long needed, long free) {
+    return new InferenceException(path + ": needs " + bytes(needed) + " but its file system has " + bytes(free)
+        + " free");
+  }
+
+  /** A file that cannot be created or written. */
+  public static InferenceException unwritable(String path, Throwable cause) {
+    String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    return new InferenceException(path + ": cannot write: " + reason, cause);
+  }
+
+  /** {@code 1,234,567 bytes (1.2 MiB)}: exact, then readable. */
+  static String bytes(long n) {
+    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(java.util.Locale.ROOT, "%,d bytes", n) + (u < 0 ? ""
+        : String.format(java.util.Locale.ROOT, " (%.1f %s)", v, units[u]));
+  }
+
   /** An input (prompt, text, token ids) that the model cannot take: names which one and why. */
   public static InferenceException badInput(String what, String why) {
     return new InferenceException(what + ": " + why);
