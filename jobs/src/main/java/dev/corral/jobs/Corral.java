@@ -1,6 +1,7 @@
 package dev.corral.jobs;
 
 import dev.corral.curation.CorralException;
+import dev.corral.inference.InferenceException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,7 +53,9 @@ public final class Corral implements Runnable {
     CommandLine cli = new CommandLine(root);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       boolean trace = root.stacktrace || System.getenv("CORRAL_STACKTRACE") != null;
-      if (trace || !(e instanceof CorralException || e instanceof java.io.IOException)) {
+      boolean userError = e instanceof CorralException || e instanceof InferenceException
+          || e instanceof java.io.IOException;
+      if (trace || !userError) {
         e.printStackTrace(commandLine.getErr());
       } else {
         commandLine.getErr().println("corral: " + e.getMessage());
