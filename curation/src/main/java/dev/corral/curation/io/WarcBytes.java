@@ -200,7 +200,7 @@ abstract class WarcBytes implements Closeable {
     private final List<long[]> members = new ArrayList<>();
     private final Inflater inflater = new Inflater(true);
     private final CRC32 crc = new CRC32();
-    private final byte[] input = new byte[CHUNK];
+    private final FileWindow file;
     private byte[] prev = new byte[CHUNK];
     private byte[] cur = new byte[CHUNK];
     /** The window: prev holds [winStart, winStart + prevLen), cur the next curLen bytes. */
@@ -218,6 +218,7 @@ abstract class WarcBytes implements Closeable {
 
     Gzip(FSDataInputStream in, long fileLength) throws IOException {
       super(in, fileLength);
+      file = new FileWindow(in, fileLength);
       try {
         openMember(0, 0);
       } catch (Damaged d) {
@@ -369,11 +370,10 @@ abstract class WarcBytes implements Closeable {
             if (feed >= fileLength) {
               throw damaged("the file ends inside the gzip member", memberStart + 1);
             }
-            int n = pread(in, feed, input, 0, (int) Math.min(input.length, fileLength - feed));
-            if (n == 0) {
-              throw damaged("the file ends inside the gzip member", memberStart + 1);
-            }
-            inflater.setInput(input, 0, n);
+            // The inflater keeps the window's array until it needs input again: the window is refilled only
+            // then, or once the inflater is reset for another member.
+            int n = (int) Math.min(CHUNK, fileLength - feed);
+            inflater.setInput(file.buf, file.ensure(feed, n), n);
             feed += n;
           }
           int n;
@@ -416,12 +416,12 @@ abstract class WarcBytes implements Closeable {
     /** Checks the finished member's trailer and opens the member after it (or ends the stream). */
     private void nextMember() throws IOException {
       long deflateEnd = feed - inflater.getRemaining();
-      byte[] trailer = new byte[8];
-      if (pread(in, deflateEnd, trailer, 0, 8) < 8) {
+      if (fileLength - deflateEnd < 8) {
         throw damaged("the file ends inside the gzip trailer", memberStart + 1);
       }
-      long crcSaid = le32(trailer, 0);
-      long sizeSaid = le32(trailer, 4);
+      int t = file.ensure(deflateEnd, 8);
+      long crcSaid = le32(file.buf, t);
+      long sizeSaid = le32(file.buf, t + 4);
       if (crcSaid != crc.getValue() || sizeSaid != (memberOut & 0xffffffffL)) {
         throw damaged("the gzip trailer's CRC or size does not match the inflated data", memberStart + 1);
       }
@@ -505,9 +505,6 @@ abstract class WarcBytes implements Closeable {
 
     /** Reads a gzip header byte by byte from the file; past its end every byte reads as -1. */
     private final class Header {
-      private final byte[] buf = new byte[512];
-      private long bufStart = -1;
-      private int bufLen;
       long at;
 
       Header(long at) {
@@ -515,11 +512,7 @@ abstract class WarcBytes implements Closeable {
       }
 
       int next() throws IOException {
-        if (bufStart < 0 || at < bufStart || at >= bufStart + bufLen) {
-          bufStart = at;
-          bufLen = at >= fileLength ? 0 : pread(in, at, buf, 0, (int) Math.min(buf.length, fileLength - at));
-        }
-        int b = at < bufStart + bufLen ? buf[(int) (at - bufStart)] & 0xff : -1;
+        int b = at < fileLength ? file.buf[file.ensure(at, 1)] & 0xff : -1;
         at++;
         return b;
       }
@@ -540,6 +533,36 @@ abstract class WarcBytes implements Closeable {
         }
         throw new Damaged("a gzip header field is not terminated at byte " + at, at);
       }
+    }
+  }
+
+  /**
+   * A window of the file, refilled from the position asked on a miss: reading members, trailers and headers in
+   * file order costs one read per window, however small the members.
+   */
+  static final class FileWindow {
+    private static final int SIZE = 1 << 20;
+    final byte[] buf = new byte[SIZE];
+    private final FSDataInputStream in;
+    private final long fileLength;
+    private long start;
+    private int len;
+
+    FileWindow(FSDataInputStream in, long fileLength) {
+      this.in = in;
+      this.fileLength = fileLength;
+    }
+
+    /** Makes the file's bytes [at, at + n) (n at most a chunk, within the file) readable; returns their offset. */
+    int ensure(long at, int n) throws IOException {
+      if (at < start || at + n > start + len) {
+        start = at;
+        len = pread(in, at, buf, 0, (int) Math.min(SIZE, fileLength - at));
+        if (len < n) {
+          throw new java.io.EOFException("the file is shorter than its length at byte " + (at + len));
+        }
+      }
+      return (int) (at - start);
     }
   }
 }
