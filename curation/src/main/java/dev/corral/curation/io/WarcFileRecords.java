@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
 final class WarcFileRecords implements Iterator<Row>, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WarcFileRecords.class);
   /**
-   * The largest {@code Content-Length} taken. Common Crawl truncates payloads at 1 MiB (5 MiB in newer crawls)
-   * and a WET record is smaller still, while the block is held whole in memory by one task: 64 MiB is ten times
-   * any record Common Crawl writes and a bounded cost per task; a length above it is a lie, not a record.
+   * The largest {@code Content-Length} taken. Common Crawl truncates payloads at 1 MiB since 2013 (a raise to
+   * 5 MiB is planned) and a WET record is smaller still, while the block is held whole in memory by one task:
+   * 64 MiB leaves a wide margin over any record Common Crawl writes at a bounded cost per task; a length above it
+   * is a lie, not a record.
    */
   static final long MAX_BLOCK_BYTES = 64L << 20;
   /** The longest header block taken (Common Crawl's are under 2 KiB; long URLs fit many times over). */
