@@ -19,10 +19,15 @@ public final class Errors {
     return usage("invalid " + name + " '" + value + "': expected " + expected);
   }
 
-  /** Two params whose values contradict each other, e.g. a minimum above its maximum. */
-  public static CorralException conflictingParams(String stage, String first, Object a, String relation,
-      String second, Object b) {
-    return usage(stage + ": " + first + " " + a + " " + relation + " " + second + " " + b);
+  /** A stage's params that contradict each other: {@code Stage: what}, naming the params and their values. */
+  public static CorralException badParams(String stage, String what) {
+    return usage(stage + ": " + what);
+  }
+
+  /** Two params of a stage that must be ordered but are not: {@code Stage: minX 100 > maxX 50}. */
+  public static CorralException paramsOutOfOrder(String stage, String low, Object lowValue, String high,
+      Object highValue) {
+    return badParams(stage, low + " " + lowValue + " > " + high + " " + highValue);
   }
 
   /** A command-line or config setting that is wrong in its context: names it and says why. */
@@ -45,6 +50,16 @@ public final class Errors {
   /** A file that cannot be created or written. */
   public static CorralException unwritable(String path, Throwable cause) {
     return data(path + ": cannot write: " + reason(cause), cause);
+  }
+
+  /** An output that cannot be written as asked (it exists, it is a file): {@code path: what}. */
+  public static CorralException badOutput(String path, String what) {
+    return usage(path + ": " + what);
+  }
+
+  /** Output that would not fit: names the bytes it needs and the bytes free on the file system. */
+  public static CorralException noSpace(String path, long needed, long free) {
+    return data(path + ": needs " + bytes(needed) + " but its file system has " + bytes(free) + " free");
   }
 
   /** Input data that a stage or job cannot use: names the source and what is wrong. */
@@ -152,6 +167,19 @@ public final class Errors {
   }
 
   // ----------------------------------------------------------------
+
+  /** {@code 1,234,567 bytes (1.2 MiB)}: exact, then readable. */
+  static String bytes(long n) {
+    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(java.util.Locale.ROOT, "%,d bytes", n) + (u < 0 ? ""
+        : String.format(java.util.Locale.ROOT, " (%.1f %s)", v, units[u]));
+  }
 
   private static String reason(Throwable cause) {
     if (cause instanceof NoSuchFileException) {

@@ -126,7 +126,9 @@ final class LlamaCommand {
 
   @Command(name = "init-random", mixinStandardHelpOptions = true, sortOptions = false,
       description = "Write a random-weight checkpoint for a config.json: F32 safetensors, config.json and the "
-          + "bundled LLaMA tokenizer.json (when vocab_size is 32000); with --gguf also model.gguf (F32) for llama.cpp.")
+          + "bundled LLaMA tokenizer.json (when vocab_size is 32000); with --gguf also model.gguf (F32) for llama.cpp. "
+          + "Refuses a non-empty --output without --overwrite and a checkpoint larger than the free disk; writes "
+          + "into a hidden folder beside --output and moves it into place once complete.")
   static final class InitRandom implements Callable<Integer> {
     static final String TOKENIZER = "/dev/corral/curation/mixture/llama-tokenizer.json";
 
@@ -134,6 +136,8 @@ final class LlamaCommand {
     @Option(names = "--output", required = true, description = "Folder to write.") Path output;
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the weights (default: ${DEFAULT-VALUE}).") long seed;
     @Option(names = "--gguf", description = "Also write model.gguf (F32, llama.cpp's q/k row order).") boolean gguf;
+    @Option(names = "--overwrite", description = "Replace a non-empty --output folder (only once the new checkpoint "
+        + "is complete).") boolean overwrite;
 
     @Override
     public Integer call() throws Exception {
@@ -141,7 +145,7 @@ final class LlamaCommand {
       try (java.io.InputStream in = LlamaCommand.class.getResourceAsStream(TOKENIZER)) {
         tokenizer = in == null ? null : in.readAllBytes();
       }
-      long params = RandomCheckpoint.write(config, output, seed, gguf, tokenizer);
+      long params = RandomCheckpoint.write(config, output, seed, gguf, tokenizer, overwrite);
       System.err.printf("wrote %s: %,d parameters%s%n", output, params, gguf ? ", with model.gguf" : "");
       return 0;
     }

@@ -121,4 +121,53 @@ class LlamaCommandTest {
     assertEquals(0, gen.code(), gen.err());
     assertEquals(4, new ObjectMapper().readTree(gen.outText().trim()).get("token_ids").size());
   }
+  private static final String SMALL_CONFIG = "{\"model_type\": \"llama\", \"vocab_size\": 32000, \"hidden_size\": 32, "
+      + "\"intermediate_size\": 48, \"num_hidden_layers\": 1, \"num_attention_heads\": 4, "
+      + "\"num_key_value_heads\": 2, \"max_position_embeddings\": 64, \"rms_norm_eps\": 1e-5, "
+      + "\"bos_token_id\": 1, \"eos_token_id\": 2}";
+
+  private static List<String> names(Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> list = Files.list(dir)) {
+      return list.map(p -> p.getFileName().toString()).sorted().collect(java.util.stream.Collectors.toList());
+    }
+  }
+
+  @Test
+  void initRandomRefusesANonEmptyOutputUnlessOverwrite() throws Exception {
+    Path config = tmp.resolve("config.json");
+    Files.writeString(config, SMALL_CONFIG, StandardCharsets.UTF_8);
+    Path out = tmp.resolve("existing");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("model.safetensors"), "real weights");
+    CommandLineTest.Result refused = CommandLineTest.run(new byte[0], "llama", "init-random", "--config",
+        config.toString(), "--output", out.toString());
+    assertEquals(1, refused.code());
+    assertEquals("corral: " + out + ": the folder exists and is not empty; pass --overwrite to replace it\n",
+        refused.err().replace("\r\n", "\n"));
+    assertEquals("real weights", Files.readString(out.resolve("model.safetensors")));
+
+    CommandLineTest.Result replaced = CommandLineTest.run(new byte[0], "llama", "init-random", "--config",
+        config.toString(), "--output", out.toString(), "--overwrite");
+    assertEquals(0, replaced.code(), replaced.err());
+    assertEquals(List.of("config.json", "model.safetensors", "tokenizer.json"), names(out));
+    assertEquals(List.of("config.json", "existing"), names(tmp), "no hidden folder left beside the output");
+  }
+
+  @Test
+  void initRandomRefusesACheckpointLargerThanTheFreeDisk() throws Exception {
+    Path config = tmp.resolve("huge.json");
+    Files.writeString(config, SMALL_CONFIG.replace("\"hidden_size\": 32", "\"hidden_size\": 1048576")
+        .replace("\"intermediate_size\": 48", "\"intermediate_size\": 4194304")
+        .replace("\"num_attention_heads\": 4", "\"num_attention_heads\": 1024")
+        .replace("\"num_key_value_heads\": 2", "\"num_key_value_heads\": 1024")
+        .replace("\"vocab_size\": 32000", "\"vocab_size\": 1000000"), StandardCharsets.UTF_8);
+    Path out = tmp.resolve("huge");
+    CommandLineTest.Result r = CommandLineTest.run(new byte[0], "llama", "init-random", "--config",
+        config.toString(), "--output", out.toString());
+    assertEquals(1, r.code());
+    String err = r.err().strip();
+    org.junit.jupiter.api.Assertions.assertTrue(err.matches("corral: " + java.util.regex.Pattern.quote(out.toString())
+        + ": needs [0-9,]+ bytes \\([0-9.]+ [TP]iB\\) but its file system has [0-9,]+ bytes.* free"), err);
+    assertEquals(List.of("huge.json"), names(tmp), "nothing written");
+  }
 }

@@ -1,5 +1,6 @@
 package dev.corral.curation.ccnet;
 
+import dev.corral.core.stage.CheckedParams;
 import dev.corral.core.Errors;
 import dev.corral.core.stage.Stages;
 import java.io.BufferedReader;
@@ -40,7 +41,8 @@ import org.apache.spark.sql.types.StructType;
  * {@code cutoff.csv} format: a header {@code ,lang1,lang2,...}, then one row per percentile 0..100 whose first
  * field is the percentile.
  */
-public final class PerplexityBuckets extends Estimator<PerplexityBucketsModel> implements DefaultParamsWritable {
+public final class PerplexityBuckets extends Estimator<PerplexityBucketsModel>
+    implements DefaultParamsWritable, CheckedParams {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -184,7 +186,7 @@ public final class PerplexityBuckets extends Estimator<PerplexityBucketsModel> i
 
   @Override
   public StructType transformSchema(StructType schema) {
-    checkPercentiles();
+    checkParams();
     return emptyModel().transformSchema(schema);
   }
 
@@ -276,10 +278,11 @@ public final class PerplexityBuckets extends Estimator<PerplexityBucketsModel> i
     return line == null ? null : line.split(",", -1);
   }
 
-  private void checkPercentiles() {
+  /** Refuses a head percentile above the tail one: the middle bucket would be a negative range. */
+  public void checkParams() {
     if (getPercentileHead() > getPercentileTail()) {
-      throw Errors.badArgument("percentileHead", getPercentileHead(),
-          "at most percentileTail (" + getPercentileTail() + ")");
+      throw Errors.paramsOutOfOrder("PerplexityBuckets", "percentileHead", getPercentileHead(), "percentileTail",
+          getPercentileTail());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.corral.curation.ccnet;
 
+import dev.corral.core.stage.CheckedParams;
 import dev.corral.core.Errors;
 import dev.corral.core.stage.Stages;
 import java.util.Arrays;
@@ -29,7 +30,8 @@ import org.apache.spark.sql.types.StructType;
  * The cutoffs are params ({@code languages}, {@code headCutoffs}, {@code tailCutoffs}, aligned by index), so they
  * are saved and loaded with the stage.
  */
-public final class PerplexityBucketsModel extends Model<PerplexityBucketsModel> implements DefaultParamsWritable {
+public final class PerplexityBucketsModel extends Model<PerplexityBucketsModel>
+    implements DefaultParamsWritable, CheckedParams {
   private static final long serialVersionUID = 1L;
 
   public static final String HEAD = "head";
@@ -161,8 +163,33 @@ public final class PerplexityBucketsModel extends Model<PerplexityBucketsModel> 
     return i < 0 ? null : new double[] {getHeadCutoffs()[i], getTailCutoffs()[i]};
   }
 
+  /**
+   * Refuses cutoffs that cannot bucket: not one head and one tail cutoff per language, a language twice, or a
+   * head cutoff above its language's tail cutoff (the middle bucket would be a negative range).
+   */
+  public void checkParams() {
+    String[] langs = getLanguages();
+    double[] head = getHeadCutoffs();
+    double[] tail = getTailCutoffs();
+    if (langs.length != head.length || langs.length != tail.length) {
+      throw Errors.badParams("PerplexityBucketsModel", "languages has " + langs.length + " entries but headCutoffs "
+          + head.length + " and tailCutoffs " + tail.length + " (one of each per language)");
+    }
+    if (new HashSet<>(Arrays.asList(langs)).size() != langs.length) {
+      throw Errors.badParams("PerplexityBucketsModel", "languages " + Arrays.toString(langs)
+          + " names a language twice");
+    }
+    for (int i = 0; i < langs.length; i++) {
+      if (head[i] > tail[i]) {
+        throw Errors.paramsOutOfOrder("PerplexityBucketsModel", "headCutoffs[" + langs[i] + "]", head[i],
+            "tailCutoffs[" + langs[i] + "]", tail[i]);
+      }
+    }
+  }
+
   @Override
   public StructType transformSchema(StructType schema) {
+    checkParams();
     String stage = "PerplexityBucketsModel " + uid;
     Stages.requireColumn(stage, schema, getLanguageCol(), DataTypes.StringType);
     if (!Arrays.asList(schema.fieldNames()).contains(getPerplexityCol())) {
@@ -174,14 +201,6 @@ public final class PerplexityBucketsModel extends Model<PerplexityBucketsModel> 
           + schema.apply(getPerplexityCol()).dataType().simpleString());
     }
     Stages.requireAbsent(stage, schema, getOutputCol());
-    String[] langs = getLanguages();
-    if (langs.length != getHeadCutoffs().length || langs.length != getTailCutoffs().length) {
-      throw Errors.badArgument("cutoffs", langs.length + " languages, " + getHeadCutoffs().length + " head and "
-          + getTailCutoffs().length + " tail cutoffs", "one head and one tail cutoff per language");
-    }
-    if (new HashSet<>(Arrays.asList(langs)).size() != langs.length) {
-      throw Errors.badArgument("languages", Arrays.toString(langs), "each language once");
-    }
     return schema.add(getOutputCol(), DataTypes.StringType, true);
   }
 

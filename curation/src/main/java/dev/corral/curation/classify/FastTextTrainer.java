@@ -1,5 +1,6 @@
 package dev.corral.curation.classify;
 
+import dev.corral.core.stage.CheckedParams;
 import dev.corral.core.io.HadoopFs;
 import dev.corral.core.Errors;
 import dev.corral.curation.fasttext.FastTextModel;
@@ -39,7 +40,8 @@ import org.apache.spark.sql.types.StructType;
  * ({@code executor}, for a small driver), then written to {@code modelPath} (any Hadoop path) as a
  * fastText {@code .bin}. fastText needs its examples mixed: shuffle a table grouped by label first.
  */
-public final class FastTextTrainer extends Estimator<FastTextClassifier> implements DefaultParamsWritable {
+public final class FastTextTrainer extends Estimator<FastTextClassifier>
+    implements DefaultParamsWritable, CheckedParams {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -162,8 +164,16 @@ public final class FastTextTrainer extends Estimator<FastTextClassifier> impleme
         .optMinCount(getMinCount()).optThread(getThreads()).optSeed(getSeed()).optVerbose(1).build();
   }
 
+  /** Refuses minn above maxn when char n-grams are on: fastText would then silently use none. */
+  public void checkParams() {
+    if (getMaxn() > 0 && getMinn() > getMaxn()) {
+      throw Errors.paramsOutOfOrder("FastTextTrainer", "minn", getMinn(), "maxn", getMaxn());
+    }
+  }
+
   @Override
   public StructType transformSchema(StructType schema) {
+    checkParams();
     String stage = "FastTextTrainer " + uid;
     if (!isDefined(modelPath)) {
       throw Errors.badArgument(stage + " modelPath", "(unset)", "the path where the trained model goes");

@@ -1,6 +1,7 @@
 package dev.corral.curation.dedup;
 
 import dev.corral.core.stage.Stages;
+import dev.corral.core.Errors;
 import java.util.List;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.ParamValidators;
@@ -40,6 +41,19 @@ public final class BookDeduplicator extends MinHashStage<BookDeduplicator> {
         "Jaccard similarity the LSH bands aim at to find candidate pairs", ParamValidators.inRange(0, 1, false, false));
     setDefault(threshold, 0.9);
     setDefault(candidateThreshold, 0.5);
+  }
+
+  /**
+   * Also refuses a candidateThreshold above threshold: a pair's Jaccard never exceeds its containment, so bands
+   * aimed above the containment threshold would miss the pairs just over it.
+   */
+  @Override
+  public void checkParams() {
+    super.checkParams();
+    if (getCandidateThreshold() > getThreshold()) {
+      throw Errors.paramsOutOfOrder("BookDeduplicator", "candidateThreshold", getCandidateThreshold(), "threshold",
+          getThreshold());
+    }
   }
 
   @Override

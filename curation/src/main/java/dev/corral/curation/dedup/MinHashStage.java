@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.not;
 
+import dev.corral.core.stage.CheckedParams;
 import dev.corral.core.Errors;
 import dev.corral.core.stage.Stages;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ import org.apache.spark.storage.StorageLevel;
  * @param <T> the concrete stage, so that setters chain
  */
 public abstract class MinHashStage<T extends MinHashStage<T>> extends Estimator<DedupModel>
-    implements DedupParams<T>, DefaultParamsWritable {
+    implements DedupParams<T>, DefaultParamsWritable, CheckedParams {
   private static final long serialVersionUID = 1L;
 
   private static final String UID = "__corral_uid";
@@ -230,18 +231,32 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends Estimator<
     return Double.isNaN(verifyThreshold()) ? 0.5 : 0.05;
   }
 
-  /** The bands and rows used: as set, or the optimum for the threshold and {@link #getFalsePositiveWeight}. */
-  public LshBands getLshBands() {
+  /**
+   * Refuses bands without rows (or rows without bands), and bands x rows above numPerm: the bands would read
+   * signature values that do not exist.
+   */
+  public void checkParams() {
+    String stage = getClass().getSimpleName();
     if (isDefined(bands) != isDefined(rows)) {
-      throw new IllegalArgumentException(uid() + ": set both bands and rows, or neither");
+      IntParam set = isDefined(bands) ? bands : rows;
+      IntParam unset = isDefined(bands) ? rows : bands;
+      throw Errors.badParams(stage, set.name() + " " + getOrDefault(set) + " is set but " + unset.name()
+          + " is not (set both, or neither to choose them from the threshold)");
     }
     if (isDefined(bands)) {
-      LshBands explicit = new LshBands((Integer) getOrDefault(bands), (Integer) getOrDefault(rows));
-      if (explicit.numPerm() > getNumPerm()) {
-        throw new IllegalArgumentException(uid() + ": bands x rows = " + explicit.numPerm()
-            + " needs more than numPerm = " + getNumPerm() + " signature values");
+      long product = (long) (Integer) getOrDefault(bands) * (Integer) getOrDefault(rows);
+      if (product > getNumPerm()) {
+        throw Errors.badParams(stage, "bands " + getOrDefault(bands) + " x rows " + getOrDefault(rows) + " = "
+            + product + " > numPerm " + getNumPerm());
       }
-      return explicit;
+    }
+  }
+
+  /** The bands and rows used: as set, or the optimum for the threshold and {@link #getFalsePositiveWeight}. */
+  public LshBands getLshBands() {
+    checkParams();
+    if (isDefined(bands)) {
+      return new LshBands((Integer) getOrDefault(bands), (Integer) getOrDefault(rows));
     }
     return LshBands.optimal(lshThreshold(), getNumPerm(), getFalsePositiveWeight());
   }
@@ -274,6 +289,7 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends Estimator<
 
   @Override
   public StructType transformSchema(StructType schema) {
+    checkParams();
     return DedupColumns.transformSchema(this, schema);
   }
 

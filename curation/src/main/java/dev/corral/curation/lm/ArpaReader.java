@@ -26,8 +26,9 @@ import java.util.zip.GZIPInputStream;
  * (fields separated by tabs or spaces, the back-off optional and absent at the highest order); then
  * {@code \end\}. Anything else is an error of one line naming the file and line: a count that disagrees
  * with its section, a section cut short, a value that is not a decimal number, a word missing from the
- * 1-grams, a duplicate n-gram. As in KenLM, a missing {@code <unk>} is added with log10 probability -100,
- * and a missing {@code <s>} or {@code </s>} is an error.
+ * 1-grams, a duplicate n-gram, a log10 probability above 0 (KenLM refuses those by default; back-offs may be
+ * positive). As in KenLM, a missing {@code <unk>} is added with log10 probability -100, and a missing
+ * {@code <s>} or {@code </s>} is an error.
  */
 public final class ArpaReader {
   /** KenLM's {@code unknown_missing_logprob}: what an ARPA without {@code <unk>} gives unknown words. */
@@ -175,6 +176,10 @@ public final class ArpaReader {
             + (k < order ? " and an optional back-off" : "") + " but found '" + abbreviate(line) + "'");
       }
       float p = number(fields[0], "log10 probability");
+      if (p > 0) {
+        // KenLM's default, positive_log_probability = THROW_UP; back-offs are not probabilities and may be positive.
+        throw error("log10 probability '" + abbreviate(fields[0]) + "' is above 0: a probability cannot exceed 1");
+      }
       float b = fields.length == k + 2 ? number(fields[k + 1], "log10 back-off") : 0f;
       for (int j = 0; j < k; j++) {
         String w = fields[1 + j];

@@ -10,16 +10,18 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * A training mixture as written in YAML ({@code conf/llama-mixture.yaml} encodes LLaMA's Table 1): the
  * sources with their sampling proportion and epochs, a token budget or {@code use_epochs}, a seed, the
- * tokenizer and the output. Unknown keys, missing values and proportions that do not sum to 1 are errors
- * that name the file and the key.
+ * tokenizer and the output. Unknown keys, missing values, two sources of one name and proportions that do not
+ * sum to 1 are errors that name the file and the key.
  */
 public final class MixtureConfig {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -91,6 +93,8 @@ public final class MixtureConfig {
       throw Errors.badInput(file, "'sources' must be a non-empty list");
     }
     sources = new ArrayList<>();
+    // Sources are keyed by name in the sampling hash, the shards and the manifest: one name, one source.
+    Map<String, Integer> names = new HashMap<>();
     double sum = 0;
     for (int i = 0; i < list.size(); i++) {
       String where = file + ": sources[" + i + "]";
@@ -101,6 +105,11 @@ public final class MixtureConfig {
           throw Errors.badInput(where, "missing '" + required + "'");
         }
       }
+      String name = s.get("name").asText();
+      Integer first = names.putIfAbsent(name, i);
+      if (first != null) {
+        throw Errors.badInput(where + ".name", "'" + name + "' is already the name of sources[" + first + "]");
+      }
       double proportion = s.get("proportion").asDouble(-1);
       double epochs = s.get("epochs").asDouble(-1);
       if (proportion < 0 || proportion > 1) {
@@ -110,7 +119,7 @@ public final class MixtureConfig {
         throw Errors.badInput(where + ".epochs", "must be non-negative, is " + s.get("epochs").asText());
       }
       sum += proportion;
-      sources.add(new Source(s.get("name").asText(), s.get("path").asText(), s.path("format").asText(null),
+      sources.add(new Source(name, s.get("path").asText(), s.path("format").asText(null),
           s.path("text_column").asText("text"), s.path("id_column").asText(null), proportion, epochs,
           s.path("filter").asText("drop_reason IS NULL")));
     }

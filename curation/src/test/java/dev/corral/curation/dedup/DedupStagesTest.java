@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corral.core.testing.SparkMlContract;
 import dev.corral.core.testing.TestSpark;
+import dev.corral.core.CorralException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -276,7 +277,7 @@ class DedupStagesTest {
         () -> new MinHashDeduplicator().setIdCol("url").fit(docs)).getMessage().contains("'url' does not exist"));
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> new ExactDeduplicator().setQualityCol("text").transform(docs)).getMessage().contains("must be numeric"));
-    assertTrue(assertThrows(IllegalArgumentException.class,
+    assertTrue(assertThrows(CorralException.class,
         () -> new MinHashDeduplicator().setBands(20).setRows(10).getLshBands()).getMessage().contains("numPerm"));
     Dataset<Row> annotated = new ExactDeduplicator().transform(docs);
     assertTrue(assertThrows(IllegalArgumentException.class,

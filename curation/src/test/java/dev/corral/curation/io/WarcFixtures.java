@@ -60,6 +60,24 @@ public final class WarcFixtures {
     return record(headers, http);
   }
 
+  /** {@code record} with its Content-Length header's value replaced by {@code value}, the block unchanged. */
+  public static byte[] withContentLength(byte[] record, String value) {
+    String text = new String(record, StandardCharsets.ISO_8859_1);
+    int headEnd = text.indexOf("\r\n\r\n");
+    String head = text.substring(0, headEnd).replaceFirst("Content-Length: \\d+", "Content-Length: " + value);
+    return (head + text.substring(headEnd)).getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** The Content-Length a record declares. */
+  public static long contentLength(byte[] record) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("Content-Length: (\\d+)\r\n")
+        .matcher(new String(record, StandardCharsets.ISO_8859_1));
+    if (!m.find()) {
+      throw new IllegalArgumentException("no Content-Length");
+    }
+    return Long.parseLong(m.group(1));
+  }
+
   /** Records concatenated, each one its own gzip member. */
   public static void writeGzip(Path file, List<byte[]> records) throws IOException {
     Files.createDirectories(file.getParent());

@@ -199,6 +199,173 @@ class WarcReaderTest {
     assertEquals(1, result.malformedRecords());
   }
 
+  /** How a record's Content-Length lies, given its true block length and the bytes of the records after it. */
+  enum Lie {
+    TOO_SMALL((n, after) -> String.valueOf(n - 7)),
+    TOO_LARGE((n, after) -> String.valueOf(n + 7)),
+    /** Swallows every record after it but the last 10 bytes of the file (past the end when it is the last). */
+    SWALLOWING((n, after) -> String.valueOf(after == 0 ? n + 100 : n + 4 + after - 10)),
+    NEGATIVE((n, after) -> "-" + n),
+    GARBAGE((n, after) -> "lots"),
+    ABSURD((n, after) -> "99999999999999999999999");
+
+    final java.util.function.BiFunction<Long, Long, String> value;
+
+    Lie(java.util.function.BiFunction<Long, Long, String> value) {
+      this.value = value;
+    }
+  }
+
+  /** How a test file is stored: plain, one gzip member per record (Common Crawl), or one member for all. */
+  enum Storage {
+    PLAIN, GZIP_PER_RECORD, GZIP_WHOLE;
+
+    void write(Path file, List<byte[]> records) throws IOException {
+      switch (this) {
+        case PLAIN -> WarcFixtures.writePlain(file, records);
+        case GZIP_PER_RECORD -> WarcFixtures.writeGzip(file, records);
+        case GZIP_WHOLE -> {
+          Files.createDirectories(file.getParent());
+          Files.write(file, WarcFixtures.gzip(WarcFixtures.concat(records.toArray(new byte[0][]))));
+        }
+      }
+    }
+  }
+
+  private static final List<String> THREE_URLS = List.of("http://one.example/", "http://two.example/",
+      "http://three.example/");
+
+  private static List<byte[]> threeDocuments() {
+    List<byte[]> records = new ArrayList<>();
+    for (int i = 0; i < THREE_URLS.size(); i++) {
+      records.add(WarcFixtures.conversion(THREE_URLS.get(i), "2019-02-15T19:16:0" + i + "Z", "Page " + i,
+          body("doc" + i, 6 + i)));
+    }
+    return records;
+  }
+
+  /** {@code records} with record {@code liar}'s Content-Length replaced by {@code lie}'s value. */
+  private static List<byte[]> lying(List<byte[]> records, int liar, Lie lie) {
+    List<byte[]> out = new ArrayList<>(records);
+    long after = 0;
+    for (int i = liar + 1; i < records.size(); i++) {
+      after += records.get(i).length;
+    }
+    byte[] r = records.get(liar);
+    out.set(liar, WarcFixtures.withContentLength(r, lie.value.apply(WarcFixtures.contentLength(r), after)));
+    return out;
+  }
+
+  /** What one file yields read directly (no Spark): urls in file order, and its counts. */
+  private record Direct(List<String> urls, FileCounts.Count count) {}
+
+  private static Direct readDirect(Path file, long maxBlockBytes) throws IOException {
+    FileCounts counts = new FileCounts();
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file.toUri());
+    org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(
+        new org.apache.hadoop.conf.Configuration());
+    List<String> urls = new ArrayList<>();
+    try (WarcFileRecords records = new WarcFileRecords(fs, path, "segment", 0, counts, maxBlockBytes)) {
+      records.forEachRemaining(r -> urls.add(r.getString(0)));
+    }
+    return new Direct(urls, counts.value().values().iterator().next());
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} on record {1}, {2}")
+  @org.junit.jupiter.params.provider.MethodSource("liesEverywhere")
+  void aLyingContentLengthCostsOnlyItsOwnRecord(Lie lie, int liar, Storage storage) throws IOException {
+    Path file = tmp.resolve("lie-" + lie + "-" + liar + "-" + storage + ".warc.wet" + (storage == Storage.PLAIN
+        ? "" : ".gz"));
+    storage.write(file, lying(threeDocuments(), liar, lie));
+    Direct read = readDirect(file, WarcFileRecords.MAX_BLOCK_BYTES);
+    List<String> expected = new ArrayList<>(THREE_URLS);
+    expected.remove(liar);
+    assertEquals(expected, read.urls(), "the records around the liar come out, and only they");
+    assertEquals(1, read.count().malformed());
+    assertEquals(2, read.count().documents());
+  }
+
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> liesEverywhere() {
+    List<org.junit.jupiter.params.provider.Arguments> cases = new ArrayList<>();
+    for (Lie lie : Lie.values()) {
+      for (int liar = 0; liar < 3; liar++) {
+        for (Storage storage : Storage.values()) {
+          cases.add(org.junit.jupiter.params.provider.Arguments.of(lie, liar, storage));
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  @Test
+  void honestFilesReadWhole() throws IOException {
+    for (Storage storage : Storage.values()) {
+      Path file = tmp.resolve("honest-" + storage + ".warc.wet");
+      storage.write(file, threeDocuments());
+      Direct read = readDirect(file, WarcFileRecords.MAX_BLOCK_BYTES);
+      assertEquals(THREE_URLS, read.urls(), storage.toString());
+      assertEquals(0, read.count().malformed(), storage.toString());
+    }
+  }
+
+  @Test
+  void aRecordAboveTheCapIsMalformedEvenWhenItsLengthIsTrue() throws IOException {
+    List<byte[]> records = new ArrayList<>(threeDocuments());
+    records.set(1, WarcFixtures.conversion(THREE_URLS.get(1), "2019-02-15T19:16:01Z", "Page 1", body("long", 20)));
+    long middle = WarcFixtures.contentLength(records.get(1));
+    long cap = Math.max(WarcFixtures.contentLength(records.get(0)), WarcFixtures.contentLength(records.get(2)));
+    assertTrue(middle > cap, "the middle record is the longest");
+    for (Storage storage : Storage.values()) {
+      Path file = tmp.resolve("cap-" + storage + ".warc.wet");
+      storage.write(file, records);
+      Direct read = readDirect(file, cap);
+      assertEquals(List.of(THREE_URLS.get(0), THREE_URLS.get(2)), read.urls(), storage.toString());
+      assertEquals(1, read.count().malformed(), storage.toString());
+    }
+  }
+
+  @Test
+  void aBlockFollowedByAnythingButTheNextRecordIsMalformed() throws IOException {
+    // True lengths, but stray bytes between records 1 and 2: record 1 does not end where a record starts.
+    List<byte[]> records = new ArrayList<>(threeDocuments());
+    records.set(0, WarcFixtures.concat(records.get(0), "\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    Path file = tmp.resolve("stray.warc.wet");
+    WarcFixtures.writePlain(file, records);
+    Direct read = readDirect(file, WarcFileRecords.MAX_BLOCK_BYTES);
+    assertEquals(THREE_URLS.subList(1, 3), read.urls());
+    assertEquals(1, read.count().malformed());
+  }
+
+  @Test
+  void sparkReadsOnPastEveryLieAndCountsEachOnce() throws IOException {
+    // Honest documents between liars: each lie costs its own record, every honest one comes out.
+    List<byte[]> records = new ArrayList<>();
+    List<String> honest = new ArrayList<>();
+    Lie[] lies = Lie.values();
+    for (int i = 0; i <= lies.length; i++) {
+      String url = "http://honest.example/" + i;
+      honest.add(url);
+      records.add(WarcFixtures.conversion(url, "2019-02-15T19:16:00Z", "Honest " + i, body("honest" + i, 6)));
+      if (i < lies.length) {
+        records.add(WarcFixtures.conversion("http://liar.example/" + i, "2019-02-15T19:16:00Z", "Liar " + i,
+            body("liar" + i, 6)));
+      }
+    }
+    for (int i = 0; i < lies.length; i++) {
+      // SWALLOWING here swallows what follows up to 10 bytes before the end: resync must find every record.
+      records = lying(records, 2 * i + 1, lies[i]);
+    }
+    for (Storage storage : List.of(Storage.PLAIN, Storage.GZIP_PER_RECORD)) {
+      Path file = tmp.resolve("liars-" + storage + ".warc.wet");
+      storage.write(file, records);
+      WarcReader.Result result = WarcReader.read(spark, List.of(file.toString()));
+      List<String> urls = rows(result).stream().map(r -> (String) r.getAs("url")).collect(Collectors.toList());
+      assertEquals(honest.stream().sorted().collect(Collectors.toList()), urls, storage.toString());
+      assertEquals(lies.length, result.malformedRecords(), storage.toString());
+      assertEquals(honest.size(), result.documentsRead(), storage.toString());
+    }
+  }
+
   @Test
   void expandsGlobsFoldersAndListsOfPaths() throws IOException {
     WarcFixtures.writeGzip(tmp.resolve("crawl/s1/wet/one.warc.wet.gz"), wetRecords().subList(0, 2));

@@ -34,6 +34,8 @@ class ArpaErrorsTest {
       "-0.2\tworld </s>|-0.2\tworld </s> x|m.arpa:15: not a valid ARPA file: expected log10 probability, 2 words but found '-0.2\tworld </s> x'",
       "<s>|<t>|m.arpa:5: not a valid ARPA file: the 1-grams have no <s>",
       "\\2-grams:|\\3-grams:|m.arpa:12: not a valid ARPA file: expected \\2-grams: but found '\\3-grams:'",
+      "-0.7\thello\t-0.2|0.7\thello\t-0.2|m.arpa:9: not a valid ARPA file: log10 probability '0.7' is above 0: a probability cannot exceed 1",
+      "-0.4\thello world|+1e-3\thello world|m.arpa:14: not a valid ARPA file: log10 probability '+1e-3' is above 0: a probability cannot exceed 1",
   })
   void oneLineErrors(String from, String to, String message) {
     CorralException e = assertThrows(CorralException.class, () -> read(replace(from, to)));
@@ -51,6 +53,14 @@ class ArpaErrorsTest {
         assertThrows(CorralException.class, () -> read("")).getMessage());
     assertEquals("/no/such.arpa: cannot read: no such file",
         assertThrows(CorralException.class, () -> ArpaReader.read(Path.of("/no/such.arpa"))).getMessage());
+  }
+
+  @Test
+  void positiveBackoffsAndZeroProbabilitiesAreKenlmsToo() {
+    // KenLM refuses only probabilities above 1; a back-off above 0 is legal and is used as it is.
+    NgramModel m = read(replace("-0.9\tworld\t-0.1", "-0.9\tworld\t0.1").replace("0\t<s>\t-0.5", "-0\t<s>\t-0.5"));
+    // "world hello": no bigram, so bo(world) + p(hello).
+    assertEquals(0.1f + -0.7f, m.wordScores("world hello", false, false)[1], 1e-6f);
   }
 
   @Test

@@ -46,4 +46,15 @@ class MixtureConfigTest {
     assertTrue(fails("use_epochs: true\noutput: {formats: [csv]}\nsources:\n  - {name: a, path: x, proportion: 1, "
         + "epochs: 1}\n").getMessage().contains("unknown format 'csv'"));
   }
+
+  @Test
+  void twoSourcesOfOneNameAreAnError() throws Exception {
+    String yaml = "use_epochs: true\nsources:\n  - {name: wiki, path: x, proportion: 0.5, epochs: 1}\n"
+        + "  - {name: books, path: y, proportion: 0.25, epochs: 1}\n"
+        + "  - {name: wiki, path: z, proportion: 0.25, epochs: 2}\n";
+    assertEquals(tmp.resolve("m.yaml") + ": sources[2].name: 'wiki' is already the name of sources[0]",
+        fails(yaml).getMessage());
+    assertEquals(3, MixtureConfig.parse("ok.yaml", yaml.replace("name: wiki, path: z", "name: wiki2, path: z"))
+        .sources.size());
+  }
 }

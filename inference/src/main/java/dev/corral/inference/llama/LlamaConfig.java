@@ -64,7 +64,11 @@ public record LlamaConfig(
 
   /** Reads and validates {@code dir/config.json}. */
   public static LlamaConfig read(Path dir) {
-    Path file = dir.resolve("config.json");
+    return readFile(dir.resolve("config.json"));
+  }
+
+  /** Reads and validates a config.json by any name (init-random reads one before it writes anything). */
+  static LlamaConfig readFile(Path file) {
     JsonObject json = parseObject(file);
     String where = file.toString();
     Keys k = new Keys(where, json);

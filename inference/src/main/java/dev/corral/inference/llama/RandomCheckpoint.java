@@ -11,13 +11,19 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Writes a random-weight LLaMA checkpoint of any size from a {@code config.json}: a Hugging Face folder
@@ -28,9 +34,19 @@ import java.util.SplittableRandom;
  * in the {@code tokenizer.ggml.*} keys. Weights are normal with standard deviation {@code initializer_range}
  * (default 0.02), norms are ones; every tensor draws from its own stream of {@code seed}, so a seed gives the
  * same checkpoint every time.
+ *
+ * <p>Nothing is written until everything is checked: the config, the output folder (an existing non-empty one
+ * is replaced only when asked), and the exact bytes the checkpoint takes against the free space of the output's
+ * file system. The files are written into a hidden folder beside the output and moved into place only once
+ * complete, so a failed run (an exception, a full disk) leaves nothing behind, and a replaced checkpoint stays
+ * whole until its successor is.
  */
 public final class RandomCheckpoint {
   private static final int ALIGN = 32;
+  /** The most values one tensor may hold: each is generated as one Java float array. */
+  private static final long MAX_TENSOR_VALUES = Integer.MAX_VALUE - 8;
+  /** Fewer bytes than any tensor's entry in the safetensors header takes; bounds the header before building it. */
+  private static final long MIN_HEADER_ENTRY = 64;
 
   private RandomCheckpoint() {}
 
@@ -39,52 +55,258 @@ public final class RandomCheckpoint {
     long size() {
       long n = 1;
       for (long d : shape) {
-        n *= d;
+        n = mulSat(n, d);
       }
       return n;
     }
   }
 
   /**
-   * Writes the checkpoint for {@code configJson} into {@code out}; returns the number of parameters.
+   * What a checkpoint will be, checked and measured, before a byte of it is written or a weight is drawn.
+   *
+   * @param vocab the tokenizer's vocabulary when tokenizer.json is written, else null
+   * @param ggufHeader the GGUF header and metadata when model.gguf is written, else null
+   * @param bytes the exact bytes of all files, saturated at {@link Long#MAX_VALUE}
+   */
+  record Plan(LlamaConfig config, double std, List<Tensor> tensors, List<String> vocab, byte[] tokenizerJson,
+      byte[] safetensorsHeader, byte[] ggufHeader, long bytes) {
+    long params() {
+      long n = 0;
+      for (Tensor t : tensors) {
+        n = addSat(n, t.size());
+      }
+      return n;
+    }
+  }
+
+  /**
+   * Writes the checkpoint for {@code configJson} into the folder {@code out}, which must not exist or be empty;
+   * returns the number of parameters.
    *
    * @param tokenizerJson a LLaMA tokenizer.json's bytes, or null for none (then no GGUF can be written)
    */
   public static long write(Path configJson, Path out, long seed, boolean gguf, byte[] tokenizerJson) {
+    return write(configJson, out, seed, gguf, tokenizerJson, false);
+  }
+
+  /** {@link #write(Path, Path, long, boolean, byte[])}, replacing a non-empty {@code out} when {@code overwrite}. */
+  public static long write(Path configJson, Path out, long seed, boolean gguf, byte[] tokenizerJson,
+      boolean overwrite) {
+    return write(configJson, out, seed, gguf, tokenizerJson, overwrite, file -> {});
+  }
+
+  /** The write, telling {@code written} of each file once it is complete in the temporary folder. */
+  static long write(Path configJson, Path out, long seed, boolean gguf, byte[] tokenizerJson, boolean overwrite,
+      Consumer<Path> written) {
+    Path target = out.toAbsolutePath().normalize();
+    checkOutput(target, overwrite);
+    Plan plan = plan(configJson, gguf, tokenizerJson);
+    long free = freeSpace(target);
+    if (plan.bytes() > free) {
+      throw Errors.noSpace(target.toString(), plan.bytes(), free);
+    }
+    for (Tensor t : plan.tensors()) {
+      if (t.size() > MAX_TENSOR_VALUES) {
+        throw Errors.unsupported(configJson.toString(), "tensor " + t.hf() + " of " + t.size()
+            + " values (at most " + MAX_TENSOR_VALUES + ")");
+      }
+    }
+    Path parent = target.getParent();
+    Path temp = parent.resolve("." + target.getFileName() + ".init-random");
+    boolean placed = false;
     try {
-      Files.createDirectories(out);
-      Files.copy(configJson, out.resolve("config.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      JsonObject raw = LlamaConfig.parseObject(out.resolve("config.json"));
-      LlamaConfig c = LlamaConfig.read(out);
-      double std = raw.has("initializer_range") ? raw.get("initializer_range").getAsDouble() : 0.02;
-      if (!(std > 0) || Double.isInfinite(std)) {
-        throw Errors.badConfig(configJson.toString(), "initializer_range", "must be > 0, got " + std);
+      Files.createDirectories(parent);
+      deleteTree(temp); // what a killed run left
+      Files.createDirectory(temp);
+      Files.copy(configJson, temp.resolve("config.json"));
+      written.accept(temp.resolve("config.json"));
+      writeSafetensors(temp.resolve("model.safetensors"), plan, seed);
+      written.accept(temp.resolve("model.safetensors"));
+      if (plan.vocab() != null) {
+        Files.write(temp.resolve("tokenizer.json"), plan.tokenizerJson());
+        written.accept(temp.resolve("tokenizer.json"));
       }
-      List<Tensor> tensors = tensors(c);
-      writeSafetensors(out.resolve("model.safetensors"), tensors, seed, std);
-      List<String> vocab = tokenizerJson == null ? null : vocab(tokenizerJson);
-      if (vocab != null && vocab.size() == c.vocabSize()) {
-        Files.write(out.resolve("tokenizer.json"), tokenizerJson);
-      } else {
-        vocab = null;
+      if (plan.ggufHeader() != null) {
+        writeGguf(temp.resolve("model.gguf"), plan, seed);
+        written.accept(temp.resolve("model.gguf"));
       }
-      if (gguf) {
-        if (vocab == null) {
-          throw Errors.badArgument("gguf", configJson.toString(), "a config whose vocab_size is the tokenizer's ("
-              + (tokenizerJson == null ? "no tokenizer given" : vocab(tokenizerJson).size() + " tokens") + ")");
+      long wrote = 0;
+      try (Stream<Path> files = Files.list(temp)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          wrote += Files.size(f);
         }
-        if (c.ropeScaling() != null) {
-          throw Errors.unsupportedFeature(configJson.toString(), "rope_scaling in the GGUF writer");
-        }
-        writeGguf(out.resolve("model.gguf"), c, tensors, vocab, seed, std);
       }
-      long params = 0;
-      for (Tensor t : tensors) {
-        params += t.size();
+      if (wrote != plan.bytes()) {
+        throw new IllegalStateException("init-random wrote " + wrote + " bytes but planned " + plan.bytes());
       }
-      return params;
+      replace(temp, target);
+      placed = true;
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw Errors.unwritable(target.toString(), e);
+    } finally {
+      if (!placed) {
+        deleteQuietly(temp);
+      }
+    }
+    return plan.params();
+  }
+
+  /** The exact bytes {@link #write} writes for these arguments. */
+  static long bytesToWrite(Path configJson, boolean gguf, byte[] tokenizerJson) {
+    return plan(configJson, gguf, tokenizerJson).bytes();
+  }
+
+  /** Refuses a file, or a non-empty folder unless {@code overwrite}. */
+  private static void checkOutput(Path target, boolean overwrite) {
+    if (!Files.exists(target)) {
+      return;
+    }
+    if (!Files.isDirectory(target)) {
+      throw Errors.badOutput(target.toString(), "exists and is not a folder");
+    }
+    if (!overwrite) {
+      try (Stream<Path> entries = Files.list(target)) {
+        if (entries.findAny().isPresent()) {
+          throw Errors.badOutput(target.toString(), "the folder exists and is not empty; pass --overwrite to "
+              + "replace it");
+        }
+      } catch (IOException e) {
+        throw Errors.unreadable(target.toString(), e);
+      }
+    }
+  }
+
+  /** Usable bytes on the file system that holds (or will hold) {@code target}. */
+  private static long freeSpace(Path target) {
+    Path existing = target;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      throw Errors.badOutput(target.toString(), "no folder above it exists");
+    }
+    try {
+      return Files.getFileStore(existing).getUsableSpace();
+    } catch (IOException e) {
+      throw Errors.unreadable(existing.toString(), e);
+    }
+  }
+
+  /** Reads and checks everything the checkpoint depends on and measures it; draws no weight. */
+  static Plan plan(Path configJson, boolean gguf, byte[] tokenizerJson) {
+    JsonObject raw = LlamaConfig.parseObject(configJson);
+    LlamaConfig c = LlamaConfig.readFile(configJson);
+    double std = raw.has("initializer_range") ? raw.get("initializer_range").getAsDouble() : 0.02;
+    if (!(std > 0) || Double.isInfinite(std)) {
+      throw Errors.badConfig(configJson.toString(), "initializer_range", "must be > 0, got " + std);
+    }
+    List<String> vocab = tokenizerJson == null ? null : vocab(tokenizerJson);
+    if (vocab != null && vocab.size() != c.vocabSize()) {
+      vocab = null;
+    }
+    if (gguf) {
+      if (vocab == null) {
+        throw Errors.badArgument("gguf", configJson.toString(), "a config whose vocab_size is the tokenizer's ("
+            + (tokenizerJson == null ? "no tokenizer given" : vocab(tokenizerJson).size() + " tokens") + ")");
+      }
+      if (c.ropeScaling() != null) {
+        throw Errors.unsupportedFeature(configJson.toString(), "rope_scaling in the GGUF writer");
+      }
+    }
+    long tensorCount = 9L * c.nLayers() + 3;
+    if (tensorCount * MIN_HEADER_ENTRY > SafeTensors.MAX_HEADER_BYTES) {
+      throw Errors.unsupported(configJson.toString(), "num_hidden_layers " + c.nLayers() + ": the safetensors "
+          + "header would pass the format's limit of " + SafeTensors.MAX_HEADER_BYTES + " bytes");
+    }
+    List<Tensor> tensors = tensors(c);
+    byte[] stHeader = safetensorsHeader(tensors);
+    long bytes = addSat(8 + stHeader.length, sizeOnDisk(configJson));
+    for (Tensor t : tensors) {
+      bytes = addSat(bytes, mulSat(t.size(), 4));
+    }
+    if (vocab != null) {
+      bytes = addSat(bytes, tokenizerJson.length);
+    }
+    byte[] ggufHeader = null;
+    if (gguf) {
+      ggufHeader = ggufHeader(c, tensors, vocab);
+      bytes = addSat(bytes, pad(ggufHeader.length));
+      for (Tensor t : tensors) {
+        bytes = addSat(bytes, pad(mulSat(t.size(), 4)));
+      }
+    }
+    return new Plan(c, std, tensors, vocab, tokenizerJson, stHeader, ggufHeader, bytes);
+  }
+
+  private static long sizeOnDisk(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw Errors.unreadable(file.toString(), e);
+    }
+  }
+
+  /**
+   * Moves the complete {@code temp} to {@code target}; an existing target is first moved aside (hidden) and
+   * deleted only once {@code temp} is in its place, and put back if that fails.
+   */
+  private static void replace(Path temp, Path target) throws IOException {
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      move(temp, target);
+      return;
+    }
+    Path old = target.resolveSibling("." + target.getFileName() + ".init-random-old");
+    deleteTree(old);
+    move(target, old);
+    try {
+      move(temp, target);
+    } catch (IOException e) {
+      move(old, target);
+      throw e;
+    }
+    deleteQuietly(old); // the new checkpoint is in place; a leftover is removed by the next run
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path root) {
+    try {
+      deleteTree(root);
+    } catch (IOException | UncheckedIOException ignored) {
+      // Cleaning up after a failure: the failure is what gets reported, and the next run deletes the rest.
+    }
+  }
+
+  static long mulSat(long a, long b) {
+    try {
+      return Math.multiplyExact(a, b);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  static long addSat(long a, long b) {
+    try {
+      return Math.addExact(a, b);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
     }
   }
 
@@ -118,7 +340,7 @@ public final class RandomCheckpoint {
 
   /** The values of tensor {@code index}, Hugging Face row order. */
   static float[] values(Tensor t, int index, long seed, double std) {
-    if (t.size() > Integer.MAX_VALUE - 8) {
+    if (t.size() > MAX_TENSOR_VALUES) {
       throw Errors.unsupportedFeature(t.hf(), "tensors of more than 2^31 values");
     }
     float[] v = new float[(int) t.size()];
@@ -151,36 +373,41 @@ public final class RandomCheckpoint {
     return out;
   }
 
-  private static void writeSafetensors(Path file, List<Tensor> tensors, long seed, double std) throws IOException {
+  /** The safetensors JSON header, padded with spaces to a multiple of 8 bytes. */
+  private static byte[] safetensorsHeader(List<Tensor> tensors) {
     StringBuilder h = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
     long off = 0;
     for (Tensor t : tensors) {
-      long bytes = t.size() * 4;
+      long bytes = mulSat(t.size(), 4);
       h.append(",\"").append(t.hf()).append("\":{\"dtype\":\"F32\",\"shape\":[");
       for (int i = 0; i < t.shape().length; i++) {
         h.append(i > 0 ? "," : "").append(t.shape()[i]);
       }
-      h.append("],\"data_offsets\":[").append(off).append(',').append(off + bytes).append("]}");
-      off += bytes;
+      h.append("],\"data_offsets\":[").append(off).append(',').append(addSat(off, bytes)).append("]}");
+      off = addSat(off, bytes);
     }
     h.append('}');
     while (h.length() % 8 != 0) {
       h.append(' ');
     }
-    byte[] header = h.toString().getBytes(StandardCharsets.UTF_8);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    return h.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void writeSafetensors(Path file, Plan plan, long seed) throws IOException {
+    byte[] header = plan.safetensorsHeader();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
       writeFully(ch, len);
       writeFully(ch, ByteBuffer.wrap(header));
+      List<Tensor> tensors = plan.tensors();
       for (int i = 0; i < tensors.size(); i++) {
-        writeFloats(ch, values(tensors.get(i), i, seed, std));
+        writeFloats(ch, values(tensors.get(i), i, seed, plan.std()));
       }
     }
   }
 
-  private static void writeGguf(Path file, LlamaConfig c, List<Tensor> tensors, List<String> vocab, long seed,
-      double std) throws IOException {
+  /** The GGUF header: magic, version, counts, metadata and tensor infos (unpadded). */
+  private static byte[] ggufHeader(LlamaConfig c, List<Tensor> tensors, List<String> vocab) {
     Gguf kv = new Gguf();
     int n = 0;
     n += kv.str("general.architecture", "llama");
@@ -232,16 +459,20 @@ public final class RandomCheckpoint {
         head.u64(t.shape()[d]);
       }
       head.u32(0).u64(off); // F32
-      off += pad(t.size() * 4);
+      off = addSat(off, pad(mulSat(t.size(), 4)));
     }
-    byte[] h = head.bytes();
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    return head.bytes();
+  }
+
+  private static void writeGguf(Path file, Plan plan, long seed) throws IOException {
+    byte[] h = plan.ggufHeader();
+    List<Tensor> tensors = plan.tensors();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       writeFully(ch, ByteBuffer.wrap(h));
       writeFully(ch, ByteBuffer.allocate((int) (pad(h.length) - h.length)));
       for (int i = 0; i < tensors.size(); i++) {
         Tensor t = tensors.get(i);
-        float[] v = values(t, i, seed, std);
+        float[] v = values(t, i, seed, plan.std());
         if (t.permuteHeads() > 0) {
           v = permute(v, (int) t.shape()[0], (int) t.shape()[1], t.permuteHeads());
         }
@@ -252,7 +483,7 @@ public final class RandomCheckpoint {
   }
 
   private static long pad(long n) {
-    return (n + ALIGN - 1) / ALIGN * ALIGN;
+    return n > Long.MAX_VALUE - ALIGN ? Long.MAX_VALUE : (n + ALIGN - 1) / ALIGN * ALIGN;
   }
 
   private static void writeFloats(FileChannel ch, float[] v) throws IOException {

@@ -194,4 +194,114 @@ class RandomCheckpointTest {
     assertArrayEquals(Files.readAllBytes(st), Files.readAllBytes(again.resolve("model.safetensors")));
     assertTrue(!Files.exists(again.resolve("model.gguf")));
   }
+  /** The names in {@code dir}, sorted: a failed or finished run leaves no hidden folder beside its output. */
+  static List<String> names(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> list = Files.list(dir)) {
+      return list.map(p -> p.getFileName().toString()).sorted().collect(java.util.stream.Collectors.toList());
+    }
+  }
+
+  static long folderBytes(Path dir) throws IOException {
+    long n = 0;
+    for (String name : names(dir)) {
+      n += Files.size(dir.resolve(name));
+    }
+    return n;
+  }
+
+  @Test
+  void theBytesPlannedAreTheBytesWritten() throws IOException {
+    Path fixture = Fixtures.tinyDir();
+    byte[] tokenizer = Files.readAllBytes(fixture.resolve("tokenizer.json"));
+    Path config = fixture.resolve("config.json");
+    RandomCheckpoint.write(config, tmp.resolve("both"), 1, true, tokenizer);
+    assertEquals(RandomCheckpoint.bytesToWrite(config, true, tokenizer), folderBytes(tmp.resolve("both")));
+    RandomCheckpoint.write(config, tmp.resolve("plain"), 1, false, null);
+    assertEquals(RandomCheckpoint.bytesToWrite(config, false, null), folderBytes(tmp.resolve("plain")));
+    assertEquals(List.of("config.json", "model.safetensors"), names(tmp.resolve("plain")));
+    assertEquals(List.of("both", "plain"), names(tmp));
+  }
+
+  @Test
+  void aCheckpointLargerThanTheFreeDiskIsRefusedBeforeAnythingIsWritten() throws IOException {
+    // 4 TB of embeddings alone: far beyond the test machine's disk, and beyond its memory if a weight were drawn.
+    Path config = tmp.resolve("huge.json");
+    Files.writeString(config, "{\"vocab_size\": 1000000, \"hidden_size\": 1048576, \"intermediate_size\": 4194304, "
+        + "\"num_hidden_layers\": 4, \"num_attention_heads\": 1024, \"max_position_embeddings\": 4096, "
+        + "\"rms_norm_eps\": 1e-5}", StandardCharsets.UTF_8);
+    long needed = RandomCheckpoint.bytesToWrite(config, false, null);
+    long embeddings = 1_000_000L * 1_048_576 * 4;
+    assertTrue(needed > 2 * embeddings, "embeddings and lm_head, layers, headers");
+    Path out = tmp.resolve("huge");
+    dev.corral.core.CorralException e = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.corral.core.CorralException.class, () -> RandomCheckpoint.write(config, out, 0, false, null));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(out.toString())
+        + ": needs ([0-9,]+) bytes \\([0-9.]+ [KMGTPE]iB\\) but its file system has ([0-9,]+) bytes.* free")
+        .matcher(e.getMessage());
+    assertTrue(m.matches(), e.getMessage());
+    assertEquals(needed, Long.parseLong(m.group(1).replace(",", "")));
+    assertTrue(Long.parseLong(m.group(2).replace(",", "")) < needed);
+    assertTrue(!e.getMessage().contains("\n"));
+    assertEquals(List.of("huge.json"), names(tmp), "no output folder, no temporary folder");
+  }
+
+  @Test
+  void aNonEmptyFolderIsReplacedOnlyWithOverwrite() throws IOException {
+    Path fixture = Fixtures.tinyDir();
+    Path config = fixture.resolve("config.json");
+    Path out = tmp.resolve("ckpt");
+    RandomCheckpoint.write(config, out, 1, false, null);
+    byte[] first = Files.readAllBytes(out.resolve("model.safetensors"));
+
+    dev.corral.core.CorralException e = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.corral.core.CorralException.class, () -> RandomCheckpoint.write(config, out, 2, false, null));
+    assertEquals(out + ": the folder exists and is not empty; pass --overwrite to replace it", e.getMessage());
+    assertArrayEquals(first, Files.readAllBytes(out.resolve("model.safetensors")), "the real weights stay");
+
+    Files.writeString(out.resolve("stale.txt"), "from before");
+    RandomCheckpoint.write(config, out, 2, false, null, true);
+    RandomCheckpoint.write(config, tmp.resolve("fresh"), 2, false, null);
+    assertArrayEquals(Files.readAllBytes(tmp.resolve("fresh/model.safetensors")),
+        Files.readAllBytes(out.resolve("model.safetensors")));
+    assertEquals(List.of("config.json", "model.safetensors"), names(out), "the old folder is gone, not merged");
+    assertEquals(List.of("ckpt", "fresh"), names(tmp));
+
+    Files.createDirectory(tmp.resolve("empty"));
+    RandomCheckpoint.write(config, tmp.resolve("empty"), 3, false, null);
+    assertEquals(List.of("config.json", "model.safetensors"), names(tmp.resolve("empty")));
+    Files.writeString(tmp.resolve("file"), "x");
+    assertEquals(tmp.resolve("file") + ": exists and is not a folder", org.junit.jupiter.api.Assertions.assertThrows(
+        dev.corral.core.CorralException.class,
+        () -> RandomCheckpoint.write(config, tmp.resolve("file"), 3, false, null, true)).getMessage());
+  }
+
+  @Test
+  void aFailedRunLeavesNothingBehindAndTheOldCheckpointWhole() throws IOException {
+    Path fixture = Fixtures.tinyDir();
+    byte[] tokenizer = Files.readAllBytes(fixture.resolve("tokenizer.json"));
+    Path config = fixture.resolve("config.json");
+    java.util.function.Consumer<Path> failAfterWeights = file -> {
+      if (file.getFileName().toString().equals("model.safetensors")) {
+        throw new java.io.UncheckedIOException(new IOException("No space left on device"));
+      }
+    };
+    Path out = tmp.resolve("new");
+    org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+        () -> RandomCheckpoint.write(config, out, 1, true, tokenizer, false, failAfterWeights));
+    assertEquals(List.of(), names(tmp), "no output, no header-only file, no temporary folder");
+
+    Path old = tmp.resolve("old");
+    RandomCheckpoint.write(config, old, 1, true, tokenizer);
+    Map<String, byte[]> before = new LinkedHashMap<>();
+    for (String name : names(old)) {
+      before.put(name, Files.readAllBytes(old.resolve(name)));
+    }
+    org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+        () -> RandomCheckpoint.write(config, old, 2, true, tokenizer, true, failAfterWeights));
+    assertEquals(new ArrayList<>(before.keySet()), names(old));
+    for (String name : names(old)) {
+      assertArrayEquals(before.get(name), Files.readAllBytes(old.resolve(name)), name);
+    }
+    assertEquals(List.of("old"), names(tmp));
+  }
 }

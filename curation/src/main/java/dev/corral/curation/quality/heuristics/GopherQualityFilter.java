@@ -1,8 +1,10 @@
 package dev.corral.curation.quality.heuristics;
 
+import dev.corral.core.stage.CheckedParams;
 import dev.corral.core.stage.FilterTransformer;
 import dev.corral.core.stage.FilterColumns;
 import dev.corral.core.stage.Stages;
+import dev.corral.core.Errors;
 import java.util.List;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -28,7 +30,7 @@ import org.apache.spark.sql.types.StructType;
  * {@code drop_reason} where it is still null and a rule is broken. Null text gives null annotations and leaves
  * {@code drop_reason} as it was. Each threshold is a param whose default is the paper's value.
  */
-public final class GopherQualityFilter extends FilterTransformer<GopherQualityFilter> {
+public final class GopherQualityFilter extends FilterTransformer<GopherQualityFilter> implements CheckedParams {
   private static final long serialVersionUID = 1L;
 
   /** Annotation columns, after {@code outputPrefix}, in output order. */
@@ -269,8 +271,21 @@ public final class GopherQualityFilter extends FilterTransformer<GopherQualityFi
         getMaxEllipsisLineFrac(), getMinAlphaWordFrac(), getMinStopWords());
   }
 
+  /** Refuses ranges that no document could fall in: a minimum above its maximum. */
+  public void checkParams() {
+    if (getMinDocWords() > getMaxDocWords()) {
+      throw Errors.paramsOutOfOrder("GopherQualityFilter", "minDocWords", getMinDocWords(), "maxDocWords",
+          getMaxDocWords());
+    }
+    if (getMinMeanWordLength() > getMaxMeanWordLength()) {
+      throw Errors.paramsOutOfOrder("GopherQualityFilter", "minMeanWordLength", getMinMeanWordLength(),
+          "maxMeanWordLength", getMaxMeanWordLength());
+    }
+  }
+
   @Override
   public StructType transformSchema(StructType schema) {
+    checkParams();
     return FilterColumns.transformSchema("GopherQualityFilter " + uid, schema, getInputCol(), getDropReasonCol(),
         outputs(), RESULT);
   }
