@@ -137,4 +137,36 @@ class JobsTest {
     assertTrue(List.of(out.columns()).containsAll(List.of("language", "gopher_word_count", "c4_text", "drop_reason")),
         List.of(out.columns()).toString());
   }
+
+  @Test
+  void curateRunsALlamaStageFromYamlAndRecordsEveryParam() throws Exception {
+    Path config = tmp.resolve("llama.yaml");
+    Files.writeString(config, String.join("\n",
+        "name: llama-perplexity",
+        "stages:",
+        "  - stage: LanguageIdentifier",
+        "    params: {inputCol: body}",
+        "  - stage: LlamaScorer",
+        "    params: {modelPath: '" + LlamaCommandTest.TINY + "', textCol: body, batchTokens: 256}",
+        ""));
+    Path output = tmp.resolve("scored");
+    CommandLineTest.Result r = CommandLineTest.run(new byte[0], "curate", "--config", config.toString(), "--input",
+        jsonl(6).toString(), "--output", output.toString());
+    assertEquals(0, r.code(), r.err());
+    Dataset<Row> out = SparkSession.active().read().format("delta").load(output.toString());
+    assertEquals(8, out.count());
+    assertEquals(7, out.where("perplexity > 0").count());
+    assertEquals(1, out.where("body IS NULL AND error IS NOT NULL").count()); // a null text gets an error, no row lost
+    com.fasterxml.jackson.databind.JsonNode record = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(output.resolve("_corral/curate.json").toFile());
+    com.fasterxml.jackson.databind.JsonNode llama = record.path("stages").get(1);
+    assertEquals("LlamaScorer", llama.path("stage").asText());
+    assertEquals(256, llama.path("params").path("batchTokens").asInt());
+    assertEquals("perplexity", llama.path("params").path("mode").asText()); // defaults are recorded too
+    assertEquals(new dev.corral.inference.spark.LlamaScorer().params().length, llama.path("params").size());
+    assertEquals(8, llama.path("rows_out").asLong());
+    assertEquals("LanguageIdentifier", record.path("stages").get(0).path("stage").asText());
+    assertEquals(0.5, record.path("stages").get(0).path("params").path("minScore").asDouble());
+    assertTrue(record.path("inputs").get(0).path("digest").asText().length() == 16, record.toString());
+  }
 }

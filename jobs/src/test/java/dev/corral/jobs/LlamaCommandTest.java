@@ -139,14 +139,14 @@ class LlamaCommandTest {
     Path out = tmp.resolve("existing");
     Files.createDirectories(out);
     Files.writeString(out.resolve("model.safetensors"), "real weights");
-    CommandLineTest.Result refused = CommandLineTest.run(new byte[0], "llama", "init-random", "--config",
+    CommandLineTest.Result refused = CommandLineTest.run(new byte[0], "local", "llama", "init-random", "--config",
         config.toString(), "--output", out.toString());
-    assertEquals(1, refused.code());
+    assertEquals(2, refused.code());
     assertEquals("corral: " + out + ": the folder exists and is not empty; pass --overwrite to replace it\n",
         refused.err().replace("\r\n", "\n"));
     assertEquals("real weights", Files.readString(out.resolve("model.safetensors")));
 
-    CommandLineTest.Result replaced = CommandLineTest.run(new byte[0], "llama", "init-random", "--config",
+    CommandLineTest.Result replaced = CommandLineTest.run(new byte[0], "local", "llama", "init-random", "--config",
         config.toString(), "--output", out.toString(), "--overwrite");
     assertEquals(0, replaced.code(), replaced.err());
     assertEquals(List.of("config.json", "model.safetensors", "tokenizer.json"), names(out));
@@ -162,7 +162,7 @@ class LlamaCommandTest {
         .replace("\"num_key_value_heads\": 2", "\"num_key_value_heads\": 1024")
         .replace("\"vocab_size\": 32000", "\"vocab_size\": 1000000"), StandardCharsets.UTF_8);
     Path out = tmp.resolve("huge");
-    CommandLineTest.Result r = CommandLineTest.run(new byte[0], "llama", "init-random", "--config",
+    CommandLineTest.Result r = CommandLineTest.run(new byte[0], "local", "llama", "init-random", "--config",
         config.toString(), "--output", out.toString());
     assertEquals(1, r.code());
     String err = r.err().strip();
