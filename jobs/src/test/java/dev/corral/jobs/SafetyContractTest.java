@@ -343,6 +343,59 @@ class SafetyContractTest {
     assertEquals(List.of(), leftovers(tmp));
   }
 
+  // ------------------------------------------------------------------ WET records that lie
+
+  @Test
+  void aWetRecordWhoseLengthIsTooSmallCostsOnlyItself() throws Exception {
+    String page = "A page of the crawl with enough text to pass CCNet's minimum length. ".repeat(6);
+    List<byte[]> records = new ArrayList<>(List.of(WarcFixtures.warcinfo("lies.warc.wet")));
+    for (int i = 0; i < 3; i++) {
+      records.add(WarcFixtures.conversion("http://example.org/" + i, "2019-02-15T19:15:59Z", "Page " + i,
+          i + " " + page));
+    }
+    byte[] middle = records.get(2);
+    records.set(2, WarcFixtures.withContentLength(middle, String.valueOf(WarcFixtures.contentLength(middle) - 40)));
+    Path wet = tmp.resolve("wet/lies.warc.wet");
+    Files.createDirectories(wet.getParent());
+    WarcFixtures.writePlain(wet, records);
+    Map<String, String> before = checksums(wet.getParent());
+    Path out = tmp.resolve("ccnet");
+    CommandLineTest.Result r = corral("ccnet", "--input", wet.toString(), "--output", out.toString());
+    assertEquals(0, r.code(), r.err());
+    List<String> urls = delta(out).orderBy("url").select("url").as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList();
+    assertEquals(List.of("http://example.org/0", "http://example.org/2"), urls);
+    assertEquals(1, record(out, "ccnet").path("stats").path("malformed_records").asLong());
+    assertEquals(before, checksums(wet.getParent()));
+  }
+
+  // ------------------------------------------------------------------ files that are not what they claim
+
+  @Test
+  void contradictoryOrImpossibleConfigurationsAreNamed() throws Exception {
+    Path input = docs("docs.jsonl", 3);
+    Path yaml = tmp.resolve("gopher.yaml");
+    Files.writeString(yaml, "stages:\n  - stage: GopherQualityFilter\n    params: {minDocWords: 100, maxDocWords: 50}\n");
+    assertUserError(corral("curate", "--config", yaml.toString(), "--input", input.toString(), "--output",
+        tmp.resolve("o").toString()), 2, "minDocWords 100 > maxDocWords 50");
+
+    Path arpa = tmp.resolve("bad.arpa");
+    Files.writeString(arpa, String.join("\n", "", "\\data\\", "ngram 1=3", "", "\\1-grams:", "-1.0\t<s>",
+        "0.7\t</s>", "-0.4\thello", "", "\\end\\", ""));
+    Path text = tmp.resolve("text.txt");
+    Files.writeString(text, "hello\n");
+    assertUserError(corral("local", "lm", "perplexity", "--model", arpa.toString(), "--input", text.toString(),
+        "--tokenizer", "whitespace"), 1, arpa + ":7", "above 0");
+
+    Path mixture = tmp.resolve("mix.yaml");
+    Files.writeString(mixture, String.join("\n", "budget_tokens: 1000", "sources:",
+        "  - {name: web, path: '" + input + "', proportion: 0.5, epochs: 1}",
+        "  - {name: web, path: '" + input + "', proportion: 0.5, epochs: 1}", ""));
+    assertUserError(corral("mixture", "--config", mixture.toString(), "--output", tmp.resolve("m").toString()), 2,
+        "'web' is already the name of sources[0]");
+    assertFalse(Files.exists(tmp.resolve("m")));
+  }
+
   // ------------------------------------------------------------------ errors
 
   @Test

@@ -50,7 +50,7 @@ public final class MixtureConfig {
 
   private MixtureConfig(String file, JsonNode root) {
     if (root == null || !root.isObject()) {
-      throw Errors.badInput(file, "expected a YAML mapping with 'sources'");
+      throw Errors.badUsage(file, "expected a YAML mapping with 'sources'");
     }
     keys(root, TOP, file);
     name = root.path("name").asText("mixture");
@@ -58,10 +58,10 @@ public final class MixtureConfig {
     useEpochs = root.path("use_epochs").asBoolean(false);
     budgetTokens = root.has("budget_tokens") ? root.get("budget_tokens").asDouble() : null;
     if (useEpochs == (budgetTokens != null)) {
-      throw Errors.badInput(file, "give exactly one of 'budget_tokens' and 'use_epochs: true'");
+      throw Errors.badUsage(file, "give exactly one of 'budget_tokens' and 'use_epochs: true'");
     }
     if (budgetTokens != null && !(budgetTokens > 0)) {
-      throw Errors.badInput(file, "'budget_tokens' must be positive");
+      throw Errors.badUsage(file, "'budget_tokens' must be positive");
     }
     tokenizer = root.path("tokenizer").asText(ExecutorTokenizers.LLAMA);
     JsonNode out = root.path("output");
@@ -69,14 +69,14 @@ public final class MixtureConfig {
     outputPath = out.path("path").isMissingNode() ? null : out.get("path").asText();
     shards = out.path("shards").asInt(8);
     if (shards < 1) {
-      throw Errors.badInput(file + ": output.shards", "must be at least 1");
+      throw Errors.badUsage(file + ": output.shards", "must be at least 1");
     }
     shardTokens = (long) out.path("shard_tokens").asDouble(0);
     if (out.has("shard_tokens") && shardTokens < 1) {
-      throw Errors.badInput(file + ": output.shard_tokens", "must be at least 1");
+      throw Errors.badUsage(file + ": output.shard_tokens", "must be at least 1");
     }
     if (out.has("shard_tokens") && out.has("shards")) {
-      throw Errors.badInput(file + ": output", "give 'shards' or 'shard_tokens', not both");
+      throw Errors.badUsage(file + ": output", "give 'shards' or 'shard_tokens', not both");
     }
     formats = new ArrayList<>();
     out.path("formats").forEach(f -> formats.add(f.asText()));
@@ -85,12 +85,12 @@ public final class MixtureConfig {
     }
     for (String f : formats) {
       if (!FORMATS.contains(f)) {
-        throw Errors.badInput(file + ": output.formats", "unknown format '" + f + "' (known: " + FORMATS + ")");
+        throw Errors.badUsage(file + ": output.formats", "unknown format '" + f + "' (known: " + FORMATS + ")");
       }
     }
     JsonNode list = root.get("sources");
     if (list == null || !list.isArray() || list.isEmpty()) {
-      throw Errors.badInput(file, "'sources' must be a non-empty list");
+      throw Errors.badUsage(file, "'sources' must be a non-empty list");
     }
     sources = new ArrayList<>();
     // Sources are keyed by name in the sampling hash, the shards and the manifest: one name, one source.
@@ -102,21 +102,21 @@ public final class MixtureConfig {
       keys(s, SOURCE, where);
       for (String required : List.of("name", "path", "proportion", "epochs")) {
         if (!s.has(required)) {
-          throw Errors.badInput(where, "missing '" + required + "'");
+          throw Errors.badUsage(where, "missing '" + required + "'");
         }
       }
       String name = s.get("name").asText();
       Integer first = names.putIfAbsent(name, i);
       if (first != null) {
-        throw Errors.badInput(where + ".name", "'" + name + "' is already the name of sources[" + first + "]");
+        throw Errors.badUsage(where + ".name", "'" + name + "' is already the name of sources[" + first + "]");
       }
       double proportion = s.get("proportion").asDouble(-1);
       double epochs = s.get("epochs").asDouble(-1);
       if (proportion < 0 || proportion > 1) {
-        throw Errors.badInput(where + ".proportion", "must be in [0, 1], is " + s.get("proportion").asText());
+        throw Errors.badUsage(where + ".proportion", "must be in [0, 1], is " + s.get("proportion").asText());
       }
       if (!(epochs >= 0)) {
-        throw Errors.badInput(where + ".epochs", "must be non-negative, is " + s.get("epochs").asText());
+        throw Errors.badUsage(where + ".epochs", "must be non-negative, is " + s.get("epochs").asText());
       }
       sum += proportion;
       sources.add(new Source(name, s.get("path").asText(), s.path("format").asText(null),
@@ -124,7 +124,7 @@ public final class MixtureConfig {
           s.path("filter").asText("drop_reason IS NULL")));
     }
     if (Math.abs(sum - 1) > 1e-6) {
-      throw Errors.badInput(file + ": sources[*].proportion", String.format("sum to %.6f, not 1", sum));
+      throw Errors.badUsage(file + ": sources[*].proportion", String.format("sum to %.6f, not 1", sum));
     }
   }
 
@@ -132,7 +132,7 @@ public final class MixtureConfig {
     try (InputStream in = Files.newInputStream(file)) {
       return new MixtureConfig(file.toString(), YAML.readTree(in));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw Errors.badInput(file.toString(), "not valid YAML: " + e.getOriginalMessage());
+      throw Errors.badUsage(file.toString(), "not valid YAML: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw Errors.unreadable(file.toString(), e);
     }
@@ -143,7 +143,7 @@ public final class MixtureConfig {
     try {
       return new MixtureConfig(name, YAML.readTree(yaml));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw Errors.badInput(name, "not valid YAML: " + e.getOriginalMessage());
+      throw Errors.badUsage(name, "not valid YAML: " + e.getOriginalMessage());
     }
   }
 
@@ -152,12 +152,12 @@ public final class MixtureConfig {
       return;
     }
     if (!node.isObject()) {
-      throw Errors.badInput(where, "expected a mapping");
+      throw Errors.badUsage(where, "expected a mapping");
     }
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!known.contains(key)) {
-        throw Errors.badInput(where, "unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+        throw Errors.badUsage(where, "unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(known)) + ")");
       }
     }
   }
