@@ -13,12 +13,13 @@ import org.apache.spark.sql.SparkSession;
 import scala.Option;
 
 /**
- * The one registry of Corral's Spark configuration keys, in the style of Delta's {@code DeltaSQLConf}:
- * every key lives under {@value #PREFIX}, and each {@link Entry} carries its key, doc, type, default and
- * validation. Code reads configuration only through these entries, never by a string key.
+ * The one registry of Corral's Spark configuration keys, in the style of Delta's {@code
+ * DeltaSQLConf}: every key lives under {@value #PREFIX}, and each {@link Entry} carries its key,
+ * doc, type, default and validation. Code reads configuration only through these entries, never by
+ * a string key.
  *
- * <p>Keys are read from the session's runtime configuration, so they can be set in
- * {@code spark-defaults.conf}, with {@code --conf}, through {@code SparkSession.builder().config(...)} or
+ * <p>Keys are read from the session's runtime configuration, so they can be set in {@code
+ * spark-defaults.conf}, with {@code --conf}, through {@code SparkSession.builder().config(...)} or
  * with SQL {@code SET spark.corral.langid.minScore=0.65}.
  */
 public final class CorralConf {
@@ -28,32 +29,61 @@ public final class CorralConf {
   // Insertion-ordered so that docs and run reports list keys as they are declared here.
   private static final Map<String, Entry<?>> ENTRIES = new LinkedHashMap<>();
 
-  /** The fastText language-ID model that the SQL functions use: a {@code builtin:} name or a Hadoop path. */
-  public static final Entry<String> LANGID_MODEL = register(new Entry<>("langid.model",
-      "fastText language-ID model used by corral_language() and corral_language_score(): "
-          + "'builtin:NAME' for a model bundled in the jar, or any Hadoop-readable path (file:, hdfs:, s3a:).",
-      String.class, "builtin:lid.176.ftz", Function.identity(), s -> !s.isBlank(),
-      "a non-empty model URI"));
+  /**
+   * The fastText language-ID model that the SQL functions use: a {@code builtin:} name or a Hadoop
+   * path.
+   */
+  public static final Entry<String> LANGID_MODEL =
+      register(
+          new Entry<>(
+              "langid.model",
+              "fastText language-ID model used by corral_language() and corral_language_score(): "
+                  + "'builtin:NAME' for a model bundled in the jar, or any Hadoop-readable path (file:, hdfs:, s3a:).",
+              String.class,
+              "builtin:lid.176.ftz",
+              Function.identity(),
+              s -> !s.isBlank(),
+              "a non-empty model URI"));
 
   /** Below this best-label probability corral_language() answers {@code unknown}. */
-  public static final Entry<Double> LANGID_MIN_SCORE = register(new Entry<>("langid.minScore",
-      "Lowest best-label probability for which corral_language() names a language; below it the answer "
-          + "is 'unknown'. CCNet keeps documents whose language score is at least 0.5.",
-      Double.class, 0.5, Double::valueOf, v -> v >= 0.0 && v <= 1.0,
-      "a number in [0, 1]"));
+  public static final Entry<Double> LANGID_MIN_SCORE =
+      register(
+          new Entry<>(
+              "langid.minScore",
+              "Lowest best-label probability for which corral_language() names a language; below it the answer "
+                  + "is 'unknown'. CCNet keeps documents whose language score is at least 0.5.",
+              Double.class,
+              0.5,
+              Double::valueOf,
+              v -> v >= 0.0 && v <= 1.0,
+              "a number in [0, 1]"));
 
   /** The Hugging Face checkpoint folder that corral_perplexity() scores with; empty until set. */
-  public static final Entry<String> LLAMA_MODEL = register(new Entry<>("llama.model",
-      "Hugging Face checkpoint folder (any Hadoop path) that corral_perplexity() scores with; SET it before the "
-          + "query that calls the function.",
-      String.class, "", Function.identity(), s -> true, "a checkpoint folder"));
+  public static final Entry<String> LLAMA_MODEL =
+      register(
+          new Entry<>(
+              "llama.model",
+              "Hugging Face checkpoint folder (any Hadoop path) that corral_perplexity() scores with; SET it before the "
+                  + "query that calls the function.",
+              String.class,
+              "",
+              Function.identity(),
+              s -> true,
+              "a checkpoint folder"));
 
   /** Load LLaMA models on the CPU even where a task has a GPU (tests with fake GPU discovery). */
-  public static final Entry<Boolean> LLAMA_CPU_FALLBACK = register(new Entry<>("llama.cpuFallback",
-      "Load LLaMA models on the CPU even where a task was given a GPU, still keying the model cache and the "
-          + "device column by the GPU address: for clusters with fake GPU discovery. A stage's cpuFallback param "
-          + "wins when set.",
-      Boolean.class, false, CorralConf::parseBoolean, b -> true, "true or false"));
+  public static final Entry<Boolean> LLAMA_CPU_FALLBACK =
+      register(
+          new Entry<>(
+              "llama.cpuFallback",
+              "Load LLaMA models on the CPU even where a task was given a GPU, still keying the model cache and the "
+                  + "device column by the GPU address: for clusters with fake GPU discovery. A stage's cpuFallback param "
+                  + "wins when set.",
+              Boolean.class,
+              false,
+              CorralConf::parseBoolean,
+              b -> true,
+              "true or false"));
 
   private CorralConf() {}
 
@@ -92,8 +122,8 @@ public final class CorralConf {
   }
 
   /**
-   * One configuration key: its full name, what it does, its type and default, and the check its values
-   * must pass. Immutable.
+   * One configuration key: its full name, what it does, its type and default, and the check its
+   * values must pass. Immutable.
    *
    * @param <T> the type of the value
    */
@@ -106,8 +136,14 @@ public final class CorralConf {
     private final Predicate<T> validator;
     private final String expected;
 
-    private Entry(String name, String doc, Class<T> type, T defaultValue, Function<String, T> parser,
-        Predicate<T> validator, String expected) {
+    private Entry(
+        String name,
+        String doc,
+        Class<T> type,
+        T defaultValue,
+        Function<String, T> parser,
+        Predicate<T> validator,
+        String expected) {
       this.key = PREFIX + name;
       this.doc = doc;
       this.type = type;
@@ -140,7 +176,10 @@ public final class CorralConf {
       return defaultValue;
     }
 
-    /** Parses and checks a raw string value; a bad value is a {@link CorralException} naming the key. */
+    /**
+     * Parses and checks a raw string value; a bad value is a {@link CorralException} naming the
+     * key.
+     */
     public T parse(String raw) {
       T value;
       try {

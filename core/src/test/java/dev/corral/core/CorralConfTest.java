@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-
 import org.junit.jupiter.api.Test;
 
 class CorralConfTest {
@@ -34,8 +33,11 @@ class CorralConfTest {
   void parsesAndRejectsValues() {
     assertEquals(0.75, CorralConf.LANGID_MIN_SCORE.parse(" 0.75 "));
     assertEquals("hdfs:///models/lid.bin", CorralConf.LANGID_MODEL.parse("hdfs:///models/lid.bin"));
-    CorralException range = assertThrows(CorralException.class, () -> CorralConf.LANGID_MIN_SCORE.parse("1.5"));
-    assertEquals("invalid spark.corral.langid.minScore '1.5': expected a number in [0, 1]", range.getMessage());
+    CorralException range =
+        assertThrows(CorralException.class, () -> CorralConf.LANGID_MIN_SCORE.parse("1.5"));
+    assertEquals(
+        "invalid spark.corral.langid.minScore '1.5': expected a number in [0, 1]",
+        range.getMessage());
     assertThrows(CorralException.class, () -> CorralConf.LANGID_MIN_SCORE.parse("high"));
     assertThrows(CorralException.class, () -> CorralConf.LANGID_MODEL.parse("  "));
     assertTrue(CorralConf.find("spark.corral.nope").isEmpty());

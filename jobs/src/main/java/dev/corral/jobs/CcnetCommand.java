@@ -29,47 +29,70 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code corral ccnet}: CommonCrawl WET/WARC → line dedup → language → n-gram perplexity → buckets, written
- * partitioned by language and bucket with CCNet's fields, plus a stats report (JSON and markdown).
+ * {@code corral ccnet}: CommonCrawl WET/WARC → line dedup → language → n-gram perplexity → buckets,
+ * written partitioned by language and bucket with CCNet's fields, plus a stats report (JSON and
+ * markdown).
  */
-@Command(name = "ccnet", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "CCNet's pipeline on Spark (Wenzek et al. 2020): read WET/WARC, deduplicate lines, identify "
-        + "languages, score perplexity per language, bucket head/middle/tail. --input takes WET/WARC files, folders"
-        + " or globs; --format json writes flat JSON lines with every CCNet field, delta and parquet are "
-        + "partitioned by language and bucket.")
+@Command(
+    name = "ccnet",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "CCNet's pipeline on Spark (Wenzek et al. 2020): read WET/WARC, deduplicate lines, identify "
+            + "languages, score perplexity per language, bucket head/middle/tail. --input takes WET/WARC files, folders"
+            + " or globs; --format json writes flat JSON lines with every CCNet field, delta and parquet are "
+            + "partitioned by language and bucket.")
 final class CcnetCommand extends JobCommand {
   @Mixin JobOptions options;
 
-  @Option(names = "--lm-dir", descriptionKey = "PerplexityScorer.lmDir") String lmDir;
-  @Option(names = "--tokenizer", descriptionKey = "PerplexityScorer.tokenizer") String tokenizer;
-  @Option(names = "--languages", descriptionKey = "LanguageFilter.languages") String languages;
-  @Option(names = "--min-lang-score", descriptionKey = "LanguageIdentifier.minScore") String minLangScore;
+  @Option(names = "--lm-dir", descriptionKey = "PerplexityScorer.lmDir")
+  String lmDir;
 
-  @Option(names = "--min-len", defaultValue = "" + WarcReader.Options.DEFAULT_MIN_LENGTH,
-      description = "Documents with fewer characters are dropped at reading, as CCNet's min_len (default: "
-          + "${DEFAULT-VALUE}).")
+  @Option(names = "--tokenizer", descriptionKey = "PerplexityScorer.tokenizer")
+  String tokenizer;
+
+  @Option(names = "--languages", descriptionKey = "LanguageFilter.languages")
+  String languages;
+
+  @Option(names = "--min-lang-score", descriptionKey = "LanguageIdentifier.minScore")
+  String minLangScore;
+
+  @Option(
+      names = "--min-len",
+      defaultValue = "" + WarcReader.Options.DEFAULT_MIN_LENGTH,
+      description =
+          "Documents with fewer characters are dropped at reading, as CCNet's min_len (default: "
+              + "${DEFAULT-VALUE}).")
   int minLen;
 
   @Override
   Job declare() {
     WarcReader.Options reading = WarcReader.Options.defaults().withMinLength(minLen);
-    List<PipelineStage> stages = new ArrayList<>(List.of(
-        new LineDeduplicator(),
-        new LanguageIdentifier().setInputCol("raw_content"),
-        new LanguageFilter()));
+    List<PipelineStage> stages =
+        new ArrayList<>(
+            List.of(
+                new LineDeduplicator(),
+                new LanguageIdentifier().setInputCol("raw_content"),
+                new LanguageFilter()));
     // Without models every document has a null perplexity, hence bucket "all", as in CCNet.
-    stages.add(lmDir != null ? new PerplexityScorer()
-        : new SQLTransformer().setStatement("SELECT *, CAST(NULL AS DOUBLE) AS perplexity FROM __THIS__"));
+    stages.add(
+        lmDir != null
+            ? new PerplexityScorer()
+            : new SQLTransformer()
+                .setStatement("SELECT *, CAST(NULL AS DOUBLE) AS perplexity FROM __THIS__"));
     stages.add(new PerplexityBuckets());
     boolean json = Tables.normalize(options.format).equals(Tables.JSON);
     AtomicReference<WarcReader.Result> read = new AtomicReference<>();
-    return options.apply(Job.builder().setName("ccnet"))
-        .optReader(context -> {
-          read.set(WarcReader.read(context.spark(), context.job().inputs(), reading));
-          return read.get().documents();
-        })
+    return options
+        .apply(Job.builder().setName("ccnet"))
+        .optReader(
+            context -> {
+              read.set(WarcReader.read(context.spark(), context.job().inputs(), reading));
+              return read.get().documents();
+            })
         .optStages(configure(options, stages))
-        // Line dedup reads its input twice: from local disk, so memory does not grow with the input.
+        // Line dedup reads its input twice: from local disk, so memory does not grow with the
+        // input.
         .optPersistInput(true)
         .optPartitionBy(json ? new String[0] : new String[] {"language", "bucket"})
         .optSetting("min_len", minLen)
@@ -78,12 +101,29 @@ final class CcnetCommand extends JobCommand {
   }
 
   private static Job.Summary summary(WarcReader.Result read, Dataset<Row> table) {
-    // Only the columns the report counts are cached: the text would make memory grow with the input.
-    Dataset<Row> written = table.select("original_nlines", "nlines", "original_length", "length", "drop_reason",
-        "language", "bucket").cache();
+    // Only the columns the report counts are cached: the text would make memory grow with the
+    // input.
+    Dataset<Row> written =
+        table
+            .select(
+                "original_nlines",
+                "nlines",
+                "original_length",
+                "length",
+                "drop_reason",
+                "language",
+                "bucket")
+            .cache();
     try {
-      Row totals = written.agg(count("*"), sum("original_nlines"), sum("nlines"), sum("original_length"),
-          sum(coalesce(col("length"), lit(0)))).first();
+      Row totals =
+          written
+              .agg(
+                  count("*"),
+                  sum("original_nlines"),
+                  sum("nlines"),
+                  sum("original_length"),
+                  sum(coalesce(col("length"), lit(0))))
+              .first();
       long documents = totals.getLong(0);
       long linesIn = totals.isNullAt(1) ? 0 : totals.getLong(1);
       long linesOut = totals.isNullAt(2) ? 0 : totals.getLong(2);
@@ -94,23 +134,31 @@ final class CcnetCommand extends JobCommand {
       stats.put("documents", documents);
       stats.put("lines_in", linesIn);
       stats.put("lines_out", linesOut);
-      stats.put("share_of_lines_removed_by_dedup", linesIn == 0 ? 0 : 1 - (double) linesOut / linesIn);
+      stats.put(
+          "share_of_lines_removed_by_dedup", linesIn == 0 ? 0 : 1 - (double) linesOut / linesIn);
       stats.put("bytes_in", totals.isNullAt(3) ? 0 : totals.getLong(3));
       stats.put("bytes_out", totals.isNullAt(4) ? 0 : totals.getLong(4));
       stats.put("by_drop_reason", JobRunner.byDropReason(written));
       ConsoleTable table2 = new ConsoleTable("language", "bucket", "documents", "kept");
       Map<String, Long> byLanguageBucket = new LinkedHashMap<>();
-      for (Row r : written.groupBy("language", "bucket")
-          .agg(count("*").as("n"), sum(col("drop_reason").isNull().cast("long")).as("kept"))
-          .orderBy(col("n").desc(), col("language"), col("bucket")).collectAsList()) {
+      for (Row r :
+          written
+              .groupBy("language", "bucket")
+              .agg(count("*").as("n"), sum(col("drop_reason").isNull().cast("long")).as("kept"))
+              .orderBy(col("n").desc(), col("language"), col("bucket"))
+              .collectAsList()) {
         String lang = r.isNullAt(0) ? "(none)" : r.getString(0);
         table2.row(lang, r.getString(1), r.getLong(2), r.getLong(3));
         byLanguageBucket.put(lang + "/" + r.getString(1), r.getLong(2));
       }
       stats.put("documents_by_language_and_bucket", byLanguageBucket);
-      String console = read.summary() + "\n" + table2.render() + String.format(
-          "lines: %d in, %d after dedup (%.1f%% removed)%n", linesIn, linesOut,
-          100 * (double) stats.get("share_of_lines_removed_by_dedup"));
+      String console =
+          read.summary()
+              + "\n"
+              + table2.render()
+              + String.format(
+                  "lines: %d in, %d after dedup (%.1f%% removed)%n",
+                  linesIn, linesOut, 100 * (double) stats.get("share_of_lines_removed_by_dedup"));
       return new Job.Summary(stats, console, Reports.markdown("CCNet run", stats).toString());
     } finally {
       written.unpersist();

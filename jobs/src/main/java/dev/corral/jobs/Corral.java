@@ -10,19 +10,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code corral} command. Spark jobs read and write tables ({@code ./corral langid ...} on an embedded
- * {@code local[*]} Spark, or {@code spark-submit --class dev.corral.jobs.Corral corral.jar langid ...} on a
- * cluster); {@code corral local ...} tools run in this one process without Spark. Results go to stdout or the
- * output path; progress, notices and errors go to stderr. A user error is one line on stderr and exit code 2
- * (a flag or config value) or 1 (a file, model, column or row); {@code --verbose} adds the stack trace.
+ * The {@code corral} command. Spark jobs read and write tables ({@code ./corral langid ...} on an
+ * embedded {@code local[*]} Spark, or {@code spark-submit --class dev.corral.jobs.Corral corral.jar
+ * langid ...} on a cluster); {@code corral local ...} tools run in this one process without Spark.
+ * Results go to stdout or the output path; progress, notices and errors go to stderr. A user error
+ * is one line on stderr and exit code 2 (a flag or config value) or 1 (a file, model, column or
+ * row); {@code --verbose} adds the stack trace.
  */
 @Command(
     name = "corral",
     mixinStandardHelpOptions = true,
     versionProvider = Corral.Version.class,
-    description = "Curate LLaMA-style pre-training data and run LLaMA inference on Apache Spark.%n%n"
-        + "Spark jobs (local[*] here, or spark-submit on a cluster): demo, langid, curate, ccnet, dedup, score, "
-        + "generate, quality, lm, mixture.%nLocal tools (this process, no Spark): local fasttext|llama|lm.",
+    description =
+        "Curate LLaMA-style pre-training data and run LLaMA inference on Apache Spark.%n%n"
+            + "Spark jobs (local[*] here, or spark-submit on a cluster): demo, langid, curate, ccnet, dedup, score, "
+            + "generate, quality, lm, mixture.%nLocal tools (this process, no Spark): local fasttext|llama|lm.",
     subcommands = {
       DemoCommand.class,
       LangIdCommand.class,
@@ -41,7 +43,9 @@ public final class Corral implements Runnable {
   /** Exit code of a failure that is Corral's bug rather than the user's. */
   static final int INTERNAL_ERROR = 70;
 
-  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+  @Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
       description = "On an error, print the full stack trace after the one-line message.")
   boolean verbose;
 
@@ -61,26 +65,28 @@ public final class Corral implements Runnable {
     Corral root = new Corral();
     CommandLine cli = new CommandLine(root);
     setDocs(cli, new ParamOptions.Docs());
-    cli.setParameterExceptionHandler((e, a) -> {
-      PrintWriter err = e.getCommandLine().getErr();
-      String command = e.getCommandLine().getCommandSpec().qualifiedName();
-      err.println(command + ": " + oneLine(e.getMessage()) + " (see " + command + " --help)");
-      return 2;
-    });
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      PrintWriter err = commandLine.getErr();
-      boolean trace = root.verbose || System.getenv("CORRAL_STACKTRACE") != null;
-      Failure f = classify(e);
-      err.println("corral: " + f.message());
-      if (f.code() == INTERNAL_ERROR) {
-        err.println("corral: this is a bug in Corral; the stack trace follows");
-      }
-      if (trace || f.code() == INTERNAL_ERROR) {
-        e.printStackTrace(err);
-      }
-      err.flush();
-      return f.code();
-    });
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          PrintWriter err = e.getCommandLine().getErr();
+          String command = e.getCommandLine().getCommandSpec().qualifiedName();
+          err.println(command + ": " + oneLine(e.getMessage()) + " (see " + command + " --help)");
+          return 2;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          boolean trace = root.verbose || System.getenv("CORRAL_STACKTRACE") != null;
+          Failure f = classify(e);
+          err.println("corral: " + f.message());
+          if (f.code() == INTERNAL_ERROR) {
+            err.println("corral: this is a bug in Corral; the stack trace follows");
+          }
+          if (trace || f.code() == INTERNAL_ERROR) {
+            e.printStackTrace(err);
+          }
+          err.flush();
+          return f.code();
+        });
     return cli.execute(args);
   }
 
@@ -101,9 +107,11 @@ public final class Corral implements Runnable {
       if (c instanceof org.apache.spark.sql.AnalysisException a) {
         return new Failure(1, oneLine(a.getSimpleMessage()));
       }
-      if (c instanceof IllegalArgumentException && c.getStackTrace().length > 0
+      if (c instanceof IllegalArgumentException
+          && c.getStackTrace().length > 0
           && c.getStackTrace()[0].getClassName().startsWith("dev.corral.")) {
-        return new Failure(1, oneLine(c.getMessage())); // a stage's column contract (Spark ML wants this type)
+        return new Failure(
+            1, oneLine(c.getMessage())); // a stage's column contract (Spark ML wants this type)
       }
       if (c instanceof IOException) {
         return new Failure(1, oneLine(c.getMessage() == null ? c.toString() : c.getMessage()));

@@ -12,13 +12,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code corral curate --config conf/X.yaml}: runs the stages a YAML names and writes the annotated table. */
-@Command(name = "curate", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Run a pipeline from a YAML in conf/ (any module's stages, LLaMA scoring included): every stage "
-        + "annotates, drop_reason says why a document would be dropped; the annotated table is written (Delta by "
-        + "default). --input and --output default to the YAML's input.path and output.path.")
+/**
+ * {@code corral curate --config conf/X.yaml}: runs the stages a YAML names and writes the annotated
+ * table.
+ */
+@Command(
+    name = "curate",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Run a pipeline from a YAML in conf/ (any module's stages, LLaMA scoring included): every stage "
+            + "annotates, drop_reason says why a document would be dropped; the annotated table is written (Delta by "
+            + "default). --input and --output default to the YAML's input.path and output.path.")
 final class CurateCommand extends JobCommand {
-  @Option(names = "--config", required = true, description = "Pipeline YAML, e.g. conf/ccnet-quality.yaml.")
+  @Option(
+      names = "--config",
+      required = true,
+      description = "Pipeline YAML, e.g. conf/ccnet-quality.yaml.")
   Path config;
 
   @Mixin JobOptions options;
@@ -33,24 +43,36 @@ final class CurateCommand extends JobCommand {
     if (options.inputFormat == null) {
       options.inputFormat = pipeline.input("format");
     }
-    if (!spec.commandLine().getParseResult().hasMatchedOption("--format") && pipeline.output("format") != null) {
+    if (!spec.commandLine().getParseResult().hasMatchedOption("--format")
+        && pipeline.output("format") != null) {
       options.format = pipeline.output("format");
     }
     List<PipelineStage> stages = Arrays.asList(pipeline.toPipeline().getStages());
-    return options.apply(Job.builder().setName("curate"))
+    return options
+        .apply(Job.builder().setName("curate"))
         .optStages(configure(options, stages))
         .optSetting("config", config.toString())
         .optSetting("pipeline", pipeline.name())
-        .optReport((context, written) -> {
-          String head = "pipeline " + pipeline.name() + ": " + String.join(" -> ", pipeline.stageNames()) + "\n";
-          if (!Arrays.asList(written.columns()).contains(JobRunner.DROP_REASON)) {
-            return new Job.Summary(Map.of("documents", written.count()), head + written.count()
-                + " documents (no stage sets drop_reason)\n", null);
-          }
-          Map<String, Long> reasons = JobRunner.byDropReason(written);
-          return new Job.Summary(Map.of("documents", reasons.values().stream().mapToLong(Long::longValue).sum()),
-              head + Reports.dropReasons(reasons), null);
-        })
+        .optReport(
+            (context, written) -> {
+              String head =
+                  "pipeline "
+                      + pipeline.name()
+                      + ": "
+                      + String.join(" -> ", pipeline.stageNames())
+                      + "\n";
+              if (!Arrays.asList(written.columns()).contains(JobRunner.DROP_REASON)) {
+                return new Job.Summary(
+                    Map.of("documents", written.count()),
+                    head + written.count() + " documents (no stage sets drop_reason)\n",
+                    null);
+              }
+              Map<String, Long> reasons = JobRunner.byDropReason(written);
+              return new Job.Summary(
+                  Map.of("documents", reasons.values().stream().mapToLong(Long::longValue).sum()),
+                  head + Reports.dropReasons(reasons),
+                  null);
+            })
         .build();
   }
 

@@ -26,17 +26,23 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code corral demo}: the main job on the embedded default, offline: language ID over the bundled
- * multilingual UDHR sample with the bundled lid.176 model, written as a Delta table, then a small training
- * mixture from it (LLaMA tokenizer counts, shards, manifest, report). Both are jobs of the runner, so the demo
- * keeps every promise a real run keeps (reruns replace their own output, records beside it).
+ * multilingual UDHR sample with the bundled lid.176 model, written as a Delta table, then a small
+ * training mixture from it (LLaMA tokenizer counts, shards, manifest, report). Both are jobs of the
+ * runner, so the demo keeps every promise a real run keeps (reruns replace their own output,
+ * records beside it).
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
     description = "Run Corral's pipeline on the bundled sample (no network, local Spark).")
 final class DemoCommand implements Callable<Integer> {
   static final String SAMPLE = "/dev/corral/jobs/demo/udhr-sample.jsonl";
 
-  @Option(names = "--output", description = "Where to write the annotated table; the sample and the mixture go "
-      + "beside it (default: a folder in java.io.tmpdir).")
+  @Option(
+      names = "--output",
+      description =
+          "Where to write the annotated table; the sample and the mixture go "
+              + "beside it (default: a folder in java.io.tmpdir).")
   Path output = Path.of(System.getProperty("java.io.tmpdir"), "corral-demo", "langid");
 
   @Override
@@ -47,39 +53,65 @@ final class DemoCommand implements Callable<Integer> {
     JobRunner runner = new JobRunner(System.out, System.err, 0);
 
     LanguageIdentifier langid = new LanguageIdentifier();
-    Job identify = Job.builder().setName("langid").addInput(sample.toString()).setOutput(table.toString())
-        .optStages(List.of(langid))
-        .optReport((context, written) -> new Job.Summary(Map.of(), String.format(
-            "Corral demo: language ID of %d UDHR paragraphs in %d translations (bundled sample)%n%n",
-            written.count(), written.select("udhr").distinct().count())
-            + LanguageReport.table(written, "text", langid.getOutputCol(), langid.getScoreCol(), 20)
-            + agreement(written, langid), null))
-        .build();
+    Job identify =
+        Job.builder()
+            .setName("langid")
+            .addInput(sample.toString())
+            .setOutput(table.toString())
+            .optStages(List.of(langid))
+            .optReport(
+                (context, written) ->
+                    new Job.Summary(
+                        Map.of(),
+                        String.format(
+                                "Corral demo: language ID of %d UDHR paragraphs in %d translations (bundled sample)%n%n",
+                                written.count(), written.select("udhr").distinct().count())
+                            + LanguageReport.table(
+                                written, "text", langid.getOutputCol(), langid.getScoreCol(), 20)
+                            + agreement(written, langid),
+                        null))
+            .build();
     runner.run(identify, () -> SparkSessions.create("corral demo"));
 
     // The last step of curation: a mixture. Two sources from the annotated table, 3:1 by tokens.
-    MixtureConfig config = MixtureConfig.parse("demo mixture", String.join("\n",
-        "name: demo", "seed: 1", "budget_tokens: 200000",
-        "output: {shards: 2, formats: [parquet, jsonl.zst]}",
-        "sources:",
-        "  - {name: identified, path: '" + table + "', format: delta, id_column: id, proportion: 0.75, epochs: 1,"
-            + " filter: \"language != 'unknown'\"}",
-        "  - {name: unidentified, path: '" + table + "', format: delta, id_column: id, proportion: 0.25, epochs: 1,"
-            + " filter: \"language = 'unknown'\"}"));
-    System.out.printf("%nA 200k-token mixture: languages lid.176 identified (75%%) and the rest (25%%)%n%n");
-    runner.run(MixtureCommand.declare(config, table.resolveSibling("mixture").toString(), false),
+    MixtureConfig config =
+        MixtureConfig.parse(
+            "demo mixture",
+            String.join(
+                "\n",
+                "name: demo",
+                "seed: 1",
+                "budget_tokens: 200000",
+                "output: {shards: 2, formats: [parquet, jsonl.zst]}",
+                "sources:",
+                "  - {name: identified, path: '"
+                    + table
+                    + "', format: delta, id_column: id, proportion: 0.75, epochs: 1,"
+                    + " filter: \"language != 'unknown'\"}",
+                "  - {name: unidentified, path: '"
+                    + table
+                    + "', format: delta, id_column: id, proportion: 0.25, epochs: 1,"
+                    + " filter: \"language = 'unknown'\"}"));
+    System.out.printf(
+        "%nA 200k-token mixture: languages lid.176 identified (75%%) and the rest (25%%)%n%n");
+    runner.run(
+        MixtureCommand.declare(config, table.resolveSibling("mixture").toString(), false),
         () -> SparkSessions.create("corral demo"));
     return 0;
   }
 
   /** How often lid.176 agrees with the UDHR tag, on the paragraphs whose language it knows. */
   private static String agreement(Dataset<Row> written, LanguageIdentifier langid) {
-    Dataset<Row> known = written.withColumn("expected", split(col("html_lang"), "-").getItem(0))
-        .filter(col("expected").isin((Object[]) labels(langid)));
+    Dataset<Row> known =
+        written
+            .withColumn("expected", split(col("html_lang"), "-").getItem(0))
+            .filter(col("expected").isin((Object[]) labels(langid)));
     long correct = known.filter(col("expected").equalTo(col(langid.getOutputCol()))).count();
     long total = known.count();
-    return String.format("%nagreement with the UDHR tag, on the %d paragraphs whose language lid.176 knows: "
-        + "%.1f%%%n", total, 100.0 * correct / Math.max(1, total));
+    return String.format(
+        "%nagreement with the UDHR tag, on the %d paragraphs whose language lid.176 knows: "
+            + "%.1f%%%n",
+        total, 100.0 * correct / Math.max(1, total));
   }
 
   private static String[] labels(LanguageIdentifier langid) {

@@ -16,13 +16,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code corral fasttext ...}: fastText's own command line, in pure Java, with identical output. */
+/**
+ * {@code corral fasttext ...}: fastText's own command line, in pure Java, with identical output.
+ */
 @Command(
     name = "fasttext",
     mixinStandardHelpOptions = true,
     description = "fastText commands with the same arguments and output as the fasttext binary.",
-    subcommands = {FastTextCommand.Supervised.class, FastTextCommand.Test.class, FastTextCommand.Predict.class,
-        FastTextCommand.PredictProb.class})
+    subcommands = {
+      FastTextCommand.Supervised.class,
+      FastTextCommand.Test.class,
+      FastTextCommand.Predict.class,
+      FastTextCommand.PredictProb.class
+    })
 final class FastTextCommand {
 
   /** Shared arguments of predict and predict-prob, in fastText's positional order. */
@@ -30,13 +36,23 @@ final class FastTextCommand {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A fastText model (.bin or .ftz).")
     Path model;
 
-    @Parameters(index = "1", paramLabel = "INPUT", description = "Text to classify, one document per line; - for stdin.")
+    @Parameters(
+        index = "1",
+        paramLabel = "INPUT",
+        description = "Text to classify, one document per line; - for stdin.")
     String input;
 
-    @Parameters(index = "2", arity = "0..1", paramLabel = "K", description = "Labels per line (default 1; -1 for all).")
+    @Parameters(
+        index = "2",
+        arity = "0..1",
+        paramLabel = "K",
+        description = "Labels per line (default 1; -1 for all).")
     String k = "1";
 
-    @Parameters(index = "3", arity = "0..1", paramLabel = "THRESHOLD",
+    @Parameters(
+        index = "3",
+        arity = "0..1",
+        paramLabel = "THRESHOLD",
         description = "Minimum probability of a printed label (default 0.0).")
     String threshold = "0.0";
 
@@ -47,8 +63,13 @@ final class FastTextCommand {
       int kValue = parseK(k);
       float thresholdValue = parseThreshold(threshold);
       FastTextModel m = FastTextModel.load(model);
-      StreamPredictor predictor = new StreamPredictor(m, kValue, thresholdValue, printProbabilities(),
-          Runtime.getRuntime().availableProcessors());
+      StreamPredictor predictor =
+          new StreamPredictor(
+              m,
+              kValue,
+              thresholdValue,
+              printProbabilities(),
+              Runtime.getRuntime().availableProcessors());
       OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
       try (InputStream in = "-".equals(input) ? System.in : open(input)) {
         predictor.run(in, out);
@@ -86,7 +107,9 @@ final class FastTextCommand {
     }
   }
 
-  @Command(name = "predict", mixinStandardHelpOptions = true,
+  @Command(
+      name = "predict",
+      mixinStandardHelpOptions = true,
       description = "Print the most likely labels of each line, like `fasttext predict`.")
   static final class Predict extends PredictBase {
     @Override
@@ -95,8 +118,11 @@ final class FastTextCommand {
     }
   }
 
-  @Command(name = "predict-prob", mixinStandardHelpOptions = true,
-      description = "Print the most likely labels of each line with their probabilities, like `fasttext predict-prob`.")
+  @Command(
+      name = "predict-prob",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the most likely labels of each line with their probabilities, like `fasttext predict-prob`.")
   static final class PredictProb extends PredictBase {
     @Override
     boolean printProbabilities() {
@@ -104,38 +130,104 @@ final class FastTextCommand {
     }
   }
 
-  @Command(name = "supervised", mixinStandardHelpOptions = true, sortOptions = false,
-      description = "Train a supervised classifier like `fasttext supervised`; writes PREFIX.bin and PREFIX.vec.")
+  @Command(
+      name = "supervised",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description =
+          "Train a supervised classifier like `fasttext supervised`; writes PREFIX.bin and PREFIX.vec.")
   static final class Supervised implements Callable<Integer> {
-    @Option(names = "-input", required = true, description = "training file path") String input;
-    @Option(names = "-output", required = true, description = "output file path (prefix)") String output;
-    @Option(names = "-lr", description = "learning rate [0.1]") double lr = 0.1;
-    @Option(names = "-lrUpdateRate", description = "change the rate of updates for the learning rate [100]") int lrUpdateRate = 100;
-    @Option(names = "-dim", description = "size of word vectors [100]") int dim = 100;
-    @Option(names = "-ws", description = "size of the context window [5]") int ws = 5;
-    @Option(names = "-epoch", description = "number of epochs [5]") int epoch = 5;
-    @Option(names = "-minCount", description = "minimal number of word occurences [1]") int minCount = 1;
-    @Option(names = "-minCountLabel", description = "minimal number of label occurences [0]") int minCountLabel = 0;
-    @Option(names = "-neg", description = "number of negatives sampled [5]") int neg = 5;
-    @Option(names = "-wordNgrams", description = "max length of word ngram [1]") int wordNgrams = 1;
-    @Option(names = "-loss", description = "loss function {ns, hs, softmax, one-vs-all} [softmax]") String loss = "softmax";
-    @Option(names = "-bucket", description = "number of buckets [2000000]") int bucket = 2_000_000;
-    @Option(names = "-minn", description = "min length of char ngram [0]") int minn = 0;
-    @Option(names = "-maxn", description = "max length of char ngram [0]") int maxn = 0;
-    @Option(names = "-thread", description = "number of threads [12]") int thread = 12;
-    @Option(names = "-t", description = "sampling threshold [0.0001]") double t = 1e-4;
-    @Option(names = "-label", description = "labels prefix [__label__]") String label = "__label__";
-    @Option(names = "-verbose", description = "verbosity level [2]") int verbose = 2;
-    @Option(names = "-pretrainedVectors", description = "pretrained word vectors for supervised learning []") String pretrainedVectors;
-    @Option(names = "-seed", description = "random generator seed [0]") int seed = 0;
+    @Option(names = "-input", required = true, description = "training file path")
+    String input;
+
+    @Option(names = "-output", required = true, description = "output file path (prefix)")
+    String output;
+
+    @Option(names = "-lr", description = "learning rate [0.1]")
+    double lr = 0.1;
+
+    @Option(
+        names = "-lrUpdateRate",
+        description = "change the rate of updates for the learning rate [100]")
+    int lrUpdateRate = 100;
+
+    @Option(names = "-dim", description = "size of word vectors [100]")
+    int dim = 100;
+
+    @Option(names = "-ws", description = "size of the context window [5]")
+    int ws = 5;
+
+    @Option(names = "-epoch", description = "number of epochs [5]")
+    int epoch = 5;
+
+    @Option(names = "-minCount", description = "minimal number of word occurences [1]")
+    int minCount = 1;
+
+    @Option(names = "-minCountLabel", description = "minimal number of label occurences [0]")
+    int minCountLabel = 0;
+
+    @Option(names = "-neg", description = "number of negatives sampled [5]")
+    int neg = 5;
+
+    @Option(names = "-wordNgrams", description = "max length of word ngram [1]")
+    int wordNgrams = 1;
+
+    @Option(names = "-loss", description = "loss function {ns, hs, softmax, one-vs-all} [softmax]")
+    String loss = "softmax";
+
+    @Option(names = "-bucket", description = "number of buckets [2000000]")
+    int bucket = 2_000_000;
+
+    @Option(names = "-minn", description = "min length of char ngram [0]")
+    int minn = 0;
+
+    @Option(names = "-maxn", description = "max length of char ngram [0]")
+    int maxn = 0;
+
+    @Option(names = "-thread", description = "number of threads [12]")
+    int thread = 12;
+
+    @Option(names = "-t", description = "sampling threshold [0.0001]")
+    double t = 1e-4;
+
+    @Option(names = "-label", description = "labels prefix [__label__]")
+    String label = "__label__";
+
+    @Option(names = "-verbose", description = "verbosity level [2]")
+    int verbose = 2;
+
+    @Option(
+        names = "-pretrainedVectors",
+        description = "pretrained word vectors for supervised learning []")
+    String pretrainedVectors;
+
+    @Option(names = "-seed", description = "random generator seed [0]")
+    int seed = 0;
 
     @Override
     public Integer call() {
-      TrainingArgs args = TrainingArgs.builder().optLr(lr).optLrUpdateRate(lrUpdateRate).optDim(dim).optWs(ws)
-          .optEpoch(epoch).optMinCount(minCount).optMinCountLabel(minCountLabel).optNeg(neg)
-          .optWordNgrams(wordNgrams).optLoss(loss).optBucket(bucket).optMinn(minn).optMaxn(maxn).optThread(thread)
-          .optT(t).optLabel(label).optVerbose(verbose).optPretrainedVectors(pretrainedVectors).optSeed(seed)
-          .build();
+      TrainingArgs args =
+          TrainingArgs.builder()
+              .optLr(lr)
+              .optLrUpdateRate(lrUpdateRate)
+              .optDim(dim)
+              .optWs(ws)
+              .optEpoch(epoch)
+              .optMinCount(minCount)
+              .optMinCountLabel(minCountLabel)
+              .optNeg(neg)
+              .optWordNgrams(wordNgrams)
+              .optLoss(loss)
+              .optBucket(bucket)
+              .optMinn(minn)
+              .optMaxn(maxn)
+              .optThread(thread)
+              .optT(t)
+              .optLabel(label)
+              .optVerbose(verbose)
+              .optPretrainedVectors(pretrainedVectors)
+              .optSeed(seed)
+              .build();
       FastTextModel model = Trainer.train(Path.of(input), args, System.err);
       model.save(Path.of(output + ".bin"));
       model.saveVectors(Path.of(output + ".vec"));
@@ -143,7 +235,9 @@ final class FastTextCommand {
     }
   }
 
-  @Command(name = "test", mixinStandardHelpOptions = true,
+  @Command(
+      name = "test",
+      mixinStandardHelpOptions = true,
       description = "Evaluate a model on labelled data like `fasttext test`: N, P@K and R@K.")
   static final class Test implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A fastText model (.bin or .ftz).")
@@ -152,10 +246,18 @@ final class FastTextCommand {
     @Parameters(index = "1", paramLabel = "TEST_DATA", description = "Labelled lines; - for stdin.")
     String input;
 
-    @Parameters(index = "2", arity = "0..1", paramLabel = "K", description = "Labels predicted per line (default 1).")
+    @Parameters(
+        index = "2",
+        arity = "0..1",
+        paramLabel = "K",
+        description = "Labels predicted per line (default 1).")
     String k = "1";
 
-    @Parameters(index = "3", arity = "0..1", paramLabel = "THRESHOLD", description = "Minimum probability (default 0.0).")
+    @Parameters(
+        index = "3",
+        arity = "0..1",
+        paramLabel = "THRESHOLD",
+        description = "Minimum probability (default 0.0).")
     String threshold = "0.0";
 
     @Override
@@ -163,7 +265,8 @@ final class FastTextCommand {
       int kValue = PredictBase.parseK(k);
       FastTextModel m = FastTextModel.load(model);
       try (InputStream in = "-".equals(input) ? System.in : PredictBase.open(input)) {
-        System.out.print(Evaluation.of(m, in, kValue, PredictBase.parseThreshold(threshold)).format(kValue));
+        System.out.print(
+            Evaluation.of(m, in, kValue, PredictBase.parseThreshold(threshold)).format(kValue));
       }
       return 0;
     }

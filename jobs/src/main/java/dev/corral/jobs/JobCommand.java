@@ -9,8 +9,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * A Spark job on the command line: a declaration ({@link #declare}) that {@link JobRunner} executes. Subclasses
- * hold options and say what the job reads, which stages it runs and what it reports; they hold no logic.
+ * A Spark job on the command line: a declaration ({@link #declare}) that {@link JobRunner}
+ * executes. Subclasses hold options and say what the job reads, which stages it runs and what it
+ * reports; they hold no logic.
  */
 abstract class JobCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -30,8 +31,8 @@ abstract class JobCommand implements Callable<Integer> {
   }
 
   /**
-   * The stage-param options the user gave, set on {@code stages}; {@code --text-column} and {@code --id-column}
-   * set on every stage that reads a text or an id column.
+   * The stage-param options the user gave, set on {@code stages}; {@code --text-column} and {@code
+   * --id-column} set on every stage that reads a text or an id column.
    */
   List<PipelineStage> configure(JobOptions options, List<PipelineStage> stages) {
     ParamOptions.bind(spec, stages);

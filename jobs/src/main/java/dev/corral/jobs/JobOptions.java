@@ -8,49 +8,81 @@ import picocli.CommandLine.Option;
 
 /** The options every table job takes, declared once (a picocli mixin). */
 final class JobOptions {
-  @Option(names = "--input", split = ",", description = "(required) Input: JSON Lines (.jsonl, .json, .gz), "
-      + "Parquet or Delta (sources: their own files); files, folders or globs on any Hadoop file system, "
-      + "comma-separated or repeated.")
+  @Option(
+      names = "--input",
+      split = ",",
+      description =
+          "(required) Input: JSON Lines (.jsonl, .json, .gz), "
+              + "Parquet or Delta (sources: their own files); files, folders or globs on any Hadoop file system, "
+              + "comma-separated or repeated.")
   List<String> input;
 
-  @Option(names = "--input-format", description = "json, parquet or delta (default: from the path).")
+  @Option(
+      names = "--input-format",
+      description = "json, parquet or delta (default: from the path).")
   String inputFormat;
 
-  @Option(names = "--output", description = "(required) Output folder. Never an input, inside one or around "
-      + "one; written to a staging folder beside it and committed when complete.")
+  @Option(
+      names = "--output",
+      description =
+          "(required) Output folder. Never an input, inside one or around "
+              + "one; written to a staging folder beside it and committed when complete.")
   String output;
 
-  @Option(names = "--format", defaultValue = "delta", description = "delta, parquet or json (default: "
-      + "${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      defaultValue = "delta",
+      description = "delta, parquet or json (default: " + "${DEFAULT-VALUE}).")
   String format;
 
-  @Option(names = "--text-column", description = "Column holding the text (default: the stages' own, text).")
+  @Option(
+      names = "--text-column",
+      description = "Column holding the text (default: the stages' own, text).")
   String textColumn;
 
-  @Option(names = "--id-column", description = "Column holding document ids, checked unique where a job needs "
-      + "one row per id (default: id when present, else ids derived from each row's content and source).")
+  @Option(
+      names = "--id-column",
+      description =
+          "Column holding document ids, checked unique where a job needs "
+              + "one row per id (default: id when present, else ids derived from each row's content and source).")
   String idColumn;
 
-  @Option(names = "--overwrite", description = "Write into a folder that holds files Corral did not write; only "
-      + "Corral's own output there is replaced, other files are left alone.")
+  @Option(
+      names = "--overwrite",
+      description =
+          "Write into a folder that holds files Corral did not write; only "
+              + "Corral's own output there is replaced, other files are left alone.")
   boolean overwrite;
 
-  @Option(names = "--bad-rows", defaultValue = "fail", description = "Malformed JSON Lines rows (not a JSON object, "
-      + "invalid UTF-8): fail (name the first and count them) or skip (count them per file and keep them under "
-      + "<output>/_corral/bad-rows/) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bad-rows",
+      defaultValue = "fail",
+      description =
+          "Malformed JSON Lines rows (not a JSON object, "
+              + "invalid UTF-8): fail (name the first and count them) or skip (count them per file and keep them under "
+              + "<output>/_corral/bad-rows/) (default: ${DEFAULT-VALUE}).")
   String badRows;
 
-  @Option(names = "--progress-seconds", defaultValue = "10", description = "Seconds between progress lines on "
-      + "stderr, 0 for none (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--progress-seconds",
+      defaultValue = "10",
+      description =
+          "Seconds between progress lines on " + "stderr, 0 for none (default: ${DEFAULT-VALUE}).")
   int progressSeconds;
 
-  /** A job builder with these options applied: input, output, formats, overwrite and the bad-row policy. */
+  /**
+   * A job builder with these options applied: input, output, formats, overwrite and the bad-row
+   * policy.
+   */
   Job.Builder apply(Job.Builder job) {
     if (input == null || output == null) {
       throw Errors.badUsage(input == null ? "--input" : "--output", "is required");
     }
     input.forEach(job::addInput);
-    return job.optInputFormat(inputFormat).setOutput(output).optFormat(format)
-        .optOverwrite(overwrite).optBadRows(BadRows.Policy.parse(badRows));
+    return job.optInputFormat(inputFormat)
+        .setOutput(output)
+        .optFormat(format)
+        .optOverwrite(overwrite)
+        .optBadRows(BadRows.Policy.parse(badRows));
   }
 }

@@ -8,10 +8,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code corral langid}: annotate every row of a table with its language, write it, print a summary. */
-@Command(name = "langid", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Identify the language of every document (fastText lid.176 by default) and write the "
-        + "annotated table (Delta by default).")
+/**
+ * {@code corral langid}: annotate every row of a table with its language, write it, print a
+ * summary.
+ */
+@Command(
+    name = "langid",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Identify the language of every document (fastText lid.176 by default) and write the "
+            + "annotated table (Delta by default).")
 final class LangIdCommand extends JobCommand {
   @Mixin JobOptions options;
 
@@ -27,13 +34,16 @@ final class LangIdCommand extends JobCommand {
   @Override
   Job declare() {
     LanguageIdentifier stage = new LanguageIdentifier();
-    return options.apply(Job.builder().setName("langid"))
+    return options
+        .apply(Job.builder().setName("langid"))
         .optStages(configure(options, List.of(stage)))
-        .optReport((context, written) -> {
-          String table = LanguageReport.table(written, stage.getInputCol(), stage.getOutputCol(),
-              stage.getScoreCol(), 25);
-          return new Job.Summary(Map.of(), table, null);
-        })
+        .optReport(
+            (context, written) -> {
+              String table =
+                  LanguageReport.table(
+                      written, stage.getInputCol(), stage.getOutputCol(), stage.getScoreCol(), 25);
+              return new Job.Summary(Map.of(), table, null);
+            })
         .build();
   }
 

@@ -19,9 +19,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code corral llama ...}: the LLaMA engine on one machine (no Spark): generate and score. */
-@Command(name = "llama", mixinStandardHelpOptions = true,
-    description = "LLaMA-family models from a Hugging Face folder, on DJL's PyTorch engine (CPU here).",
-    subcommands = {LlamaCommand.Generate.class, LlamaCommand.Score.class, LlamaCommand.InitRandom.class})
+@Command(
+    name = "llama",
+    mixinStandardHelpOptions = true,
+    description =
+        "LLaMA-family models from a Hugging Face folder, on DJL's PyTorch engine (CPU here).",
+    subcommands = {
+      LlamaCommand.Generate.class,
+      LlamaCommand.Score.class,
+      LlamaCommand.InitRandom.class
+    })
 final class LlamaCommand {
   private static final int BATCH = 8;
 
@@ -29,9 +36,13 @@ final class LlamaCommand {
     return new PrintStream(System.out, true, StandardCharsets.UTF_8);
   }
 
-  @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-      description = "Continue a prompt (or every line of --input) and print the generated text; with "
-          + "--format jsonl one JSON object per prompt: text, token_ids, finish_reason.")
+  @Command(
+      name = "generate",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description =
+          "Continue a prompt (or every line of --input) and print the generated text; with "
+              + "--format jsonl one JSON object per prompt: text, token_ids, finish_reason.")
   static final class Generate implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Hugging Face checkpoint folder.")
     Path model;
@@ -40,29 +51,69 @@ final class LlamaCommand {
     Prompts prompts;
 
     static final class Prompts {
-      @Option(names = "--prompt", description = "The prompt.") String prompt;
-      @Option(names = "--input", description = "A file of prompts, one per line.") Path input;
+      @Option(names = "--prompt", description = "The prompt.")
+      String prompt;
+
+      @Option(names = "--input", description = "A file of prompts, one per line.")
+      Path input;
     }
 
-    @Option(names = "--max-new-tokens", defaultValue = "64", description = "At most this many tokens (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--max-new-tokens",
+        defaultValue = "64",
+        description = "At most this many tokens (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--temperature", description = "Sampling temperature (default: greedy).") Double temperature;
-    @Option(names = "--top-p", description = "Nucleus sampling mass.") Double topP;
-    @Option(names = "--top-k", description = "Sample among the k most likely tokens.") Integer topK;
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the sampler (default: ${DEFAULT-VALUE}).") long seed;
-    @Option(names = "--greedy", description = "Always take the most likely token (the default without --temperature).") boolean greedy;
-    @Option(names = "--format", defaultValue = "text", description = "text or jsonl (default: ${DEFAULT-VALUE}).") String format;
-    @Option(names = "--repetition-penalty", description = "Hugging Face's repetition penalty (> 1 discourages tokens already seen; default off).") Double repetitionPenalty;
-    @Option(names = "--stop", description = "Stop when the text holds this string (cut from the output; repeatable).") List<String> stops;
+    @Option(names = "--temperature", description = "Sampling temperature (default: greedy).")
+    Double temperature;
+
+    @Option(names = "--top-p", description = "Nucleus sampling mass.")
+    Double topP;
+
+    @Option(names = "--top-k", description = "Sample among the k most likely tokens.")
+    Integer topK;
+
+    @Option(
+        names = "--seed",
+        defaultValue = "0",
+        description = "Seed of the sampler (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+        names = "--greedy",
+        description = "Always take the most likely token (the default without --temperature).")
+    boolean greedy;
+
+    @Option(
+        names = "--format",
+        defaultValue = "text",
+        description = "text or jsonl (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(
+        names = "--repetition-penalty",
+        description =
+            "Hugging Face's repetition penalty (> 1 discourages tokens already seen; default off).")
+    Double repetitionPenalty;
+
+    @Option(
+        names = "--stop",
+        description = "Stop when the text holds this string (cut from the output; repeatable).")
+    List<String> stops;
 
     @Override
     public Integer call() throws Exception {
-      List<String> inputs = prompts.prompt != null ? List.of(prompts.prompt)
-          : Files.readAllLines(prompts.input, StandardCharsets.UTF_8);
+      List<String> inputs =
+          prompts.prompt != null
+              ? List.of(prompts.prompt)
+              : Files.readAllLines(prompts.input, StandardCharsets.UTF_8);
       try (LlamaModel llama = LlamaModel.load(model)) {
-        Generator.Builder builder = Generator.builder().setModel(llama).optMaxNewTokens(maxNewTokens).optSeed(seed)
-            .optBatchSize(BATCH);
+        Generator.Builder builder =
+            Generator.builder()
+                .setModel(llama)
+                .optMaxNewTokens(maxNewTokens)
+                .optSeed(seed)
+                .optBatchSize(BATCH);
         if (!greedy && temperature != null) {
           builder.optTemperature(temperature);
           if (topP != null) {
@@ -97,14 +148,29 @@ final class LlamaCommand {
     }
   }
 
-  @Command(name = "score", mixinStandardHelpOptions = true,
-      description = "Score each line of --input: prints line number, logprob (natural log of P(text | BOS)), "
-          + "tokens and perplexity, tab-separated.")
+  @Command(
+      name = "score",
+      mixinStandardHelpOptions = true,
+      description =
+          "Score each line of --input: prints line number, logprob (natural log of P(text | BOS)), "
+              + "tokens and perplexity, tab-separated.")
   static final class Score implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Hugging Face checkpoint folder.") Path model;
-    @Option(names = "--input", required = true, description = "Texts, one per line.") Path input;
-    @Option(names = "--stride", description = "Score texts longer than --max-length with windows every this many tokens (Hugging Face's perplexity recipe).") Integer stride;
-    @Option(names = "--max-length", description = "Window length with --stride (default: max_position_embeddings).") Integer maxLength;
+    @Option(names = "--model", required = true, description = "Hugging Face checkpoint folder.")
+    Path model;
+
+    @Option(names = "--input", required = true, description = "Texts, one per line.")
+    Path input;
+
+    @Option(
+        names = "--stride",
+        description =
+            "Score texts longer than --max-length with windows every this many tokens (Hugging Face's perplexity recipe).")
+    Integer stride;
+
+    @Option(
+        names = "--max-length",
+        description = "Window length with --stride (default: max_position_embeddings).")
+    Integer maxLength;
 
     @Override
     public Integer call() throws Exception {
@@ -113,8 +179,11 @@ final class LlamaCommand {
         Scorer scorer = Scorer.builder().setModel(llama).optBatchSize(BATCH).build();
         PrintStream stdout = utf8Out();
         int window = maxLength != null ? maxLength : llama.config().maxPositions();
-        List<Scorer.TokenScores> scores = new ArrayList<>(stride != null || maxLength != null
-            ? scorer.scoreAllSliding(lines, window, stride != null ? stride : window) : scorer.scoreAll(lines));
+        List<Scorer.TokenScores> scores =
+            new ArrayList<>(
+                stride != null || maxLength != null
+                    ? scorer.scoreAllSliding(lines, window, stride != null ? stride : window)
+                    : scorer.scoreAll(lines));
         for (int i = 0; i < scores.size(); i++) {
           Scorer.TokenScores s = scores.get(i);
           stdout.printf("%d\t%.6f\t%d\t%.4f%n", i + 1, s.total(), s.count(), s.perplexity());
@@ -124,20 +193,40 @@ final class LlamaCommand {
     }
   }
 
-  @Command(name = "init-random", mixinStandardHelpOptions = true, sortOptions = false,
-      description = "Write a random-weight checkpoint for a config.json: F32 safetensors, config.json and the "
-          + "bundled LLaMA tokenizer.json (when vocab_size is 32000); with --gguf also model.gguf (F32) for llama.cpp. "
-          + "Refuses a non-empty --output without --overwrite and a checkpoint larger than the free disk; writes "
-          + "into a hidden folder beside --output and moves it into place once complete.")
+  @Command(
+      name = "init-random",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description =
+          "Write a random-weight checkpoint for a config.json: F32 safetensors, config.json and the "
+              + "bundled LLaMA tokenizer.json (when vocab_size is 32000); with --gguf also model.gguf (F32) for llama.cpp. "
+              + "Refuses a non-empty --output without --overwrite and a checkpoint larger than the free disk; writes "
+              + "into a hidden folder beside --output and moves it into place once complete.")
   static final class InitRandom implements Callable<Integer> {
     static final String TOKENIZER = "/dev/corral/curation/mixture/llama-tokenizer.json";
 
-    @Option(names = "--config", required = true, description = "A Hugging Face LLaMA config.json.") Path config;
-    @Option(names = "--output", required = true, description = "Folder to write.") Path output;
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the weights (default: ${DEFAULT-VALUE}).") long seed;
-    @Option(names = "--gguf", description = "Also write model.gguf (F32, llama.cpp's q/k row order).") boolean gguf;
-    @Option(names = "--overwrite", description = "Replace a non-empty --output folder (only once the new checkpoint "
-        + "is complete).") boolean overwrite;
+    @Option(names = "--config", required = true, description = "A Hugging Face LLaMA config.json.")
+    Path config;
+
+    @Option(names = "--output", required = true, description = "Folder to write.")
+    Path output;
+
+    @Option(
+        names = "--seed",
+        defaultValue = "0",
+        description = "Seed of the weights (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+        names = "--gguf",
+        description = "Also write model.gguf (F32, llama.cpp's q/k row order).")
+    boolean gguf;
+
+    @Option(
+        names = "--overwrite",
+        description =
+            "Replace a non-empty --output folder (only once the new checkpoint " + "is complete).")
+    boolean overwrite;
 
     @Override
     public Integer call() throws Exception {
@@ -146,7 +235,8 @@ final class LlamaCommand {
         tokenizer = in == null ? null : in.readAllBytes();
       }
       long params = RandomCheckpoint.write(config, output, seed, gguf, tokenizer, overwrite);
-      System.err.printf("wrote %s: %,d parameters%s%n", output, params, gguf ? ", with model.gguf" : "");
+      System.err.printf(
+          "wrote %s: %,d parameters%s%n", output, params, gguf ? ", with model.gguf" : "");
       return 0;
     }
   }

@@ -11,19 +11,31 @@ import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code corral mixture --config conf/llama-mixture.yaml}: sample curated sources into training shards. */
-@Command(name = "mixture", mixinStandardHelpOptions = true,
-    description = "Build a training mixture (LLaMA Table 1 by default): token counts, sampling by proportion "
-        + "or epochs, shuffled shards, manifest.json and report.md.")
+/**
+ * {@code corral mixture --config conf/llama-mixture.yaml}: sample curated sources into training
+ * shards.
+ */
+@Command(
+    name = "mixture",
+    mixinStandardHelpOptions = true,
+    description =
+        "Build a training mixture (LLaMA Table 1 by default): token counts, sampling by proportion "
+            + "or epochs, shuffled shards, manifest.json and report.md.")
 final class MixtureCommand extends JobCommand {
-  @Option(names = "--config", required = true, description = "Mixture YAML, e.g. conf/llama-mixture.yaml.")
+  @Option(
+      names = "--config",
+      required = true,
+      description = "Mixture YAML, e.g. conf/llama-mixture.yaml.")
   Path config;
 
   @Option(names = "--output", description = "Output folder (default: the YAML's output.path).")
   String output;
 
-  @Option(names = "--overwrite", description = "Write into a folder that holds files Corral did not write; only "
-      + "Corral's own output there is replaced.")
+  @Option(
+      names = "--overwrite",
+      description =
+          "Write into a folder that holds files Corral did not write; only "
+              + "Corral's own output there is replaced.")
   boolean overwrite;
 
   @Override
@@ -32,16 +44,24 @@ final class MixtureCommand extends JobCommand {
     return declare(mixture, output != null ? output : mixture.outputPath, overwrite);
   }
 
-  /** The mixture job: its sources are the inputs, MixtureBuilder writes shards, manifest and report. */
+  /**
+   * The mixture job: its sources are the inputs, MixtureBuilder writes shards, manifest and report.
+   */
   static Job declare(MixtureConfig mixture, String output, boolean overwrite) {
     if (output == null) {
       throw Errors.badUsage("--output", "is required (the YAML has no output.path)");
     }
     AtomicReference<MixtureBuilder.Result> built = new AtomicReference<>();
-    Job.Builder job = Job.builder().setName("mixture").setOutput(output).optOverwrite(overwrite)
-        .optSetting("mixture", mixture.name)
-        .optWriter((context, data, staging) -> built.set(MixtureBuilder.build(context.spark(), mixture, staging)))
-        .optReport((context, written) -> summary(built.get(), output));
+    Job.Builder job =
+        Job.builder()
+            .setName("mixture")
+            .setOutput(output)
+            .optOverwrite(overwrite)
+            .optSetting("mixture", mixture.name)
+            .optWriter(
+                (context, data, staging) ->
+                    built.set(MixtureBuilder.build(context.spark(), mixture, staging)))
+            .optReport((context, written) -> summary(built.get(), output));
     mixture.sources.forEach(s -> job.addInput(s.path()));
     return job.build();
   }
@@ -50,15 +70,25 @@ final class MixtureCommand extends JobCommand {
     ConsoleTable table = new ConsoleTable("source", "documents", "tokens", "share", "epochs");
     Map<String, Object> stats = new LinkedHashMap<>();
     for (MixtureBuilder.SourceResult s : result.sources()) {
-      double epochs = s.availableTokens() == 0 ? 0 : (double) s.sampledTokens() / s.availableTokens();
-      table.row(s.name(), s.sampledDocs(), s.sampledTokens(), String.format("%.2f%%", 100 * result.achievedShare(s)),
+      double epochs =
+          s.availableTokens() == 0 ? 0 : (double) s.sampledTokens() / s.availableTokens();
+      table.row(
+          s.name(),
+          s.sampledDocs(),
+          s.sampledTokens(),
+          String.format("%.2f%%", 100 * result.achievedShare(s)),
           String.format("%.3f", epochs));
       stats.put(s.name() + "_tokens", s.sampledTokens());
     }
     stats.put("tokens", result.totalTokens());
     stats.put("shards", result.shards().size());
-    return new Job.Summary(stats, table.render() + String.format("%d tokens in %d files; report: %s/report.md%n",
-        result.totalTokens(), result.shards().size(), output), null);
+    return new Job.Summary(
+        stats,
+        table.render()
+            + String.format(
+                "%d tokens in %d files; report: %s/report.md%n",
+                result.totalTokens(), result.shards().size(), output),
+        null);
   }
 
   @Override

@@ -23,18 +23,20 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Options that are stage params. Such an option names its param with {@code descriptionKey = "Stage.param"} and
- * declares neither a description nor a default: both come from the param (its doc and its default, through
- * {@link Docs}), so a default lives in one place, the stage, for the CLI help, YAML pipelines and run records
- * alike. {@link #bind} sets every option the user gave on the job's stages that have the param, decoding and
- * validating it as the param's type says, before Spark starts.
+ * Options that are stage params. Such an option names its param with {@code descriptionKey =
+ * "Stage.param"} and declares neither a description nor a default: both come from the param (its
+ * doc and its default, through {@link Docs}), so a default lives in one place, the stage, for the
+ * CLI help, YAML pipelines and run records alike. {@link #bind} sets every option the user gave on
+ * the job's stages that have the param, decoding and validating it as the param's type says, before
+ * Spark starts.
  */
 final class ParamOptions {
   private ParamOptions() {}
 
   /**
-   * Sets each given stage-param option of {@code command} on every stage of {@code stages} that has the param; an
-   * option that no stage takes is a usage error (e.g. {@code --num-perm} with {@code --method exact}).
+   * Sets each given stage-param option of {@code command} on every stage of {@code stages} that has
+   * the param; an option that no stage takes is a usage error (e.g. {@code --num-perm} with {@code
+   * --method exact}).
    */
   static void bind(CommandSpec command, List<? extends PipelineStage> stages) {
     CommandLine.ParseResult parsed = command.commandLine().getParseResult();
@@ -53,13 +55,19 @@ final class ParamOptions {
         }
       }
       if (!bound) {
-        throw Errors.badUsage(option.longestName(), "does not apply to this run's stages ("
-            + String.join(", ", stages.stream().map(s -> s.getClass().getSimpleName()).toList()) + ")");
+        throw Errors.badUsage(
+            option.longestName(),
+            "does not apply to this run's stages ("
+                + String.join(", ", stages.stream().map(s -> s.getClass().getSimpleName()).toList())
+                + ")");
       }
     }
   }
 
-  /** Sets {@code value} (as the user typed it, or a Boolean for flags) on {@code param}, checked by its type. */
+  /**
+   * Sets {@code value} (as the user typed it, or a Boolean for flags) on {@code param}, checked by
+   * its type.
+   */
   static void set(PipelineStage stage, Param<?> param, Object value, String flag) {
     String text = String.valueOf(value).trim();
     Object typed;
@@ -115,8 +123,8 @@ final class ParamOptions {
   }
 
   /**
-   * The help text of every registered stage's params, under {@code Stage.param}: the param's doc and default.
-   * Picocli reads an option's description from here when the option names the key.
+   * The help text of every registered stage's params, under {@code Stage.param}: the param's doc
+   * and default. Picocli reads an option's description from here when the option names the key.
    */
   static final class Docs extends ResourceBundle {
     private final Map<String, String> texts = new LinkedHashMap<>();
@@ -126,10 +134,13 @@ final class ParamOptions {
         PipelineStage stage = StageRegistry.newStage(name);
         for (Param<?> param : stage.params()) {
           String d = defaultText(stage, param);
-          String doc = param.doc().substring(0, 1).toUpperCase(java.util.Locale.ROOT) + param.doc().substring(1);
+          String doc =
+              param.doc().substring(0, 1).toUpperCase(java.util.Locale.ROOT)
+                  + param.doc().substring(1);
           // picocli formats descriptions like printf: a literal % must be doubled
-          texts.put(name + "." + param.name(), (doc + (d == null ? "." : " (default: " + d + ")."))
-              .replace("%", "%%"));
+          texts.put(
+              name + "." + param.name(),
+              (doc + (d == null ? "." : " (default: " + d + ").")).replace("%", "%%"));
         }
       }
     }

@@ -3,7 +3,6 @@ package dev.corral.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rand;
-import dev.corral.core.Errors;
 
 import dev.corral.core.io.BadRows;
 import dev.corral.core.io.Tables;
@@ -23,46 +22,81 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code corral quality ...}: LLaMA's Wikipedia-reference page classifier. */
-@Command(name = "quality", mixinStandardHelpOptions = true,
+@Command(
+    name = "quality",
+    mixinStandardHelpOptions = true,
     description = "The Wikipedia-reference quality classifier (LLaMA section 2.1).",
     subcommands = {QualityCommand.Train.class})
 final class QualityCommand {
   /** The model's file name inside the output folder. */
   static final String MODEL = "quality.bin";
 
-  @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-      description = "Train the classifier on reference pages (positives) against random pages (negatives); writes "
-          + "<output>/" + MODEL + " (a fastText model for QualityClassifier) and prints held-out accuracy and the "
-          + "share of each kind of page kept.")
+  @Command(
+      name = "train",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description =
+          "Train the classifier on reference pages (positives) against random pages (negatives); writes "
+              + "<output>/"
+              + MODEL
+              + " (a fastText model for QualityClassifier) and prints held-out accuracy and the "
+              + "share of each kind of page kept.")
   static final class Train extends JobCommand {
-    @Option(names = "--positives", required = true, description = "Pages cited as references by Wikipedia "
-        + "(JSONL/Parquet/Delta).")
+    @Option(
+        names = "--positives",
+        required = true,
+        description = "Pages cited as references by Wikipedia " + "(JSONL/Parquet/Delta).")
     String positives;
 
-    @Option(names = "--negatives", required = true, description = "Random crawled pages (JSONL/Parquet/Delta).")
+    @Option(
+        names = "--negatives",
+        required = true,
+        description = "Random crawled pages (JSONL/Parquet/Delta).")
     String negatives;
 
-    @Option(names = "--output", required = true, description = "Output folder for " + MODEL + " and its record.")
+    @Option(
+        names = "--output",
+        required = true,
+        description = "Output folder for " + MODEL + " and its record.")
     String output;
 
-    @Option(names = "--overwrite", description = "Write into a folder that holds files Corral did not write.")
+    @Option(
+        names = "--overwrite",
+        description = "Write into a folder that holds files Corral did not write.")
     boolean overwrite;
 
-    @Option(names = "--text-column", defaultValue = "text", description = "Text column of both inputs (default: "
-        + "${DEFAULT-VALUE}).")
+    @Option(
+        names = "--text-column",
+        defaultValue = "text",
+        description = "Text column of both inputs (default: " + "${DEFAULT-VALUE}).")
     String textColumn;
 
-    @Option(names = "--held-out", defaultValue = "0.1", description = "Share of pages kept for evaluation "
-        + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--held-out",
+        defaultValue = "0.1",
+        description = "Share of pages kept for evaluation " + "(default: ${DEFAULT-VALUE}).")
     double heldOut;
 
-    @Option(names = "--threshold", descriptionKey = "QualityClassifier.threshold") String threshold;
-    @Option(names = "--epoch", descriptionKey = "FastTextTrainer.epoch") String epoch;
-    @Option(names = "--lr", descriptionKey = "FastTextTrainer.lr") String lr;
-    @Option(names = "--dim", descriptionKey = "FastTextTrainer.dim") String dim;
-    @Option(names = "--word-ngrams", descriptionKey = "FastTextTrainer.wordNgrams") String wordNgrams;
-    @Option(names = "--bucket", descriptionKey = "FastTextTrainer.bucket") String bucket;
-    @Option(names = "--seed", descriptionKey = "FastTextTrainer.seed") String seed;
+    @Option(names = "--threshold", descriptionKey = "QualityClassifier.threshold")
+    String threshold;
+
+    @Option(names = "--epoch", descriptionKey = "FastTextTrainer.epoch")
+    String epoch;
+
+    @Option(names = "--lr", descriptionKey = "FastTextTrainer.lr")
+    String lr;
+
+    @Option(names = "--dim", descriptionKey = "FastTextTrainer.dim")
+    String dim;
+
+    @Option(names = "--word-ngrams", descriptionKey = "FastTextTrainer.wordNgrams")
+    String wordNgrams;
+
+    @Option(names = "--bucket", descriptionKey = "FastTextTrainer.bucket")
+    String bucket;
+
+    @Option(names = "--seed", descriptionKey = "FastTextTrainer.seed")
+    String seed;
 
     @Override
     Job declare() {
@@ -73,40 +107,58 @@ final class QualityCommand {
       QualityClassifier classifier = new QualityClassifier();
       ParamOptions.bind(spec, List.of(trainer, classifier));
       AtomicReference<Map<String, Object>> evaluation = new AtomicReference<>();
-      return Job.builder().setName("quality-train").addInput(positives).addInput(negatives).setOutput(output)
+      return Job.builder()
+          .setName("quality-train")
+          .addInput(positives)
+          .addInput(negatives)
+          .setOutput(output)
           .optOverwrite(overwrite)
           .optSetting("text_column", textColumn)
           .optSetting("held_out", heldOut)
           .optSetting("trainer", dev.corral.core.job.RunRecord.params(trainer))
           .optSetting("classifier", dev.corral.core.job.RunRecord.params(classifier))
-          .optWriter((context, none, staging) -> evaluation.set(train(context, trainer, classifier, staging)))
+          .optWriter(
+              (context, none, staging) ->
+                  evaluation.set(train(context, trainer, classifier, staging)))
           .optReport((context, written) -> summary(evaluation.get(), classifier.getThreshold()))
           .build();
     }
 
-    /** Trains on the pages not held out, writes the model into {@code staging}, scores the held-out pages. */
-    private Map<String, Object> train(JobContext context, FastTextTrainer trainer, QualityClassifier classifier,
-        String staging) {
-      Dataset<Row> pages = read(context, positives, "wiki").unionAll(read(context, negatives, "cc"))
-          .filter(col("text").isNotNull());
+    /**
+     * Trains on the pages not held out, writes the model into {@code staging}, scores the held-out
+     * pages.
+     */
+    private Map<String, Object> train(
+        JobContext context, FastTextTrainer trainer, QualityClassifier classifier, String staging) {
+      Dataset<Row> pages =
+          read(context, positives, "wiki")
+              .unionAll(read(context, negatives, "cc"))
+              .filter(col("text").isNotNull());
       int splitSeed = trainer.getSeed();
       Dataset<Row>[] split = pages.randomSplit(new double[] {1 - heldOut, heldOut}, splitSeed);
       // fastText learns from examples in file order: a shuffle keeps the two classes mixed.
       Dataset<Row> train = split[0].orderBy(rand(splitSeed));
-      FastTextClassifier model = trainer.setModelPath(new Path(staging, MODEL).toString()).fit(train);
-      Dataset<Row> scored = classifier.setModelPath(model.getModelPath()).transform(model.transform(split[1]))
-          .cache();
+      FastTextClassifier model =
+          trainer.setModelPath(new Path(staging, MODEL).toString()).fit(train);
+      Dataset<Row> scored =
+          classifier
+              .setModelPath(model.getModelPath())
+              .transform(model.transform(split[1]))
+              .cache();
       try {
         long n = scored.count();
         long correct = scored.filter(col("prediction").equalTo(col("label"))).count();
         long references = scored.filter(col("label").equalTo("wiki")).count();
-        long referencesKept = scored.filter(col("label").equalTo("wiki").and(col("drop_reason").isNull())).count();
+        long referencesKept =
+            scored.filter(col("label").equalTo("wiki").and(col("drop_reason").isNull())).count();
         long random = n - references;
-        long randomKept = scored.filter(col("label").equalTo("cc").and(col("drop_reason").isNull())).count();
+        long randomKept =
+            scored.filter(col("label").equalTo("cc").and(col("drop_reason").isNull())).count();
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("held_out_pages", n);
         stats.put("accuracy", n == 0 ? null : (double) correct / n);
-        stats.put("reference_pages_kept", references == 0 ? null : (double) referencesKept / references);
+        stats.put(
+            "reference_pages_kept", references == 0 ? null : (double) referencesKept / references);
         stats.put("random_pages_kept", random == 0 ? null : (double) randomKept / random);
         return stats;
       } finally {
@@ -120,13 +172,21 @@ final class QualityCommand {
     }
 
     private Job.Summary summary(Map<String, Object> stats, double keep) {
-      ConsoleTable table = new ConsoleTable("held-out pages", "accuracy", "reference pages kept",
-          "random pages kept");
-      table.row(stats.get("held_out_pages"), pct(stats.get("accuracy")), pct(stats.get("reference_pages_kept")),
+      ConsoleTable table =
+          new ConsoleTable(
+              "held-out pages", "accuracy", "reference pages kept", "random pages kept");
+      table.row(
+          stats.get("held_out_pages"),
+          pct(stats.get("accuracy")),
+          pct(stats.get("reference_pages_kept")),
           pct(stats.get("random_pages_kept")));
-      return new Job.Summary(stats, table.render() + String.format(
-          "(kept: reference probability >= %s, as QualityClassifier filters)%nmodel: %s/%s%n", keep, output,
-          MODEL), null);
+      return new Job.Summary(
+          stats,
+          table.render()
+              + String.format(
+                  "(kept: reference probability >= %s, as QualityClassifier filters)%nmodel: %s/%s%n",
+                  keep, output, MODEL),
+          null);
     }
 
     private static String pct(Object share) {

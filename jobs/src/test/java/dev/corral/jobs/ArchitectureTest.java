@@ -17,13 +17,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The "may touch" table of {@code docs/ARCHITECTURE.md}, as rules over the compiled classes of every module: a
- * package depends only on the Corral packages its row names (any library is fine unless a rule below says
- * otherwise), the Spark-free engines import no Spark, Hadoop or Scala, and only {@code Errors} builds errors.
+ * The "may touch" table of {@code docs/ARCHITECTURE.md}, as rules over the compiled classes of
+ * every module: a package depends only on the Corral packages its row names (any library is fine
+ * unless a rule below says otherwise), the Spark-free engines import no Spark, Hadoop or Scala, and
+ * only {@code Errors} builds errors.
  */
 class ArchitectureTest {
   private static final String CORE = "dev.corral.core..";
-  /** Package → the Corral packages it may touch besides itself; the table in docs/ARCHITECTURE.md. */
+
+  /**
+   * Package → the Corral packages it may touch besides itself; the table in docs/ARCHITECTURE.md.
+   */
   static final Map<String, List<String>> MAY_TOUCH = new LinkedHashMap<>();
 
   static {
@@ -33,24 +37,39 @@ class ArchitectureTest {
     MAY_TOUCH.put("dev.corral.core.io", List.of("dev.corral.core"));
     MAY_TOUCH.put("dev.corral.core.stage", List.of("dev.corral.core"));
     MAY_TOUCH.put("dev.corral.core.pipeline", List.of("dev.corral.core", "dev.corral.core.stage"));
-    MAY_TOUCH.put("dev.corral.core.job", List.of("dev.corral.core", "dev.corral.core.io", "dev.corral.core.stage"));
+    MAY_TOUCH.put(
+        "dev.corral.core.job",
+        List.of("dev.corral.core", "dev.corral.core.io", "dev.corral.core.stage"));
     MAY_TOUCH.put("dev.corral.curation.fasttext", List.of("dev.corral.core"));
     MAY_TOUCH.put("dev.corral.curation.models", List.of(CORE, "dev.corral.curation.fasttext"));
-    MAY_TOUCH.put("dev.corral.curation.langid", List.of(CORE, "dev.corral.curation.fasttext",
-        "dev.corral.curation.models"));
-    MAY_TOUCH.put("dev.corral.curation.classify", List.of(CORE, "dev.corral.curation.fasttext",
-        "dev.corral.curation.models"));
-    MAY_TOUCH.put("dev.corral.curation.quality", List.of(CORE, "dev.corral.curation.fasttext",
-        "dev.corral.curation.models"));
+    MAY_TOUCH.put(
+        "dev.corral.curation.langid",
+        List.of(CORE, "dev.corral.curation.fasttext", "dev.corral.curation.models"));
+    MAY_TOUCH.put(
+        "dev.corral.curation.classify",
+        List.of(CORE, "dev.corral.curation.fasttext", "dev.corral.curation.models"));
+    MAY_TOUCH.put(
+        "dev.corral.curation.quality",
+        List.of(CORE, "dev.corral.curation.fasttext", "dev.corral.curation.models"));
     MAY_TOUCH.put("dev.corral.curation.quality.heuristics", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.lm", List.of(CORE));
-    MAY_TOUCH.put("dev.corral.curation.ccnet", List.of(CORE, "dev.corral.curation.langid", "dev.corral.curation.lm",
-        "dev.corral.curation.models"));
+    MAY_TOUCH.put(
+        "dev.corral.curation.ccnet",
+        List.of(
+            CORE,
+            "dev.corral.curation.langid",
+            "dev.corral.curation.lm",
+            "dev.corral.curation.models"));
     MAY_TOUCH.put("dev.corral.curation.dedup", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.io", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.mixture", List.of(CORE, "dev.corral.curation.models"));
-    MAY_TOUCH.put("dev.corral.curation.spark", List.of(CORE, "dev.corral.curation.fasttext",
-        "dev.corral.curation.langid", "dev.corral.curation.models"));
+    MAY_TOUCH.put(
+        "dev.corral.curation.spark",
+        List.of(
+            CORE,
+            "dev.corral.curation.fasttext",
+            "dev.corral.curation.langid",
+            "dev.corral.curation.models"));
     MAY_TOUCH.put("dev.corral.curation.pipeline", List.of(CORE, "dev.corral.curation.."));
     MAY_TOUCH.put("dev.corral.inference", List.of(CORE));
     MAY_TOUCH.put("dev.corral.inference.llama", List.of("dev.corral.core"));
@@ -63,9 +82,11 @@ class ArchitectureTest {
   @BeforeAll
   static void importClasses() {
     // Tests and the modules' test jars (shared test kits) are not part of the architecture.
-    corral = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .withImportOption(location -> !location.contains("-tests.jar"))
-        .importPackages("dev.corral");
+    corral =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(location -> !location.contains("-tests.jar"))
+            .importPackages("dev.corral");
   }
 
   @Test
@@ -73,9 +94,13 @@ class ArchitectureTest {
     for (Map.Entry<String, List<String>> row : MAY_TOUCH.entrySet()) {
       List<String> allowed = new ArrayList<>(row.getValue());
       allowed.add(row.getKey());
-      classes().that().resideInAPackage(row.getKey())
-          .should().onlyDependOnClassesThat(not(resideInAnyPackage("dev.corral..")).or(
-              resideInAnyPackage(allowed.toArray(new String[0]))))
+      classes()
+          .that()
+          .resideInAPackage(row.getKey())
+          .should()
+          .onlyDependOnClassesThat(
+              not(resideInAnyPackage("dev.corral.."))
+                  .or(resideInAnyPackage(allowed.toArray(new String[0]))))
           .because("docs/ARCHITECTURE.md: " + row.getKey() + " may touch " + row.getValue())
           .check(corral);
     }
@@ -83,34 +108,63 @@ class ArchitectureTest {
 
   @Test
   void everyPackageHasARow() {
-    classes().should().resideInAnyPackage(MAY_TOUCH.keySet().toArray(new String[0]))
-        .because("a new package needs its row in docs/ARCHITECTURE.md and here").check(corral);
+    classes()
+        .should()
+        .resideInAnyPackage(MAY_TOUCH.keySet().toArray(new String[0]))
+        .because("a new package needs its row in docs/ARCHITECTURE.md and here")
+        .check(corral);
   }
 
   @Test
   void inferenceNeverDependsOnCurationNorCoreOnEither() {
-    noClasses().that().resideInAPackage("dev.corral.inference..").should().dependOnClassesThat()
-        .resideInAnyPackage("dev.corral.curation..", "dev.corral.jobs..").check(corral);
-    noClasses().that().resideInAPackage("dev.corral.curation..").should().dependOnClassesThat()
-        .resideInAnyPackage("dev.corral.inference..", "dev.corral.jobs..").check(corral);
-    noClasses().that().resideInAPackage("dev.corral.core..").should().dependOnClassesThat()
-        .resideInAnyPackage("dev.corral.curation..", "dev.corral.inference..", "dev.corral.jobs..").check(corral);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.corral.inference..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.corral.curation..", "dev.corral.jobs..")
+        .check(corral);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.corral.curation..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.corral.inference..", "dev.corral.jobs..")
+        .check(corral);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.corral.core..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.corral.curation..", "dev.corral.inference..", "dev.corral.jobs..")
+        .check(corral);
   }
 
   @Test
   void theEnginesAreSparkFree() {
-    noClasses().that().resideInAnyPackage("dev.corral.curation.fasttext..", "dev.corral.inference.llama..",
-            "dev.corral.core.text..", "dev.corral.core.models..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "org.apache.hadoop..", "scala..")
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.corral.curation.fasttext..",
+            "dev.corral.inference.llama..",
+            "dev.corral.core.text..",
+            "dev.corral.core.models..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.apache.spark..", "org.apache.hadoop..", "scala..")
         .check(corral);
   }
 
   @Test
   void onlyErrorsBuildsErrors() {
-    noClasses().that().doNotHaveFullyQualifiedName("dev.corral.core.Errors")
-        .should().callConstructor(CorralException.class, CorralException.Kind.class, String.class)
-        .orShould().callConstructor(CorralException.class, CorralException.Kind.class, String.class,
-            Throwable.class)
+    noClasses()
+        .that()
+        .doNotHaveFullyQualifiedName("dev.corral.core.Errors")
+        .should()
+        .callConstructor(CorralException.class, CorralException.Kind.class, String.class)
+        .orShould()
+        .callConstructor(
+            CorralException.class, CorralException.Kind.class, String.class, Throwable.class)
         .check(corral);
   }
 }

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corral.core.testing.TestSpark;
 import dev.corral.curation.io.WarcFixtures;
 import dev.corral.curation.lm.CcnetNormalizer;
 import dev.corral.curation.lm.NgramTrainer;
-import dev.corral.core.testing.TestSpark;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** corral ccnet end to end: WET files (one truncated) → dedup → language → perplexity → buckets → report. */
+/**
+ * corral ccnet end to end: WET files (one truncated) → dedup → language → perplexity → buckets →
+ * report.
+ */
 class CcnetJobTest {
   @TempDir Path tmp;
 
@@ -43,22 +46,33 @@ class CcnetJobTest {
     Path lmDir = Files.createDirectories(tmp.resolve("lm"));
     List<String> corpus = new ArrayList<>(dutch);
     corpus.addAll(udhr.stream().filter(f -> f[1].equals("af")).map(f -> f[2]).toList());
-    new NgramTrainer(3).train(corpus.stream().map(CcnetNormalizer::normalize).toList(), lmDir.resolve("nl.arpa"));
+    new NgramTrainer(3)
+        .train(corpus.stream().map(CcnetNormalizer::normalize).toList(), lmDir.resolve("nl.arpa"));
 
     String boilerplate = "Home | About us | Contact | Privacy";
     List<byte[]> records = new ArrayList<>(List.of(WarcFixtures.warcinfo("part-0.warc.wet.gz")));
     for (int i = 0; i + 2 < dutch.size(); i += 3) {
-      records.add(WarcFixtures.conversion("http://nl.example.org/" + i, "2019-02-15T19:15:59Z", "Page " + i,
-          String.join("\n", boilerplate, dutch.get(i), dutch.get(i + 1), dutch.get(i + 2))));
+      records.add(
+          WarcFixtures.conversion(
+              "http://nl.example.org/" + i,
+              "2019-02-15T19:15:59Z",
+              "Page " + i,
+              String.join("\n", boilerplate, dutch.get(i), dutch.get(i + 1), dutch.get(i + 2))));
     }
-    Path wet = tmp.resolve("crawl-data/CC-MAIN-2019-09/segments/1550247479101.30/wet/part-0.warc.wet.gz");
+    Path wet =
+        tmp.resolve("crawl-data/CC-MAIN-2019-09/segments/1550247479101.30/wet/part-0.warc.wet.gz");
     Files.createDirectories(wet.getParent());
     WarcFixtures.writeGzip(wet, records);
     // The second file, Swedish pages, is cut off in the middle of its last record.
     records = new ArrayList<>(List.of(WarcFixtures.warcinfo("part-1.warc.wet.gz")));
     for (int i = 0; i + 2 < swedish.size(); i += 3) {
-      records.add(WarcFixtures.conversion("http://sv.example.org/" + i, "2019-02-15T19:15:59Z", "Page " + i,
-          String.join("\n", boilerplate, swedish.get(i), swedish.get(i + 1), swedish.get(i + 2))));
+      records.add(
+          WarcFixtures.conversion(
+              "http://sv.example.org/" + i,
+              "2019-02-15T19:15:59Z",
+              "Page " + i,
+              String.join(
+                  "\n", boilerplate, swedish.get(i), swedish.get(i + 1), swedish.get(i + 2))));
     }
     Path part1 = wet.resolveSibling("part-1.warc.wet.gz");
     WarcFixtures.writeGzip(part1, records);
@@ -66,8 +80,20 @@ class CcnetJobTest {
     Files.write(part1, Arrays.copyOf(whole, whole.length - 200));
 
     Path out = tmp.resolve("ccnet");
-    CommandLineTest.Result r = CommandLineTest.run(new byte[0], "ccnet", "--input", wet.getParent().toString(),
-        "--output", out.toString(), "--lm-dir", lmDir.toString(), "--tokenizer", "whitespace", "--format", "parquet");
+    CommandLineTest.Result r =
+        CommandLineTest.run(
+            new byte[0],
+            "ccnet",
+            "--input",
+            wet.getParent().toString(),
+            "--output",
+            out.toString(),
+            "--lm-dir",
+            lmDir.toString(),
+            "--tokenizer",
+            "whitespace",
+            "--format",
+            "parquet");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.outText().contains("malformed"), r.outText());
     Dataset<Row> docs = SparkSession.active().read().parquet(out.toString());
@@ -75,7 +101,8 @@ class CcnetJobTest {
     assertEquals(0, docs.filter("raw_content like '%About us%'").count());
     Row nl = docs.filter("language = 'nl' and drop_reason is null").first();
     assertNotNull(nl.getAs("perplexity"));
-    assertTrue(List.of("head", "middle", "tail").contains(nl.<String>getAs("bucket")), nl.toString());
+    assertTrue(
+        List.of("head", "middle", "tail").contains(nl.<String>getAs("bucket")), nl.toString());
     assertEquals(3, docs.filter("language = 'nl'").select("bucket").distinct().count());
     Row sv = docs.filter("language = 'sv'").first();
     assertNull(sv.getAs("perplexity"));
@@ -85,23 +112,53 @@ class CcnetJobTest {
     assertTrue(Files.readString(out.resolve("_corral/ccnet.md")).contains("malformed records"));
     // JSON lines carry every field in each record (CCNet's tools read them so).
     Path jsonOut = tmp.resolve("ccnet-json");
-    CommandLineTest.Result asJson = CommandLineTest.run(new byte[0], "ccnet", "--input", wet.getParent().toString(),
-        "--output", jsonOut.toString(), "--format", "json");
+    CommandLineTest.Result asJson =
+        CommandLineTest.run(
+            new byte[0],
+            "ccnet",
+            "--input",
+            wet.getParent().toString(),
+            "--output",
+            jsonOut.toString(),
+            "--format",
+            "json");
     assertEquals(0, asJson.code(), asJson.err());
     String firstRecord;
     try (var files = Files.list(jsonOut)) {
-      Path part = files.filter(f -> f.getFileName().toString().endsWith(".json")).findFirst().orElseThrow();
+      Path part =
+          files.filter(f -> f.getFileName().toString().endsWith(".json")).findFirst().orElseThrow();
       firstRecord = Files.readAllLines(part).get(0);
     }
-    assertTrue(firstRecord.contains("\"language\":") && firstRecord.contains("\"bucket\":"), firstRecord);
-    for (String field : List.of("url", "digest", "date_download", "source_domain", "title", "raw_content", "nlines",
-        "original_nlines", "length", "original_length", "cc_segment", "line_ids", "language", "language_score",
-        "perplexity", "bucket")) {
-      assertTrue(Arrays.asList(docs.columns()).contains(field), field + " in " + Arrays.toString(docs.columns()));
+    assertTrue(
+        firstRecord.contains("\"language\":") && firstRecord.contains("\"bucket\":"), firstRecord);
+    for (String field :
+        List.of(
+            "url",
+            "digest",
+            "date_download",
+            "source_domain",
+            "title",
+            "raw_content",
+            "nlines",
+            "original_nlines",
+            "length",
+            "original_length",
+            "cc_segment",
+            "line_ids",
+            "language",
+            "language_score",
+            "perplexity",
+            "bucket")) {
+      assertTrue(
+          Arrays.asList(docs.columns()).contains(field),
+          field + " in " + Arrays.toString(docs.columns()));
     }
   }
 
-  /** conf/ccnet-quality.yaml as shipped (model paths pointed at test models): every stage runs in one pipeline. */
+  /**
+   * conf/ccnet-quality.yaml as shipped (model paths pointed at test models): every stage runs in
+   * one pipeline.
+   */
   @Test
   void theShippedCcnetQualityPipelineRuns() throws Exception {
     List<String[]> udhr = new ArrayList<>();
@@ -109,34 +166,75 @@ class CcnetJobTest {
       udhr.add(line.split("\t"));
     }
     Path lmDir = Files.createDirectories(tmp.resolve("models/lm"));
-    new NgramTrainer(3).train(udhr.stream().filter(f -> f[1].equals("nl") || f[1].equals("af"))
-        .map(f -> CcnetNormalizer.normalize(f[2])).toList(), lmDir.resolve("nl.arpa"));
-    SparkSession spark = SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false").getOrCreate();
+    new NgramTrainer(3)
+        .train(
+            udhr.stream()
+                .filter(f -> f[1].equals("nl") || f[1].equals("af"))
+                .map(f -> CcnetNormalizer.normalize(f[2]))
+                .toList(),
+            lmDir.resolve("nl.arpa"));
+    SparkSession spark =
+        SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false").getOrCreate();
     List<String> pages = new ArrayList<>();
     for (int i = 0; i + 4 < udhr.size(); i += 97) {
-      pages.add(String.join("\n", udhr.get(i)[2], udhr.get(i + 1)[2], udhr.get(i + 2)[2], udhr.get(i + 3)[2]));
+      pages.add(
+          String.join(
+              "\n", udhr.get(i)[2], udhr.get(i + 1)[2], udhr.get(i + 2)[2], udhr.get(i + 3)[2]));
     }
     List<String> dutch = udhr.stream().filter(f -> f[1].equals("nl")).map(f -> f[2]).toList();
     for (int i = 0; i + 4 < dutch.size(); i += 4) {
       pages.add(String.join("\n", dutch.subList(i, i + 4)));
     }
     Path docs = tmp.resolve("docs.parquet");
-    spark.createDataset(pages, org.apache.spark.sql.Encoders.STRING()).toDF("raw_content").write().parquet(docs.toString());
+    spark
+        .createDataset(pages, org.apache.spark.sql.Encoders.STRING())
+        .toDF("raw_content")
+        .write()
+        .parquet(docs.toString());
     Path quality = tmp.resolve("models/quality.bin");
-    new dev.corral.curation.classify.FastTextTrainer().setModelPath(quality.toString()).setDim(8).setEpoch(2)
-        .setBucket(10_000).fit(spark.read().parquet(docs.toString()).withColumnRenamed("raw_content", "text")
-            .withColumn("label", org.apache.spark.sql.functions.expr("if(length(text) % 2 = 0, 'wiki', 'cc')")));
+    new dev.corral.curation.classify.FastTextTrainer()
+        .setModelPath(quality.toString())
+        .setDim(8)
+        .setEpoch(2)
+        .setBucket(10_000)
+        .fit(
+            spark
+                .read()
+                .parquet(docs.toString())
+                .withColumnRenamed("raw_content", "text")
+                .withColumn(
+                    "label",
+                    org.apache.spark.sql.functions.expr("if(length(text) % 2 = 0, 'wiki', 'cc')")));
     Path config = tmp.resolve("ccnet-quality.yaml");
-    Files.writeString(config, Files.readString(Path.of("../conf/ccnet-quality.yaml"))
-        .replace("lmDir: models/lm", "lmDir: " + lmDir).replace("modelPath: models/quality.bin", "modelPath: " + quality));
+    Files.writeString(
+        config,
+        Files.readString(Path.of("../conf/ccnet-quality.yaml"))
+            .replace("lmDir: models/lm", "lmDir: " + lmDir)
+            .replace("modelPath: models/quality.bin", "modelPath: " + quality));
     Path out = tmp.resolve("curated");
-    CommandLineTest.Result r = CommandLineTest.run(new byte[0], "curate", "--config", config.toString(), "--input",
-        docs.toString(), "--output", out.toString());
+    CommandLineTest.Result r =
+        CommandLineTest.run(
+            new byte[0],
+            "curate",
+            "--config",
+            config.toString(),
+            "--input",
+            docs.toString(),
+            "--output",
+            out.toString());
     assertEquals(0, r.code(), r.err());
     Dataset<Row> curated = SparkSession.active().read().format("delta").load(out.toString());
     assertEquals(pages.size(), curated.count());
-    for (String column : List.of("line_ids", "language", "perplexity", "bucket", "quality_score",
-        "gopher_word_count", "c4_text", "drop_reason")) {
+    for (String column :
+        List.of(
+            "line_ids",
+            "language",
+            "perplexity",
+            "bucket",
+            "quality_score",
+            "gopher_word_count",
+            "c4_text",
+            "drop_reason")) {
       assertTrue(Arrays.asList(curated.columns()).contains(column), column);
     }
     assertTrue(curated.filter("language = 'nl' and perplexity is not null").count() > 0);

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /** The corral command line in process: fastText subcommands, help, and one-line errors. */
 class CommandLineTest {
   static final Path GOLDEN = Path.of("../curation/src/test/resources/fasttext");
-  static final Path LID = Path.of(System.getProperty("corral.shared.dir", "../../shared"), "assets/lid.176.ftz");
+  static final Path LID =
+      Path.of(System.getProperty("corral.shared.dir", "../../shared"), "assets/lid.176.ftz");
 
   /** Runs corral with the given stdin; returns exit code, stdout bytes and stderr text. */
   static Result run(byte[] stdin, String... args) {
@@ -51,21 +52,34 @@ class CommandLineTest {
     byte[] hard = Files.readAllBytes(GOLDEN.resolve("inputs/hard.txt"));
     Result r = run(hard, "local", "fasttext", "predict-prob", LID.toString(), "-", "3");
     assertEquals(0, r.code(), r.err());
-    assertArrayEquals(Files.readAllBytes(GOLDEN.resolve("expected/lid.176.ftz.hard.k3.txt")), r.out());
+    assertArrayEquals(
+        Files.readAllBytes(GOLDEN.resolve("expected/lid.176.ftz.hard.k3.txt")), r.out());
   }
 
   @Test
   void predictFromAFileWithThreshold() throws Exception {
     Path input = Files.createTempFile("udhr", ".txt");
-    try (InputStream in = new GZIPInputStream(Files.newInputStream(GOLDEN.resolve("inputs/udhr.txt.gz")))) {
+    try (InputStream in =
+        new GZIPInputStream(Files.newInputStream(GOLDEN.resolve("inputs/udhr.txt.gz")))) {
       Files.write(input, in.readAllBytes());
     }
-    Result r = run(new byte[0], "local", "fasttext", "predict-prob", GOLDEN.resolve("models/sup-hs.bin").toString(),
-        input.toString(), "5", "0.1");
+    Result r =
+        run(
+            new byte[0],
+            "local",
+            "fasttext",
+            "predict-prob",
+            GOLDEN.resolve("models/sup-hs.bin").toString(),
+            input.toString(),
+            "5",
+            "0.1");
     assertEquals(0, r.code(), r.err());
-    assertArrayEquals(Files.readAllBytes(GOLDEN.resolve("expected/sup-hs.bin.udhr.k5-t0.1.txt")), r.out());
-    Result labelsOnly = run(new byte[0], "local", "fasttext", "predict", LID.toString(), input.toString());
-    try (InputStream in = Files.newInputStream(GOLDEN.resolve("expected/lid.176.ftz.udhr.predict-k1.txt"))) {
+    assertArrayEquals(
+        Files.readAllBytes(GOLDEN.resolve("expected/sup-hs.bin.udhr.k5-t0.1.txt")), r.out());
+    Result labelsOnly =
+        run(new byte[0], "local", "fasttext", "predict", LID.toString(), input.toString());
+    try (InputStream in =
+        Files.newInputStream(GOLDEN.resolve("expected/lid.176.ftz.udhr.predict-k1.txt"))) {
       assertArrayEquals(in.readAllBytes(), labelsOnly.out());
     }
     Files.delete(input);
@@ -80,7 +94,10 @@ class CommandLineTest {
     assertEquals(0, r.out().length);
     String[] lines = r.err().strip().split("\n");
     assertEquals(1, lines.length, r.err());
-    assertTrue(lines[0].startsWith("corral: " + notAModel + ": not a valid fastText model: wrong magic number"), lines[0]);
+    assertTrue(
+        lines[0].startsWith(
+            "corral: " + notAModel + ": not a valid fastText model: wrong magic number"),
+        lines[0]);
     Files.delete(notAModel);
   }
 
@@ -88,7 +105,8 @@ class CommandLineTest {
   void badArgumentsAreRefusedWithUsage() {
     Result r = run(new byte[0], "local", "fasttext", "predict-prob", LID.toString(), "-", "0");
     assertEquals(2, r.code());
-    assertEquals("corral: invalid k '0': expected 1 or higher, or -1 for all labels", r.err().strip());
+    assertEquals(
+        "corral: invalid k '0': expected 1 or higher, or -1 for all labels", r.err().strip());
     Result missing = run(new byte[0], "local", "fasttext", "predict");
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("Missing required parameters"), missing.err());
@@ -96,8 +114,16 @@ class CommandLineTest {
 
   @Test
   void everySubcommandHasHelp() {
-    for (String[] cmd : new String[][] {{"--help"}, {"demo", "--help"}, {"langid", "--help"}, {"local", "fasttext", "--help"},
-        {"local", "fasttext", "predict", "--help"}, {"local", "fasttext", "predict-prob", "--help"}, {"dedup", "--help"}}) {
+    for (String[] cmd :
+        new String[][] {
+          {"--help"},
+          {"demo", "--help"},
+          {"langid", "--help"},
+          {"local", "fasttext", "--help"},
+          {"local", "fasttext", "predict", "--help"},
+          {"local", "fasttext", "predict-prob", "--help"},
+          {"dedup", "--help"}
+        }) {
       Result r = run(new byte[0], cmd);
       assertEquals(0, r.code(), String.join(" ", cmd));
       assertTrue(r.outText().startsWith("Usage: corral"), r.outText());

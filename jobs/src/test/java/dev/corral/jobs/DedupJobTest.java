@@ -18,7 +18,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** corral dedup end to end on JSONL without ids: near-duplicates, exact copies, reruns, the summary. */
+/**
+ * corral dedup end to end on JSONL without ids: near-duplicates, exact copies, reruns, the summary.
+ */
 class DedupJobTest {
   @TempDir Path tmp;
 
@@ -39,25 +41,37 @@ class DedupJobTest {
     SplittableRandom random = new SplittableRandom(9);
     List<String> docs = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
-      docs.add(paragraphs.get(random.nextInt(paragraphs.size())) + "\n" + paragraphs.get(random.nextInt(paragraphs.size())));
+      docs.add(
+          paragraphs.get(random.nextInt(paragraphs.size()))
+              + "\n"
+              + paragraphs.get(random.nextInt(paragraphs.size())));
     }
     docs.add(docs.get(0) + " Share this page."); // a near-duplicate of page 0
     docs.add(docs.get(1).toUpperCase()); // an exact copy of page 1 once normalized
     docs.add(docs.get(1));
     StringBuilder jsonl = new StringBuilder();
     for (int i = 0; i < docs.size(); i++) {
-      jsonl.append("{\"id\": ").append(i).append(", \"url\": \"https://example.org/").append(i).append("\", \"text\": \"")
-          .append(docs.get(i).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append("\"}\n");
+      jsonl
+          .append("{\"id\": ")
+          .append(i)
+          .append(", \"url\": \"https://example.org/")
+          .append(i)
+          .append("\", \"text\": \"")
+          .append(docs.get(i).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n"))
+          .append("\"}\n");
     }
     Path input = tmp.resolve("pages.jsonl");
     Files.writeString(input, jsonl);
 
     Path out = tmp.resolve("dedup");
     for (int run = 0; run < 2; run++) { // a rerun replaces the output, never appends
-      CommandLineTest.Result r = CommandLineTest.run(new byte[0], "dedup", "--input", input.toString(), "--output",
-          out.toString());
+      CommandLineTest.Result r =
+          CommandLineTest.run(
+              new byte[0], "dedup", "--input", input.toString(), "--output", out.toString());
       assertEquals(0, r.code(), r.err());
-      assertTrue(r.outText().contains("minhash dedup: 203 documents, 2 clusters of duplicates, 3 removed"), r.outText());
+      assertTrue(
+          r.outText().contains("minhash dedup: 203 documents, 2 clusters of duplicates, 3 removed"),
+          r.outText());
       assertTrue(r.outText().contains("https://example.org/1 https://example.org/20"), r.outText());
     }
     Dataset<Row> rows = SparkSession.active().read().format("delta").load(out.toString());
@@ -69,19 +83,43 @@ class DedupJobTest {
     assertNull(kept.getAs("drop_reason"));
     assertEquals(2L, kept.<Long>getAs("cluster_size"));
     assertTrue(Files.readString(out.resolve("_corral/dedup.md")).contains("| removed | 3 |"));
-    assertTrue(Files.readString(out.resolve("_corral/dedup.json")).contains("\"largest_clusters\""));
+    assertTrue(
+        Files.readString(out.resolve("_corral/dedup.json")).contains("\"largest_clusters\""));
 
     Path exact = tmp.resolve("exact");
-    CommandLineTest.Result r = CommandLineTest.run(new byte[0], "dedup", "--method", "exact", "--input",
-        input.toString(), "--output", exact.toString(), "--format", "parquet");
+    CommandLineTest.Result r =
+        CommandLineTest.run(
+            new byte[0],
+            "dedup",
+            "--method",
+            "exact",
+            "--input",
+            input.toString(),
+            "--output",
+            exact.toString(),
+            "--format",
+            "parquet");
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.outText().contains("exact dedup: 203 documents, 1 clusters of duplicates, 2 removed"), r.outText());
+    assertTrue(
+        r.outText().contains("exact dedup: 203 documents, 1 clusters of duplicates, 2 removed"),
+        r.outText());
     Dataset<Row> exactRows = SparkSession.active().read().parquet(exact.toString());
-    assertEquals(2, exactRows.where("drop_reason = 'exact_duplicate' and duplicate_of = 1").count());
+    assertEquals(
+        2, exactRows.where("drop_reason = 'exact_duplicate' and duplicate_of = 1").count());
 
-    CommandLineTest.Result bytes = CommandLineTest.run(new byte[0], "dedup", "--method", "exact", "--no-normalize",
-        "--input", input.toString(), "--output", tmp.resolve("bytes").toString());
-    assertTrue(bytes.outText().contains("exact dedup: 203 documents, 1 clusters of duplicates, 1 removed"),
+    CommandLineTest.Result bytes =
+        CommandLineTest.run(
+            new byte[0],
+            "dedup",
+            "--method",
+            "exact",
+            "--no-normalize",
+            "--input",
+            input.toString(),
+            "--output",
+            tmp.resolve("bytes").toString());
+    assertTrue(
+        bytes.outText().contains("exact dedup: 203 documents, 1 clusters of duplicates, 1 removed"),
         bytes.outText());
   }
 }

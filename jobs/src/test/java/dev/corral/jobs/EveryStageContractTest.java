@@ -25,8 +25,9 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Spark ML contract on every stage the registry finds (every module's, through {@code ServiceLoader}), not a
- * hand-kept list: params, copy, save/load; and every param documented for the command line's help.
+ * The Spark ML contract on every stage the registry finds (every module's, through {@code
+ * ServiceLoader}), not a hand-kept list: params, copy, save/load; and every param documented for
+ * the command line's help.
  */
 class EveryStageContractTest {
   static SparkSession spark;
@@ -43,25 +44,40 @@ class EveryStageContractTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static <T extends Params & MLWritable> void saveAndLoad(PipelineStage stage, String path) {
+  private static <T extends Params & MLWritable> void saveAndLoad(
+      PipelineStage stage, String path) {
     SparkMlContract.checkReadWrite((T) stage, path);
   }
 
   @TestFactory
   Stream<DynamicTest> everyRegisteredStageKeepsTheContract() {
     Set<String> names = StageRegistry.names();
-    assertTrue(names.containsAll(List.of("LanguageIdentifier", "PerplexityScorer", "MinHashDeduplicator",
-        "LlamaScorer", "LlamaGenerator")), names.toString());
+    assertTrue(
+        names.containsAll(
+            List.of(
+                "LanguageIdentifier",
+                "PerplexityScorer",
+                "MinHashDeduplicator",
+                "LlamaScorer",
+                "LlamaGenerator")),
+        names.toString());
     ResourceBundle docs = new ParamOptions.Docs();
-    return names.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
-      PipelineStage stage = StageRegistry.create(name, Map.of(), "test");
-      assertEquals(name, stage.getClass().getSimpleName());
-      SparkMlContract.checkParams(stage);
-      assertTrue(stage instanceof MLWritable, name + " cannot be saved");
-      saveAndLoad(stage, tmp.resolve(name).toString());
-      for (Param<?> p : stage.params()) {
-        assertNotNull(docs.getString(name + "." + p.name()), name + "." + p.name() + " has no help text");
-      }
-    }));
+    return names.stream()
+        .map(
+            name ->
+                DynamicTest.dynamicTest(
+                    name,
+                    () -> {
+                      PipelineStage stage = StageRegistry.create(name, Map.of(), "test");
+                      assertEquals(name, stage.getClass().getSimpleName());
+                      SparkMlContract.checkParams(stage);
+                      assertTrue(stage instanceof MLWritable, name + " cannot be saved");
+                      saveAndLoad(stage, tmp.resolve(name).toString());
+                      for (Param<?> p : stage.params()) {
+                        assertNotNull(
+                            docs.getString(name + "." + p.name()),
+                            name + "." + p.name() + " has no help text");
+                      }
+                    }));
   }
 }

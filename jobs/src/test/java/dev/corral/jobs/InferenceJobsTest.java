@@ -13,9 +13,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** corral score / generate on the llama-tiny fixture: progress on stderr, summaries, resumable Delta output. */
+/**
+ * corral score / generate on the llama-tiny fixture: progress on stderr, summaries, resumable Delta
+ * output.
+ */
 class InferenceJobsTest {
-  static final Path TINY = Path.of(System.getProperty("corral.shared.dir", "../../shared"), "fixtures/llama-tiny");
+  static final Path TINY =
+      Path.of(System.getProperty("corral.shared.dir", "../../shared"), "fixtures/llama-tiny");
 
   @TempDir Path tmp;
 
@@ -27,7 +31,14 @@ class InferenceJobsTest {
   private Path jsonl(String column, int n) throws Exception {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      lines.add("{\"id\": " + i + ", \"" + column + "\": \"" + (i == 5 ? "" : "Line " + i + " of the input.") + "\"}");
+      lines.add(
+          "{\"id\": "
+              + i
+              + ", \""
+              + column
+              + "\": \""
+              + (i == 5 ? "" : "Line " + i + " of the input.")
+              + "\"}");
     }
     Path p = tmp.resolve(column + ".jsonl");
     Files.write(p, lines, StandardCharsets.UTF_8);
@@ -38,15 +49,37 @@ class InferenceJobsTest {
   void scorePrintsProgressAndSummaryAndARerunResumes() throws Exception {
     Path input = jsonl("text", 12);
     String out = tmp.resolve("scored").toString();
-    CommandLineTest.Result r = CommandLineTest.run(new byte[0], "score", "--model", TINY.toString(),
-        "--input", input.toString(), "--output", out, "--progress-seconds", "1", "--partitions-per-commit", "1");
+    CommandLineTest.Result r =
+        CommandLineTest.run(
+            new byte[0],
+            "score",
+            "--model",
+            TINY.toString(),
+            "--input",
+            input.toString(),
+            "--output",
+            out,
+            "--progress-seconds",
+            "1",
+            "--partitions-per-commit",
+            "1");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.outText().contains("12 rows, 1 with an error"), r.outText());
     assertTrue(r.err().contains("corral score: 12 rows, 1 errors, "), r.err());
     assertTrue(r.err().matches("(?s).*\\d+ tokens in, 0 tokens out, [0-9.]+ tokens/s.*"), r.err());
 
-    CommandLineTest.Result again = CommandLineTest.run(new byte[0], "score", "--model", TINY.toString(),
-        "--input", input.toString(), "--output", out, "--partitions-per-commit", "1");
+    CommandLineTest.Result again =
+        CommandLineTest.run(
+            new byte[0],
+            "score",
+            "--model",
+            TINY.toString(),
+            "--input",
+            input.toString(),
+            "--output",
+            out,
+            "--partitions-per-commit",
+            "1");
     assertEquals(0, again.code(), again.err());
     assertTrue(again.err().contains("is already written by this run"), again.err());
     assertTrue(again.outText().contains("12 rows, 1 with an error"), again.outText());
@@ -56,10 +89,24 @@ class InferenceJobsTest {
   void generateCountsTokensOut() throws Exception {
     Path input = jsonl("prompt", 3);
     String out = tmp.resolve("generated").toString();
-    CommandLineTest.Result r = CommandLineTest.run(new byte[0], "generate", "--model", TINY.toString(),
-        "--input", input.toString(), "--output", out, "--max-new-tokens", "4", "--format", "parquet");
+    CommandLineTest.Result r =
+        CommandLineTest.run(
+            new byte[0],
+            "generate",
+            "--model",
+            TINY.toString(),
+            "--input",
+            input.toString(),
+            "--output",
+            out,
+            "--max-new-tokens",
+            "4",
+            "--format",
+            "parquet");
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.err().matches("(?s).*corral generate: 3 rows, 0 errors, \\d+ tokens in, \\d+ tokens out.*"),
+    assertTrue(
+        r.err()
+            .matches("(?s).*corral generate: 3 rows, 0 errors, \\d+ tokens in, \\d+ tokens out.*"),
         r.err());
     assertTrue(r.outText().contains("3 rows, 0 with an error"), r.outText());
   }

@@ -15,9 +15,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Spark jobs end to end in process, on local Spark: langid over JSONL into Delta, and the demo. */
+/**
+ * The Spark jobs end to end in process, on local Spark: langid over JSONL into Delta, and the demo.
+ */
 class JobsTest {
-  static final Path UDHR = Path.of(System.getProperty("corral.shared.dir", "../../shared"), "data/udhr-dev.tsv");
+  static final Path UDHR =
+      Path.of(System.getProperty("corral.shared.dir", "../../shared"), "data/udhr-dev.tsv");
 
   @TempDir Path tmp;
 
@@ -31,7 +34,12 @@ class JobsTest {
     List<String> tsv = Files.readAllLines(UDHR, StandardCharsets.UTF_8);
     for (int i = 0; i < docs; i++) {
       String text = tsv.get(i * (tsv.size() / docs)).split("\t")[2];
-      lines.add("{\"id\": " + i + ", \"body\": \"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+      lines.add(
+          "{\"id\": "
+              + i
+              + ", \"body\": \""
+              + text.replace("\\", "\\\\").replace("\"", "\\\"")
+              + "\"}");
     }
     lines.add("{\"id\": " + docs + ", \"body\": null}");
     lines.add("{\"id\": " + (docs + 1) + ", \"body\": \"   \"}");
@@ -45,14 +53,26 @@ class JobsTest {
     Path input = jsonl(60);
     Path output = tmp.resolve("out");
     for (int run = 0; run < 2; run++) {
-      CommandLineTest.Result r = CommandLineTest.run(new byte[0], "langid", "--input", input.toString(),
-          "--output", output.toString(), "--text-column", "body", "--top-k", "2");
+      CommandLineTest.Result r =
+          CommandLineTest.run(
+              new byte[0],
+              "langid",
+              "--input",
+              input.toString(),
+              "--output",
+              output.toString(),
+              "--text-column",
+              "body",
+              "--top-k",
+              "2");
       assertEquals(0, r.code(), r.err());
       assertTrue(r.outText().contains("62 documents"), r.outText());
     }
     Dataset<Row> out = SparkSession.active().read().format("delta").load(output.toString());
     assertEquals(62, out.count());
-    assertEquals(List.of("body", "id", "language", "language_score", "language_topk"), List.of(out.columns()));
+    assertEquals(
+        List.of("body", "id", "language", "language_score", "language_topk"),
+        List.of(out.columns()));
     assertEquals(1, out.filter("body is null and language is null").count());
     assertEquals("unknown", out.filter("id = 61").first().getAs("language"));
     assertTrue(Files.exists(output.resolve("_corral/langid.json")));
@@ -61,16 +81,32 @@ class JobsTest {
   @Test
   void langidWritesParquetOnRequest() throws Exception {
     Path output = tmp.resolve("parquet");
-    CommandLineTest.Result r = CommandLineTest.run(new byte[0], "langid", "--input", jsonl(20).toString(),
-        "--output", output.toString(), "--text-column", "body", "--format", "parquet");
+    CommandLineTest.Result r =
+        CommandLineTest.run(
+            new byte[0],
+            "langid",
+            "--input",
+            jsonl(20).toString(),
+            "--output",
+            output.toString(),
+            "--text-column",
+            "body",
+            "--format",
+            "parquet");
     assertEquals(0, r.code(), r.err());
     assertEquals(22, SparkSession.active().read().parquet(output.toString()).count());
   }
 
   @Test
   void langidNamesAMissingColumn() throws Exception {
-    CommandLineTest.Result r = CommandLineTest.run(new byte[0], "langid", "--input", jsonl(5).toString(),
-        "--output", tmp.resolve("x").toString());
+    CommandLineTest.Result r =
+        CommandLineTest.run(
+            new byte[0],
+            "langid",
+            "--input",
+            jsonl(5).toString(),
+            "--output",
+            tmp.resolve("x").toString());
     assertEquals(1, r.code());
     assertTrue(r.err().contains("text"), r.err());
   }
@@ -78,9 +114,12 @@ class JobsTest {
   @Test
   void demoRunsOnTheBundledSample() {
     Path output = tmp.resolve("demo");
-    CommandLineTest.Result r = CommandLineTest.run(new byte[0], "demo", "--output", output.toString());
+    CommandLineTest.Result r =
+        CommandLineTest.run(new byte[0], "demo", "--output", output.toString());
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.outText().contains("language ID of 794 UDHR paragraphs in 266 translations"), r.outText());
+    assertTrue(
+        r.outText().contains("language ID of 794 UDHR paragraphs in 266 translations"),
+        r.outText());
     assertTrue(r.outText().contains("agreement with the UDHR tag"), r.outText());
     assertEquals(794, SparkSession.active().read().format("delta").load(output.toString()).count());
   }
@@ -91,9 +130,14 @@ class JobsTest {
     List<String> positives = new ArrayList<>();
     List<String> negatives = new ArrayList<>();
     java.util.Random random = new java.util.Random(5);
-    String[] spam = {"click", "here", "buy", "now", "cheap", "price", "casino", "bonus", "win", "deal"};
+    String[] spam = {
+      "click", "here", "buy", "now", "cheap", "price", "casino", "bonus", "win", "deal"
+    };
     for (int i = 0; i < 300; i++) {
-      positives.add("{\"text\": \"" + tsv.get(i * 31).split("\t")[2].replace("\\", "").replace("\"", "") + "\"}");
+      positives.add(
+          "{\"text\": \""
+              + tsv.get(i * 31).split("\t")[2].replace("\\", "").replace("\"", "")
+              + "\"}");
       StringBuilder page = new StringBuilder();
       for (int w = 0; w < 25; w++) {
         page.append(spam[random.nextInt(spam.length)]).append(' ');
@@ -103,9 +147,27 @@ class JobsTest {
     Files.write(tmp.resolve("pos.jsonl"), positives, StandardCharsets.UTF_8);
     Files.write(tmp.resolve("neg.jsonl"), negatives, StandardCharsets.UTF_8);
     Path model = tmp.resolve("models/quality.bin");
-    CommandLineTest.Result r = CommandLineTest.run(new byte[0], "quality", "train", "--positives",
-        tmp.resolve("pos.jsonl").toString(), "--negatives", tmp.resolve("neg.jsonl").toString(), "--output",
-        tmp.resolve("models").toString(), "--dim", "16", "--epoch", "10", "--lr", "0.5", "--bucket", "50000", "--held-out", "0.2");
+    CommandLineTest.Result r =
+        CommandLineTest.run(
+            new byte[0],
+            "quality",
+            "train",
+            "--positives",
+            tmp.resolve("pos.jsonl").toString(),
+            "--negatives",
+            tmp.resolve("neg.jsonl").toString(),
+            "--output",
+            tmp.resolve("models").toString(),
+            "--dim",
+            "16",
+            "--epoch",
+            "10",
+            "--lr",
+            "0.5",
+            "--bucket",
+            "50000",
+            "--held-out",
+            "0.2");
     assertEquals(0, r.code(), r.err());
     assertTrue(Files.exists(model));
     assertTrue(r.outText().contains("reference pages kept"), r.outText());
@@ -116,57 +178,91 @@ class JobsTest {
   @Test
   void curateRunsAPipelineYamlAndCountsDropReasons() throws Exception {
     Path config = tmp.resolve("pipeline.yaml");
-    Files.writeString(config, String.join("\n",
-        "name: test-pipeline",
-        "stages:",
-        "  - stage: LanguageIdentifier",
-        "    params: {inputCol: body}",
-        "  - stage: GopherQualityFilter",
-        "    params: {inputCol: body}",
-        "  - stage: C4Filter",
-        "    params: {inputCol: body}",
-        ""));
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "name: test-pipeline",
+            "stages:",
+            "  - stage: LanguageIdentifier",
+            "    params: {inputCol: body}",
+            "  - stage: GopherQualityFilter",
+            "    params: {inputCol: body}",
+            "  - stage: C4Filter",
+            "    params: {inputCol: body}",
+            ""));
     Path output = tmp.resolve("curated");
-    CommandLineTest.Result r = CommandLineTest.run(new byte[0], "curate", "--config", config.toString(), "--input",
-        jsonl(40).toString(), "--output", output.toString());
+    CommandLineTest.Result r =
+        CommandLineTest.run(
+            new byte[0],
+            "curate",
+            "--config",
+            config.toString(),
+            "--input",
+            jsonl(40).toString(),
+            "--output",
+            output.toString());
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.outText().contains("LanguageIdentifier -> GopherQualityFilter -> C4Filter"), r.outText());
+    assertTrue(
+        r.outText().contains("LanguageIdentifier -> GopherQualityFilter -> C4Filter"), r.outText());
     Dataset<Row> out = SparkSession.active().read().format("delta").load(output.toString());
     assertEquals(42, out.count());
     assertTrue(out.filter("drop_reason = 'gopher_short_doc'").count() > 0);
-    assertTrue(List.of(out.columns()).containsAll(List.of("language", "gopher_word_count", "c4_text", "drop_reason")),
+    assertTrue(
+        List.of(out.columns())
+            .containsAll(List.of("language", "gopher_word_count", "c4_text", "drop_reason")),
         List.of(out.columns()).toString());
   }
 
   @Test
   void curateRunsALlamaStageFromYamlAndRecordsEveryParam() throws Exception {
     Path config = tmp.resolve("llama.yaml");
-    Files.writeString(config, String.join("\n",
-        "name: llama-perplexity",
-        "stages:",
-        "  - stage: LanguageIdentifier",
-        "    params: {inputCol: body}",
-        "  - stage: LlamaScorer",
-        "    params: {modelPath: '" + LlamaCommandTest.TINY + "', textCol: body, batchTokens: 256}",
-        ""));
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "name: llama-perplexity",
+            "stages:",
+            "  - stage: LanguageIdentifier",
+            "    params: {inputCol: body}",
+            "  - stage: LlamaScorer",
+            "    params: {modelPath: '"
+                + LlamaCommandTest.TINY
+                + "', textCol: body, batchTokens: 256}",
+            ""));
     Path output = tmp.resolve("scored");
-    CommandLineTest.Result r = CommandLineTest.run(new byte[0], "curate", "--config", config.toString(), "--input",
-        jsonl(6).toString(), "--output", output.toString());
+    CommandLineTest.Result r =
+        CommandLineTest.run(
+            new byte[0],
+            "curate",
+            "--config",
+            config.toString(),
+            "--input",
+            jsonl(6).toString(),
+            "--output",
+            output.toString());
     assertEquals(0, r.code(), r.err());
     Dataset<Row> out = SparkSession.active().read().format("delta").load(output.toString());
     assertEquals(8, out.count());
     assertEquals(7, out.where("perplexity > 0").count());
-    assertEquals(1, out.where("body IS NULL AND error IS NOT NULL").count()); // a null text gets an error, no row lost
-    com.fasterxml.jackson.databind.JsonNode record = new com.fasterxml.jackson.databind.ObjectMapper()
-        .readTree(output.resolve("_corral/curate.json").toFile());
+    assertEquals(
+        1,
+        out.where("body IS NULL AND error IS NOT NULL")
+            .count()); // a null text gets an error, no row lost
+    com.fasterxml.jackson.databind.JsonNode record =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(output.resolve("_corral/curate.json").toFile());
     com.fasterxml.jackson.databind.JsonNode llama = record.path("stages").get(1);
     assertEquals("LlamaScorer", llama.path("stage").asText());
     assertEquals(256, llama.path("params").path("batchTokens").asInt());
-    assertEquals("perplexity", llama.path("params").path("mode").asText()); // defaults are recorded too
-    assertEquals(new dev.corral.inference.spark.LlamaScorer().params().length, llama.path("params").size());
+    assertEquals(
+        "perplexity", llama.path("params").path("mode").asText()); // defaults are recorded too
+    assertEquals(
+        new dev.corral.inference.spark.LlamaScorer().params().length, llama.path("params").size());
     assertEquals(8, llama.path("rows_out").asLong());
     assertEquals("LanguageIdentifier", record.path("stages").get(0).path("stage").asText());
     assertEquals(0.5, record.path("stages").get(0).path("params").path("minScore").asDouble());
-    assertTrue(record.path("inputs").get(0).path("digest").asText().length() == 16, record.toString());
+    assertTrue(
+        record.path("inputs").get(0).path("digest").asText().length() == 16, record.toString());
   }
 }

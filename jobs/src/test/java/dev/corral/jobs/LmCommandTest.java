@@ -14,7 +14,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** corral lm train / perplexity reproduce KenLM's query totals on the golden corpus (resources lm/). */
+/**
+ * corral lm train / perplexity reproduce KenLM's query totals on the golden corpus (resources lm/).
+ */
 class LmCommandTest {
   @TempDir Path tmp;
 
@@ -34,17 +36,40 @@ class LmCommandTest {
   @Test
   void trainThenScoreAgreesWithKenlmQuery() throws Exception {
     Path arpa = tmp.resolve("o3.arpa");
-    CommandLineTest.Result train = CommandLineTest.run(new byte[0], "lm", "train", "--input",
-        resource("train.txt.gz").toString(), "--output", arpa.toString(), "--order", "3", "--tokenizer", "whitespace");
+    CommandLineTest.Result train =
+        CommandLineTest.run(
+            new byte[0],
+            "lm",
+            "train",
+            "--input",
+            resource("train.txt.gz").toString(),
+            "--output",
+            arpa.toString(),
+            "--order",
+            "3",
+            "--tokenizer",
+            "whitespace");
     assertEquals(0, train.code(), train.err());
-    assertTrue(train.outText().contains("1-grams 10736, 2-grams 22371, 3-grams 24952"), train.outText());
+    assertTrue(
+        train.outText().contains("1-grams 10736, 2-grams 22371, 3-grams 24952"), train.outText());
 
     Path heldout = resource("heldout.txt");
-    CommandLineTest.Result score = CommandLineTest.run(new byte[0], "local", "lm", "perplexity", "--model", arpa.toString(),
-        "--input", heldout.toString(), "--tokenizer", "whitespace");
+    CommandLineTest.Result score =
+        CommandLineTest.run(
+            new byte[0],
+            "local",
+            "lm",
+            "perplexity",
+            "--model",
+            arpa.toString(),
+            "--input",
+            heldout.toString(),
+            "--tokenizer",
+            "whitespace");
     assertEquals(0, score.code(), score.err());
     List<Float> totals = new ArrayList<>();
-    for (String line : Files.readAllLines(resource("query.corral.o3.txt"), StandardCharsets.UTF_8)) {
+    for (String line :
+        Files.readAllLines(resource("query.corral.o3.txt"), StandardCharsets.UTF_8)) {
       int at = line.indexOf("Total: ");
       if (at >= 0) {
         totals.add(Float.parseFloat(line.substring(at + 7).split("\\s")[0]));
@@ -53,7 +78,8 @@ class LmCommandTest {
     String[] lines = score.outText().split("\n");
     assertEquals(totals.size(), lines.length);
     for (int i = 0; i < lines.length; i++) {
-      assertEquals(totals.get(i), Float.parseFloat(lines[i].split("\t")[0]), 1e-4f, "line " + (i + 1));
+      assertEquals(
+          totals.get(i), Float.parseFloat(lines[i].split("\t")[0]), 1e-4f, "line " + (i + 1));
     }
   }
 }

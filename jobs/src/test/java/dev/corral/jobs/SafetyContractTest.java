@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The safety contract every job keeps, tried as a careless user would, through the real {@code corral} entry
- * point: exit code, stderr one line (no stack frames) for user errors, the input's bytes unchanged, unrelated files
- * still there, exact row counts.
+ * The safety contract every job keeps, tried as a careless user would, through the real {@code
+ * corral} entry point: exit code, stderr one line (no stack frames) for user errors, the input's
+ * bytes unchanged, unrelated files still there, exact row counts.
  */
 class SafetyContractTest {
   static final Path TINY = LlamaCommandTest.TINY;
@@ -48,7 +48,12 @@ class SafetyContractTest {
   private Path docs(String name, int n) throws IOException {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      lines.add("{\"id\": " + i + ", \"text\": \"Document number " + i + " says something about the weather.\"}");
+      lines.add(
+          "{\"id\": "
+              + i
+              + ", \"text\": \"Document number "
+              + i
+              + " says something about the weather.\"}");
     }
     Path p = tmp.resolve(name);
     Files.createDirectories(p.getParent());
@@ -56,7 +61,9 @@ class SafetyContractTest {
     return p;
   }
 
-  /** SHA-256 of every file under {@code root}, by relative path: the bytes a job must not change. */
+  /**
+   * SHA-256 of every file under {@code root}, by relative path: the bytes a job must not change.
+   */
   private static Map<String, String> checksums(Path root) throws Exception {
     Map<String, String> sums = new TreeMap<>();
     if (Files.isRegularFile(root)) {
@@ -72,10 +79,14 @@ class SafetyContractTest {
   }
 
   private static String sha256(Path f) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+    return HexFormat.of()
+        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
   }
 
-  /** Asserts a user error: the exit code, one line on stderr without stack frames, containing {@code text}. */
+  /**
+   * Asserts a user error: the exit code, one line on stderr without stack frames, containing {@code
+   * text}.
+   */
   private static void assertUserError(CommandLineTest.Result r, int code, String... texts) {
     assertEquals(code, r.code(), r.err());
     String err = r.err().strip();
@@ -101,7 +112,10 @@ class SafetyContractTest {
   /** Hidden staging and old-output folders a job left beside its output. */
   private static List<String> leftovers(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".corral-")).toList();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith(".corral-"))
+          .toList();
     }
   }
 
@@ -112,19 +126,45 @@ class SafetyContractTest {
     Path input = docs("in/docs.jsonl", 5);
     Map<String, String> before = checksums(tmp.resolve("in"));
     for (String format : List.of("json", "parquet", "delta")) {
-      CommandLineTest.Result r = corral("langid", "--input", input.toString(), "--output", input.toString(),
-          "--format", format);
+      CommandLineTest.Result r =
+          corral(
+              "langid",
+              "--input",
+              input.toString(),
+              "--output",
+              input.toString(),
+              "--format",
+              format);
       assertUserError(r, 2, "--output " + input, "--input " + input, "never writes where it reads");
     }
     // the folder holding the input, a folder inside it, and the input folder itself
-    CommandLineTest.Result around = corral("dedup", "--input", input.toString(), "--output",
-        tmp.resolve("in").toString(), "--format", "parquet");
+    CommandLineTest.Result around =
+        corral(
+            "dedup",
+            "--input",
+            input.toString(),
+            "--output",
+            tmp.resolve("in").toString(),
+            "--format",
+            "parquet");
     assertUserError(around, 2, "contains --input");
-    CommandLineTest.Result inside = corral("dedup", "--input", tmp.resolve("in").toString(), "--output",
-        tmp.resolve("in/out").toString(), "--format", "json");
+    CommandLineTest.Result inside =
+        corral(
+            "dedup",
+            "--input",
+            tmp.resolve("in").toString(),
+            "--output",
+            tmp.resolve("in/out").toString(),
+            "--format",
+            "json");
     assertUserError(inside, 2, "is inside --input");
-    CommandLineTest.Result glob = corral("langid", "--input", tmp.resolve("in") + "/*.jsonl", "--output",
-        tmp.resolve("in").toString());
+    CommandLineTest.Result glob =
+        corral(
+            "langid",
+            "--input",
+            tmp.resolve("in") + "/*.jsonl",
+            "--output",
+            tmp.resolve("in").toString());
     assertUserError(glob, 2, "contains --input");
     assertEquals(before, checksums(tmp.resolve("in")));
   }
@@ -133,19 +173,49 @@ class SafetyContractTest {
   void paramErrorsAreFoundBeforeSparkStarts() throws Exception {
     Path input = docs("docs.jsonl", 5);
     TestSpark.stopActive();
-    CommandLineTest.Result r = corral("dedup", "--input", input.toString(), "--output", tmp.resolve("o").toString(),
-        "--threshold", "1.5");
+    CommandLineTest.Result r =
+        corral(
+            "dedup",
+            "--input",
+            input.toString(),
+            "--output",
+            tmp.resolve("o").toString(),
+            "--threshold",
+            "1.5");
     assertUserError(r, 2, "--threshold", "1.5");
-    CommandLineTest.Result integer = corral("langid", "--input", input.toString(), "--output",
-        tmp.resolve("o").toString(), "--top-k", "2.7");
+    CommandLineTest.Result integer =
+        corral(
+            "langid",
+            "--input",
+            input.toString(),
+            "--output",
+            tmp.resolve("o").toString(),
+            "--top-k",
+            "2.7");
     assertUserError(integer, 2, "--top-k", "2.7", "whole number");
-    CommandLineTest.Result notForMethod = corral("dedup", "--method", "exact", "--num-perm", "64", "--input",
-        input.toString(), "--output", tmp.resolve("o").toString());
+    CommandLineTest.Result notForMethod =
+        corral(
+            "dedup",
+            "--method",
+            "exact",
+            "--num-perm",
+            "64",
+            "--input",
+            input.toString(),
+            "--output",
+            tmp.resolve("o").toString());
     assertUserError(notForMethod, 2, "--num-perm", "does not apply");
     Path yaml = tmp.resolve("p.yaml");
     Files.writeString(yaml, "stages:\n  - stage: LanguageIdentifier\n    params: {topK: 2.7}\n");
-    CommandLineTest.Result fromYaml = corral("curate", "--config", yaml.toString(), "--input", input.toString(),
-        "--output", tmp.resolve("o").toString());
+    CommandLineTest.Result fromYaml =
+        corral(
+            "curate",
+            "--config",
+            yaml.toString(),
+            "--input",
+            input.toString(),
+            "--output",
+            tmp.resolve("o").toString());
     assertUserError(fromYaml, 2, "p.yaml: stages[0]", "topK", "whole number");
     assertTrue(SparkSession.getDefaultSession().isEmpty(), "Spark started before the checks");
     assertFalse(Files.exists(tmp.resolve("o")));
@@ -159,21 +229,44 @@ class SafetyContractTest {
     Path out = Files.createDirectories(tmp.resolve("out"));
     Files.writeString(out.resolve("notes.txt"), "mine, not Corral's");
     Files.writeString(out.resolve(".hidden"), "also mine");
-    CommandLineTest.Result refused = corral("langid", "--input", input.toString(), "--output", out.toString(),
-        "--format", "parquet");
+    CommandLineTest.Result refused =
+        corral(
+            "langid",
+            "--input",
+            input.toString(),
+            "--output",
+            out.toString(),
+            "--format",
+            "parquet");
     assertUserError(refused, 2, "holds 2 entries Corral did not write", "--overwrite");
 
     for (int run = 0; run < 2; run++) {
-      CommandLineTest.Result ok = corral("langid", "--input", input.toString(), "--output", out.toString(),
-          "--format", "parquet", "--overwrite");
+      CommandLineTest.Result ok =
+          corral(
+              "langid",
+              "--input",
+              input.toString(),
+              "--output",
+              out.toString(),
+              "--format",
+              "parquet",
+              "--overwrite");
       assertEquals(0, ok.code(), ok.err());
       assertEquals("mine, not Corral's", Files.readString(out.resolve("notes.txt")));
       assertEquals("also mine", Files.readString(out.resolve(".hidden")));
       assertEquals(7, SparkSession.active().read().parquet(out + "/*.parquet").count());
     }
     // a format change replaces Corral's parquet files, still leaving the user's
-    CommandLineTest.Result json = corral("langid", "--input", input.toString(), "--output", out.toString(),
-        "--format", "json", "--overwrite");
+    CommandLineTest.Result json =
+        corral(
+            "langid",
+            "--input",
+            input.toString(),
+            "--output",
+            out.toString(),
+            "--format",
+            "json",
+            "--overwrite");
     assertEquals(0, json.code(), json.err());
     try (Stream<Path> files = Files.list(out)) {
       assertTrue(files.noneMatch(f -> f.toString().endsWith(".parquet")));
@@ -188,16 +281,25 @@ class SafetyContractTest {
     Path input = docs("docs.jsonl", 9);
     Path out = tmp.resolve("out");
     for (int run = 0; run < 2; run++) {
-      CommandLineTest.Result r = corral("langid", "--input", input.toString(), "--output", out.toString());
+      CommandLineTest.Result r =
+          corral("langid", "--input", input.toString(), "--output", out.toString());
       assertEquals(0, r.code(), r.err());
       assertEquals(9, delta(out).count());
     }
     Map<String, String> committed = checksums(out);
-    // a run that fails in its tasks (a model file that is not one) changes nothing and leaves nothing behind
+    // a run that fails in its tasks (a model file that is not one) changes nothing and leaves
+    // nothing behind
     Path garbage = tmp.resolve("garbage.bin");
     Files.writeString(garbage, "not a fastText model");
-    CommandLineTest.Result failed = corral("langid", "--input", input.toString(), "--output", out.toString(),
-        "--model", garbage.toString());
+    CommandLineTest.Result failed =
+        corral(
+            "langid",
+            "--input",
+            input.toString(),
+            "--output",
+            out.toString(),
+            "--model",
+            garbage.toString());
     assertUserError(failed, 1, garbage.toString(), "not a valid fastText model");
     assertEquals(committed, checksums(out));
     assertEquals(List.of(), leftovers(tmp));
@@ -209,36 +311,58 @@ class SafetyContractTest {
     Path yaml = tmp.resolve("p.yaml");
     Files.writeString(yaml, "stages:\n  - stage: TokenCounter\n");
     Path out = tmp.resolve("counted");
-    CommandLineTest.Result r = corral("curate", "--config", yaml.toString(), "--input", input.toString(), "--output",
-        out.toString());
+    CommandLineTest.Result r =
+        corral(
+            "curate",
+            "--config",
+            yaml.toString(),
+            "--input",
+            input.toString(),
+            "--output",
+            out.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.outText().contains("4 documents (no stage sets drop_reason)"), r.outText());
     assertEquals(4, delta(out).count());
 
-    // CCNet's min_len drops every page: the table is empty but has every column, and the report says 0
+    // CCNet's min_len drops every page: the table is empty but has every column, and the report
+    // says 0
     List<byte[]> records = new ArrayList<>(List.of(WarcFixtures.warcinfo("short.warc.wet.gz")));
     for (int i = 0; i < 3; i++) {
-      records.add(WarcFixtures.conversion("http://example.org/" + i, "2019-02-15T19:15:59Z", "Page " + i,
-          "A page too short for CCNet."));
+      records.add(
+          WarcFixtures.conversion(
+              "http://example.org/" + i,
+              "2019-02-15T19:15:59Z",
+              "Page " + i,
+              "A page too short for CCNet."));
     }
     Path wet = tmp.resolve("wet/short.warc.wet.gz");
     Files.createDirectories(wet.getParent());
     WarcFixtures.writeGzip(wet, records);
     for (String format : List.of("delta", "parquet", "json")) {
       Path none = tmp.resolve("none-" + format);
-      CommandLineTest.Result e = corral("ccnet", "--input", wet.toString(), "--output", none.toString(), "--format",
-          format);
+      CommandLineTest.Result e =
+          corral(
+              "ccnet", "--input", wet.toString(), "--output", none.toString(), "--format", format);
       assertEquals(0, e.code(), e.err());
-      Dataset<Row> table = format.equals("delta") ? delta(none) : SparkSession.active().read().schema(
-          delta(tmp.resolve("none-delta")).schema()).format(format).load(none.toString());
+      Dataset<Row> table =
+          format.equals("delta")
+              ? delta(none)
+              : SparkSession.active()
+                  .read()
+                  .schema(delta(tmp.resolve("none-delta")).schema())
+                  .format(format)
+                  .load(none.toString());
       assertEquals(0, table.count());
-      assertTrue(List.of(table.columns()).containsAll(List.of("url", "raw_content", "language", "bucket")));
+      assertTrue(
+          List.of(table.columns())
+              .containsAll(List.of("url", "raw_content", "language", "bucket")));
       JsonNode record = record(none, "ccnet");
       assertEquals(0, record.path("stats").path("documents").asLong());
       assertEquals(3, record.path("stats").path("documents_shorter_than_min_len").asLong());
     }
-    assertEquals(List.of("url", "raw_content"), List.of(delta(tmp.resolve("none-delta")).select("url", "raw_content")
-        .columns()));
+    assertEquals(
+        List.of("url", "raw_content"),
+        List.of(delta(tmp.resolve("none-delta")).select("url", "raw_content").columns()));
   }
 
   // ------------------------------------------------------------------ no silent row damage
@@ -247,7 +371,8 @@ class SafetyContractTest {
   void malformedJsonLinesFailTheJobOrAreSkippedAndCountedNeverNullRows() throws Exception {
     Path input = tmp.resolve("in/mixed.jsonl");
     Files.createDirectories(input.getParent());
-    byte[] bad = "{\"id\": 3, \"text\": \"caf\u00e9 \u00ff\"}\n".getBytes(StandardCharsets.ISO_8859_1);
+    byte[] bad =
+        "{\"id\": 3, \"text\": \"caf\u00e9 \u00ff\"}\n".getBytes(StandardCharsets.ISO_8859_1);
     try (var o = Files.newOutputStream(input)) {
       o.write("{\"id\": 1, \"text\": \"first good line\"}\n".getBytes(StandardCharsets.UTF_8));
       o.write("this is not json\n".getBytes(StandardCharsets.UTF_8));
@@ -255,19 +380,28 @@ class SafetyContractTest {
       o.write("{\"id\": 4, \"text\": \"last good line\"}\n".getBytes(StandardCharsets.UTF_8));
     }
     Map<String, String> before = checksums(input.getParent());
-    CommandLineTest.Result failed = corral("langid", "--input", input.toString(), "--output",
-        tmp.resolve("out").toString());
-    assertUserError(failed, 1, "2 malformed rows", "mixed.jsonl:2", "mixed.jsonl:3", "--bad-rows skip");
+    CommandLineTest.Result failed =
+        corral("langid", "--input", input.toString(), "--output", tmp.resolve("out").toString());
+    assertUserError(
+        failed, 1, "2 malformed rows", "mixed.jsonl:2", "mixed.jsonl:3", "--bad-rows skip");
     assertFalse(Files.exists(tmp.resolve("out")));
 
     Path out = tmp.resolve("out");
-    CommandLineTest.Result skipped = corral("langid", "--input", input.toString(), "--output", out.toString(),
-        "--bad-rows", "skip");
+    CommandLineTest.Result skipped =
+        corral(
+            "langid",
+            "--input",
+            input.toString(),
+            "--output",
+            out.toString(),
+            "--bad-rows",
+            "skip");
     assertEquals(0, skipped.code(), skipped.err());
     Dataset<Row> rows = delta(out);
     assertEquals(2, rows.count());
     assertEquals(0, rows.where("id IS NULL OR text IS NULL").count());
-    assertEquals(2, SparkSession.active().read().json(out.resolve("_corral/bad-rows").toString()).count());
+    assertEquals(
+        2, SparkSession.active().read().json(out.resolve("_corral/bad-rows").toString()).count());
     JsonNode record = record(out, "langid");
     assertEquals(2, record.path("bad_rows").path("count").asLong());
     assertEquals(2, record.path("bad_rows").path("per_file").elements().next().asLong());
@@ -279,58 +413,98 @@ class SafetyContractTest {
   @Test
   void duplicateIdsAreNamedAndMissingIdsAreDerivedStably() throws Exception {
     Path input = tmp.resolve("dup.jsonl");
-    Files.write(input, List.of(
-        "{\"id\": 1, \"text\": \"alpha beta gamma delta epsilon zeta eta theta\"}",
-        "{\"id\": 2, \"text\": \"alpha beta gamma delta epsilon zeta eta theta\"}",
-        "{\"id\": 2, \"text\": \"one two three four five six seven eight nine\"}",
-        "{\"id\": 3, \"text\": \"red orange yellow green blue indigo violet\"}",
-        "{\"id\": 4, \"text\": \"red orange yellow green blue indigo violet\"}"), StandardCharsets.UTF_8);
-    CommandLineTest.Result r = corral("dedup", "--method", "exact", "--input", input.toString(), "--output",
-        tmp.resolve("d").toString());
+    Files.write(
+        input,
+        List.of(
+            "{\"id\": 1, \"text\": \"alpha beta gamma delta epsilon zeta eta theta\"}",
+            "{\"id\": 2, \"text\": \"alpha beta gamma delta epsilon zeta eta theta\"}",
+            "{\"id\": 2, \"text\": \"one two three four five six seven eight nine\"}",
+            "{\"id\": 3, \"text\": \"red orange yellow green blue indigo violet\"}",
+            "{\"id\": 4, \"text\": \"red orange yellow green blue indigo violet\"}"),
+        StandardCharsets.UTF_8);
+    CommandLineTest.Result r =
+        corral(
+            "dedup",
+            "--method",
+            "exact",
+            "--input",
+            input.toString(),
+            "--output",
+            tmp.resolve("d").toString());
     assertUserError(r, 1, "column 'id' must be unique", "'2' (2 rows)");
     assertFalse(Files.exists(tmp.resolve("d")));
 
     Path noIds = tmp.resolve("noids.jsonl");
-    Files.write(noIds, List.of("{\"text\": \"same text\"}", "{\"text\": \"same text\"}", "{\"text\": \"other\"}"),
+    Files.write(
+        noIds,
+        List.of("{\"text\": \"same text\"}", "{\"text\": \"same text\"}", "{\"text\": \"other\"}"),
         StandardCharsets.UTF_8);
     List<List<String>> ids = new ArrayList<>();
     for (String out : List.of("e1", "e2")) {
-      CommandLineTest.Result ok = corral("dedup", "--method", "exact", "--input", noIds.toString(), "--output",
-          tmp.resolve(out).toString());
+      CommandLineTest.Result ok =
+          corral(
+              "dedup",
+              "--method",
+              "exact",
+              "--input",
+              noIds.toString(),
+              "--output",
+              tmp.resolve(out).toString());
       assertEquals(0, ok.code(), ok.err());
       Dataset<Row> rows = delta(tmp.resolve(out));
       assertEquals(3, rows.count());
       assertEquals(1, rows.where("drop_reason = 'exact_duplicate'").count());
-      ids.add(rows.orderBy("id").select("id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+      ids.add(
+          rows.orderBy("id")
+              .select("id")
+              .as(org.apache.spark.sql.Encoders.STRING())
+              .collectAsList());
     }
     assertEquals(ids.get(0), ids.get(1));
     assertEquals(3, ids.get(0).stream().distinct().count());
   }
 
-  // ------------------------------------------------------------------ resume keys include the input
+  // ------------------------------------------------------------------ resume keys include the
+  // input
 
   @Test
   void aScoringRerunAfterTheInputChangedStartsAfreshAndSaysSo() throws Exception {
     Path input = docs("in/texts.jsonl", 6);
     Path out = tmp.resolve("scored");
-    String[] score = {"score", "--model", TINY.toString(), "--input", input.toString(), "--output", out.toString(),
-        "--partitions-per-commit", "1", "--progress-seconds", "0"};
+    String[] score = {
+      "score",
+      "--model",
+      TINY.toString(),
+      "--input",
+      input.toString(),
+      "--output",
+      out.toString(),
+      "--partitions-per-commit",
+      "1",
+      "--progress-seconds",
+      "0"
+    };
     assertEquals(0, corral(score).code());
     assertEquals(6, delta(out).count());
     CommandLineTest.Result same = corral(score);
     assertEquals(0, same.code(), same.err());
     assertTrue(same.err().contains("is already written by this run"), same.err());
 
-    Files.writeString(input, "{\"id\": 6, \"text\": \"A row added in place.\"}\n", StandardCharsets.UTF_8,
+    Files.writeString(
+        input,
+        "{\"id\": 6, \"text\": \"A row added in place.\"}\n",
+        StandardCharsets.UTF_8,
         java.nio.file.StandardOpenOption.APPEND);
     CommandLineTest.Result changed = corral(score);
     assertEquals(0, changed.code(), changed.err());
-    assertTrue(changed.err().contains("texts.jsonl changed") && changed.err().contains("running again"),
+    assertTrue(
+        changed.err().contains("texts.jsonl changed") && changed.err().contains("running again"),
         changed.err());
     assertEquals(7, delta(out).count());
     assertEquals(1, delta(out).where("id = 6").count());
 
-    // killed after its chunks were committed to staging, before the output's commit: the rerun resumes
+    // killed after its chunks were committed to staging, before the output's commit: the rerun
+    // resumes
     String runId = record(out, "score").path("run_id").asText();
     Path staging = tmp.resolve(".corral-staging-scored-" + runId);
     Files.move(out, staging);
@@ -338,7 +512,9 @@ class SafetyContractTest {
     assertEquals(0, resumed.code(), resumed.err());
     assertTrue(resumed.err().contains("resuming the run that was stopped"), resumed.err());
     JsonNode record = record(out, "score");
-    assertEquals(record.path("stats").path("commits").asLong(), record.path("stats").path("commits_resumed").asLong());
+    assertEquals(
+        record.path("stats").path("commits").asLong(),
+        record.path("stats").path("commits_resumed").asLong());
     assertEquals(7, delta(out).count());
     assertEquals(List.of(), leftovers(tmp));
   }
@@ -350,48 +526,102 @@ class SafetyContractTest {
     String page = "A page of the crawl with enough text to pass CCNet's minimum length. ".repeat(6);
     List<byte[]> records = new ArrayList<>(List.of(WarcFixtures.warcinfo("lies.warc.wet")));
     for (int i = 0; i < 3; i++) {
-      records.add(WarcFixtures.conversion("http://example.org/" + i, "2019-02-15T19:15:59Z", "Page " + i,
-          i + " " + page));
+      records.add(
+          WarcFixtures.conversion(
+              "http://example.org/" + i, "2019-02-15T19:15:59Z", "Page " + i, i + " " + page));
     }
     byte[] middle = records.get(2);
-    records.set(2, WarcFixtures.withContentLength(middle, String.valueOf(WarcFixtures.contentLength(middle) - 40)));
+    records.set(
+        2,
+        WarcFixtures.withContentLength(
+            middle, String.valueOf(WarcFixtures.contentLength(middle) - 40)));
     Path wet = tmp.resolve("wet/lies.warc.wet");
     Files.createDirectories(wet.getParent());
     WarcFixtures.writePlain(wet, records);
     Map<String, String> before = checksums(wet.getParent());
     Path out = tmp.resolve("ccnet");
-    CommandLineTest.Result r = corral("ccnet", "--input", wet.toString(), "--output", out.toString());
+    CommandLineTest.Result r =
+        corral("ccnet", "--input", wet.toString(), "--output", out.toString());
     assertEquals(0, r.code(), r.err());
-    List<String> urls = delta(out).orderBy("url").select("url").as(org.apache.spark.sql.Encoders.STRING())
-        .collectAsList();
+    List<String> urls =
+        delta(out)
+            .orderBy("url")
+            .select("url")
+            .as(org.apache.spark.sql.Encoders.STRING())
+            .collectAsList();
     assertEquals(List.of("http://example.org/0", "http://example.org/2"), urls);
     assertEquals(1, record(out, "ccnet").path("stats").path("malformed_records").asLong());
     assertEquals(before, checksums(wet.getParent()));
   }
 
-  // ------------------------------------------------------------------ files that are not what they claim
+  // ------------------------------------------------------------------ files that are not what they
+  // claim
 
   @Test
   void contradictoryOrImpossibleConfigurationsAreNamed() throws Exception {
     Path input = docs("docs.jsonl", 3);
     Path yaml = tmp.resolve("gopher.yaml");
-    Files.writeString(yaml, "stages:\n  - stage: GopherQualityFilter\n    params: {minDocWords: 100, maxDocWords: 50}\n");
-    assertUserError(corral("curate", "--config", yaml.toString(), "--input", input.toString(), "--output",
-        tmp.resolve("o").toString()), 2, "minDocWords 100 > maxDocWords 50");
+    Files.writeString(
+        yaml,
+        "stages:\n  - stage: GopherQualityFilter\n    params: {minDocWords: 100, maxDocWords: 50}\n");
+    assertUserError(
+        corral(
+            "curate",
+            "--config",
+            yaml.toString(),
+            "--input",
+            input.toString(),
+            "--output",
+            tmp.resolve("o").toString()),
+        2,
+        "minDocWords 100 > maxDocWords 50");
 
     Path arpa = tmp.resolve("bad.arpa");
-    Files.writeString(arpa, String.join("\n", "", "\\data\\", "ngram 1=3", "", "\\1-grams:", "-1.0\t<s>",
-        "0.7\t</s>", "-0.4\thello", "", "\\end\\", ""));
+    Files.writeString(
+        arpa,
+        String.join(
+            "\n",
+            "",
+            "\\data\\",
+            "ngram 1=3",
+            "",
+            "\\1-grams:",
+            "-1.0\t<s>",
+            "0.7\t</s>",
+            "-0.4\thello",
+            "",
+            "\\end\\",
+            ""));
     Path text = tmp.resolve("text.txt");
     Files.writeString(text, "hello\n");
-    assertUserError(corral("local", "lm", "perplexity", "--model", arpa.toString(), "--input", text.toString(),
-        "--tokenizer", "whitespace"), 1, arpa + ":7", "above 0");
+    assertUserError(
+        corral(
+            "local",
+            "lm",
+            "perplexity",
+            "--model",
+            arpa.toString(),
+            "--input",
+            text.toString(),
+            "--tokenizer",
+            "whitespace"),
+        1,
+        arpa + ":7",
+        "above 0");
 
     Path mixture = tmp.resolve("mix.yaml");
-    Files.writeString(mixture, String.join("\n", "budget_tokens: 1000", "sources:",
-        "  - {name: web, path: '" + input + "', proportion: 0.5, epochs: 1}",
-        "  - {name: web, path: '" + input + "', proportion: 0.5, epochs: 1}", ""));
-    assertUserError(corral("mixture", "--config", mixture.toString(), "--output", tmp.resolve("m").toString()), 2,
+    Files.writeString(
+        mixture,
+        String.join(
+            "\n",
+            "budget_tokens: 1000",
+            "sources:",
+            "  - {name: web, path: '" + input + "', proportion: 0.5, epochs: 1}",
+            "  - {name: web, path: '" + input + "', proportion: 0.5, epochs: 1}",
+            ""));
+    assertUserError(
+        corral("mixture", "--config", mixture.toString(), "--output", tmp.resolve("m").toString()),
+        2,
         "'web' is already the name of sources[0]");
     assertFalse(Files.exists(tmp.resolve("m")));
   }
@@ -402,20 +632,47 @@ class SafetyContractTest {
   void engineAndColumnErrorsAreOneLineAndVerboseAddsTheTrace() throws Exception {
     Path input = docs("docs.jsonl", 3);
     Path notAModel = Files.createDirectories(tmp.resolve("model"));
-    Files.writeString(notAModel.resolve("config.json"), "{\"model_type\": \"llama\", \"hidden_size\": -4}");
-    CommandLineTest.Result llama = corral("score", "--model", notAModel.toString(), "--input", input.toString(),
-        "--output", tmp.resolve("s").toString(), "--progress-seconds", "0");
+    Files.writeString(
+        notAModel.resolve("config.json"), "{\"model_type\": \"llama\", \"hidden_size\": -4}");
+    CommandLineTest.Result llama =
+        corral(
+            "score",
+            "--model",
+            notAModel.toString(),
+            "--input",
+            input.toString(),
+            "--output",
+            tmp.resolve("s").toString(),
+            "--progress-seconds",
+            "0");
     assertUserError(llama, 1, notAModel.toString());
-    CommandLineTest.Result column = corral("langid", "--input", input.toString(), "--output",
-        tmp.resolve("l").toString(), "--text-column", "body");
+    CommandLineTest.Result column =
+        corral(
+            "langid",
+            "--input",
+            input.toString(),
+            "--output",
+            tmp.resolve("l").toString(),
+            "--text-column",
+            "body");
     assertUserError(column, 1, "column 'body' does not exist");
-    CommandLineTest.Result verbose = corral("langid", "--input", input.toString(), "--output",
-        tmp.resolve("l").toString(), "--text-column", "body", "--verbose");
+    CommandLineTest.Result verbose =
+        corral(
+            "langid",
+            "--input",
+            input.toString(),
+            "--output",
+            tmp.resolve("l").toString(),
+            "--text-column",
+            "body",
+            "--verbose");
     assertEquals(1, verbose.code());
     assertTrue(verbose.err().contains("\tat "), verbose.err());
     CommandLineTest.Result flag = corral("langid", "--input", input.toString(), "--outptu", "x");
-    assertUserError(flag, 2, "corral langid: Unknown options: '--outptu'", "(see corral langid --help)");
-    for (String command : List.of("dedup", "langid", "ccnet", "score", "curate", "quality train", "mixture")) {
+    assertUserError(
+        flag, 2, "corral langid: Unknown options: '--outptu'", "(see corral langid --help)");
+    for (String command :
+        List.of("dedup", "langid", "ccnet", "score", "curate", "quality train", "mixture")) {
       CommandLineTest.Result help = corral((command + " --help").split(" "));
       assertEquals(0, help.code(), command);
       assertEquals("", help.err(), command);

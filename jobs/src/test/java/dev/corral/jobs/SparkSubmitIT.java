@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shaded jar under spark-submit ({@code org.apache.spark.deploy.SparkSubmit}, what the
- * {@code spark-submit} script runs), with Spark only on the launcher's classpath, as on a cluster.
+ * The shaded jar under spark-submit ({@code org.apache.spark.deploy.SparkSubmit}, what the {@code
+ * spark-submit} script runs), with Spark only on the launcher's classpath, as on a cluster.
  */
 class SparkSubmitIT {
   @TempDir Path tmp;
@@ -23,21 +23,41 @@ class SparkSubmitIT {
   @Test
   void langidRunsFromTheShadedJar() throws Exception {
     Path input = tmp.resolve("docs.jsonl");
-    Files.write(input, List.of(
-        "{\"text\": \"The quick brown fox jumps over the lazy dog and runs into the forest.\"}",
-        "{\"text\": \"Le renard brun saute par-dessus le chien paresseux et court dans la forêt.\"}",
-        "{\"text\": \"Der schnelle braune Fuchs springt über den faulen Hund und läuft in den Wald.\"}"),
+    Files.write(
+        input,
+        List.of(
+            "{\"text\": \"The quick brown fox jumps over the lazy dog and runs into the forest.\"}",
+            "{\"text\": \"Le renard brun saute par-dessus le chien paresseux et court dans la forêt.\"}",
+            "{\"text\": \"Der schnelle braune Fuchs springt über den faulen Hund und läuft in den Wald.\"}"),
         StandardCharsets.UTF_8);
     Path output = tmp.resolve("out");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(Arrays.asList(System.getProperty("corral.jvm.opens").trim().split("\\s+")));
-    cmd.addAll(List.of("-cp", Files.readString(Path.of(System.getProperty("corral.spark.classpath"))).trim(),
-        "org.apache.spark.deploy.SparkSubmit", "--master", "local[2]", "--conf", "spark.ui.enabled=false",
-        "--class", "dev.corral.jobs.Corral", System.getProperty("corral.jar"),
-        "langid", "--input", input.toString(), "--output", output.toString(), "--format", "json"));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log.txt").toFile())
-        .start();
+    cmd.addAll(
+        List.of(
+            "-cp",
+            Files.readString(Path.of(System.getProperty("corral.spark.classpath"))).trim(),
+            "org.apache.spark.deploy.SparkSubmit",
+            "--master",
+            "local[2]",
+            "--conf",
+            "spark.ui.enabled=false",
+            "--class",
+            "dev.corral.jobs.Corral",
+            System.getProperty("corral.jar"),
+            "langid",
+            "--input",
+            input.toString(),
+            "--output",
+            output.toString(),
+            "--format",
+            "json"));
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("log.txt").toFile())
+            .start();
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), "spark-submit timed out");
     String log = Files.readString(tmp.resolve("log.txt"));
     assertEquals(0, p.exitValue(), log);
@@ -48,7 +68,8 @@ class SparkSubmitIT {
         rows.append(Files.readString(f));
       }
     }
-    for (String lang : List.of("\"language\":\"en\"", "\"language\":\"fr\"", "\"language\":\"de\"")) {
+    for (String lang :
+        List.of("\"language\":\"en\"", "\"language\":\"fr\"", "\"language\":\"de\"")) {
       assertTrue(rows.toString().contains(lang), rows.toString());
     }
   }

@@ -30,17 +30,20 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Malformed rows of a JSON Lines input: a line that is not a JSON object, or that is not valid UTF-8. Spark's
- * reader turns such a line into a row of nulls (its PERMISSIVE mode) or fails the job on the first one
- * (FAILFAST, without saying where); Corral instead finds them all, names the first few as {@code file:line}, and
- * either fails the job (the default) or skips and counts them, per file, and keeps them for the run's records.
+ * Malformed rows of a JSON Lines input: a line that is not a JSON object, or that is not valid
+ * UTF-8. Spark's reader turns such a line into a row of nulls (its PERMISSIVE mode) or fails the
+ * job on the first one (FAILFAST, without saying where); Corral instead finds them all, names the
+ * first few as {@code file:line}, and either fails the job (the default) or skips and counts them,
+ * per file, and keeps them for the run's records.
  */
 public final class BadRows {
   /** What a job does with malformed input rows. */
   public enum Policy {
     /** Fail before processing, naming the first few rows and the total (the default). */
     FAIL,
-    /** Skip them, count them per file in the report and keep them under {@code _corral/bad-rows/}. */
+    /**
+     * Skip them, count them per file in the report and keep them under {@code _corral/bad-rows/}.
+     */
     SKIP;
 
     /** {@code fail} or {@code skip}. */
@@ -53,8 +56,11 @@ public final class BadRows {
     }
   }
 
-  /** The column Spark's JSON reader fills with a malformed line; never in a table Corral returns. */
+  /**
+   * The column Spark's JSON reader fills with a malformed line; never in a table Corral returns.
+   */
   static final String CORRUPT = "_corrupt_record";
+
   private static final String FILE = "__corral_file";
   private static final int NAMED = 5;
 
@@ -64,9 +70,11 @@ public final class BadRows {
    * @param count malformed rows in all files
    * @param perFile malformed rows per file, most first
    * @param first up to five of them as {@code file:line}
-   * @param records the malformed rows ({@code file}, {@code record}) to keep with the run, null when none
+   * @param records the malformed rows ({@code file}, {@code record}) to keep with the run, null
+   *     when none
    */
-  public record Found(long count, Map<String, Long> perFile, List<String> first, Dataset<Row> records) {
+  public record Found(
+      long count, Map<String, Long> perFile, List<String> first, Dataset<Row> records) {
     public static Found none() {
       return new Found(0, Map.of(), List.of(), null);
     }
@@ -77,25 +85,41 @@ public final class BadRows {
 
   private BadRows() {}
 
-  /** Reads JSON Lines at {@code path}, separating malformed rows; under {@link Policy#FAIL} any of them is an error. */
+  /**
+   * Reads JSON Lines at {@code path}, separating malformed rows; under {@link Policy#FAIL} any of
+   * them is an error.
+   */
   static Result readJson(SparkSession spark, String path, Policy policy) {
-    Dataset<Row> raw = spark.read().format("json").option("mode", "PERMISSIVE")
-        .option("columnNameOfCorruptRecord", CORRUPT).load(path);
+    Dataset<Row> raw =
+        spark
+            .read()
+            .format("json")
+            .option("mode", "PERMISSIVE")
+            .option("columnNameOfCorruptRecord", CORRUPT)
+            .load(path);
     if (!Arrays.asList(raw.columns()).contains(CORRUPT)) {
-      return new Result(raw, Found.none()); // schema inference read every line and found none malformed
+      return new Result(
+          raw, Found.none()); // schema inference read every line and found none malformed
     }
-    // Spark refuses a query of a raw JSON file that needs only the corrupt-record column: the count of another
-    // column makes the query read it too. A file of nothing but malformed lines has no other column: it is read
+    // Spark refuses a query of a raw JSON file that needs only the corrupt-record column: the count
+    // of another
+    // column makes the query read it too. A file of nothing but malformed lines has no other
+    // column: it is read
     // once onto local disk instead.
     List<String> others = Arrays.stream(raw.columns()).filter(c -> !c.equals(CORRUPT)).toList();
-    Dataset<Row> source = others.isEmpty() ? raw.persist(org.apache.spark.storage.StorageLevel.DISK_ONLY()) : raw;
+    Dataset<Row> source =
+        others.isEmpty() ? raw.persist(org.apache.spark.storage.StorageLevel.DISK_ONLY()) : raw;
     Dataset<Row> tagged = source.withColumn(FILE, col("_metadata.file_path"));
     Dataset<Row> bad = tagged.where(col(CORRUPT).isNotNull());
     Map<String, Long> perFile = new LinkedHashMap<>();
     long total = 0;
-    org.apache.spark.sql.Column also = others.isEmpty() ? count("*") : count(col("`" + others.get(0) + "`"));
-    for (Row r : bad.groupBy(FILE).agg(count("*").as("n"), also.as("other")).orderBy(col("n").desc(), col(FILE))
-        .collectAsList()) {
+    org.apache.spark.sql.Column also =
+        others.isEmpty() ? count("*") : count(col("`" + others.get(0) + "`"));
+    for (Row r :
+        bad.groupBy(FILE)
+            .agg(count("*").as("n"), also.as("other"))
+            .orderBy(col("n").desc(), col(FILE))
+            .collectAsList()) {
       perFile.put(r.getString(0), r.getLong(1));
       total += r.getLong(1);
     }
@@ -111,17 +135,21 @@ public final class BadRows {
     if (policy == Policy.FAIL) {
       throw Errors.badRows(total, first);
     }
-    // Parsed once onto local disk, where Spark lets the malformed rows and the clean ones be read apart.
+    // Parsed once onto local disk, where Spark lets the malformed rows and the clean ones be read
+    // apart.
     Dataset<Row> parsed = tagged.persist(org.apache.spark.storage.StorageLevel.DISK_ONLY());
-    Dataset<Row> records = parsed.where(col(CORRUPT).isNotNull()).select(col(FILE).as("file"),
-        col(CORRUPT).as("record"));
+    Dataset<Row> records =
+        parsed
+            .where(col(CORRUPT).isNotNull())
+            .select(col(FILE).as("file"), col(CORRUPT).as("record"));
     Dataset<Row> clean = parsed.where(col(CORRUPT).isNull()).drop(CORRUPT, FILE);
     return new Result(clean, new Found(total, perFile, first, records));
   }
 
   /**
-   * {@code file:line} of the first {@code limit} malformed lines of one file, found by reading it on the driver
-   * (only when Spark said it has some, so a clean input costs nothing) with the test Spark's reader applies.
+   * {@code file:line} of the first {@code limit} malformed lines of one file, found by reading it
+   * on the driver (only when Spark said it has some, so a clean input costs nothing) with the test
+   * Spark's reader applies.
    */
   private static List<String> firstBadLines(SparkSession spark, String file, int limit) {
     List<String> out = new ArrayList<>();
@@ -130,7 +158,8 @@ public final class BadRows {
       FileSystem fs = p.getFileSystem(spark.sessionState().newHadoopConf());
       CompressionCodec codec = new CompressionCodecFactory(fs.getConf()).getCodec(p);
       try (InputStream raw = fs.open(p);
-          InputStream in = new BufferedInputStream(codec == null ? raw : codec.createInputStream(raw))) {
+          InputStream in =
+              new BufferedInputStream(codec == null ? raw : codec.createInputStream(raw))) {
         ObjectMapper json = new ObjectMapper();
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         long number = 0;
@@ -155,16 +184,25 @@ public final class BadRows {
       throw Errors.unreadable(file, e);
     }
     if (out.isEmpty()) {
-      out.add(file); // Spark saw a row it could not read that no single line explains (e.g. an array)
+      out.add(
+          file); // Spark saw a row it could not read that no single line explains (e.g. an array)
     }
     return out;
   }
 
-  /** Blank lines are skipped by Spark, like a JSON Lines reader; anything else must be a UTF-8 JSON object. */
+  /**
+   * Blank lines are skipped by Spark, like a JSON Lines reader; anything else must be a UTF-8 JSON
+   * object.
+   */
   private static boolean isJsonObjectLine(ObjectMapper json, byte[] bytes) {
     try {
-      String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
       if (text.isBlank()) {
         return true;
       }

@@ -23,18 +23,21 @@ import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
 
 /**
- * What an input was when a job read it, so that a resumed or skipped job can tell a changed input from the one it
- * already processed: a Delta table by its id and version, anything else by the list of its files with their sizes
- * and modification times (hidden files, {@code _*} and {@code .*}, left out as Spark's readers leave them out).
+ * What an input was when a job read it, so that a resumed or skipped job can tell a changed input
+ * from the one it already processed: a Delta table by its id and version, anything else by the list
+ * of its files with their sizes and modification times (hidden files, {@code _*} and {@code .*},
+ * left out as Spark's readers leave them out).
  *
  * @param path the input as given
  * @param kind {@code delta} or {@code files}
  * @param files how many data files
  * @param bytes their total size
  * @param version the Delta version read, -1 for files
- * @param digest a short SHA-256 of what identifies the content (table id and version, or the file list)
+ * @param digest a short SHA-256 of what identifies the content (table id and version, or the file
+ *     list)
  */
-public record Fingerprint(String path, String kind, long files, long bytes, long version, String digest) {
+public record Fingerprint(
+    String path, String kind, long files, long bytes, long version, String digest) {
 
   /** The fingerprint of the input at {@code path} (a file, a folder, a glob or a Delta table). */
   public static Fingerprint of(SparkSession spark, String path) {
@@ -43,8 +46,15 @@ public record Fingerprint(String path, String kind, long files, long bytes, long
     try {
       FileSystem fs = p.getFileSystem(conf);
       if (!isGlob(path) && fs.exists(new Path(p, "_delta_log"))) {
-        Snapshot snapshot = DeltaLog.forTable(spark, path).update(false, scala.Option.empty(), scala.Option.empty());
-        return new Fingerprint(path, "delta", snapshot.numOfFiles(), snapshot.sizeInBytes(), snapshot.version(),
+        Snapshot snapshot =
+            DeltaLog.forTable(spark, path)
+                .update(false, scala.Option.empty(), scala.Option.empty());
+        return new Fingerprint(
+            path,
+            "delta",
+            snapshot.numOfFiles(),
+            snapshot.sizeInBytes(),
+            snapshot.version(),
             shortSha256("delta " + snapshot.metadata().id() + " " + snapshot.version()));
       }
       List<String> lines = new ArrayList<>();
@@ -65,7 +75,8 @@ public record Fingerprint(String path, String kind, long files, long bytes, long
         }
       }
       lines.sort(null);
-      return new Fingerprint(path, "files", lines.size(), bytes, -1, shortSha256(String.join("\n", lines)));
+      return new Fingerprint(
+          path, "files", lines.size(), bytes, -1, shortSha256(String.join("\n", lines)));
     } catch (FileNotFoundException e) {
       throw Errors.unreadable(path, new NoSuchFileException(path));
     } catch (IOException e) {
@@ -87,10 +98,14 @@ public record Fingerprint(String path, String kind, long files, long bytes, long
     return m;
   }
 
-  /** The first 16 hex digits of the SHA-256 of {@code s}: a short name for a path, a run or a file list. */
+  /**
+   * The first 16 hex digits of the SHA-256 of {@code s}: a short name for a path, a run or a file
+   * list.
+   */
   public static String shortSha256(String s) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest).substring(0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -101,9 +116,14 @@ public record Fingerprint(String path, String kind, long files, long bytes, long
     return path.contains("*") || path.contains("?") || path.contains("[") || path.contains("{");
   }
 
-  /** Whether a file below {@code root} sits in, or is, a {@code _} or {@code .} entry, which table readers skip. */
+  /**
+   * Whether a file below {@code root} sits in, or is, a {@code _} or {@code .} entry, which table
+   * readers skip.
+   */
   private static boolean hidden(Path root, Path file) {
-    for (Path p = file; p != null && !p.equals(root) && p.depth() > root.depth(); p = p.getParent()) {
+    for (Path p = file;
+        p != null && !p.equals(root) && p.depth() > root.depth();
+        p = p.getParent()) {
       String name = p.getName();
       if (name.startsWith("_") || name.startsWith(".")) {
         return true;

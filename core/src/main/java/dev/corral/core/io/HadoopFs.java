@@ -10,17 +10,26 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.deploy.SparkHadoopUtil;
 
-/** Hadoop file-system helpers every module uses, so that each reads files the same way and with the same settings. */
+/**
+ * Hadoop file-system helpers every module uses, so that each reads files the same way and with the
+ * same settings.
+ */
 public final class HadoopFs {
   private HadoopFs() {}
 
-  /** The running application's Hadoop configuration (its {@code spark.hadoop.*} keys), else Hadoop's defaults. */
+  /**
+   * The running application's Hadoop configuration (its {@code spark.hadoop.*} keys), else Hadoop's
+   * defaults.
+   */
   public static Configuration configuration() {
     SparkEnv env = SparkEnv.get();
     return env == null ? new Configuration() : SparkHadoopUtil.get().newConfiguration(env.conf());
   }
 
-  /** The file system of {@code path} under {@link #configuration()}; an unknown scheme is an error naming it. */
+  /**
+   * The file system of {@code path} under {@link #configuration()}; an unknown scheme is an error
+   * naming it.
+   */
   public static FileSystem fileSystem(Path path) {
     try {
       return path.getFileSystem(configuration());

@@ -21,8 +21,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 
 /**
- * Document ids for jobs that need one row per id (dedup, mixtures, joins back to the source): a check that a
- * given id column is unique, and stable ids derived from content and source where the input has none.
+ * Document ids for jobs that need one row per id (dedup, mixtures, joins back to the source): a
+ * check that a given id column is unique, and stable ids derived from content and source where the
+ * input has none.
  */
 public final class Ids {
   private static final String KEY = "__corral_id_key";
@@ -30,13 +31,18 @@ public final class Ids {
 
   private Ids() {}
 
-  /** Fails, naming a few repeated values with their counts, unless {@code column} is unique (one aggregation). */
+  /**
+   * Fails, naming a few repeated values with their counts, unless {@code column} is unique (one
+   * aggregation).
+   */
   public static void requireUnique(Dataset<Row> rows, String column) {
     if (!Arrays.asList(rows.columns()).contains(column)) {
-      throw Errors.badUsage("--id-column " + column, "no such column; columns are " + Arrays.toString(rows.columns()));
+      throw Errors.badUsage(
+          "--id-column " + column,
+          "no such column; columns are " + Arrays.toString(rows.columns()));
     }
-    Dataset<Row> repeated = rows.groupBy(col("`" + column + "`")).agg(count("*").as("n")).where(col("n").gt(1))
-        .cache();
+    Dataset<Row> repeated =
+        rows.groupBy(col("`" + column + "`")).agg(count("*").as("n")).where(col("n").gt(1)).cache();
     try {
       long total = repeated.count();
       if (total > 0) {
@@ -52,22 +58,31 @@ public final class Ids {
   }
 
   /**
-   * {@code rows} with a string column {@code column} that names each row by its content and where it came from:
-   * the first 16 hex digits of SHA-256 over {@code source} and the row's JSON, and for a row that occurs more than
-   * once in the same source, {@code -1}, {@code -2}, ... on its later copies (identical rows are
-   * interchangeable, so which copy gets which suffix does not matter). Reruns give the same ids whatever the
-   * partitioning, which a row counter cannot promise.
+   * {@code rows} with a string column {@code column} that names each row by its content and where
+   * it came from: the first 16 hex digits of SHA-256 over {@code source} and the row's JSON, and
+   * for a row that occurs more than once in the same source, {@code -1}, {@code -2}, ... on its
+   * later copies (identical rows are interchangeable, so which copy gets which suffix does not
+   * matter). Reruns give the same ids whatever the partitioning, which a row counter cannot
+   * promise.
    */
   public static Dataset<Row> derive(Dataset<Row> rows, String column, String source) {
     if (Arrays.asList(rows.columns()).contains(column)) {
-      throw Errors.badUsage("--id-column", "not given, but the input already has a column '" + column
-          + "'; name it with --id-column " + column);
+      throw Errors.badUsage(
+          "--id-column",
+          "not given, but the input already has a column '"
+              + column
+              + "'; name it with --id-column "
+              + column);
     }
-    Column[] all = Arrays.stream(rows.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new);
+    Column[] all =
+        Arrays.stream(rows.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new);
     Column key = substring(sha2(concat(lit(source + "\u0000"), to_json(struct(all))), 256), 1, 16);
     Column copy = row_number().over(Window.partitionBy(col(KEY)).orderBy(col(KEY))).minus(1);
     return rows.withColumn(KEY, key)
-        .withColumn(column, when(copy.equalTo(0), col(KEY)).otherwise(concat(col(KEY), lit("-"), copy.cast("string"))))
+        .withColumn(
+            column,
+            when(copy.equalTo(0), col(KEY))
+                .otherwise(concat(col(KEY), lit("-"), copy.cast("string"))))
         .drop(KEY);
   }
 }

@@ -7,9 +7,9 @@ import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * A Hadoop {@link Configuration} that can travel in a task closure, so executors open files with the
- * session's file-system settings (S3A credentials providers, HDFS name nodes). Hadoop's class is
- * {@code Writable} but not {@code Serializable}; Spark's own wrapper is internal to Spark.
+ * A Hadoop {@link Configuration} that can travel in a task closure, so executors open files with
+ * the session's file-system settings (S3A credentials providers, HDFS name nodes). Hadoop's class
+ * is {@code Writable} but not {@code Serializable}; Spark's own wrapper is internal to Spark.
  */
 public final class SerializableConfiguration implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -30,7 +30,8 @@ public final class SerializableConfiguration implements Serializable {
 
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();
-    // false: do not load the default resources again, the written conf already holds the resolved values.
+    // false: do not load the default resources again, the written conf already holds the resolved
+    // values.
     conf = new Configuration(false);
     conf.readFields(in);
   }

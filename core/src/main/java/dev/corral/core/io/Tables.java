@@ -23,31 +23,42 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Reads and writes the tables Corral jobs work on: JSON Lines (plain or {@code .gz}), Parquet and Delta,
- * on any Hadoop file system. Writes replace what is at the output path, so rerunning a job gives the same
- * table, never duplicated rows. {@link #writeRunInfo} records a run's resolved config and stats beside its
- * output, under {@code _corral/}, a folder Spark and Delta readers skip.
+ * Reads and writes the tables Corral jobs work on: JSON Lines (plain or {@code .gz}), Parquet and
+ * Delta, on any Hadoop file system. Writes replace what is at the output path, so rerunning a job
+ * gives the same table, never duplicated rows. {@link #writeRunInfo} records a run's resolved
+ * config and stats beside its output, under {@code _corral/}, a folder Spark and Delta readers
+ * skip.
  */
 public final class Tables {
   /** Format names accepted by {@link #read} and {@link #write}. */
   public static final String DELTA = "delta";
+
   public static final String PARQUET = "parquet";
   public static final String JSON = "json";
-  /** Folder beside the data where run reports go; names starting with '_' are hidden from table readers. */
+
+  /**
+   * Folder beside the data where run reports go; names starting with '_' are hidden from table
+   * readers.
+   */
   public static final String RUN_INFO_DIR = "_corral";
 
-  private static final String ACCEPTED = "delta (a folder with _delta_log), parquet (*.parquet or a folder of"
-      + " them), json (*.json, *.jsonl, *.json.gz, *.jsonl.gz or a folder of them)";
+  private static final String ACCEPTED =
+      "delta (a folder with _delta_log), parquet (*.parquet or a folder of"
+          + " them), json (*.json, *.jsonl, *.json.gz, *.jsonl.gz or a folder of them)";
+
   /** How deep partition folders are searched for data files when inferring a folder's format. */
   private static final int PARTITION_DEPTH = 4;
-  private static final List<String> JSON_SUFFIXES = List.of(".json", ".jsonl", ".json.gz", ".jsonl.gz");
+
+  private static final List<String> JSON_SUFFIXES =
+      List.of(".json", ".jsonl", ".json.gz", ".jsonl.gz");
 
   private Tables() {}
 
   /**
-   * Reads a table. {@code format} is {@code delta}, {@code parquet} or {@code json} ({@code jsonl} is an
-   * alias); null infers it from the path: a folder holding {@code _delta_log} is Delta, {@code *.parquet} or
-   * a folder of Parquet files is Parquet, {@code *.json(l)(.gz)} or a folder of those is JSON Lines.
+   * Reads a table. {@code format} is {@code delta}, {@code parquet} or {@code json} ({@code jsonl}
+   * is an alias); null infers it from the path: a folder holding {@code _delta_log} is Delta,
+   * {@code *.parquet} or a folder of Parquet files is Parquet, {@code *.json(l)(.gz)} or a folder
+   * of those is JSON Lines.
    */
   public static Dataset<Row> read(SparkSession spark, String path, String format) {
     String resolved = format == null ? inferFormat(spark, path) : normalize(format);
@@ -55,10 +66,12 @@ public final class Tables {
   }
 
   /**
-   * {@link #read(SparkSession, String, String)} with malformed JSON Lines rows (not a JSON object, invalid UTF-8)
-   * handled by {@code policy} instead of becoming rows of nulls; Parquet and Delta have no such rows.
+   * {@link #read(SparkSession, String, String)} with malformed JSON Lines rows (not a JSON object,
+   * invalid UTF-8) handled by {@code policy} instead of becoming rows of nulls; Parquet and Delta
+   * have no such rows.
    */
-  public static BadRows.Result read(SparkSession spark, String path, String format, BadRows.Policy policy) {
+  public static BadRows.Result read(
+      SparkSession spark, String path, String format, BadRows.Policy policy) {
     String resolved = format == null ? inferFormat(spark, path) : normalize(format);
     if (resolved.equals(JSON)) {
       return BadRows.readJson(spark, path, policy);
@@ -68,26 +81,35 @@ public final class Tables {
 
   /**
    * Writes a table in {@code format} ({@code delta} when null, or {@code parquet}, {@code json}),
-   * replacing whatever the path held: a rerun replaces, never duplicates. A Delta overwrite may change the
-   * schema, as a rerun of a changed pipeline needs.
+   * replacing whatever the path held: a rerun replaces, never duplicates. A Delta overwrite may
+   * change the schema, as a rerun of a changed pipeline needs.
    */
   public static void write(Dataset<Row> data, String path, String format) {
     write(data, path, format, new String[0]);
   }
 
-  /** {@link #write(Dataset, String, String)} into one folder per value of {@code partitionBy} columns. */
+  /**
+   * {@link #write(Dataset, String, String)} into one folder per value of {@code partitionBy}
+   * columns.
+   */
   public static void write(Dataset<Row> data, String path, String format, String... partitionBy) {
     String resolved = format == null ? DELTA : normalize(format);
     var writer = data.write().format(resolved).mode(SaveMode.Overwrite).partitionBy(partitionBy);
     if (resolved.equals(DELTA)) {
       writer = writer.option("overwriteSchema", "true");
     } else if (resolved.equals(JSON)) {
-      writer = writer.option("ignoreNullFields", "false"); // every row keeps every column, so a reader sees them all
+      writer =
+          writer.option(
+              "ignoreNullFields",
+              "false"); // every row keeps every column, so a reader sees them all
     }
     writer.save(path);
   }
 
-  /** The format {@link #read} would use for {@code path}; a path it cannot place is an error listing the formats. */
+  /**
+   * The format {@link #read} would use for {@code path}; a path it cannot place is an error listing
+   * the formats.
+   */
   public static String inferFormat(SparkSession spark, String path) {
     // Case-sensitive like Hadoop's codec lookup, which only decompresses a lower-case ".gz".
     String name = path;
@@ -119,10 +141,11 @@ public final class Tables {
 
   /**
    * Writes {@code <output>/_corral/<job>.json}: the job name, the caller's resolved settings, every
-   * {@link CorralConf} key as the session resolves it, and the run's stats. Replaces an earlier report.
+   * {@link CorralConf} key as the session resolves it, and the run's stats. Replaces an earlier
+   * report.
    */
-  public static void writeRunInfo(SparkSession spark, String output, String job, Map<String, ?> config,
-      Map<String, ?> stats) {
+  public static void writeRunInfo(
+      SparkSession spark, String output, String job, Map<String, ?> config, Map<String, ?> stats) {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("job", job);
     report.put("output", output);
@@ -141,7 +164,10 @@ public final class Tables {
     }
   }
 
-  /** Writes a small file (a markdown report) to {@code <output>/_corral/<name>}, replacing an earlier one. */
+  /**
+   * Writes a small file (a markdown report) to {@code <output>/_corral/<name>}, replacing an
+   * earlier one.
+   */
   public static void writeText(SparkSession spark, String output, String name, byte[] content) {
     Path file = new Path(new Path(output, RUN_INFO_DIR), name);
     try {
@@ -160,12 +186,16 @@ public final class Tables {
   }
 
   private static void writeJson(OutputStream out, Map<String, Object> report) throws IOException {
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
         .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
         .writeValue(out, report);
   }
 
-  /** {@code delta}, {@code parquet} or {@code json} for a format name a user gave ({@code jsonl} is an alias). */
+  /**
+   * {@code delta}, {@code parquet} or {@code json} for a format name a user gave ({@code jsonl} is
+   * an alias).
+   */
   public static String normalize(String format) {
     String f = format.trim().toLowerCase(Locale.ROOT);
     return switch (f) {
@@ -180,8 +210,9 @@ public final class Tables {
   }
 
   /**
-   * The format shared by the visible data files of a folder and of its visible subfolders (partitions such as
-   * {@code language=en/}), up to {@link #PARTITION_DEPTH} levels; null when there are none or they differ.
+   * The format shared by the visible data files of a folder and of its visible subfolders
+   * (partitions such as {@code language=en/}), up to {@link #PARTITION_DEPTH} levels; null when
+   * there are none or they differ.
    */
   private static String formatOfFiles(FileSystem fs, Path dir, int depth) throws IOException {
     String found = null;

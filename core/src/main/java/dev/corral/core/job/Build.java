@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** Which Corral ran: the version and git commit the build recorded, for run records and {@code --version}. */
+/**
+ * Which Corral ran: the version and git commit the build recorded, for run records and {@code
+ * --version}.
+ */
 public final class Build {
   private static final Properties PROPERTIES = load();
 
@@ -15,7 +18,10 @@ public final class Build {
     return value("version");
   }
 
-  /** The abbreviated git commit, with {@code -dirty} when the tree had changes; {@code unknown} without git. */
+  /**
+   * The abbreviated git commit, with {@code -dirty} when the tree had changes; {@code unknown}
+   * without git.
+   */
   public static String commit() {
     String commit = value("commit");
     return commit.equals("unknown") || !"true".equals(value("dirty")) ? commit : commit + "-dirty";

@@ -12,10 +12,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * A job as a declaration: what it reads, the stages it runs, where and how it writes, and what its report says.
- * {@link JobRunner} executes it and owns everything else (checks before Spark starts, reading, ids, bad rows,
- * progress, staging and the atomic commit, the run record, errors). Built with {@link #builder()}: {@code set*}
- * fields are required, {@code opt*} optional.
+ * A job as a declaration: what it reads, the stages it runs, where and how it writes, and what its
+ * report says. {@link JobRunner} executes it and owns everything else (checks before Spark starts,
+ * reading, ids, bad rows, progress, staging and the atomic commit, the run record, errors). Built
+ * with {@link #builder()}: {@code set*} fields are required, {@code opt*} optional.
  */
 public final class Job {
   /**
@@ -28,15 +28,17 @@ public final class Job {
   }
 
   /**
-   * Writes a job's output itself into the staging folder (a mixture's shards and manifest) instead of one table;
-   * {@code data} is what the stages produced, null for a job without a table input.
+   * Writes a job's output itself into the staging folder (a mixture's shards and manifest) instead
+   * of one table; {@code data} is what the stages produced, null for a job without a table input.
    */
   @FunctionalInterface
   public interface Writer {
     void write(JobContext context, Dataset<Row> data, String staging);
   }
 
-  /** What a job reports from its written table: statistics for the record, lines for the console. */
+  /**
+   * What a job reports from its written table: statistics for the record, lines for the console.
+   */
   @FunctionalInterface
   public interface Report {
     Summary summarize(JobContext context, Dataset<Row> written);
@@ -47,20 +49,24 @@ public final class Job {
    *
    * @param stats numbers and tables for the run record ({@code <output>/_corral/<job>.json})
    * @param console what the command prints on stdout
-   * @param markdown the same for people, written to {@code <output>/_corral/<job>.md}; null for none
+   * @param markdown the same for people, written to {@code <output>/_corral/<job>.md}; null for
+   *     none
    */
   public record Summary(Map<String, Object> stats, String console, String markdown) {}
 
   /**
-   * A job's own progress display (tokens/s for inference, say), started once the input is read and closed when
-   * the job ends; while one runs, the runner's generic progress line stays quiet.
+   * A job's own progress display (tokens/s for inference, say), started once the input is read and
+   * closed when the job ends; while one runs, the runner's generic progress line stays quiet.
    */
   @FunctionalInterface
   public interface Monitor {
     AutoCloseable start(JobContext context, Dataset<Row> input);
   }
 
-  /** Resumable writing: partitions per Delta commit, so a stopped run redoes only what is not committed. */
+  /**
+   * Resumable writing: partitions per Delta commit, so a stopped run redoes only what is not
+   * committed.
+   */
   public record Resume(int partitionsPerCommit) {}
 
   final String name;
@@ -167,7 +173,10 @@ public final class Job {
       return this;
     }
 
-    /** One input table (JSONL, Parquet or Delta, read by {@link Tables}) or, with {@link #optReader}, source paths. */
+    /**
+     * One input table (JSONL, Parquet or Delta, read by {@link Tables}) or, with {@link
+     * #optReader}, source paths.
+     */
     public Builder addInput(String value) {
       inputs.add(value);
       return this;
@@ -216,8 +225,9 @@ public final class Job {
     }
 
     /**
-     * The job needs one row per id: {@code column} names the ids (checked unique); null uses {@code id} when the
-     * input has it and otherwise derives a stable {@code id} from each row's content and source.
+     * The job needs one row per id: {@code column} names the ids (checked unique); null uses {@code
+     * id} when the input has it and otherwise derives a stable {@code id} from each row's content
+     * and source.
      */
     public Builder optIds(String column) {
       needsIds = true;
@@ -244,8 +254,9 @@ public final class Job {
     }
 
     /**
-     * Writes the output itself (into the staging folder the runner commits); with no reader and no stages the
-     * runner reads nothing and the inputs serve the checks and the record. The report then gets no table.
+     * Writes the output itself (into the staging folder the runner commits); with no reader and no
+     * stages the runner reads nothing and the inputs serve the checks and the record. The report
+     * then gets no table.
      */
     public Builder optWriter(Writer value) {
       writer = value;
@@ -258,7 +269,10 @@ public final class Job {
       return this;
     }
 
-    /** A job setting that is not a stage param (a flag of the command), for the record and the resume key. */
+    /**
+     * A job setting that is not a stage param (a flag of the command), for the record and the
+     * resume key.
+     */
     public Builder optSetting(String key, Object value) {
       settings.put(key, value);
       return this;
@@ -275,7 +289,9 @@ public final class Job {
         throw Errors.badUsage(name, "needs at least one --input");
       }
       if (resume != null && !Tables.DELTA.equals(Tables.normalize(format))) {
-        resume = null; // only Delta records which chunks a run committed; other formats are written in one go
+        resume =
+            null; // only Delta records which chunks a run committed; other formats are written in
+        // one go
       }
       return new Job(this);
     }

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
-/** What a running job's reader and report see: the session, the job, its inputs' fingerprints, and its stats. */
+/**
+ * What a running job's reader and report see: the session, the job, its inputs' fingerprints, and
+ * its stats.
+ */
 public final class JobContext {
   private final SparkSession spark;
   private final Job job;
@@ -33,12 +36,18 @@ public final class JobContext {
     return inputs;
   }
 
-  /** The stages as they ran: fitted models in place of estimators (a dedup model with its search's counts). */
+  /**
+   * The stages as they ran: fitted models in place of estimators (a dedup model with its search's
+   * counts).
+   */
   public List<org.apache.spark.ml.Transformer> fitted() {
     return fitted;
   }
 
-  /** Counts a reader adds (documents read, malformed records), in the run record beside the report's. */
+  /**
+   * Counts a reader adds (documents read, malformed records), in the run record beside the
+   * report's.
+   */
   public Map<String, Object> stats() {
     return stats;
   }

@@ -15,10 +15,11 @@ import scala.Tuple4;
 import scala.collection.JavaConverters;
 
 /**
- * The console progress line of a job: rows and MB read, MB/s, rows written, and the phase (read, fit, write) the
- * runner set as Spark's job description, which is also what Spark's UI shows for each job. Finished tasks count
- * from their metrics; running tasks from what their executors last reported in heartbeats, so a long task shows
- * progress before it ends. Printed every few seconds to stderr by a daemon thread while the job runs.
+ * The console progress line of a job: rows and MB read, MB/s, rows written, and the phase (read,
+ * fit, write) the runner set as Spark's job description, which is also what Spark's UI shows for
+ * each job. Finished tasks count from their metrics; running tasks from what their executors last
+ * reported in heartbeats, so a long task shows progress before it ends. Printed every few seconds
+ * to stderr by a daemon thread while the job runs.
  */
 final class JobProgress implements AutoCloseable {
   private static final String BYTES_READ = "internal.metrics.input.bytesRead";
@@ -32,8 +33,10 @@ final class JobProgress implements AutoCloseable {
   private final AtomicLong recordsRead = new AtomicLong();
   private final AtomicLong recordsWritten = new AtomicLong();
   private final AtomicLong executorCpuNanos = new AtomicLong();
+
   /** Running tasks' last reports: task id -> {bytes read, records read, records written}. */
   private final Map<Long, long[]> running = new ConcurrentHashMap<>();
+
   private final Listener listener = new Listener();
   private final Thread thread;
 
@@ -41,17 +44,20 @@ final class JobProgress implements AutoCloseable {
     this.sc = sc;
     this.label = label;
     sc.addSparkListener(listener);
-    thread = new Thread(() -> {
-      try {
-        while (!Thread.currentThread().isInterrupted()) {
-          Thread.sleep(periodMillis);
-          out.println(line());
-          out.flush();
-        }
-      } catch (InterruptedException e) {
-        // closed
-      }
-    }, "corral-job-progress");
+    thread =
+        new Thread(
+            () -> {
+              try {
+                while (!Thread.currentThread().isInterrupted()) {
+                  Thread.sleep(periodMillis);
+                  out.println(line());
+                  out.flush();
+                }
+              } catch (InterruptedException e) {
+                // closed
+              }
+            },
+            "corral-job-progress");
     thread.setDaemon(true);
     if (periodMillis > 0) {
       thread.start();
@@ -68,9 +74,16 @@ final class JobProgress implements AutoCloseable {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     String phase = sc.getLocalProperty("spark.job.description");
-    return String.format(Locale.ROOT, "%s%s: %,d rows read (%.1f MB, %.1f MB/s), %,d rows written, %.0fs", label,
-        phase == null ? "" : " [" + phase.substring(phase.indexOf(": ") + 2) + "]", now[1], now[0] / 1e6,
-        seconds > 0 ? now[0] / 1e6 / seconds : 0.0, now[2], seconds);
+    return String.format(
+        Locale.ROOT,
+        "%s%s: %,d rows read (%.1f MB, %.1f MB/s), %,d rows written, %.0fs",
+        label,
+        phase == null ? "" : " [" + phase.substring(phase.indexOf(": ") + 2) + "]",
+        now[1],
+        now[0] / 1e6,
+        seconds > 0 ? now[0] / 1e6 / seconds : 0.0,
+        now[2],
+        seconds);
   }
 
   /** Rows and bytes read by finished tasks, for the run record. */
@@ -109,18 +122,20 @@ final class JobProgress implements AutoCloseable {
 
     @Override
     public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
-      for (Tuple4<Object, Object, Object, scala.collection.Seq<AccumulableInfo>> t
-          : JavaConverters.seqAsJavaList(update.accumUpdates())) {
+      for (Tuple4<Object, Object, Object, scala.collection.Seq<AccumulableInfo>> t :
+          JavaConverters.seqAsJavaList(update.accumUpdates())) {
         long[] r = running.computeIfAbsent((Long) t._1(), k -> new long[3]);
         for (AccumulableInfo info : JavaConverters.seqAsJavaList(t._4())) {
-          if (info.name().isEmpty() || info.update().isEmpty() || !(info.update().get() instanceof Number n)) {
+          if (info.name().isEmpty()
+              || info.update().isEmpty()
+              || !(info.update().get() instanceof Number n)) {
             continue;
           }
           switch (info.name().get()) {
             case BYTES_READ -> r[0] = n.longValue();
             case RECORDS_READ -> r[1] = n.longValue();
             case RECORDS_WRITTEN -> r[2] = n.longValue();
-            default -> { }
+            default -> {}
           }
         }
       }

@@ -42,15 +42,17 @@ import org.apache.spark.storage.StorageLevel;
  * Runs a {@link Job}: every job goes through the same steps, so every job keeps the same promises.
  *
  * <ol>
- *   <li>Before Spark starts: every stage's cross-param checks, and the output against the inputs (never the same
- *       place, never inside or around one) and against what the output folder holds (see {@link OutputFolder}).
- *   <li>Fingerprint the inputs; a resumable job whose output already holds a complete run with the same settings
- *       and inputs is done; one stopped half way continues; one whose input changed starts afresh and says so.
- *   <li>Read (malformed JSON rows fail the job, or are skipped and counted), make sure ids are unique or derive
- *       them, run the stages (estimators fitted on what the stages before them produced), counting rows and drops
- *       after each stage as a side effect of the write.
- *   <li>Write to a hidden staging folder beside the output, read it back for the report, write the run record and
- *       the bad rows next to the data, then commit the folder by a rename.
+ *   <li>Before Spark starts: every stage's cross-param checks, and the output against the inputs
+ *       (never the same place, never inside or around one) and against what the output folder holds
+ *       (see {@link OutputFolder}).
+ *   <li>Fingerprint the inputs; a resumable job whose output already holds a complete run with the
+ *       same settings and inputs is done; one stopped half way continues; one whose input changed
+ *       starts afresh and says so.
+ *   <li>Read (malformed JSON rows fail the job, or are skipped and counted), make sure ids are
+ *       unique or derive them, run the stages (estimators fitted on what the stages before them
+ *       produced), counting rows and drops after each stage as a side effect of the write.
+ *   <li>Write to a hidden staging folder beside the output, read it back for the report, write the
+ *       run record and the bad rows next to the data, then commit the folder by a rename.
  * </ol>
  */
 public final class JobRunner {
@@ -80,8 +82,8 @@ public final class JobRunner {
   public record Result(Job.Summary summary, Map<String, Object> record, boolean skipped) {}
 
   /**
-   * The checks that need no Spark: cross-param checks of every stage, and the output against inputs and
-   * foreign files. Returns the output folder to write through.
+   * The checks that need no Spark: cross-param checks of every stage, and the output against inputs
+   * and foreign files. Returns the output folder to write through.
    */
   public static OutputFolder check(Job job) {
     for (PipelineStage stage : job.stages) {
@@ -89,12 +91,16 @@ public final class JobRunner {
         checked.checkParams();
       }
     }
-    // spark-submit's settings are system properties before the session exists: spark.hadoop.* reach S3A etc.
+    // spark-submit's settings are system properties before the session exists: spark.hadoop.* reach
+    // S3A etc.
     Configuration conf = SparkHadoopUtil.get().newConfiguration(new SparkConf());
     return OutputFolder.check(conf, job.output, job.inputs, job.overwrite);
   }
 
-  /** Runs {@code job}; {@code sessions} is called once, after every check that needs no Spark has passed. */
+  /**
+   * Runs {@code job}; {@code sessions} is called once, after every check that needs no Spark has
+   * passed.
+   */
   public Result run(Job job, Supplier<SparkSession> sessions) {
     OutputFolder folder = check(job);
     long started = System.nanoTime();
@@ -107,8 +113,9 @@ public final class JobRunner {
     boolean committed = false;
     String runId = UUID.randomUUID().toString();
     AutoCloseable monitor = null;
-    try (JobProgress progress = new JobProgress(spark.sparkContext(), label, err,
-            job.monitor == null ? progressMillis : 0);
+    try (JobProgress progress =
+            new JobProgress(
+                spark.sparkContext(), label, err, job.monitor == null ? progressMillis : 0);
         StageCounts counts = new StageCounts(spark, runId.replace("-", "").substring(0, 12))) {
       describe(spark, job, "fingerprint inputs");
       List<Fingerprint> fingerprints = new ArrayList<>();
@@ -127,8 +134,10 @@ public final class JobRunner {
       }
       folder.stage(runId);
       if (folder.removeStaleStaging() && job.resume != null) {
-        err.println(label + ": the settings or inputs changed since the run that was stopped before its commit;"
-            + " starting a fresh run");
+        err.println(
+            label
+                + ": the settings or inputs changed since the run that was stopped before its commit;"
+                + " starting a fresh run");
       } else if (job.resume != null && folder.hasStaged()) {
         err.println(label + ": resuming the run that was stopped (same settings and inputs)");
       }
@@ -145,8 +154,12 @@ public final class JobRunner {
         rows = read.rows();
         bad = read.bad();
         if (bad.count() > 0) {
-          err.println(label + ": skipped " + bad.count() + " malformed rows, first at " + String.join(", ",
-              bad.first()));
+          err.println(
+              label
+                  + ": skipped "
+                  + bad.count()
+                  + " malformed rows, first at "
+                  + String.join(", ", bad.first()));
         }
       }
       rows = rows == null ? null : ids(job, rows);
@@ -159,14 +172,16 @@ public final class JobRunner {
       }
 
       List<Transformer> fitted = new ArrayList<>();
-      Dataset<Row> data = job.resume == null && rows != null ? counts.tag(rows, 0, DROP_REASON) : rows;
+      Dataset<Row> data =
+          job.resume == null && rows != null ? counts.tag(rows, 0, DROP_REASON) : rows;
       for (int i = 0; i < job.stages.size(); i++) {
         PipelineStage stage = job.stages.get(i);
         Transformer transformer;
         if (stage instanceof Estimator<?> estimator) {
           describe(spark, job, "fit " + stage.getClass().getSimpleName());
           if (i > 0) {
-            // The fit and the write both read what the stages before produce: computed once, on disk.
+            // The fit and the write both read what the stages before produce: computed once, on
+            // disk.
             data = data.persist(StorageLevel.DISK_ONLY());
             persisted.add(data);
           }
@@ -188,8 +203,14 @@ public final class JobRunner {
         job.writer.write(context, data, staging);
         schema = null;
       } else if (job.resume != null) {
-        ResumableWrite.Result r = ResumableWrite.run(spark, rows, in -> chain(fitted, in), staging, runKey,
-            job.resume.partitionsPerCommit());
+        ResumableWrite.Result r =
+            ResumableWrite.run(
+                spark,
+                rows,
+                in -> chain(fitted, in),
+                staging,
+                runKey,
+                job.resume.partitionsPerCommit());
         context.stats().put("commits", r.chunks());
         context.stats().put("commits_resumed", r.skipped());
         schema = null;
@@ -199,7 +220,8 @@ public final class JobRunner {
       }
 
       describe(spark, job, "report");
-      Dataset<Row> written = job.writer != null ? null : readWritten(spark, staging, job.format, schema);
+      Dataset<Row> written =
+          job.writer != null ? null : readWritten(spark, staging, job.format, schema);
       Job.Summary summary = job.report.summarize(context, written);
       Map<String, Object> record = RunRecord.header(spark, job.name, runId);
       record.put("status", "complete");
@@ -226,8 +248,10 @@ public final class JobRunner {
         badRows.put("first", bad.first());
         badRows.put("kept_in", OutputFolder.RECORDS + "/bad-rows/");
         record.put("bad_rows", badRows);
-        bad.records().write().mode("overwrite").json(new Path(new Path(staging, OutputFolder.RECORDS), "bad-rows")
-            .toString());
+        bad.records()
+            .write()
+            .mode("overwrite")
+            .json(new Path(new Path(staging, OutputFolder.RECORDS), "bad-rows").toString());
       }
       if (written != null && Arrays.asList(written.columns()).contains(DROP_REASON)) {
         record.put("drop_reasons", byDropReason(written));
@@ -281,25 +305,42 @@ public final class JobRunner {
   }
 
   /**
-   * A resumable job whose output holds a complete run with the same key: nothing to do. Its record says so and
-   * the summary is printed again from the record.
+   * A resumable job whose output holds a complete run with the same key: nothing to do. Its record
+   * says so and the summary is printed again from the record.
    */
-  private Result alreadyWritten(SparkSession spark, Job job, OutputFolder folder, String runId) throws
-      java.io.IOException {
+  private Result alreadyWritten(SparkSession spark, Job job, OutputFolder folder, String runId)
+      throws java.io.IOException {
     FileSystem fs = folder.output().getFileSystem(spark.sessionState().newHadoopConf());
     JsonNode record = RunRecord.read(fs, folder.output(), job.name).orElse(null);
     if (record == null || !"complete".equals(record.path("status").asText())) {
       return null;
     }
     if (!runId.equals(record.path("run_id").asText())) {
-      err.println("corral " + job.name + ": the inputs or settings differ from the run that wrote " + job.output
-          + " (" + changedInputs(record) + "); running again");
+      err.println(
+          "corral "
+              + job.name
+              + ": the inputs or settings differ from the run that wrote "
+              + job.output
+              + " ("
+              + changedInputs(record)
+              + "); running again");
       return null;
     }
-    err.println("corral " + job.name + ": " + job.output + " is already written by this run (same settings and "
-        + "inputs, see " + OutputFolder.RECORDS + "/" + job.name + ".json); nothing to do");
+    err.println(
+        "corral "
+            + job.name
+            + ": "
+            + job.output
+            + " is already written by this run (same settings and "
+            + "inputs, see "
+            + OutputFolder.RECORDS
+            + "/"
+            + job.name
+            + ".json); nothing to do");
     out.print(record.path("summary").asText(""));
-    return new Result(new Job.Summary(Map.of(), record.path("summary").asText(""), null), Map.of("run_id", runId),
+    return new Result(
+        new Job.Summary(Map.of(), record.path("summary").asText(""), null),
+        Map.of("run_id", runId),
         true);
   }
 
@@ -334,8 +375,12 @@ public final class JobRunner {
     return data;
   }
 
-  /** The written table: Parquet and JSON with the schema the job wrote, so an empty result still has its columns. */
-  private static Dataset<Row> readWritten(SparkSession spark, String path, String format, StructType schema) {
+  /**
+   * The written table: Parquet and JSON with the schema the job wrote, so an empty result still has
+   * its columns.
+   */
+  private static Dataset<Row> readWritten(
+      SparkSession spark, String path, String format, StructType schema) {
     if (schema == null || format.equals(Tables.DELTA)) {
       return spark.read().format(format).load(path);
     }
@@ -367,20 +412,36 @@ public final class JobRunner {
     return stages;
   }
 
-  /** Documents per {@code drop_reason} of a written table, {@code (kept)} for none, most frequent first. */
+  /**
+   * Documents per {@code drop_reason} of a written table, {@code (kept)} for none, most frequent
+   * first.
+   */
   public static Map<String, Long> byDropReason(Dataset<Row> written) {
     Map<String, Long> reasons = new LinkedHashMap<>();
-    for (Row r : written.groupBy(coalesce(col(DROP_REASON), lit("(kept)"))).count()
-        .orderBy(col("count").desc()).collectAsList()) {
+    for (Row r :
+        written
+            .groupBy(coalesce(col(DROP_REASON), lit("(kept)")))
+            .count()
+            .orderBy(col("count").desc())
+            .collectAsList()) {
       reasons.put(r.getString(0), r.getLong(1));
     }
     return reasons;
   }
 
-  /** What the job, its settings, its stages' params and its inputs are: equal keys give equal outputs. */
+  /**
+   * What the job, its settings, its stages' params and its inputs are: equal keys give equal
+   * outputs.
+   */
   static String runKey(Job job, List<Fingerprint> fingerprints) {
-    StringBuilder key = new StringBuilder(job.name).append(' ').append(job.format).append(' ')
-        .append(Arrays.toString(job.partitionBy)).append(' ').append(new java.util.TreeMap<>(job.settings));
+    StringBuilder key =
+        new StringBuilder(job.name)
+            .append(' ')
+            .append(job.format)
+            .append(' ')
+            .append(Arrays.toString(job.partitionBy))
+            .append(' ')
+            .append(new java.util.TreeMap<>(job.settings));
     for (PipelineStage stage : job.stages) {
       key.append(' ').append(stage.getClass().getName()).append(RunRecord.params(stage));
     }
@@ -390,7 +451,10 @@ public final class JobRunner {
     return key.append(' ').append(Build.version()).toString();
   }
 
-  /** The stage counts arrive through Spark's listener bus, after the write returns: wait for them (bounded). */
+  /**
+   * The stage counts arrive through Spark's listener bus, after the write returns: wait for them
+   * (bounded).
+   */
   private static void awaitListeners(SparkSession spark) {
     try {
       spark.sparkContext().listenerBus().waitUntilEmpty(30_000);
@@ -407,19 +471,26 @@ public final class JobRunner {
     }
     currentPhase = phase;
     phaseStart = now;
-    spark.sparkContext().setJobDescription(phase == null ? null : "corral " + job.name + ": " + phase);
+    spark
+        .sparkContext()
+        .setJobDescription(phase == null ? null : "corral " + job.name + ": " + phase);
   }
 
   private static double driverCpuSeconds() {
     java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : 0;
+    return os instanceof com.sun.management.OperatingSystemMXBean sun
+        ? sun.getProcessCpuTime() / 1e9
+        : 0;
   }
 
   private static double round(double v) {
     return Math.round(v * 1000) / 1000.0;
   }
 
-  /** Unwraps the first Corral error in a failure's causes (Spark wraps task failures in its own exceptions). */
+  /**
+   * Unwraps the first Corral error in a failure's causes (Spark wraps task failures in its own
+   * exceptions).
+   */
   public static CorralException corralCause(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof CorralException e) {

@@ -9,9 +9,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * A job's single-file output (a model, an ARPA file), with the rules of {@link OutputFolder} for one file: never an
- * input, an existing file only replaced under {@code overwrite} (a file carries no mark of who wrote it), written
- * to a hidden temporary file beside it and renamed into place when complete, so a failure leaves nothing behind.
+ * A job's single-file output (a model, an ARPA file), with the rules of {@link OutputFolder} for
+ * one file: never an input, an existing file only replaced under {@code overwrite} (a file carries
+ * no mark of who wrote it), written to a hidden temporary file beside it and renamed into place
+ * when complete, so a failure leaves nothing behind.
  */
 public final class OutputFile {
   private final FileSystem fs;
@@ -21,11 +22,15 @@ public final class OutputFile {
   private OutputFile(FileSystem fs, Path output) {
     this.fs = fs;
     this.output = output;
-    this.temporary = new Path(output.getParent(), ".corral-tmp-" + UUID.randomUUID() + "-" + output.getName());
+    this.temporary =
+        new Path(output.getParent(), ".corral-tmp-" + UUID.randomUUID() + "-" + output.getName());
   }
 
-  /** Checks {@code output} against the inputs and what is there, before anything is read or written. */
-  public static OutputFile check(Configuration conf, String output, List<String> inputs, boolean overwrite) {
+  /**
+   * Checks {@code output} against the inputs and what is there, before anything is read or written.
+   */
+  public static OutputFile check(
+      Configuration conf, String output, List<String> inputs, boolean overwrite) {
     Path out = new Path(output);
     try {
       FileSystem fs = out.getFileSystem(conf);
@@ -38,7 +43,8 @@ public final class OutputFile {
       }
       if (fs.exists(qualified)) {
         if (fs.getFileStatus(qualified).isDirectory()) {
-          throw Errors.badUsage("--output " + output, "is a folder; give the path of the file to write");
+          throw Errors.badUsage(
+              "--output " + output, "is a folder; give the path of the file to write");
         }
         if (!overwrite) {
           throw Errors.badUsage("--output " + output, "exists; give --overwrite to replace it");

@@ -25,22 +25,28 @@ import org.apache.hadoop.fs.Path;
  *
  * <ul>
  *   <li>the output is never an input, inside one, or a folder holding one;
- *   <li>data is written to a hidden staging folder beside the output ({@code .corral-staging-<name>-<run>}) and
- *       committed only when complete, by a rename of the folder;
- *   <li>a rerun replaces Corral's own earlier output; a folder holding entries Corral did not write there is
- *       refused unless {@code overwrite}, and then only Corral's entries are replaced, the others left alone.
+ *   <li>data is written to a hidden staging folder beside the output ({@code
+ *       .corral-staging-<name>-<run>}) and committed only when complete, by a rename of the folder;
+ *   <li>a rerun replaces Corral's own earlier output; a folder holding entries Corral did not write
+ *       there is refused unless {@code overwrite}, and then only Corral's entries are replaced, the
+ *       others left alone.
  * </ul>
  *
- * <p>What Corral wrote is listed in {@code _corral/output.json}: the top-level entries of the committed folder.
- * Anything else in the folder is someone else's.
+ * <p>What Corral wrote is listed in {@code _corral/output.json}: the top-level entries of the
+ * committed folder. Anything else in the folder is someone else's.
  */
 public final class OutputFolder {
-  /** The folder, beside the data, for Corral's records; names starting with '_' are hidden from table readers. */
+  /**
+   * The folder, beside the data, for Corral's records; names starting with '_' are hidden from
+   * table readers.
+   */
   public static final String RECORDS = "_corral";
+
   static final String MANIFEST = "output.json";
   private static final String STAGING = ".corral-staging-";
   private static final String OLD = ".corral-old-";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final FileSystem fs;
   private final Path output;
@@ -49,7 +55,8 @@ public final class OutputFolder {
   private final Set<String> foreign;
   private final Set<String> owned;
 
-  private OutputFolder(FileSystem fs, Path output, boolean exists, Set<String> owned, Set<String> foreign) {
+  private OutputFolder(
+      FileSystem fs, Path output, boolean exists, Set<String> owned, Set<String> foreign) {
     this.fs = fs;
     this.output = output;
     this.exists = exists;
@@ -57,8 +64,12 @@ public final class OutputFolder {
     this.foreign = foreign;
   }
 
-  /** Checks {@code output} against the job's {@code inputs} and what the folder holds, before anything is read. */
-  public static OutputFolder check(Configuration conf, String output, List<String> inputs, boolean overwrite) {
+  /**
+   * Checks {@code output} against the job's {@code inputs} and what the folder holds, before
+   * anything is read.
+   */
+  public static OutputFolder check(
+      Configuration conf, String output, List<String> inputs, boolean overwrite) {
     Path out = new Path(output);
     try {
       FileSystem fs = out.getFileSystem(conf);
@@ -76,13 +87,15 @@ public final class OutputFolder {
         }
       }
       if (qualified.getParent() == null) {
-        throw Errors.badUsage("--output " + output, "is the root of a file system; choose a folder");
+        throw Errors.badUsage(
+            "--output " + output, "is the root of a file system; choose a folder");
       }
       if (!fs.exists(qualified)) {
         return new OutputFolder(fs, qualified, false, Set.of(), Set.of());
       }
       if (!fs.getFileStatus(qualified).isDirectory()) {
-        throw Errors.badUsage("--output " + output, "is a file; Corral writes a folder there, choose another path");
+        throw Errors.badUsage(
+            "--output " + output, "is a file; Corral writes a folder there, choose another path");
       }
       Set<String> owned = manifest(fs, qualified);
       Set<String> foreign = new TreeSet<>();
@@ -93,13 +106,18 @@ public final class OutputFolder {
         }
       }
       if (!foreign.isEmpty() && !overwrite) {
-        throw Errors.foreignOutput(output, new ArrayList<>(foreign).subList(0, Math.min(5, foreign.size())),
+        throw Errors.foreignOutput(
+            output,
+            new ArrayList<>(foreign).subList(0, Math.min(5, foreign.size())),
             foreign.size());
       }
       for (String table : List.of("_delta_log", "_SUCCESS")) {
         if (foreign.contains(table)) {
-          throw Errors.badUsage("--output " + output, "holds a table Corral did not write (" + table
-              + "); --overwrite replaces only Corral's output, so choose another folder");
+          throw Errors.badUsage(
+              "--output " + output,
+              "holds a table Corral did not write ("
+                  + table
+                  + "); --overwrite replaces only Corral's output, so choose another folder");
         }
       }
       return new OutputFolder(fs, qualified, true, owned, foreign);
@@ -109,8 +127,8 @@ public final class OutputFolder {
   }
 
   /**
-   * Chooses the staging folder for run {@code runId}: the same id finds the same folder again (a resumed run),
-   * another id starts clean.
+   * Chooses the staging folder for run {@code runId}: the same id finds the same folder again (a
+   * resumed run), another id starts clean.
    */
   public void stage(String runId) {
     staging = new Path(output.getParent(), STAGING + output.getName() + "-" + runId);
@@ -139,8 +157,8 @@ public final class OutputFolder {
   }
 
   /**
-   * Removes staging folders of this output left by other runs (stopped before their commit; Corral wrote them),
-   * and says whether there were any.
+   * Removes staging folders of this output left by other runs (stopped before their commit; Corral
+   * wrote them), and says whether there were any.
    */
   public boolean removeStaleStaging() {
     String prefix = STAGING + output.getName() + "-";
@@ -163,9 +181,10 @@ public final class OutputFolder {
   }
 
   /**
-   * Makes the staged folder the output. Without foreign entries the old output is renamed aside and the staged
-   * folder renamed into place (readers see the old or the new table, never a mix); with them (only under
-   * {@code overwrite}) Corral's old entries are deleted and the new ones moved in one by one.
+   * Makes the staged folder the output. Without foreign entries the old output is renamed aside and
+   * the staged folder renamed into place (readers see the old or the new table, never a mix); with
+   * them (only under {@code overwrite}) Corral's old entries are deleted and the new ones moved in
+   * one by one.
    */
   public void commit() {
     try {
@@ -191,8 +210,11 @@ public final class OutputFolder {
         fs.delete(new Path(output, RECORDS), true);
         for (FileStatus f : fs.listStatus(staging)) {
           if (foreign.contains(f.getPath().getName())) {
-            throw Errors.badUsage("--output " + output, "holds '" + f.getPath().getName()
-                + "', which Corral did not write and would have to replace");
+            throw Errors.badUsage(
+                "--output " + output,
+                "holds '"
+                    + f.getPath().getName()
+                    + "', which Corral did not write and would have to replace");
           }
           rename(f.getPath(), new Path(output, f.getPath().getName()));
         }
@@ -245,7 +267,10 @@ public final class OutputFolder {
     }
   }
 
-  /** A {@code _corral} entry that is not a folder of Corral's records (no manifest) belongs to someone else. */
+  /**
+   * A {@code _corral} entry that is not a folder of Corral's records (no manifest) belongs to
+   * someone else.
+   */
   private static boolean isForeignRecords(FileSystem fs, FileStatus f) throws IOException {
     return !fs.exists(new Path(f.getPath(), MANIFEST));
   }
@@ -272,7 +297,9 @@ public final class OutputFolder {
     }
   }
 
-  /** The part of a glob before its first wildcard, so {@code /data/*.jsonl} is inside {@code /data}. */
+  /**
+   * The part of a glob before its first wildcard, so {@code /data/*.jsonl} is inside {@code /data}.
+   */
   private static Path globRoot(Path p) {
     Path root = p;
     while (root != null && root.getName().matches(".*[*?\\[{].*")) {

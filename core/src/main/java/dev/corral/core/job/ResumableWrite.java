@@ -15,19 +15,20 @@ import scala.Option;
 import scala.runtime.AbstractFunction1;
 
 /**
- * Writes a stage's output to a Delta table so that a job killed half way and started again writes every row
- * exactly once, and redoes only the uncommitted part.
+ * Writes a stage's output to a Delta table so that a job killed half way and started again writes
+ * every row exactly once, and redoes only the uncommitted part.
  *
- * <p>The input's partitions are cut into consecutive chunks of {@code partitionsPerCommit}; chunk {@code c}
- * runs as its own Spark job (its partitions in parallel) and is one Delta commit made with Delta's idempotent
- * writes ({@code txnAppId} = the run's id, {@code txnVersion} = {@code c}). Delta records the pair in the same
- * atomic commit as the data, and ignores a write whose version is not above the recorded one. A restart reads
- * the recorded version and starts after it. A task lost inside a chunk (a dead executor) is retried by Spark
- * and the chunk still commits once.
+ * <p>The input's partitions are cut into consecutive chunks of {@code partitionsPerCommit}; chunk
+ * {@code c} runs as its own Spark job (its partitions in parallel) and is one Delta commit made
+ * with Delta's idempotent writes ({@code txnAppId} = the run's id, {@code txnVersion} = {@code c}).
+ * Delta records the pair in the same atomic commit as the data, and ignores a write whose version
+ * is not above the recorded one. A restart reads the recorded version and starts after it. A task
+ * lost inside a chunk (a dead executor) is retried by Spark and the chunk still commits once.
  *
- * <p>A run's id names the job, its settings, the input's partition count and {@code partitionsPerCommit}, so
- * a restart must see the same partitioning of the same input (same files, same Spark settings); another
- * partitioning is another run, which overwrites the table from its first chunk.
+ * <p>A run's id names the job, its settings, the input's partition count and {@code
+ * partitionsPerCommit}, so a restart must see the same partitioning of the same input (same files,
+ * same Spark settings); another partitioning is another run, which overwrites the table from its
+ * first chunk.
  */
 public final class ResumableWrite {
   private ResumableWrite() {}
@@ -40,15 +41,21 @@ public final class ResumableWrite {
    *
    * @param runKey the job and everything that decides its rows (model, input, settings)
    */
-  public static Result run(SparkSession spark, Dataset<Row> input, UnaryOperator<Dataset<Row>> stage,
-      String output, String runKey, int partitionsPerCommit) {
+  public static Result run(
+      SparkSession spark,
+      Dataset<Row> input,
+      UnaryOperator<Dataset<Row>> stage,
+      String output,
+      String runKey,
+      int partitionsPerCommit) {
     if (partitionsPerCommit <= 0) {
       throw Errors.badInput("partitionsPerCommit", "must be positive, is " + partitionsPerCommit);
     }
     RDD<Row> rdd = input.rdd();
     int partitions = rdd.getNumPartitions();
     int chunks = Math.max(1, (partitions + partitionsPerCommit - 1) / partitionsPerCommit);
-    String appId = "corral-" + Fingerprint.shortSha256(runKey) + "-" + partitions + "x" + partitionsPerCommit;
+    String appId =
+        "corral-" + Fingerprint.shortSha256(runKey) + "-" + partitions + "x" + partitionsPerCommit;
     long done = committed(spark, output, appId);
     int skipped = (int) Math.min(chunks, done + 1);
     for (int c = skipped; c < chunks; c++) {
@@ -56,7 +63,13 @@ public final class ResumableWrite {
       int to = Math.min(partitions, from + partitionsPerCommit);
       RDD<Row> part = PartitionPruningRDD.create(rdd, new Range(from, to));
       Dataset<Row> chunk = spark.createDataFrame(part, input.schema());
-      var writer = stage.apply(chunk).write().format("delta").option("txnAppId", appId).option("txnVersion", c);
+      var writer =
+          stage
+              .apply(chunk)
+              .write()
+              .format("delta")
+              .option("txnAppId", appId)
+              .option("txnVersion", c);
       if (c == 0) {
         // the run's first commit replaces what another run (or an older schema) left there
         writer = writer.mode(SaveMode.Overwrite).option("overwriteSchema", "true");
@@ -79,7 +92,8 @@ public final class ResumableWrite {
   }
 
   /** Keeps partition indexes in [from, to). */
-  private static final class Range extends AbstractFunction1<Object, Object> implements Serializable {
+  private static final class Range extends AbstractFunction1<Object, Object>
+      implements Serializable {
     private static final long serialVersionUID = 1L;
     private final int from;
     private final int to;

@@ -19,22 +19,27 @@ import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The record a job leaves beside its output, {@code <output>/_corral/<job>.json}: generated from the job's
- * declaration and what ran, never written by hand, so that someone who did not run the job can tell what went in,
- * with which settings, what came out and why rows were dropped, and run it again.
+ * The record a job leaves beside its output, {@code <output>/_corral/<job>.json}: generated from
+ * the job's declaration and what ran, never written by hand, so that someone who did not run the
+ * job can tell what went in, with which settings, what came out and why rows were dropped, and run
+ * it again.
  */
 public final class RunRecord {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
   private RunRecord() {}
 
   /** Every param of {@code stage} with the value it runs with (set or default), as JSON values. */
   public static Map<String, Object> params(PipelineStage stage) {
     Map<String, Object> out = new java.util.TreeMap<>();
-    for (ParamPair<?> pair : scala.collection.JavaConverters.seqAsJavaList(stage.extractParamMap().toSeq())) {
+    for (ParamPair<?> pair :
+        scala.collection.JavaConverters.seqAsJavaList(stage.extractParamMap().toSeq())) {
       @SuppressWarnings("unchecked")
-      org.apache.spark.ml.param.Param<Object> param = (org.apache.spark.ml.param.Param<Object>) pair.param();
+      org.apache.spark.ml.param.Param<Object> param =
+          (org.apache.spark.ml.param.Param<Object>) pair.param();
       try {
         out.put(param.name(), JSON.readTree(param.jsonEncode(pair.value())));
       } catch (IOException | RuntimeException e) {
@@ -44,7 +49,10 @@ public final class RunRecord {
     return out;
   }
 
-  /** The keys every record starts with: which Corral and Spark ran, and the resolved {@code spark.corral.*} keys. */
+  /**
+   * The keys every record starts with: which Corral and Spark ran, and the resolved {@code
+   * spark.corral.*} keys.
+   */
   static Map<String, Object> header(SparkSession spark, String job, String runId) {
     Map<String, Object> record = new LinkedHashMap<>();
     record.put("job", job);

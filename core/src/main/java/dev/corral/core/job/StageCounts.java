@@ -15,10 +15,10 @@ import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.util.QueryExecutionListener;
 
 /**
- * Rows in and out of each stage, and how many rows carry a {@code drop_reason} after it, counted as a side effect
- * of the job's own write (Spark's observed metrics), so the counts cost no extra pass over the data. Each stage's
- * output is tagged with {@link #tag}; after the write, {@link #counts} has what the last action that ran the tag
- * reported.
+ * Rows in and out of each stage, and how many rows carry a {@code drop_reason} after it, counted as
+ * a side effect of the job's own write (Spark's observed metrics), so the counts cost no extra pass
+ * over the data. Each stage's output is tagged with {@link #tag}; after the write, {@link #counts}
+ * has what the last action that ran the tag reported.
  */
 final class StageCounts implements QueryExecutionListener, AutoCloseable {
   private static final String PREFIX = "corral_stage_";
@@ -32,14 +32,22 @@ final class StageCounts implements QueryExecutionListener, AutoCloseable {
     spark.listenerManager().register(this);
   }
 
-  /** {@code data} with its row count (and dropped count, when it has {@code dropReason}) observed as stage {@code i}. */
+  /**
+   * {@code data} with its row count (and dropped count, when it has {@code dropReason}) observed as
+   * stage {@code i}.
+   */
   Dataset<Row> tag(Dataset<Row> data, int i, String dropReason) {
     boolean hasReason = Arrays.asList(data.columns()).contains(dropReason);
-    return data.observe(name(i), count(lit(1)).as("rows"),
+    return data.observe(
+        name(i),
+        count(lit(1)).as("rows"),
         (hasReason ? count(col("`" + dropReason + "`")) : lit(-1L)).as("dropped"));
   }
 
-  /** What the write reported for stage {@code i}: {@code rows} and {@code dropped} (-1 without a reason column). */
+  /**
+   * What the write reported for stage {@code i}: {@code rows} and {@code dropped} (-1 without a
+   * reason column).
+   */
   Map<String, Long> counts(int i) {
     Row r = seen.get(name(i));
     Map<String, Long> out = new LinkedHashMap<>();

@@ -73,7 +73,10 @@ public final class PipelineConfig {
         if (!s.get("params").isObject()) {
           throw Errors.badUsage(where, "'params' must be a mapping of param names to values");
         }
-        s.get("params").fields().forEachRemaining(e -> params.put(e.getKey(), JSON.convertValue(e.getValue(), Object.class)));
+        s.get("params")
+            .fields()
+            .forEachRemaining(
+                e -> params.put(e.getKey(), JSON.convertValue(e.getValue(), Object.class)));
       }
       stageParams.add(params);
     }
@@ -95,7 +98,13 @@ public final class PipelineConfig {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!known.contains(key)) {
-        throw Errors.badUsage(where, "unknown key '" + key + "' (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+        throw Errors.badUsage(
+            where,
+            "unknown key '"
+                + key
+                + "' (known: "
+                + String.join(", ", new java.util.TreeSet<>(known))
+                + ")");
       }
     }
   }
@@ -135,7 +144,9 @@ public final class PipelineConfig {
   public Pipeline toPipeline() {
     PipelineStage[] stages = new PipelineStage[stageNames.size()];
     for (int i = 0; i < stages.length; i++) {
-      stages[i] = StageRegistry.create(stageNames.get(i), stageParams.get(i), source + ": stages[" + i + "]");
+      stages[i] =
+          StageRegistry.create(
+              stageNames.get(i), stageParams.get(i), source + ": stages[" + i + "]");
     }
     return new Pipeline().setStages(stages);
   }

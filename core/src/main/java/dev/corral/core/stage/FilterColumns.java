@@ -14,18 +14,23 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The column contract every heuristic filter shares: a string input column, annotation columns that must not
- * exist yet, and a {@code drop_reason} column that is added when absent and, when present, keeps its value and
- * takes the stage's reason only where it is still null. The row function returns a struct whose fields are the
- * annotations, in output order, followed by {@value #REASON}.
+ * The column contract every heuristic filter shares: a string input column, annotation columns that
+ * must not exist yet, and a {@code drop_reason} column that is added when absent and, when present,
+ * keeps its value and takes the stage's reason only where it is still null. The row function
+ * returns a struct whose fields are the annotations, in output order, followed by {@value #REASON}.
  */
 public final class FilterColumns {
-  /** The struct field of the row function's result that holds the reason code, null when the row passes. */
+  /**
+   * The struct field of the row function's result that holds the reason code, null when the row
+   * passes.
+   */
   public static final String REASON = "reason";
 
   private FilterColumns() {}
 
-  /** The row function's result type: {@code fields} (all nullable) then a nullable string reason. */
+  /**
+   * The row function's result type: {@code fields} (all nullable) then a nullable string reason.
+   */
   public static StructType resultType(List<StructField> fields) {
     StructType type = new StructType();
     for (StructField f : fields) {
@@ -35,12 +40,17 @@ public final class FilterColumns {
   }
 
   /**
-   * Checks the contract and returns the output schema: the input columns (a present {@code dropReasonCol}
-   * stays where it is), then {@code outputs[i]} typed like {@code result}'s i-th field, then
-   * {@code dropReasonCol} when it was absent.
+   * Checks the contract and returns the output schema: the input columns (a present {@code
+   * dropReasonCol} stays where it is), then {@code outputs[i]} typed like {@code result}'s i-th
+   * field, then {@code dropReasonCol} when it was absent.
    */
-  public static StructType transformSchema(String stage, StructType schema, String inputCol, String dropReasonCol,
-      List<String> outputs, StructType result) {
+  public static StructType transformSchema(
+      String stage,
+      StructType schema,
+      String inputCol,
+      String dropReasonCol,
+      List<String> outputs,
+      StructType result) {
     Stages.requireColumn(stage, schema, inputCol, DataTypes.StringType);
     boolean hasReason = Arrays.asList(schema.fieldNames()).contains(dropReasonCol);
     if (hasReason) {
@@ -61,10 +71,17 @@ public final class FilterColumns {
   }
 
   /** Applies {@code rowFunction} once per row and spreads its struct over the output columns. */
-  public static Dataset<Row> transform(Dataset<?> dataset, String uid, UserDefinedFunction rowFunction, String inputCol,
-      String dropReasonCol, List<String> outputs, StructType result) {
+  public static Dataset<Row> transform(
+      Dataset<?> dataset,
+      String uid,
+      UserDefinedFunction rowFunction,
+      String inputCol,
+      String dropReasonCol,
+      List<String> outputs,
+      StructType result) {
     String scratch = "__corral_" + uid;
-    Dataset<Row> scored = dataset.toDF().withColumn(scratch, rowFunction.apply(Stages.column(inputCol)));
+    Dataset<Row> scored =
+        dataset.toDF().withColumn(scratch, rowFunction.apply(Stages.column(inputCol)));
     Column reason = Stages.column(scratch).getField(REASON);
     List<Column> columns = new ArrayList<>();
     boolean hasReason = false;
@@ -83,11 +100,15 @@ public final class FilterColumns {
     if (!hasReason) {
       columns.add(reason.as(dropReasonCol));
     }
-    // The row function is referenced by several fields, so the optimizer keeps it in its own projection.
+    // The row function is referenced by several fields, so the optimizer keeps it in its own
+    // projection.
     return scored.select(columns.toArray(new Column[0]));
   }
 
-  /** The schema after a stage that may set {@code column}: added when absent, checked to be a string when present. */
+  /**
+   * The schema after a stage that may set {@code column}: added when absent, checked to be a string
+   * when present.
+   */
   public static StructType withReasonColumn(String stage, StructType schema, String column) {
     if (Arrays.asList(schema.fieldNames()).contains(column)) {
       Stages.requireColumn(stage, schema, column, DataTypes.StringType);
@@ -96,7 +117,10 @@ public final class FilterColumns {
     return schema.add(column, DataTypes.StringType, true);
   }
 
-  /** {@code data} with {@code column} set to {@code reason} (a nullable string) only where it is still null. */
+  /**
+   * {@code data} with {@code column} set to {@code reason} (a nullable string) only where it is
+   * still null.
+   */
   public static Dataset<Row> setReason(Dataset<Row> data, String column, Column reason) {
     List<Column> columns = new ArrayList<>();
     boolean present = false;

@@ -3,8 +3,9 @@ package dev.corral.core.stage;
 import org.apache.spark.ml.param.Param;
 
 /**
- * A filter stage: a {@link TextTransformer} that also names the {@code drop_reason} column, which it sets
- * only where still null (see {@link FilterColumns}), so the first stage that rejects a document names why.
+ * A filter stage: a {@link TextTransformer} that also names the {@code drop_reason} column, which
+ * it sets only where still null (see {@link FilterColumns}), so the first stage that rejects a
+ * document names why.
  *
  * @param <T> the concrete stage, so that setters chain
  */
@@ -15,8 +16,12 @@ public abstract class FilterTransformer<T extends FilterTransformer<T>> extends 
 
   protected FilterTransformer(String uid) {
     super(uid);
-    dropReasonCol = new Param<>(this, "dropReasonCol",
-        "column naming why a document is dropped (string); set only where still null", Stages.nonBlank());
+    dropReasonCol =
+        new Param<>(
+            this,
+            "dropReasonCol",
+            "column naming why a document is dropped (string); set only where still null",
+            Stages.nonBlank());
     setDefault(dropReasonCol, "drop_reason");
   }
 

@@ -18,11 +18,11 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamPair;
 
 /**
- * Every stage a pipeline YAML may name, by its class's simple name, gathered from the {@link StageProvider}s on
- * the class path, and how a stage's params are set from YAML values: each value goes through the param's own
- * JSON decoder and validator, integer params take only whole numbers, and cross-param checks
- * ({@link CheckedParams}) run before a stage is returned. Nothing here needs a SparkSession, so a bad file fails
- * before Spark starts.
+ * Every stage a pipeline YAML may name, by its class's simple name, gathered from the {@link
+ * StageProvider}s on the class path, and how a stage's params are set from YAML values: each value
+ * goes through the param's own JSON decoder and validator, integer params take only whole numbers,
+ * and cross-param checks ({@link CheckedParams}) run before a stage is returned. Nothing here needs
+ * a SparkSession, so a bad file fails before Spark starts.
  */
 public final class StageRegistry {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,13 +71,14 @@ public final class StageRegistry {
   }
 
   /**
-   * A new stage {@code name} with {@code params} set; values are YAML scalars or lists. {@code where} names the
-   * place in the file for errors.
+   * A new stage {@code name} with {@code params} set; values are YAML scalars or lists. {@code
+   * where} names the place in the file for errors.
    */
   public static PipelineStage create(String name, Map<String, Object> params, String where) {
     Supplier<PipelineStage> factory = stages().get(name);
     if (factory == null) {
-      throw Errors.badUsage(where, "unknown stage '" + name + "' (known: " + String.join(", ", names()) + ")");
+      throw Errors.badUsage(
+          where, "unknown stage '" + name + "' (known: " + String.join(", ", names()) + ")");
     }
     PipelineStage stage = factory.get();
     for (Map.Entry<String, Object> e : params.entrySet()) {
@@ -93,25 +94,43 @@ public final class StageRegistry {
     return stage;
   }
 
-  /** Sets param {@code key} of {@code stage} from a YAML or JSON value, through the param's decoder and validator. */
+  /**
+   * Sets param {@code key} of {@code stage} from a YAML or JSON value, through the param's decoder
+   * and validator.
+   */
   public static void set(PipelineStage stage, String key, Object value, String where) {
     String name = stage.getClass().getSimpleName();
     if (!stage.hasParam(key)) {
-      String known = Arrays.stream(stage.params()).map(Param::name).collect(Collectors.joining(", "));
-      throw Errors.badUsage(where, "stage " + name + " has no param '" + key + "' (params: " + known + ")");
+      String known =
+          Arrays.stream(stage.params()).map(Param::name).collect(Collectors.joining(", "));
+      throw Errors.badUsage(
+          where, "stage " + name + " has no param '" + key + "' (params: " + known + ")");
     }
     @SuppressWarnings("unchecked")
     Param<Object> param = (Param<Object>) stage.getParam(key);
     boolean integral = param instanceof IntParam || param instanceof LongParam;
-    if (integral && !(value instanceof Integer || value instanceof Long || value instanceof java.math.BigInteger)) {
-      throw Errors.badUsage(where, "stage " + name + " param '" + key + "' cannot be " + value
-          + ": a whole number is needed (" + param.doc() + ")");
+    if (integral
+        && !(value instanceof Integer
+            || value instanceof Long
+            || value instanceof java.math.BigInteger)) {
+      throw Errors.badUsage(
+          where,
+          "stage "
+              + name
+              + " param '"
+              + key
+              + "' cannot be "
+              + value
+              + ": a whole number is needed ("
+              + param.doc()
+              + ")");
     }
     try {
       Object decoded = param.jsonDecode(JSON.writeValueAsString(value));
       stage.set(new ParamPair<>(param, decoded));
     } catch (Exception ex) {
-      throw Errors.badUsage(where, "stage " + name + " param '" + key + "' cannot be " + value + ": " + param.doc());
+      throw Errors.badUsage(
+          where, "stage " + name + " param '" + key + "' cannot be " + value + ": " + param.doc());
     }
   }
 }

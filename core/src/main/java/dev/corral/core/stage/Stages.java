@@ -10,8 +10,9 @@ import org.apache.spark.sql.types.StructType;
 import scala.runtime.AbstractFunction1;
 
 /**
- * What every Corral Spark ML stage written in Java shares: param validators that Spark can serialize, and
- * the column-contract checks that {@code transformSchema} runs before any data moves.
+ * What every Corral Spark ML stage written in Java shares: param validators that Spark can
+ * serialize, and the column-contract checks that {@code transformSchema} runs before any data
+ * moves.
  */
 public final class Stages {
   private Stages() {}
@@ -24,16 +25,22 @@ public final class Stages {
   /** Fails unless {@code column} exists in {@code schema} with type {@code type}. */
   public static void requireColumn(String stage, StructType schema, String column, DataType type) {
     if (!Arrays.asList(schema.fieldNames()).contains(column)) {
-      throw Errors.badColumn(stage, column, "does not exist; columns are " + Arrays.toString(schema.fieldNames()));
+      throw Errors.badColumn(
+          stage, column, "does not exist; columns are " + Arrays.toString(schema.fieldNames()));
     }
     DataType actual = schema.apply(column).dataType();
     if (!actual.equals(type)) {
-      throw Errors.badColumn(stage, column, "must be of type " + type.simpleString() + " but is "
-          + actual.simpleString());
+      throw Errors.badColumn(
+          stage,
+          column,
+          "must be of type " + type.simpleString() + " but is " + actual.simpleString());
     }
   }
 
-  /** Fails if an output {@code column} already exists, because stages add columns and never overwrite. */
+  /**
+   * Fails if an output {@code column} already exists, because stages add columns and never
+   * overwrite.
+   */
   public static void requireAbsent(String stage, StructType schema, String column) {
     if (Arrays.asList(schema.fieldNames()).contains(column)) {
       throw Errors.badColumn(stage, column, "already exists; choose another output column name");
@@ -46,7 +53,8 @@ public final class Stages {
   }
 
   // A named class, not a lambda, so that Params holding it stay Java-serializable.
-  private static final class NonBlank extends AbstractFunction1<String, Object> implements Serializable {
+  private static final class NonBlank extends AbstractFunction1<String, Object>
+      implements Serializable {
     private static final long serialVersionUID = 1L;
     static final NonBlank INSTANCE = new NonBlank();
 

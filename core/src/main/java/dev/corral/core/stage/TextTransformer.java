@@ -6,13 +6,14 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 
 /**
- * A stage that reads one text column: the uid, the shared {@code inputCol} param (Spark ML's
- * {@code HasInputCol}, defined once here), {@code copy}, and default save/load. Subclasses need a public
+ * A stage that reads one text column: the uid, the shared {@code inputCol} param (Spark ML's {@code
+ * HasInputCol}, defined once here), {@code copy}, and default save/load. Subclasses need a public
  * constructor taking the uid, which Spark ML's reader and {@code copy} call.
  *
  * @param <T> the concrete stage, so that setters chain
  */
-public abstract class TextTransformer<T extends TextTransformer<T>> extends Transformer implements DefaultParamsWritable {
+public abstract class TextTransformer<T extends TextTransformer<T>> extends Transformer
+    implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
   protected final String uid;

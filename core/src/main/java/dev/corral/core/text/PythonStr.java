@@ -4,27 +4,35 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Python {@code str} behaviours that reference tools' outputs depend on (CCNet, KenLM's Python module, the
- * Gopher and C4 rules, RedPajama's scripts), defined once: {@code isspace}, {@code split()} and {@code strip()}
- * with Python's whitespace set, lengths counted in code points as {@code len(str)} counts them, and the
- * universal-newline line splitting of a file opened in text mode. Java's {@code String.strip()},
- * {@link Character#isWhitespace} and {@code length()} differ on exactly the texts Common Crawl is full of
- * (no-break spaces, NEL, emoji, CJK extensions).
+ * The Python {@code str} behaviours that reference tools' outputs depend on (CCNet, KenLM's Python
+ * module, the Gopher and C4 rules, RedPajama's scripts), defined once: {@code isspace}, {@code
+ * split()} and {@code strip()} with Python's whitespace set, lengths counted in code points as
+ * {@code len(str)} counts them, and the universal-newline line splitting of a file opened in text
+ * mode. Java's {@code String.strip()}, {@link Character#isWhitespace} and {@code length()} differ
+ * on exactly the texts Common Crawl is full of (no-break spaces, NEL, emoji, CJK extensions).
  */
 public final class PythonStr {
   private PythonStr() {}
 
   /**
-   * Whether {@code c} is whitespace for Python's {@code str.isspace()} (Unicode 14): the ASCII controls
-   * TAB..CR and FS..US, space, NEL, NBSP, OGHAM SPACE MARK, U+2000..U+200A, LINE/PARAGRAPH SEPARATOR, NNBSP,
-   * MMSP and IDEOGRAPHIC SPACE. All are in the BMP, so a {@code char} test suffices.
+   * Whether {@code c} is whitespace for Python's {@code str.isspace()} (Unicode 14): the ASCII
+   * controls TAB..CR and FS..US, space, NEL, NBSP, OGHAM SPACE MARK, U+2000..U+200A, LINE/PARAGRAPH
+   * SEPARATOR, NNBSP, MMSP and IDEOGRAPHIC SPACE. All are in the BMP, so a {@code char} test
+   * suffices.
    */
   public static boolean isSpace(char c) {
     if (c <= ' ') {
       return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\u001C' && c <= '\u001F');
     }
-    return c == '\u0085' || c == '\u00A0' || c == '\u1680' || (c >= '\u2000' && c <= '\u200A')
-        || c == '\u2028' || c == '\u2029' || c == '\u202F' || c == '\u205F' || c == '\u3000';
+    return c == '\u0085'
+        || c == '\u00A0'
+        || c == '\u1680'
+        || (c >= '\u2000' && c <= '\u200A')
+        || c == '\u2028'
+        || c == '\u2029'
+        || c == '\u202F'
+        || c == '\u205F'
+        || c == '\u3000';
   }
 
   /** Python's {@code s.split()}: the maximal runs of non-space characters, none empty. */
@@ -66,8 +74,9 @@ public final class PythonStr {
   }
 
   /**
-   * The lines a Python text-mode reader yields for {@code text} (universal newlines: {@code \r\n}, {@code \r}
-   * and {@code \n} end a line), without their line ends. A final line end does not start an empty line.
+   * The lines a Python text-mode reader yields for {@code text} (universal newlines: {@code \r\n},
+   * {@code \r} and {@code \n} end a line), without their line ends. A final line end does not start
+   * an empty line.
    */
   public static List<String> universalLines(String text) {
     List<String> lines = new ArrayList<>();
@@ -89,7 +98,10 @@ public final class PythonStr {
     return lines;
   }
 
-  /** {@code text.split("\n")} as Python splits: every {@code \n} separates, empty lines and a final empty one kept. */
+  /**
+   * {@code text.split("\n")} as Python splits: every {@code \n} separates, empty lines and a final
+   * empty one kept.
+   */
   public static String[] splitNewlines(String text) {
     return text.split("\n", -1);
   }

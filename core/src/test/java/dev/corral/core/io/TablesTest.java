@@ -29,14 +29,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TablesTest {
-  private static final StructType SCHEMA = new StructType()
-      .add("id", DataTypes.LongType)
-      .add("text", DataTypes.StringType);
+  private static final StructType SCHEMA =
+      new StructType().add("id", DataTypes.LongType).add("text", DataTypes.StringType);
   private static SparkSession spark;
   private static Dataset<Row> docs;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void start() {
@@ -68,7 +66,10 @@ class TablesTest {
       Dataset<Row> back = Tables.read(spark, path, null);
       assertEquals(50, back.count(), format + " rerun must not duplicate rows");
       assertEquals(expected, sorted(back), format);
-      assertEquals(expected, sorted(Tables.read(spark, path, format.toUpperCase(java.util.Locale.ROOT))), format);
+      assertEquals(
+          expected,
+          sorted(Tables.read(spark, path, format.toUpperCase(java.util.Locale.ROOT))),
+          format);
     }
   }
 
@@ -85,7 +86,8 @@ class TablesTest {
 
   @Test
   void readsJsonLinesFilesPlainAndGzipped() throws Exception {
-    String lines = "{\"id\": 1, \"text\": \"one\"}\n{\"id\": 2, \"text\": \"two\\nlines\"}\n{\"id\": 3}\n";
+    String lines =
+        "{\"id\": 1, \"text\": \"one\"}\n{\"id\": 2, \"text\": \"two\\nlines\"}\n{\"id\": 3}\n";
     Path plain = tmp.resolve("docs.jsonl");
     Files.writeString(plain, lines);
     Path gz = tmp.resolve("docs.jsonl.gz");
@@ -94,8 +96,11 @@ class TablesTest {
     }
     Path json = tmp.resolve("docs.json.gz");
     Files.copy(gz, json);
-    List<Row> expected = List.of(RowFactory.create(1L, "one"), RowFactory.create(2L, "two\nlines"),
-        RowFactory.create(3L, null));
+    List<Row> expected =
+        List.of(
+            RowFactory.create(1L, "one"),
+            RowFactory.create(2L, "two\nlines"),
+            RowFactory.create(3L, null));
     for (Path p : List.of(plain, gz, json)) {
       assertEquals("json", Tables.inferFormat(spark, p.toString()), p.toString());
       assertEquals(expected, sorted(Tables.read(spark, p.toString(), null)), p.toString());
@@ -111,8 +116,12 @@ class TablesTest {
     assertEquals(50, Tables.read(spark, path, null).count());
     String single = tmp.resolve("single").toString();
     docs.coalesce(1).write().parquet(single);
-    Path file = Arrays.stream(tmp.resolve("single").toFile().listFiles())
-        .filter(f -> f.getName().endsWith(".parquet")).findFirst().orElseThrow().toPath();
+    Path file =
+        Arrays.stream(tmp.resolve("single").toFile().listFiles())
+            .filter(f -> f.getName().endsWith(".parquet"))
+            .findFirst()
+            .orElseThrow()
+            .toPath();
     assertEquals(50, Tables.read(spark, file.toString(), null).count());
   }
 
@@ -120,17 +129,25 @@ class TablesTest {
   void unknownFormatsAndMissingPathsAreClearErrors() throws Exception {
     Path text = Files.createDirectories(tmp.resolve("texts"));
     Files.writeString(text.resolve("a.txt"), "hello");
-    CorralException unknown = assertThrows(CorralException.class, () -> Tables.read(spark, text.toString(), null));
-    assertTrue(unknown.getMessage().startsWith(text + ": cannot tell the table format from the path; accepted: delta"),
+    CorralException unknown =
+        assertThrows(CorralException.class, () -> Tables.read(spark, text.toString(), null));
+    assertTrue(
+        unknown
+            .getMessage()
+            .startsWith(text + ": cannot tell the table format from the path; accepted: delta"),
         unknown.getMessage());
-    assertTrue(unknown.getMessage().contains("parquet") && unknown.getMessage().contains("*.jsonl.gz"));
+    assertTrue(
+        unknown.getMessage().contains("parquet") && unknown.getMessage().contains("*.jsonl.gz"));
     Path empty = Files.createDirectories(tmp.resolve("empty"));
     assertThrows(CorralException.class, () -> Tables.inferFormat(spark, empty.toString()));
     String missing = tmp.resolve("missing").toString();
-    CorralException none = assertThrows(CorralException.class, () -> Tables.read(spark, missing, null));
+    CorralException none =
+        assertThrows(CorralException.class, () -> Tables.read(spark, missing, null));
     assertEquals(missing + ": cannot read: no such file", none.getMessage());
-    CorralException badFormat = assertThrows(CorralException.class, () -> Tables.write(docs, missing, "csv"));
-    assertEquals("invalid table format 'csv': expected one of delta, parquet, json", badFormat.getMessage());
+    CorralException badFormat =
+        assertThrows(CorralException.class, () -> Tables.write(docs, missing, "csv"));
+    assertEquals(
+        "invalid table format 'csv': expected one of delta, parquet, json", badFormat.getMessage());
   }
 
   @Test
@@ -139,7 +156,8 @@ class TablesTest {
       String out = tmp.resolve("run-" + format).toString();
       Tables.write(docs, out, format);
       Tables.writeRunInfo(spark, out, "langid", Map.of("format", format), Map.of("rows_in", 1L));
-      Tables.writeRunInfo(spark, out, "langid", Map.of("format", format), Map.of("rows_in", 50L, "rows_out", 50L));
+      Tables.writeRunInfo(
+          spark, out, "langid", Map.of("format", format), Map.of("rows_in", 50L, "rows_out", 50L));
       Path report = tmp.resolve("run-" + format + "/_corral/langid.json");
       assertEquals(Tables.runInfoPath(out, "langid").toUri().getPath(), report.toString());
       JsonNode json = new ObjectMapper().readTree(report.toFile());
@@ -149,7 +167,10 @@ class TablesTest {
       assertEquals(0.5, json.get("corral_conf").get("spark.corral.langid.minScore").asDouble());
       assertEquals(spark.version(), json.get("spark_version").asText());
       assertEquals(format, Tables.inferFormat(spark, out));
-      assertEquals(50, Tables.read(spark, out, null).count(), format + ": the report must not be read as data");
+      assertEquals(
+          50,
+          Tables.read(spark, out, null).count(),
+          format + ": the report must not be read as data");
     }
   }
 }

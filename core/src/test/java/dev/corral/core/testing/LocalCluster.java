@@ -27,9 +27,9 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * A Spark {@code local-cluster} for tests: a real standalone Master and Worker inside the test JVM and
- * {@code N} separate executor JVMs, optionally with fake GPUs, started from the Maven test classpath with no
- * Spark distribution installed.
+ * A Spark {@code local-cluster} for tests: a real standalone Master and Worker inside the test JVM
+ * and {@code N} separate executor JVMs, optionally with fake GPUs, started from the Maven test
+ * classpath with no Spark distribution installed.
  *
  * <pre>{@code
  * SparkSession spark = LocalCluster.builder("MyClusterTest").executors(2).fakeGpus().start();
@@ -39,57 +39,66 @@ import org.apache.spark.sql.SparkSession;
  * <h2>The recipe</h2>
  *
  * <ol>
- *   <li><b>A SPARK_HOME made of links.</b> The Worker launches each executor with the launcher library's
- *       {@code WorkerCommandBuilder}, whose class path is {@code spark.executor.extraClassPath} followed by
- *       {@code $SPARK_HOME/jars/*}; that folder must exist. {@link #sparkHome()} builds
- *       {@code target/local-cluster-home-<hash of the class path>/jars/} once, with one symbolic link per jar
- *       of {@code java.class.path} (Surefire puts the full test class path there), atomically, so concurrent
- *       builds of the module do not trip over each other.</li>
- *   <li><b>The Worker must find it.</b> The Worker reads {@code SPARK_HOME} from its environment (default:
- *       the working directory), except that with the system property {@code spark.testing} set it reads the
- *       system property {@code spark.test.home} instead (that is how Spark's own suites do it). A test cannot
- *       change its JVM's environment, so {@link Builder#start()} sets both system properties while the
- *       SparkContext starts (the Worker reads its home when it is built) and restores them afterwards. As a
- *       side effect {@code spark.testing=true} lands in the application's conf, as in Spark's own suites;
- *       worker folders go to temporary folders ({@code java.io.tmpdir/worker-*}) removed at JVM exit, and the
- *       standalone backend appends the driver's whole {@code java.class.path} to the executors' class path
- *       (before {@code jars/*}), so executors see the driver's class path in the driver's order.</li>
- *   <li><b>The Scala version.</b> Without {@code SPARK_SCALA_VERSION} the launcher looks for
- *       {@code $SPARK_HOME/launcher/target/scala-2.1x} and fails; {@code spark.executorEnv.SPARK_SCALA_VERSION=2.12}
- *       puts it in the builder's child environment, which it reads first.</li>
- *   <li><b>The application's classes.</b> The class path's folders ({@code target/classes},
- *       {@code target/test-classes}) go to {@code spark.executor.extraClassPath}, so executors can load
- *       Corral's classes, its bundled models and the tests' lambdas. By default they go as copies taken at
- *       start ({@code <home>/apps/<pid>-<n>/}, deleted at exit): executors load classes lazily, and a build
- *       running beside the tests that recompiles {@code target/classes} made executors fail with
- *       {@code NoClassDefFoundError} ({@link Builder#snapshotClasses(boolean)}).</li>
- *   <li><b>JVM flags.</b> The test JVM's {@code --add-opens}/{@code --add-exports} and
- *       {@code -Djdk.reflect.useDirectMethodHandle} flags go to {@code spark.executor.extraJavaOptions}.</li>
- *   <li><b>Sizes.</b> One worker, {@code local-cluster[1,N,N*memory]}, with {@code spark.executor.cores=1}
- *       and {@code spark.executor.memory} = memory (default 768 MiB), so the one worker runs {@code N}
- *       executors. {@code spark.cores.max=N} with {@code spark.scheduler.minRegisteredResourcesRatio=1} makes
- *       the SparkContext wait until all {@code N} executors have registered (without {@code cores.max} a
- *       standalone backend expects 0 cores and does not wait), and {@link Builder#start()} checks that they
- *       did, so a first job spreads over all executors.</li>
- *   <li><b>Fake GPUs</b> ({@link Builder#fakeGpus()}): {@code spark.worker.resource.gpu.amount=N} with a
- *       discovery script printing {@code {"name":"gpu","addresses":["0",...,"N-1"]}}, and
- *       {@code spark.executor.resource.gpu.amount=1}, {@code spark.task.resource.gpu.amount=1}: one address per
- *       executor, seen by tasks in {@code TaskContext.get().resources()}. Plain {@code local[*]} has no
- *       resources, which is why GPU scheduling needs this class.</li>
+ *   <li><b>A SPARK_HOME made of links.</b> The Worker launches each executor with the launcher
+ *       library's {@code WorkerCommandBuilder}, whose class path is {@code
+ *       spark.executor.extraClassPath} followed by {@code $SPARK_HOME/jars/*}; that folder must
+ *       exist. {@link #sparkHome()} builds {@code target/local-cluster-home-<hash of the class
+ *       path>/jars/} once, with one symbolic link per jar of {@code java.class.path} (Surefire puts
+ *       the full test class path there), atomically, so concurrent builds of the module do not trip
+ *       over each other.
+ *   <li><b>The Worker must find it.</b> The Worker reads {@code SPARK_HOME} from its environment
+ *       (default: the working directory), except that with the system property {@code
+ *       spark.testing} set it reads the system property {@code spark.test.home} instead (that is
+ *       how Spark's own suites do it). A test cannot change its JVM's environment, so {@link
+ *       Builder#start()} sets both system properties while the SparkContext starts (the Worker
+ *       reads its home when it is built) and restores them afterwards. As a side effect {@code
+ *       spark.testing=true} lands in the application's conf, as in Spark's own suites; worker
+ *       folders go to temporary folders ({@code java.io.tmpdir/worker-*}) removed at JVM exit, and
+ *       the standalone backend appends the driver's whole {@code java.class.path} to the executors'
+ *       class path (before {@code jars/*}), so executors see the driver's class path in the
+ *       driver's order.
+ *   <li><b>The Scala version.</b> Without {@code SPARK_SCALA_VERSION} the launcher looks for {@code
+ *       $SPARK_HOME/launcher/target/scala-2.1x} and fails; {@code
+ *       spark.executorEnv.SPARK_SCALA_VERSION=2.12} puts it in the builder's child environment,
+ *       which it reads first.
+ *   <li><b>The application's classes.</b> The class path's folders ({@code target/classes}, {@code
+ *       target/test-classes}) go to {@code spark.executor.extraClassPath}, so executors can load
+ *       Corral's classes, its bundled models and the tests' lambdas. By default they go as copies
+ *       taken at start ({@code <home>/apps/<pid>-<n>/}, deleted at exit): executors load classes
+ *       lazily, and a build running beside the tests that recompiles {@code target/classes} made
+ *       executors fail with {@code NoClassDefFoundError} ({@link
+ *       Builder#snapshotClasses(boolean)}).
+ *   <li><b>JVM flags.</b> The test JVM's {@code --add-opens}/{@code --add-exports} and {@code
+ *       -Djdk.reflect.useDirectMethodHandle} flags go to {@code spark.executor.extraJavaOptions}.
+ *   <li><b>Sizes.</b> One worker, {@code local-cluster[1,N,N*memory]}, with {@code
+ *       spark.executor.cores=1} and {@code spark.executor.memory} = memory (default 768 MiB), so
+ *       the one worker runs {@code N} executors. {@code spark.cores.max=N} with {@code
+ *       spark.scheduler.minRegisteredResourcesRatio=1} makes the SparkContext wait until all {@code
+ *       N} executors have registered (without {@code cores.max} a standalone backend expects 0
+ *       cores and does not wait), and {@link Builder#start()} checks that they did, so a first job
+ *       spreads over all executors.
+ *   <li><b>Fake GPUs</b> ({@link Builder#fakeGpus()}): {@code spark.worker.resource.gpu.amount=N}
+ *       with a discovery script printing {@code {"name":"gpu","addresses":["0",...,"N-1"]}}, and
+ *       {@code spark.executor.resource.gpu.amount=1}, {@code spark.task.resource.gpu.amount=1}: one
+ *       address per executor, seen by tasks in {@code TaskContext.get().resources()}. Plain {@code
+ *       local[*]} has no resources, which is why GPU scheduling needs this class.
  * </ol>
  *
- * <p>Executors' stdout and stderr are in {@code java.io.tmpdir/worker-*}{@code /app-*}{@code /<id>/}; when
- * executors do not come up, the error quotes the newest executor stderr.
+ * <p>Executors' stdout and stderr are in {@code java.io.tmpdir/worker-*}{@code /app-*}{@code
+ * /<id>/}; when executors do not come up, the error quotes the newest executor stderr.
  */
 public final class LocalCluster {
   /** The Scala version of the Spark on the class path. */
   private static final String SCALA_VERSION = "2.12";
+
   private static final String TESTING = "spark.testing";
   private static final String TEST_HOME = "spark.test.home";
+
   /** How long the SparkContext waits for the executors to register. */
   private static final String WAIT = "spark.scheduler.maxRegisteredResourcesWaitingTime";
 
   private static Path sparkHome;
+
   /** Class folder copies made by this JVM, deleted at exit. */
   private static final List<Path> snapshots = new ArrayList<>();
 
@@ -134,7 +143,8 @@ public final class LocalCluster {
     /** Heap of each executor in MiB; 768 unless set. */
     public Builder executorMemoryMb(int mb) {
       if (mb < 450) {
-        throw new IllegalArgumentException("executor memory below 450 MiB cannot start Spark, got " + mb);
+        throw new IllegalArgumentException(
+            "executor memory below 450 MiB cannot start Spark, got " + mb);
       }
       this.executorMemoryMb = mb;
       return this;
@@ -147,10 +157,11 @@ public final class LocalCluster {
     }
 
     /**
-     * Whether executors load the application's classes from a copy of the class folders taken at start (the
-     * default) rather than from the folders themselves. Executors load classes lazily, long after the driver
-     * did, so in a work tree where another build may recompile {@code target/classes} meanwhile, the live
-     * folders give {@code NoClassDefFoundError}s that have nothing to do with the test.
+     * Whether executors load the application's classes from a copy of the class folders taken at
+     * start (the default) rather than from the folders themselves. Executors load classes lazily,
+     * long after the driver did, so in a work tree where another build may recompile {@code
+     * target/classes} meanwhile, the live folders give {@code NoClassDefFoundError}s that have
+     * nothing to do with the test.
      */
     public Builder snapshotClasses(boolean value) {
       this.snapshot = value;
@@ -167,7 +178,9 @@ public final class LocalCluster {
     public Map<String, String> settings() {
       Path home = sparkHome();
       Map<String, String> conf = new LinkedHashMap<>();
-      conf.put("spark.master", "local-cluster[1," + executors + "," + executors * executorMemoryMb + "]");
+      conf.put(
+          "spark.master",
+          "local-cluster[1," + executors + "," + executors * executorMemoryMb + "]");
       conf.put("spark.app.name", app);
       conf.put("spark.executor.cores", "1");
       conf.put("spark.executor.memory", executorMemoryMb + "m");
@@ -175,8 +188,13 @@ public final class LocalCluster {
       conf.put("spark.scheduler.minRegisteredResourcesRatio", "1.0");
       conf.put(WAIT, "60s");
       conf.put("spark.executorEnv.SPARK_SCALA_VERSION", SCALA_VERSION);
-      conf.put("spark.executor.extraClassPath", String.join(File.pathSeparator, snapshot ? snapshotClassFolders(home)
-          : classPathFolders().stream().map(Path::toString).toList()));
+      conf.put(
+          "spark.executor.extraClassPath",
+          String.join(
+              File.pathSeparator,
+              snapshot
+                  ? snapshotClassFolders(home)
+                  : classPathFolders().stream().map(Path::toString).toList()));
       conf.put("spark.executor.extraJavaOptions", String.join(" ", moduleFlags()));
       conf.put("spark.ui.enabled", "false");
       conf.put("spark.ui.showConsoleProgress", "false");
@@ -185,7 +203,8 @@ public final class LocalCluster {
       conf.put("spark.sql.shuffle.partitions", "4");
       if (fakeGpus) {
         conf.put("spark.worker.resource.gpu.amount", Integer.toString(executors));
-        conf.put("spark.worker.resource.gpu.discoveryScript", gpuScript(home, executors).toString());
+        conf.put(
+            "spark.worker.resource.gpu.discoveryScript", gpuScript(home, executors).toString());
         conf.put("spark.executor.resource.gpu.amount", "1");
         conf.put("spark.task.resource.gpu.amount", "1");
       }
@@ -194,8 +213,8 @@ public final class LocalCluster {
     }
 
     /**
-     * Starts the cluster and returns a session on it once all executors have registered. Fails with the
-     * newest executor stderr when they do not.
+     * Starts the cluster and returns a session on it once all executors have registered. Fails with
+     * the newest executor stderr when they do not.
      */
     public SparkSession start() {
       Map<String, String> conf = settings();
@@ -217,16 +236,29 @@ public final class LocalCluster {
       }
       SparkContext sc = spark.sparkContext();
       if (!sc.master().startsWith("local-cluster")) {
-        throw new IllegalStateException("a session on " + sc.master() + " was already running; stop it before "
-            + "starting a local-cluster (one SparkContext per JVM)");
+        throw new IllegalStateException(
+            "a session on "
+                + sc.master()
+                + " was already running; stop it before "
+                + "starting a local-cluster (one SparkContext per JVM)");
       }
-      // The context waited for the executors' cores; check they came, with their logs when they did not.
+      // The context waited for the executors' cores; check they came, with their logs when they did
+      // not.
       int registered = sc.statusTracker().getExecutorInfos().length - 1;
       if (registered < executors) {
         String logs = newestExecutorStderr(startedAt);
         stop(spark);
-        throw new IllegalStateException("local-cluster: " + registered + " of " + executors
-            + " executors registered within " + conf.get(WAIT) + "; SPARK_HOME=" + sparkHome() + "\n" + logs);
+        throw new IllegalStateException(
+            "local-cluster: "
+                + registered
+                + " of "
+                + executors
+                + " executors registered within "
+                + conf.get(WAIT)
+                + "; SPARK_HOME="
+                + sparkHome()
+                + "\n"
+                + logs);
       }
       return spark;
     }
@@ -241,24 +273,30 @@ public final class LocalCluster {
   }
 
   /**
-   * The SPARK_HOME made for this class path: {@code target/local-cluster-home-<hash>/jars/} with a link to
-   * each jar of {@code java.class.path}. Built once per class path, atomically.
+   * The SPARK_HOME made for this class path: {@code target/local-cluster-home-<hash>/jars/} with a
+   * link to each jar of {@code java.class.path}. Built once per class path, atomically.
    */
   public static synchronized Path sparkHome() {
     if (sparkHome != null) {
       return sparkHome;
     }
-    List<Path> jars = classPath().stream().filter(p -> p.getFileName().toString().endsWith(".jar")).toList();
+    List<Path> jars =
+        classPath().stream().filter(p -> p.getFileName().toString().endsWith(".jar")).toList();
     List<String> missing = new ArrayList<>();
-    for (String needed : List.of("spark-core_" + SCALA_VERSION, "spark-launcher_" + SCALA_VERSION,
-        "scala-library")) {
+    for (String needed :
+        List.of(
+            "spark-core_" + SCALA_VERSION, "spark-launcher_" + SCALA_VERSION, "scala-library")) {
       if (jars.stream().noneMatch(j -> j.getFileName().toString().startsWith(needed))) {
         missing.add(needed);
       }
     }
     if (!missing.isEmpty()) {
-      throw new IllegalStateException("local-cluster: the class path lacks " + missing
-          + " (java.class.path has " + jars.size() + " jars; run the tests with Maven/Surefire)");
+      throw new IllegalStateException(
+          "local-cluster: the class path lacks "
+              + missing
+              + " (java.class.path has "
+              + jars.size()
+              + " jars; run the tests with Maven/Surefire)");
     }
     Path home = targetDir().resolve("local-cluster-home-" + hash(jars));
     if (!Files.isDirectory(home.resolve("jars"))) {
@@ -298,16 +336,24 @@ public final class LocalCluster {
     }
   }
 
-  /** A discovery script printing addresses 0..n-1 of resource "gpu", executable, beside the jars. */
+  /**
+   * A discovery script printing addresses 0..n-1 of resource "gpu", executable, beside the jars.
+   */
   private static Path gpuScript(Path home, int n) {
     Path script = home.resolve("gpu-discovery-" + n + ".sh");
     if (Files.isExecutable(script)) {
       return script;
     }
-    String addresses = Stream.iterate(0, i -> i + 1).limit(n).map(i -> "\"" + i + "\"")
-        .collect(Collectors.joining(","));
-    String body = "#!/bin/sh\n# Fake GPUs for local-cluster tests (LocalCluster).\n"
-        + "echo '{\"name\":\"gpu\",\"addresses\":[" + addresses + "]}'\n";
+    String addresses =
+        Stream.iterate(0, i -> i + 1)
+            .limit(n)
+            .map(i -> "\"" + i + "\"")
+            .collect(Collectors.joining(","));
+    String body =
+        "#!/bin/sh\n# Fake GPUs for local-cluster tests (LocalCluster).\n"
+            + "echo '{\"name\":\"gpu\",\"addresses\":["
+            + addresses
+            + "]}'\n";
     try {
       Path tmp = Files.createTempFile(home, "gpu-discovery", ".tmp");
       Files.writeString(tmp, body, StandardCharsets.UTF_8);
@@ -315,7 +361,8 @@ public final class LocalCluster {
       Files.move(tmp, script, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return script;
     } catch (IOException e) {
-      throw new UncheckedIOException("local-cluster: cannot write the GPU discovery script " + script, e);
+      throw new UncheckedIOException(
+          "local-cluster: cannot write the GPU discovery script " + script, e);
     }
   }
 
@@ -335,23 +382,27 @@ public final class LocalCluster {
   private static List<Path> classPathFolders() {
     List<Path> dirs = classPath().stream().filter(Files::isDirectory).toList();
     if (dirs.isEmpty()) {
-      throw new IllegalStateException("local-cluster: java.class.path has no class folder (target/classes); "
-          + "executors would not find the application's classes");
+      throw new IllegalStateException(
+          "local-cluster: java.class.path has no class folder (target/classes); "
+              + "executors would not find the application's classes");
     }
     return dirs;
   }
 
   /**
-   * Copies of the class path's folders under {@code <home>/apps/<pid>-<n>/}, removed when the JVM exits, so
-   * executors see the classes of this run whatever a concurrent build does to {@code target/}.
+   * Copies of the class path's folders under {@code <home>/apps/<pid>-<n>/}, removed when the JVM
+   * exits, so executors see the classes of this run whatever a concurrent build does to {@code
+   * target/}.
    */
   private static synchronized List<String> snapshotClassFolders(Path home) {
     try {
       if (snapshots.isEmpty()) {
-        Runtime.getRuntime().addShutdownHook(new Thread(LocalCluster::deleteSnapshots, "local-cluster-cleanup"));
+        Runtime.getRuntime()
+            .addShutdownHook(new Thread(LocalCluster::deleteSnapshots, "local-cluster-cleanup"));
       }
-      Path app = Files.createDirectories(home.resolve("apps"))
-          .resolve(ProcessHandle.current().pid() + "-" + snapshots.size());
+      Path app =
+          Files.createDirectories(home.resolve("apps"))
+              .resolve(ProcessHandle.current().pid() + "-" + snapshots.size());
       snapshots.add(app);
       deleteTree(app);
       List<String> copies = new ArrayList<>();
@@ -372,7 +423,8 @@ public final class LocalCluster {
       }
       return copies;
     } catch (IOException e) {
-      throw new UncheckedIOException("local-cluster: cannot copy the class folders for executors", e);
+      throw new UncheckedIOException(
+          "local-cluster: cannot copy the class folders for executors", e);
     }
   }
 
@@ -390,8 +442,10 @@ public final class LocalCluster {
   private static List<String> moduleFlags() {
     List<String> flags = new ArrayList<>();
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")
-          || arg.equals("-XX:+IgnoreUnrecognizedVMOptions") || arg.startsWith("-Djdk.reflect.")) {
+      if (arg.startsWith("--add-opens")
+          || arg.startsWith("--add-exports")
+          || arg.equals("-XX:+IgnoreUnrecognizedVMOptions")
+          || arg.startsWith("-Djdk.reflect.")) {
         flags.add(arg);
       }
     }
@@ -401,8 +455,10 @@ public final class LocalCluster {
   /** This module's {@code target/}, the parent of the folder this class was loaded from. */
   private static Path targetDir() {
     try {
-      Path classes = Path.of(LocalCluster.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      // From another module this class comes in a test jar (maybe in ~/.m2): use that module's own target/.
+      Path classes =
+          Path.of(LocalCluster.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      // From another module this class comes in a test jar (maybe in ~/.m2): use that module's own
+      // target/.
       return Files.isDirectory(classes) ? classes.getParent() : Path.of("target").toAbsolutePath();
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException(e);
@@ -427,19 +483,26 @@ public final class LocalCluster {
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     try (Stream<Path> workers = Files.list(tmp)) {
       List<Path> stderrs = new ArrayList<>();
-      for (Path worker : workers.filter(p -> p.getFileName().toString().startsWith("worker-")).toList()) {
+      for (Path worker :
+          workers.filter(p -> p.getFileName().toString().startsWith("worker-")).toList()) {
         try (Stream<Path> files = Files.walk(worker, 3)) {
-          files.filter(p -> p.getFileName().toString().equals("stderr"))
+          files
+              .filter(p -> p.getFileName().toString().equals("stderr"))
               .filter(p -> p.toFile().lastModified() >= since)
               .forEach(stderrs::add);
         }
       }
       if (stderrs.isEmpty()) {
-        return "no executor stderr under " + tmp + "/worker-*; executors were not launched (see the driver log)";
+        return "no executor stderr under "
+            + tmp
+            + "/worker-*; executors were not launched (see the driver log)";
       }
-      Path newest = stderrs.stream().max(Comparator.comparingLong(p -> p.toFile().lastModified())).get();
+      Path newest =
+          stderrs.stream().max(Comparator.comparingLong(p -> p.toFile().lastModified())).get();
       List<String> lines = Files.readAllLines(newest, StandardCharsets.UTF_8);
-      return "last lines of " + newest + ":\n"
+      return "last lines of "
+          + newest
+          + ":\n"
           + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     } catch (IOException | UncheckedIOException e) {
       return "executor logs are under " + tmp + "/worker-* (" + e + ")";

@@ -13,30 +13,38 @@ public final class TestSpark {
 
   private TestSpark() {}
 
-  /** A fresh local[2] session for one test class, with {@code extra} settings on top of the test defaults. */
+  /**
+   * A fresh local[2] session for one test class, with {@code extra} settings on top of the test
+   * defaults.
+   */
   public static SparkSession start(String app, Map<String, String> extra) {
-    SparkSession.Builder builder = SparkSession.builder()
-        .master("local[2]")
-        .appName(app)
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.driver.host", "localhost")
-        .config("spark.sql.warehouse.dir", tempDir("warehouse").toString());
+    SparkSession.Builder builder =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName(app)
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.driver.host", "localhost")
+            .config("spark.sql.warehouse.dir", tempDir("warehouse").toString());
     extra.forEach(builder::config);
     return builder.getOrCreate();
   }
 
   /** A session with Delta and Corral's SQL extensions and Delta's catalog. */
   public static SparkSession startWithExtensions(String app) {
-    return start(app, Map.of(
-        "spark.sql.extensions", EXTENSIONS,
-        "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog",
-        // Delta rebuilds table state with a 50-partition shuffle, planned adaptively and then validated;
-        // tiny test tables need one partition and none of that, which halves each Delta read and write.
-        "spark.databricks.delta.snapshotPartitions", "1",
-        "spark.databricks.delta.stateReconstructionValidation.enabled", "false",
-        "spark.sql.adaptive.enabled", "false"));
+    return start(
+        app,
+        Map.of(
+            "spark.sql.extensions", EXTENSIONS,
+            "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+            // Delta rebuilds table state with a 50-partition shuffle, planned adaptively and then
+            // validated;
+            // tiny test tables need one partition and none of that, which halves each Delta read
+            // and write.
+            "spark.databricks.delta.snapshotPartitions", "1",
+            "spark.databricks.delta.stateReconstructionValidation.enabled", "false",
+            "spark.sql.adaptive.enabled", "false"));
   }
 
   /** Stops a session started here and forgets it, so the next class starts clean. */
@@ -50,7 +58,8 @@ public final class TestSpark {
 
   /** Stops the active session, if any (one a job under test started), and forgets it. */
   public static void stopActive() {
-    SparkSession active = SparkSession.getActiveSession().isDefined() ? SparkSession.getActiveSession().get() : null;
+    SparkSession active =
+        SparkSession.getActiveSession().isDefined() ? SparkSession.getActiveSession().get() : null;
     stop(active);
   }
 

@@ -2,12 +2,12 @@ package dev.corral.curation.ccnet;
 
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import dev.corral.core.Errors;
+import dev.corral.core.io.HadoopFs;
+import dev.corral.core.models.ModelCache;
 import dev.corral.curation.lm.ArpaReader;
 import dev.corral.curation.lm.CcnetPerplexity;
 import dev.corral.curation.lm.NgramModel;
 import dev.corral.curation.lm.Tokenizer;
-import dev.corral.core.io.HadoopFs;
-import dev.corral.core.models.ModelCache;
 import dev.corral.curation.models.ExecutorTokenizers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,17 +17,22 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Per-language n-gram models of an {@code --lm-dir}, loaded once per JVM through the {@link ModelCache}:
- * {@code <lang>.arpa} (or {@code .arpa.gz}) with, when present, {@code <lang>.tokenizer.json}; a language
- * without a model has none (its documents get no perplexity, hence bucket {@code all}).
+ * Per-language n-gram models of an {@code --lm-dir}, loaded once per JVM through the {@link
+ * ModelCache}: {@code <lang>.arpa} (or {@code .arpa.gz}) with, when present, {@code
+ * <lang>.tokenizer.json}; a language without a model has none (its documents get no perplexity,
+ * hence bucket {@code all}).
  */
 public final class LanguageModels {
 
   private LanguageModels() {}
 
-  /** The perplexity of {@code lang} under the model of {@code dir}, or empty when the folder has none. */
+  /**
+   * The perplexity of {@code lang} under the model of {@code dir}, or empty when the folder has
+   * none.
+   */
   static Optional<CcnetPerplexity> get(String dir, String lang, String defaultTokenizer) {
-    return ModelCache.get(new ModelCache.Key("ngram", dir, lang + " " + defaultTokenizer),
+    return ModelCache.get(
+        new ModelCache.Key("ngram", dir, lang + " " + defaultTokenizer),
         () -> load(dir, lang, defaultTokenizer));
   }
 
@@ -47,7 +52,8 @@ public final class LanguageModels {
         }
       }
       NgramModel model;
-      try (InputStream raw = fs.open(arpa); InputStream in = gz ? new GZIPInputStream(raw) : raw) {
+      try (InputStream raw = fs.open(arpa);
+          InputStream in = gz ? new GZIPInputStream(raw) : raw) {
         model = ArpaReader.read(in, arpa.toString());
       }
       Path own = new Path(dir, lang + ".tokenizer.json");
@@ -65,7 +71,8 @@ public final class LanguageModels {
     }
     long handle = ExecutorTokenizers.get(uri).getHandle();
     return text -> {
-      // Pieces only: DJL's encode(text) also copies ids, offsets and masks into Java, costlier than tokenizing.
+      // Pieces only: DJL's encode(text) also copies ids, offsets and masks into Java, costlier than
+      // tokenizing.
       long encoding = TokenizersLibrary.LIB.encode(handle, text, false);
       try {
         return String.join(" ", TokenizersLibrary.LIB.getTokens(encoding));

@@ -1,10 +1,9 @@
 package dev.corral.curation.ccnet;
 
-import dev.corral.core.text.PythonStr;
-
-import dev.corral.core.stage.FilterTransformer;
 import dev.corral.core.Errors;
+import dev.corral.core.stage.FilterTransformer;
 import dev.corral.core.stage.Stages;
+import dev.corral.core.text.PythonStr;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -37,54 +36,60 @@ import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
 
 /**
- * CCNet's line-level deduplication, two-pass (Wenzek et al. 2020, section 3.2; cc_net's
- * {@code deduplicate_two_pass} in {@code dedup.py}): every line ({@code text.split("\n")}) is hashed with
- * {@link LineHashes}; a hash found in two or more documents of the dedup group is a duplicate, and its lines are
- * removed from every document, the first occurrence included. Inside a document, a line whose hash came before
- * in the same document is removed too, so a line repeated only within one document keeps its first occurrence:
- * CCNet adds a document's hashes to its set as one batch, so repeats inside a document never mark a hash as seen
- * twice. Boilerplate shared between pages (menus, cookie notices, copyright lines) goes; text unique to a page
- * stays.
+ * CCNet's line-level deduplication, two-pass (Wenzek et al. 2020, section 3.2; cc_net's {@code
+ * deduplicate_two_pass} in {@code dedup.py}): every line ({@code text.split("\n")}) is hashed with
+ * {@link LineHashes}; a hash found in two or more documents of the dedup group is a duplicate, and
+ * its lines are removed from every document, the first occurrence included. Inside a document, a
+ * line whose hash came before in the same document is removed too, so a line repeated only within
+ * one document keeps its first occurrence: CCNet adds a document's hashes to its set as one batch,
+ * so repeats inside a document never mark a hash as seen twice. Boilerplate shared between pages
+ * (menus, cookie notices, copyright lines) goes; text unique to a page stays.
  *
- * <p>Columns, as CCNet writes them: {@code outputCol} (default {@code raw_content}, i.e. replaced in place as
- * CCNet does; name another column to keep the original text) holds the kept lines joined by {@code \n};
- * {@code nlines} and {@code length} (code points, Python's {@code len}) describe it and replace input columns of
- * those names; {@code original_nlines} and {@code original_length} take the input's {@code nlines} and
- * {@code length} when present (CCNet's {@code doc.get("nlines", ...)}; a WET reader's {@code length} is the
- * record's byte length) and else the text's own; {@code line_ids} lists the indices of the kept lines. A document
- * with no line left gets {@code drop_reason = "duplicate_lines"} (only where {@code drop_reason} is still null);
- * CCNet drops it, Corral keeps the row. Null text gives null outputs and leaves {@code drop_reason} alone.
- * Documents already dropped (non-null {@code drop_reason}) are annotated but their lines do not count as
- * occurrences, as they would be gone from CCNet's input.
+ * <p>Columns, as CCNet writes them: {@code outputCol} (default {@code raw_content}, i.e. replaced
+ * in place as CCNet does; name another column to keep the original text) holds the kept lines
+ * joined by {@code \n}; {@code nlines} and {@code length} (code points, Python's {@code len})
+ * describe it and replace input columns of those names; {@code original_nlines} and {@code
+ * original_length} take the input's {@code nlines} and {@code length} when present (CCNet's {@code
+ * doc.get("nlines", ...)}; a WET reader's {@code length} is the record's byte length) and else the
+ * text's own; {@code line_ids} lists the indices of the kept lines. A document with no line left
+ * gets {@code drop_reason = "duplicate_lines"} (only where {@code drop_reason} is still null);
+ * CCNet drops it, Corral keeps the row. Null text gives null outputs and leaves {@code drop_reason}
+ * alone. Documents already dropped (non-null {@code drop_reason}) are annotated but their lines do
+ * not count as occurrences, as they would be gone from CCNet's input.
  *
- * <p>The dedup group is the whole input, or each value of {@code groupCol} (e.g. a shard or a language).
+ * <p>The dedup group is the whole input, or each value of {@code groupCol} (e.g. a shard or a
+ * language).
  *
- * <p>How it scales: text never moves between machines. Pass 1 emits one compact record per distinct line of a
- * document (group, 64-bit hash, partition, 64-bit document fingerprint) and counts documents per (group, hash) in
- * one sort-based shuffle that spills to disk; only pairs of duplicate hashes come back, packed as {@code long[]},
- * to the partition their document lives in, where pass 2 re-reads the documents and drops those lines. A task
- * holds the duplicate pairs of its own partition (16 bytes each, {@link LongPairSet}), never a whole set of
- * hashes. The input is computed twice, once per pass, so persist it or read it from a table; its partitioning
- * must be the same both times, as it is for files, tables and hash shuffles.
+ * <p>How it scales: text never moves between machines. Pass 1 emits one compact record per distinct
+ * line of a document (group, 64-bit hash, partition, 64-bit document fingerprint) and counts
+ * documents per (group, hash) in one sort-based shuffle that spills to disk; only pairs of
+ * duplicate hashes come back, packed as {@code long[]}, to the partition their document lives in,
+ * where pass 2 re-reads the documents and drops those lines. A task holds the duplicate pairs of
+ * its own partition (16 bytes each, {@link LongPairSet}), never a whole set of hashes. The input is
+ * computed twice, once per pass, so persist it or read it from a table; its partitioning must be
+ * the same both times, as it is for files, tables and hash shuffles.
  */
 public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> {
   private static final long serialVersionUID = 1L;
 
   /** The drop reason of a document that has no line left. */
   public static final String DUPLICATE_LINES = "duplicate_lines";
+
   /** CCNet's output columns, added (or, for nlines and length, replaced) by this stage. */
   public static final String NLINES = "nlines";
+
   public static final String LENGTH = "length";
   public static final String ORIGINAL_NLINES = "original_nlines";
   public static final String ORIGINAL_LENGTH = "original_length";
   public static final String LINE_IDS = "line_ids";
 
-  private static final StructType PAIRS = new StructType()
-      .add("g", DataTypes.StringType, true)
-      .add("h", DataTypes.LongType, false)
-      .add("p", DataTypes.IntegerType, false)
-      .add("f", DataTypes.LongType, false)
-      .add("w", DataTypes.IntegerType, false);
+  private static final StructType PAIRS =
+      new StructType()
+          .add("g", DataTypes.StringType, true)
+          .add("h", DataTypes.LongType, false)
+          .add("p", DataTypes.IntegerType, false)
+          .add("f", DataTypes.LongType, false)
+          .add("w", DataTypes.IntegerType, false);
 
   private final Param<String> groupCol;
   private final Param<String> outputCol;
@@ -97,12 +102,19 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
   /** A stage with the given uid; Spark ML's reader and {@code copy} call this. */
   public LineDeduplicator(String uid) {
     super(uid);
-    groupCol = new Param<>(this, "groupCol",
-        "column whose values are the dedup groups (lines count as duplicates only within a group); unset: the"
-            + " whole input is one group", Stages.nonBlank());
-    outputCol = new Param<>(this, "outputCol",
-        "column for the deduplicated text; the same as inputCol (default) replaces the text, as CCNet does",
-        Stages.nonBlank());
+    groupCol =
+        new Param<>(
+            this,
+            "groupCol",
+            "column whose values are the dedup groups (lines count as duplicates only within a group); unset: the"
+                + " whole input is one group",
+            Stages.nonBlank());
+    outputCol =
+        new Param<>(
+            this,
+            "outputCol",
+            "column for the deduplicated text; the same as inputCol (default) replaces the text, as CCNet does",
+            Stages.nonBlank());
     setDefault(inputCol(), "raw_content"); // CCNet's field for the page text
     setDefault(outputCol, "raw_content");
   }
@@ -150,13 +162,17 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
     int partitions = rows.getNumPartitions();
 
     JavaRDD<Row> pairs = rows.mapPartitionsWithIndex(new EmitPairs(layout), true);
-    Dataset<Row> duplicates = spark.createDataFrame(pairs, PAIRS)
-        .withColumn("n", functions.sum("w").over(Window.partitionBy("g", "h")))
-        .where("n >= 2")
-        .select("p", "f", "h");
-    JavaPairRDD<Integer, long[]> byPartition = duplicates.javaRDD()
-        .mapPartitionsToPair(new PackPairs())
-        .partitionBy(new ByIndex(partitions));
+    Dataset<Row> duplicates =
+        spark
+            .createDataFrame(pairs, PAIRS)
+            .withColumn("n", functions.sum("w").over(Window.partitionBy("g", "h")))
+            .where("n >= 2")
+            .select("p", "f", "h");
+    JavaPairRDD<Integer, long[]> byPartition =
+        duplicates
+            .javaRDD()
+            .mapPartitionsToPair(new PackPairs())
+            .partitionBy(new ByIndex(partitions));
     JavaRDD<Row> out = rows.zipPartitions(byPartition.values(), new Finalize(layout));
     return spark.createDataFrame(out, layout.schema);
   }
@@ -187,8 +203,10 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
     if (!output.equals(getInputCol())) {
       Stages.requireAbsent(stage, in, output);
     }
-    if (List.of(NLINES, LENGTH, ORIGINAL_NLINES, ORIGINAL_LENGTH, LINE_IDS, getDropReasonCol()).contains(output)
-        || List.of(NLINES, LENGTH, ORIGINAL_NLINES, ORIGINAL_LENGTH, LINE_IDS).contains(getDropReasonCol())) {
+    if (List.of(NLINES, LENGTH, ORIGINAL_NLINES, ORIGINAL_LENGTH, LINE_IDS, getDropReasonCol())
+            .contains(output)
+        || List.of(NLINES, LENGTH, ORIGINAL_NLINES, ORIGINAL_LENGTH, LINE_IDS)
+            .contains(getDropReasonCol())) {
       throw Errors.badColumn(stage, output, "is also one of the stage's other output columns");
     }
     if (names.contains(getDropReasonCol())) {
@@ -204,12 +222,26 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
     int originalLengthAt = place(fields, ORIGINAL_LENGTH, DataTypes.IntegerType);
     int lineIdsAt = place(fields, LINE_IDS, new ArrayType(DataTypes.IntegerType, false));
     int reasonAt = place(fields, getDropReasonCol(), DataTypes.StringType);
-    return new Layout(new StructType(fields.toArray(new StructField[0])), in.fieldIndex(getInputCol()),
-        group == null ? -1 : in.fieldIndex(group), names.contains(getDropReasonCol()) ? reasonAt : -1,
-        nlinesIn, lengthIn, outputAt, nlinesAt, lengthAt, originalNlinesAt, originalLengthAt, lineIdsAt, reasonAt);
+    return new Layout(
+        new StructType(fields.toArray(new StructField[0])),
+        in.fieldIndex(getInputCol()),
+        group == null ? -1 : in.fieldIndex(group),
+        names.contains(getDropReasonCol()) ? reasonAt : -1,
+        nlinesIn,
+        lengthIn,
+        outputAt,
+        nlinesAt,
+        lengthAt,
+        originalNlinesAt,
+        originalLengthAt,
+        lineIdsAt,
+        reasonAt);
   }
 
-  /** The index of {@code name} in {@code fields}, replacing its type, or appended as a new nullable column. */
+  /**
+   * The index of {@code name} in {@code fields}, replacing its type, or appended as a new nullable
+   * column.
+   */
   private static int place(List<StructField> fields, String name, DataType type) {
     for (int i = 0; i < fields.size(); i++) {
       if (fields.get(i).name().equals(name)) {
@@ -230,8 +262,20 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
   }
 
   /** Column positions, resolved once on the driver and shipped to tasks. */
-  private record Layout(StructType schema, int text, int group, int reasonIn, int nlinesIn, int lengthIn,
-      int output, int nlines, int length, int originalNlines, int originalLength, int lineIds, int reason)
+  private record Layout(
+      StructType schema,
+      int text,
+      int group,
+      int reasonIn,
+      int nlinesIn,
+      int lengthIn,
+      int output,
+      int nlines,
+      int length,
+      int originalNlines,
+      int originalLength,
+      int lineIds,
+      int reason)
       implements java.io.Serializable {
 
     String groupOf(Row row) {
@@ -244,13 +288,16 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
   }
 
   /**
-   * A key for a document that survives recomputation of its partition in another row order: its group and line
-   * hashes, mixed. Two documents that share a key only pool their duplicate hashes, and since a document looks
-   * up only its own hashes, pooling is harmless unless their groups differ, which the group's hash in the key
-   * makes a 2^-64 event.
+   * A key for a document that survives recomputation of its partition in another row order: its
+   * group and line hashes, mixed. Two documents that share a key only pool their duplicate hashes,
+   * and since a document looks up only its own hashes, pooling is harmless unless their groups
+   * differ, which the group's hash in the key makes a 2^-64 event.
    */
   static long fingerprint(String group, long[] hashes) {
-    long f = group == null ? 0x243F6A8885A308D3L : group.hashCode() * 0xC2B2AE3D27D4EB4FL + group.length();
+    long f =
+        group == null
+            ? 0x243F6A8885A308D3L
+            : group.hashCode() * 0xC2B2AE3D27D4EB4FL + group.length();
     for (long h : hashes) {
       f = (f ^ h) * 0x9E3779B97F4A7C15L;
       f ^= f >>> 32;
@@ -258,7 +305,10 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
     return f ^ hashes.length;
   }
 
-  /** Pass 1: one (group, hash, partition, fingerprint, weight) row per distinct line hash of each document. */
+  /**
+   * Pass 1: one (group, hash, partition, fingerprint, weight) row per distinct line hash of each
+   * document.
+   */
   private static final class EmitPairs implements Function2<Integer, Iterator<Row>, Iterator<Row>> {
     private static final long serialVersionUID = 1L;
     private final Layout layout;
@@ -308,8 +358,12 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
     }
   }
 
-  /** Packs duplicate (fingerprint, hash) pairs per target partition into {@code long[]}s for a compact shuffle. */
-  private static final class PackPairs implements PairFlatMapFunction<Iterator<Row>, Integer, long[]> {
+  /**
+   * Packs duplicate (fingerprint, hash) pairs per target partition into {@code long[]}s for a
+   * compact shuffle.
+   */
+  private static final class PackPairs
+      implements PairFlatMapFunction<Iterator<Row>, Integer, long[]> {
     private static final long serialVersionUID = 1L;
     private static final int CHUNK = 1 << 16;
 
@@ -368,8 +422,12 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
     }
   }
 
-  /** Pass 2: drops duplicate and repeated lines from each document of the partition (CCNet's finalize_doc). */
-  private static final class Finalize implements FlatMapFunction2<Iterator<Row>, Iterator<long[]>, Row> {
+  /**
+   * Pass 2: drops duplicate and repeated lines from each document of the partition (CCNet's
+   * finalize_doc).
+   */
+  private static final class Finalize
+      implements FlatMapFunction2<Iterator<Row>, Iterator<long[]>, Row> {
     private static final long serialVersionUID = 1L;
     private final Layout layout;
 
@@ -439,10 +497,14 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
         kept.add(i);
       }
       String dedup = out.toString();
-      values[layout.originalNlines()] = layout.nlinesIn() >= 0 && !doc.isNullAt(layout.nlinesIn())
-          ? ((Number) doc.get(layout.nlinesIn())).intValue() : lines.length;
-      values[layout.originalLength()] = layout.lengthIn() >= 0 && !doc.isNullAt(layout.lengthIn())
-          ? ((Number) doc.get(layout.lengthIn())).intValue() : PythonStr.length(text);
+      values[layout.originalNlines()] =
+          layout.nlinesIn() >= 0 && !doc.isNullAt(layout.nlinesIn())
+              ? ((Number) doc.get(layout.nlinesIn())).intValue()
+              : lines.length;
+      values[layout.originalLength()] =
+          layout.lengthIn() >= 0 && !doc.isNullAt(layout.lengthIn())
+              ? ((Number) doc.get(layout.lengthIn())).intValue()
+              : PythonStr.length(text);
       values[layout.output()] = dedup;
       values[layout.nlines()] = kept.size();
       values[layout.length()] = PythonStr.length(dedup);

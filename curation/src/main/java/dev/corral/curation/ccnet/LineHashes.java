@@ -1,22 +1,23 @@
 package dev.corral.curation.ccnet;
 
 import dev.corral.core.text.PythonStr;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 
 /**
- * CCNet's line identity for deduplication (Wenzek et al. 2020, section 3.2; cc_net's {@code normalize_for_dedup}
- * in {@code text_normalizer.py} and {@code str_hash} in {@code dedup.py}): a line is normalized, then hashed to
- * the first 8 bytes of the SHA-1 of its UTF-8, read as a little-endian 64-bit integer (numpy's {@code uint64} on
- * the machines CCNet runs on; here as a signed {@code long} with the same bits).
+ * CCNet's line identity for deduplication (Wenzek et al. 2020, section 3.2; cc_net's {@code
+ * normalize_for_dedup} in {@code text_normalizer.py} and {@code str_hash} in {@code dedup.py}): a
+ * line is normalized, then hashed to the first 8 bytes of the SHA-1 of its UTF-8, read as a
+ * little-endian 64-bit integer (numpy's {@code uint64} on the machines CCNet runs on; here as a
+ * signed {@code long} with the same bits).
  *
- * <p>Normalization, in CCNet's order: strip Python whitespace at both ends; an empty result stays empty;
- * lower-case (full Unicode mapping, as Python's {@code str.lower}); every Unicode decimal digit (category Nd,
- * Python's {@code \d}) becomes {@code 0}; then {@link #PUNCTUATION} and the control characters U+0000..U+001F and
- * U+007F..U+009F are removed. Values are checked against golden hashes computed in Python from these steps.
+ * <p>Normalization, in CCNet's order: strip Python whitespace at both ends; an empty result stays
+ * empty; lower-case (full Unicode mapping, as Python's {@code str.lower}); every Unicode decimal
+ * digit (category Nd, Python's {@code \d}) becomes {@code 0}; then {@link #PUNCTUATION} and the
+ * control characters U+0000..U+001F and U+007F..U+009F are removed. Values are checked against
+ * golden hashes computed in Python from these steps.
  */
 public final class LineHashes {
   /** The Unicode punctuation CCNet removes for dedup ({@code UNICODE_PUNCT}'s keys). */
@@ -37,13 +38,15 @@ public final class LineHashes {
   }
 
   // SHA-1 digesters are not thread-safe and cost a provider lookup to make: one per thread.
-  private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-1");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-1", e);
-    }
-  });
+  private static final ThreadLocal<MessageDigest> SHA1 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-1");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("every Java runtime has SHA-1", e);
+            }
+          });
 
   private LineHashes() {}
 
@@ -77,7 +80,9 @@ public final class LineHashes {
     return h;
   }
 
-  /** The hash of each line of {@code text} split on {@code \n}, as CCNet's {@code compute_hashes}. */
+  /**
+   * The hash of each line of {@code text} split on {@code \n}, as CCNet's {@code compute_hashes}.
+   */
   public static long[] ofLines(String[] lines) {
     long[] hashes = new long[lines.length];
     for (int i = 0; i < lines.length; i++) {

@@ -1,9 +1,10 @@
 package dev.corral.curation.ccnet;
 
 /**
- * An exact set of (long, long) pairs in two primitive arrays with open addressing: 16 bytes a slot, no boxing.
- * {@link LineDeduplicator} keeps one per partition for the (document fingerprint, line hash) pairs that are
- * duplicates, so its memory is that of the partition's duplicate lines, not of the whole group's hashes.
+ * An exact set of (long, long) pairs in two primitive arrays with open addressing: 16 bytes a slot,
+ * no boxing. {@link LineDeduplicator} keeps one per partition for the (document fingerprint, line
+ * hash) pairs that are duplicates, so its memory is that of the partition's duplicate lines, not of
+ * the whole group's hashes.
  */
 final class LongPairSet {
   private final long[] firsts;
@@ -50,7 +51,8 @@ final class LongPairSet {
   }
 
   private int slot(long a, long b) {
-    // Line hashes are already uniform SHA-1 bits; the mix spreads fingerprints that differ in few bits.
+    // Line hashes are already uniform SHA-1 bits; the mix spreads fingerprints that differ in few
+    // bits.
     long h = (a * 0x9E3779B97F4A7C15L) ^ b;
     h ^= h >>> 29;
     return (int) h & mask;

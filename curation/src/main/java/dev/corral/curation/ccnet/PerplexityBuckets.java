@@ -1,14 +1,13 @@
 package dev.corral.curation.ccnet;
 
-import dev.corral.core.stage.CheckedParams;
 import dev.corral.core.Errors;
+import dev.corral.core.stage.CheckedParams;
 import dev.corral.core.stage.Stages;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -29,17 +28,19 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * CCNet's perplexity buckets (Wenzek et al. 2020, section 3.3: "head", "middle" and "tail" thirds of each
- * language by the perplexity of a Wikipedia-trained n-gram model; cc_net's {@code PerplexityBucket}): per
- * language, the {@code percentileHead}-th (30) and {@code percentileTail}-th (60) percentiles of perplexity are the
- * cutoffs of a {@link PerplexityBucketsModel}.
+ * CCNet's perplexity buckets (Wenzek et al. 2020, section 3.3: "head", "middle" and "tail" thirds
+ * of each language by the perplexity of a Wikipedia-trained n-gram model; cc_net's {@code
+ * PerplexityBucket}): per language, the {@code percentileHead}-th (30) and {@code
+ * percentileTail}-th (60) percentiles of perplexity are the cutoffs of a {@link
+ * PerplexityBucketsModel}.
  *
- * <p>Fitting either estimates the cutoffs on the data, with Spark's {@code percentile_approx} grouped by language
- * (rows with a null language, or a null or negative perplexity, are left out; filter dropped rows before fitting
- * if they should not count; the percentiles are values of the data within {@code accuracy}'s rank error, where
- * CCNet's table was made by interpolation), or, when {@code cutoffsCsv} is set, reads them from a table in CCNet's
- * {@code cutoff.csv} format: a header {@code ,lang1,lang2,...}, then one row per percentile 0..100 whose first
- * field is the percentile.
+ * <p>Fitting either estimates the cutoffs on the data, with Spark's {@code percentile_approx}
+ * grouped by language (rows with a null language, or a null or negative perplexity, are left out;
+ * filter dropped rows before fitting if they should not count; the percentiles are values of the
+ * data within {@code accuracy}'s rank error, where CCNet's table was made by interpolation), or,
+ * when {@code cutoffsCsv} is set, reads them from a table in CCNet's {@code cutoff.csv} format: a
+ * header {@code ,lang1,lang2,...}, then one row per percentile 0..100 whose first field is the
+ * percentile.
  */
 public final class PerplexityBuckets extends Estimator<PerplexityBucketsModel>
     implements DefaultParamsWritable, CheckedParams {
@@ -62,23 +63,44 @@ public final class PerplexityBuckets extends Estimator<PerplexityBucketsModel>
   /** An estimator with the given uid; Spark ML's reader and {@code copy} call this. */
   public PerplexityBuckets(String uid) {
     this.uid = uid;
-    accuracy = new IntParam(this, "accuracy",
-        "percentile_approx accuracy: the rank error is at most 1/accuracy of a language's documents (> 0)",
-        ParamValidators.gt(0));
-    cutoffsCsv = new Param<>(this, "cutoffsCsv",
-        "Hadoop path of a cutoff table in CCNet's cutoff.csv format; unset: estimate the cutoffs on the data",
-        Stages.nonBlank());
-    languageCol = new Param<>(this, "languageCol", "string column with the language code", Stages.nonBlank());
-    outputCol = new Param<>(this, "outputCol", "output column for the bucket (head, middle, tail, all)",
-        Stages.nonBlank());
-    percentileHead = new IntParam(this, "percentileHead",
-        "percentile of perplexity below which a document is 'head' (CCNet: 30; in [0, 100])",
-        ParamValidators.inRange(0, 100));
-    percentileTail = new IntParam(this, "percentileTail",
-        "percentile of perplexity below which a document not in 'head' is 'middle', else 'tail' (CCNet: 60)",
-        ParamValidators.inRange(0, 100));
-    perplexityCol = new Param<>(this, "perplexityCol", "numeric column with the document's perplexity",
-        Stages.nonBlank());
+    accuracy =
+        new IntParam(
+            this,
+            "accuracy",
+            "percentile_approx accuracy: the rank error is at most 1/accuracy of a language's documents (> 0)",
+            ParamValidators.gt(0));
+    cutoffsCsv =
+        new Param<>(
+            this,
+            "cutoffsCsv",
+            "Hadoop path of a cutoff table in CCNet's cutoff.csv format; unset: estimate the cutoffs on the data",
+            Stages.nonBlank());
+    languageCol =
+        new Param<>(this, "languageCol", "string column with the language code", Stages.nonBlank());
+    outputCol =
+        new Param<>(
+            this,
+            "outputCol",
+            "output column for the bucket (head, middle, tail, all)",
+            Stages.nonBlank());
+    percentileHead =
+        new IntParam(
+            this,
+            "percentileHead",
+            "percentile of perplexity below which a document is 'head' (CCNet: 30; in [0, 100])",
+            ParamValidators.inRange(0, 100));
+    percentileTail =
+        new IntParam(
+            this,
+            "percentileTail",
+            "percentile of perplexity below which a document not in 'head' is 'middle', else 'tail' (CCNet: 60)",
+            ParamValidators.inRange(0, 100));
+    perplexityCol =
+        new Param<>(
+            this,
+            "perplexityCol",
+            "numeric column with the document's perplexity",
+            Stages.nonBlank());
     setDefault(accuracy, 10000);
     setDefault(languageCol, "language");
     setDefault(outputCol, "bucket");
@@ -196,44 +218,62 @@ public final class PerplexityBuckets extends Estimator<PerplexityBucketsModel>
     List<String> langs = new ArrayList<>();
     List<double[]> cuts = new ArrayList<>();
     if (getCutoffsCsv() != null) {
-      readCsv(dataset.sparkSession(), getCutoffsCsv(), getPercentileHead(), getPercentileTail(), langs, cuts);
+      readCsv(
+          dataset.sparkSession(),
+          getCutoffsCsv(),
+          getPercentileHead(),
+          getPercentileTail(),
+          langs,
+          cuts);
     } else {
       double[] ranks = {getPercentileHead() / 100.0, getPercentileTail() / 100.0};
       // One small row per language comes back to the driver: the cutoffs, never the data.
-      List<Row> rows = dataset.toDF()
-          .where(Stages.column(getLanguageCol()).isNotNull()
-              .and(Stages.column(getPerplexityCol()).isNotNull())
-              .and(Stages.column(getPerplexityCol()).geq(0)))
-          .groupBy(Stages.column(getLanguageCol()).as("language"))
-          .agg(functions.percentile_approx(Stages.column(getPerplexityCol()).cast(DataTypes.DoubleType),
-              functions.lit(ranks), functions.lit(getAccuracy())).as("cutoffs"))
-          .orderBy("language")
-          .collectAsList();
+      List<Row> rows =
+          dataset
+              .toDF()
+              .where(
+                  Stages.column(getLanguageCol())
+                      .isNotNull()
+                      .and(Stages.column(getPerplexityCol()).isNotNull())
+                      .and(Stages.column(getPerplexityCol()).geq(0)))
+              .groupBy(Stages.column(getLanguageCol()).as("language"))
+              .agg(
+                  functions
+                      .percentile_approx(
+                          Stages.column(getPerplexityCol()).cast(DataTypes.DoubleType),
+                          functions.lit(ranks),
+                          functions.lit(getAccuracy()))
+                      .as("cutoffs"))
+              .orderBy("language")
+              .collectAsList();
       for (Row r : rows) {
         langs.add(r.getString(0));
         List<Double> c = r.getList(1);
         cuts.add(new double[] {c.get(0), c.get(1)});
       }
     }
-    PerplexityBucketsModel model = emptyModel()
-        .setLanguages(langs.toArray(new String[0]))
-        .setHeadCutoffs(cuts.stream().mapToDouble(c -> c[0]).toArray())
-        .setTailCutoffs(cuts.stream().mapToDouble(c -> c[1]).toArray());
+    PerplexityBucketsModel model =
+        emptyModel()
+            .setLanguages(langs.toArray(new String[0]))
+            .setHeadCutoffs(cuts.stream().mapToDouble(c -> c[0]).toArray())
+            .setTailCutoffs(cuts.stream().mapToDouble(c -> c[1]).toArray());
     return copyValues(model.setParent(this), ParamMap.empty());
   }
 
   /**
-   * Reads the head and tail cutoffs of every language from a table in CCNet's {@code cutoff.csv} format into
-   * {@code langs} and {@code cuts}.
+   * Reads the head and tail cutoffs of every language from a table in CCNet's {@code cutoff.csv}
+   * format into {@code langs} and {@code cuts}.
    */
-  static void readCsv(SparkSession spark, String csv, int head, int tail, List<String> langs, List<double[]> cuts) {
+  static void readCsv(
+      SparkSession spark, String csv, int head, int tail, List<String> langs, List<double[]> cuts) {
     Path path = new Path(csv);
     String[] header = null;
     String[] headRow = null;
     String[] tailRow = null;
     try {
       FileSystem fs = path.getFileSystem(spark.sessionState().newHadoopConf());
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
+      try (BufferedReader in =
+          new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
         header = splitCsv(in.readLine());
         for (String line; (line = in.readLine()) != null; ) {
           if (line.isBlank()) {
@@ -252,8 +292,9 @@ public final class PerplexityBuckets extends Estimator<PerplexityBucketsModel>
     } catch (IOException e) {
       throw Errors.unreadable(csv, e);
     } catch (NumberFormatException e) {
-      throw Errors.badInput(csv, "not a CCNet cutoff table: a row does not start with a percentile: "
-          + e.getMessage());
+      throw Errors.badInput(
+          csv,
+          "not a CCNet cutoff table: a row does not start with a percentile: " + e.getMessage());
     }
     if (header == null || header.length < 2) {
       throw Errors.badInput(csv, "not a CCNet cutoff table: expected a header ',lang1,lang2,...'");
@@ -266,9 +307,13 @@ public final class PerplexityBuckets extends Estimator<PerplexityBucketsModel>
         throw Errors.badInput(csv, "rows and header have different numbers of fields");
       }
       try {
-        cuts.add(new double[] {Double.parseDouble(headRow[i].trim()), Double.parseDouble(tailRow[i].trim())});
+        cuts.add(
+            new double[] {
+              Double.parseDouble(headRow[i].trim()), Double.parseDouble(tailRow[i].trim())
+            });
       } catch (NumberFormatException e) {
-        throw Errors.badInput(csv, "cutoff of " + header[i] + " is not a number: " + e.getMessage());
+        throw Errors.badInput(
+            csv, "cutoff of " + header[i] + " is not a number: " + e.getMessage());
       }
       langs.add(header[i].trim());
     }
@@ -281,7 +326,11 @@ public final class PerplexityBuckets extends Estimator<PerplexityBucketsModel>
   /** Refuses a head percentile above the tail one: the middle bucket would be a negative range. */
   public void checkParams() {
     if (getPercentileHead() > getPercentileTail()) {
-      throw Errors.paramsOutOfOrder("PerplexityBuckets", "percentileHead", getPercentileHead(), "percentileTail",
+      throw Errors.paramsOutOfOrder(
+          "PerplexityBuckets",
+          "percentileHead",
+          getPercentileHead(),
+          "percentileTail",
           getPercentileTail());
     }
   }

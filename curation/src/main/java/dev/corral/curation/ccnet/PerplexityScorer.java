@@ -1,9 +1,9 @@
 package dev.corral.curation.ccnet;
 
-import dev.corral.curation.lm.CcnetPerplexity;
-import dev.corral.curation.models.ExecutorTokenizers;
 import dev.corral.core.stage.Stages;
 import dev.corral.core.stage.TextTransformer;
+import dev.corral.curation.lm.CcnetPerplexity;
+import dev.corral.curation.models.ExecutorTokenizers;
 import java.util.Optional;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -17,11 +17,12 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * CCNet's document perplexity (Wenzek et al. 2020, section 3.3) under the n-gram model of the document's
- * language: {@code lmDir} holds {@code <lang>.arpa} (KenLM's or Corral's, see {@code corral lm train}) and
- * optionally {@code <lang>.tokenizer.json}; text is normalized as CCNet does, tokenized (the bundled LLaMA
- * tokenizer by default, {@code whitespace} for pre-tokenized text), scored line by line, and the perplexity
- * rounded to 0.1. A language without a model, or null text, gives null.
+ * CCNet's document perplexity (Wenzek et al. 2020, section 3.3) under the n-gram model of the
+ * document's language: {@code lmDir} holds {@code <lang>.arpa} (KenLM's or Corral's, see {@code
+ * corral lm train}) and optionally {@code <lang>.tokenizer.json}; text is normalized as CCNet does,
+ * tokenized (the bundled LLaMA tokenizer by default, {@code whitespace} for pre-tokenized text),
+ * scored line by line, and the perplexity rounded to 0.1. A language without a model, or null text,
+ * gives null.
  */
 public final class PerplexityScorer extends TextTransformer<PerplexityScorer> {
   private static final long serialVersionUID = 1L;
@@ -37,29 +38,79 @@ public final class PerplexityScorer extends TextTransformer<PerplexityScorer> {
 
   public PerplexityScorer(String uid) {
     super(uid);
-    languageCol = new Param<>(this, "languageCol", "column holding the document's language", Stages.nonBlank());
-    lmDir = new Param<>(this, "lmDir", "folder of <lang>.arpa models (any Hadoop path)", Stages.nonBlank());
-    tokenizer = new Param<>(this, "tokenizer", "'whitespace' or a Hugging Face tokenizer.json for languages "
-        + "without their own <lang>.tokenizer.json", Stages.nonBlank());
-    outputCol = new Param<>(this, "outputCol", "output column for the perplexity (double)", Stages.nonBlank());
+    languageCol =
+        new Param<>(
+            this, "languageCol", "column holding the document's language", Stages.nonBlank());
+    lmDir =
+        new Param<>(
+            this, "lmDir", "folder of <lang>.arpa models (any Hadoop path)", Stages.nonBlank());
+    tokenizer =
+        new Param<>(
+            this,
+            "tokenizer",
+            "'whitespace' or a Hugging Face tokenizer.json for languages "
+                + "without their own <lang>.tokenizer.json",
+            Stages.nonBlank());
+    outputCol =
+        new Param<>(
+            this, "outputCol", "output column for the perplexity (double)", Stages.nonBlank());
     setDefault(inputCol(), "raw_content");
     setDefault(languageCol, "language");
     setDefault(tokenizer, ExecutorTokenizers.LLAMA);
     setDefault(outputCol, "perplexity");
   }
 
-  public Param<String> languageCol() { return languageCol; }
-  public Param<String> lmDir() { return lmDir; }
-  public Param<String> tokenizer() { return tokenizer; }
-  public Param<String> outputCol() { return outputCol; }
-  public String getLanguageCol() { return getOrDefault(languageCol); }
-  public String getLmDir() { return getOrDefault(lmDir); }
-  public String getTokenizer() { return getOrDefault(tokenizer); }
-  public String getOutputCol() { return getOrDefault(outputCol); }
-  public PerplexityScorer setLanguageCol(String v) { set(languageCol, v); return this; }
-  public PerplexityScorer setLmDir(String v) { set(lmDir, v); return this; }
-  public PerplexityScorer setTokenizer(String v) { set(tokenizer, v); return this; }
-  public PerplexityScorer setOutputCol(String v) { set(outputCol, v); return this; }
+  public Param<String> languageCol() {
+    return languageCol;
+  }
+
+  public Param<String> lmDir() {
+    return lmDir;
+  }
+
+  public Param<String> tokenizer() {
+    return tokenizer;
+  }
+
+  public Param<String> outputCol() {
+    return outputCol;
+  }
+
+  public String getLanguageCol() {
+    return getOrDefault(languageCol);
+  }
+
+  public String getLmDir() {
+    return getOrDefault(lmDir);
+  }
+
+  public String getTokenizer() {
+    return getOrDefault(tokenizer);
+  }
+
+  public String getOutputCol() {
+    return getOrDefault(outputCol);
+  }
+
+  public PerplexityScorer setLanguageCol(String v) {
+    set(languageCol, v);
+    return this;
+  }
+
+  public PerplexityScorer setLmDir(String v) {
+    set(lmDir, v);
+    return this;
+  }
+
+  public PerplexityScorer setTokenizer(String v) {
+    set(tokenizer, v);
+    return this;
+  }
+
+  public PerplexityScorer setOutputCol(String v) {
+    set(outputCol, v);
+    return this;
+  }
 
   @Override
   public StructType transformSchema(StructType schema) {
@@ -73,9 +124,15 @@ public final class PerplexityScorer extends TextTransformer<PerplexityScorer> {
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
-    var udf = functions.udf(new Score(getLmDir(), getTokenizer()), DataTypes.DoubleType).withName("corral_perplexity");
-    return dataset.toDF().withColumn(getOutputCol(),
-        udf.apply(Stages.column(getInputCol()), Stages.column(getLanguageCol())));
+    var udf =
+        functions
+            .udf(new Score(getLmDir(), getTokenizer()), DataTypes.DoubleType)
+            .withName("corral_perplexity");
+    return dataset
+        .toDF()
+        .withColumn(
+            getOutputCol(),
+            udf.apply(Stages.column(getInputCol()), Stages.column(getLanguageCol())));
   }
 
   public static MLReader<PerplexityScorer> read() {
@@ -86,12 +143,16 @@ public final class PerplexityScorer extends TextTransformer<PerplexityScorer> {
     return read().load(path);
   }
 
-  /** The row function: state is the folder and the tokenizer URI; models come from {@link LanguageModels}. */
+  /**
+   * The row function: state is the folder and the tokenizer URI; models come from {@link
+   * LanguageModels}.
+   */
   static final class Score implements UDF2<String, String, Double> {
     private static final long serialVersionUID = 1L;
     private final String lmDir;
     private final String tokenizer;
-    // Per task: the models met so far, so a row costs one small map lookup rather than a shared-cache key build.
+    // Per task: the models met so far, so a row costs one small map lookup rather than a
+    // shared-cache key build.
     private transient java.util.Map<String, Optional<CcnetPerplexity>> models;
 
     Score(String lmDir, String tokenizer) {
@@ -107,7 +168,8 @@ public final class PerplexityScorer extends TextTransformer<PerplexityScorer> {
       if (models == null) {
         models = new java.util.HashMap<>();
       }
-      Optional<CcnetPerplexity> model = models.computeIfAbsent(language, l -> LanguageModels.get(lmDir, l, tokenizer));
+      Optional<CcnetPerplexity> model =
+          models.computeIfAbsent(language, l -> LanguageModels.get(lmDir, l, tokenizer));
       if (model.isEmpty()) {
         return null;
       }

@@ -1,9 +1,9 @@
 package dev.corral.curation.classify;
 
+import dev.corral.core.stage.Stages;
 import dev.corral.curation.fasttext.FastTextModel;
 import dev.corral.curation.fasttext.Prediction;
 import dev.corral.curation.models.ExecutorModels;
-import dev.corral.core.stage.Stages;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.Model;
@@ -27,11 +27,13 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Annotates a text column with a fastText classifier's best label ({@code prediction}, without the
- * {@code __label__} prefix) and its probability ({@code probability}), and optionally the {@code topK}
- * best as {@code array<struct<label, score>>}. Newlines become spaces, as fastText reads one line. Null
- * text gives nulls. The model ({@code modelPath}, any Hadoop path) is read once per executor JVM.
+ * {@code __label__} prefix) and its probability ({@code probability}), and optionally the {@code
+ * topK} best as {@code array<struct<label, score>>}. Newlines become spaces, as fastText reads one
+ * line. Null text gives nulls. The model ({@code modelPath}, any Hadoop path) is read once per
+ * executor JVM.
  */
-public final class FastTextClassifier extends Model<FastTextClassifier> implements DefaultParamsWritable {
+public final class FastTextClassifier extends Model<FastTextClassifier>
+    implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -49,16 +51,36 @@ public final class FastTextClassifier extends Model<FastTextClassifier> implemen
   public FastTextClassifier(String uid) {
     this.uid = uid;
     inputCol = new Param<>(this, "inputCol", "column holding the text (string)", Stages.nonBlank());
-    predictionCol = new Param<>(this, "predictionCol", "output column for the best label, prefix removed",
-        Stages.nonBlank());
-    probabilityCol = new Param<>(this, "probabilityCol", "output column for the best label's probability (float)",
-        Stages.nonBlank());
-    topKCol = new Param<>(this, "topKCol", "output column for the topK best labels; added only when topK > 0",
-        Stages.nonBlank());
-    modelPath = new Param<>(this, "modelPath", "the fastText model (.bin or .ftz): any Hadoop-readable path",
-        Stages.nonBlank());
-    topK = new IntParam(this, "topK", "how many best labels to keep in topKCol; 0 adds no column (>= 0)",
-        ParamValidators.gtEq(0));
+    predictionCol =
+        new Param<>(
+            this,
+            "predictionCol",
+            "output column for the best label, prefix removed",
+            Stages.nonBlank());
+    probabilityCol =
+        new Param<>(
+            this,
+            "probabilityCol",
+            "output column for the best label's probability (float)",
+            Stages.nonBlank());
+    topKCol =
+        new Param<>(
+            this,
+            "topKCol",
+            "output column for the topK best labels; added only when topK > 0",
+            Stages.nonBlank());
+    modelPath =
+        new Param<>(
+            this,
+            "modelPath",
+            "the fastText model (.bin or .ftz): any Hadoop-readable path",
+            Stages.nonBlank());
+    topK =
+        new IntParam(
+            this,
+            "topK",
+            "how many best labels to keep in topKCol; 0 adds no column (>= 0)",
+            ParamValidators.gtEq(0));
     setDefault(inputCol, "text");
     setDefault(predictionCol, "prediction");
     setDefault(probabilityCol, "probability");
@@ -71,26 +93,83 @@ public final class FastTextClassifier extends Model<FastTextClassifier> implemen
     return uid;
   }
 
-  public Param<String> inputCol() { return inputCol; }
-  public Param<String> predictionCol() { return predictionCol; }
-  public Param<String> probabilityCol() { return probabilityCol; }
-  public Param<String> topKCol() { return topKCol; }
-  public Param<String> modelPath() { return modelPath; }
-  public IntParam topK() { return topK; }
+  public Param<String> inputCol() {
+    return inputCol;
+  }
 
-  public String getInputCol() { return $(inputCol); }
-  public String getPredictionCol() { return $(predictionCol); }
-  public String getProbabilityCol() { return $(probabilityCol); }
-  public String getTopKCol() { return $(topKCol); }
-  public String getModelPath() { return $(modelPath); }
-  public int getTopK() { return (Integer) $(topK); }
+  public Param<String> predictionCol() {
+    return predictionCol;
+  }
 
-  public FastTextClassifier setInputCol(String v) { set(inputCol, v); return this; }
-  public FastTextClassifier setPredictionCol(String v) { set(predictionCol, v); return this; }
-  public FastTextClassifier setProbabilityCol(String v) { set(probabilityCol, v); return this; }
-  public FastTextClassifier setTopKCol(String v) { set(topKCol, v); return this; }
-  public FastTextClassifier setModelPath(String v) { set(modelPath, v); return this; }
-  public FastTextClassifier setTopK(int v) { set(topK, v); return this; }
+  public Param<String> probabilityCol() {
+    return probabilityCol;
+  }
+
+  public Param<String> topKCol() {
+    return topKCol;
+  }
+
+  public Param<String> modelPath() {
+    return modelPath;
+  }
+
+  public IntParam topK() {
+    return topK;
+  }
+
+  public String getInputCol() {
+    return $(inputCol);
+  }
+
+  public String getPredictionCol() {
+    return $(predictionCol);
+  }
+
+  public String getProbabilityCol() {
+    return $(probabilityCol);
+  }
+
+  public String getTopKCol() {
+    return $(topKCol);
+  }
+
+  public String getModelPath() {
+    return $(modelPath);
+  }
+
+  public int getTopK() {
+    return (Integer) $(topK);
+  }
+
+  public FastTextClassifier setInputCol(String v) {
+    set(inputCol, v);
+    return this;
+  }
+
+  public FastTextClassifier setPredictionCol(String v) {
+    set(predictionCol, v);
+    return this;
+  }
+
+  public FastTextClassifier setProbabilityCol(String v) {
+    set(probabilityCol, v);
+    return this;
+  }
+
+  public FastTextClassifier setTopKCol(String v) {
+    set(topKCol, v);
+    return this;
+  }
+
+  public FastTextClassifier setModelPath(String v) {
+    set(modelPath, v);
+    return this;
+  }
+
+  public FastTextClassifier setTopK(int v) {
+    set(topK, v);
+    return this;
+  }
 
   @Override
   public StructType transformSchema(StructType schema) {
@@ -110,8 +189,11 @@ public final class FastTextClassifier extends Model<FastTextClassifier> implemen
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     String scratch = "__corral_" + uid;
-    Column result = functions.udf(new Classify(getModelPath(), getTopK()), resultType(getTopK()))
-        .withName("corral_fasttext").apply(Stages.column(getInputCol()));
+    Column result =
+        functions
+            .udf(new Classify(getModelPath(), getTopK()), resultType(getTopK()))
+            .withName("corral_fasttext")
+            .apply(Stages.column(getInputCol()));
     Dataset<Row> scored = dataset.toDF().withColumn(scratch, result);
     List<Column> columns = new ArrayList<>();
     for (String name : dataset.columns()) {
@@ -134,9 +216,14 @@ public final class FastTextClassifier extends Model<FastTextClassifier> implemen
   }
 
   static StructType resultType(int topK) {
-    StructType type = new StructType().add("label", DataTypes.StringType, true).add("score", DataTypes.FloatType, true);
-    StructType element = new StructType().add("label", DataTypes.StringType, false)
-        .add("score", DataTypes.FloatType, false);
+    StructType type =
+        new StructType()
+            .add("label", DataTypes.StringType, true)
+            .add("score", DataTypes.FloatType, true);
+    StructType element =
+        new StructType()
+            .add("label", DataTypes.StringType, false)
+            .add("score", DataTypes.FloatType, false);
     return topK > 0 ? type.add("topk", new ArrayType(element, false), true) : type;
   }
 
@@ -153,7 +240,10 @@ public final class FastTextClassifier extends Model<FastTextClassifier> implemen
     return read().load(path);
   }
 
-  /** The row function: its serialized state is the model URI and k; the model comes from ExecutorModels. */
+  /**
+   * The row function: its serialized state is the model URI and k; the model comes from
+   * ExecutorModels.
+   */
   static final class Classify implements UDF1<String, Row> {
     private static final long serialVersionUID = 1L;
     private final String modelUri;
@@ -173,7 +263,8 @@ public final class FastTextClassifier extends Model<FastTextClassifier> implemen
       if (model == null) {
         model = ExecutorModels.fastText(modelUri);
       }
-      List<Prediction> predictions = model.predict(text.replace('\n', ' ').replace('\r', ' '), Math.max(1, topK), 0f);
+      List<Prediction> predictions =
+          model.predict(text.replace('\n', ' ').replace('\r', ' '), Math.max(1, topK), 0f);
       String label = predictions.isEmpty() ? null : predictions.get(0).bareLabel();
       Float score = predictions.isEmpty() ? null : predictions.get(0).probability();
       if (topK == 0) {

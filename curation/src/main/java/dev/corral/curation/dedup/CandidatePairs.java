@@ -17,16 +17,18 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * The search half of MinHash-LSH dedup, on tables of {@code (uid long, text string)}: signatures cut into band
- * keys, documents grouped by key, pairs emitted per bucket, and (optionally) each pair verified on the true
- * similarity of the two shingle sets. Text never leaves its partition except for the documents of candidate pairs,
- * whose shingles are computed once and joined to the pairs.
+ * The search half of MinHash-LSH dedup, on tables of {@code (uid long, text string)}: signatures
+ * cut into band keys, documents grouped by key, pairs emitted per bucket, and (optionally) each
+ * pair verified on the true similarity of the two shingle sets. Text never leaves its partition
+ * except for the documents of candidate pairs, whose shingles are computed once and joined to the
+ * pairs.
  *
- * <p>Skew: a bucket of {@code k > maxBucketSize} documents (boilerplate pages) would give {@code k²/2} pairs to
- * one task. Its members are ordered by a hash of their uid; the first {@code maxBucketSize} (a deterministic
- * sample) are paired with each other and every other member with one sampled member, so the bucket costs
- * {@code O(k)} pairs and still links every member; the buckets and members this caps are counted. Without
- * verification a bucket is linked as a star on its smallest uid, which is {@code k − 1} pairs and never capped.
+ * <p>Skew: a bucket of {@code k > maxBucketSize} documents (boilerplate pages) would give {@code
+ * k²/2} pairs to one task. Its members are ordered by a hash of their uid; the first {@code
+ * maxBucketSize} (a deterministic sample) are paired with each other and every other member with
+ * one sampled member, so the bucket costs {@code O(k)} pairs and still links every member; the
+ * buckets and members this caps are counted. Without verification a bucket is linked as a star on
+ * its smallest uid, which is {@code k − 1} pairs and never capped.
  */
 final class CandidatePairs implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -36,18 +38,30 @@ final class CandidatePairs implements Serializable {
   static final String A = ConnectedComponents.A;
   static final String B = ConnectedComponents.B;
   static final String SIMILARITY = "similarity";
-  /** Up to this many rows (of a few longs) a table of documents is sent to every task rather than shuffled with the texts. */
+
+  /**
+   * Up to this many rows (of a few longs) a table of documents is sent to every task rather than
+   * shuffled with the texts.
+   */
   static final long BROADCAST_ROWS = 2_000_000;
 
-  /** How a candidate pair is verified: Jaccard, or containment of the smaller shingle set in the larger. */
-  enum Measure { JACCARD, CONTAINMENT }
+  /**
+   * How a candidate pair is verified: Jaccard, or containment of the smaller shingle set in the
+   * larger.
+   */
+  enum Measure {
+    JACCARD,
+    CONTAINMENT
+  }
 
-  private static final StructType KEYS = new StructType()
-      .add("key", DataTypes.LongType, false).add(UID, DataTypes.LongType, false);
-  private static final StructType PAIRS = new StructType()
-      .add(A, DataTypes.LongType, false).add(B, DataTypes.LongType, false);
-  private static final StructType SHINGLED = new StructType()
-      .add(UID, DataTypes.LongType, false).add("shingles", DataTypes.BinaryType, false);
+  private static final StructType KEYS =
+      new StructType().add("key", DataTypes.LongType, false).add(UID, DataTypes.LongType, false);
+  private static final StructType PAIRS =
+      new StructType().add(A, DataTypes.LongType, false).add(B, DataTypes.LongType, false);
+  private static final StructType SHINGLED =
+      new StructType()
+          .add(UID, DataTypes.LongType, false)
+          .add("shingles", DataTypes.BinaryType, false);
   private static final StructType VERIFIED = PAIRS.add(SIMILARITY, DataTypes.DoubleType, true);
 
   private final int ngram;
@@ -59,7 +73,13 @@ final class CandidatePairs implements Serializable {
   private final LongAccumulator cappedBuckets;
   private final LongAccumulator cappedMembers;
 
-  CandidatePairs(SparkSession spark, int ngram, boolean chars, MinHasher hasher, LshBands bands, int maxBucketSize) {
+  CandidatePairs(
+      SparkSession spark,
+      int ngram,
+      boolean chars,
+      MinHasher hasher,
+      LshBands bands,
+      int maxBucketSize) {
     this.ngram = ngram;
     this.chars = chars;
     this.hasher = hasher;
@@ -83,14 +103,21 @@ final class CandidatePairs implements Serializable {
     return cappedMembers.value();
   }
 
-  /** Distinct pairs {@code (a < b)} of documents that share a band; all pairs per bucket, or stars. */
+  /**
+   * Distinct pairs {@code (a < b)} of documents that share a band; all pairs per bucket, or stars.
+   */
   Dataset<Row> find(Dataset<Row> texts, boolean allPairs) {
     SparkSession spark = texts.sparkSession();
     JavaRDD<Row> keys = texts.select(UID, TEXT).javaRDD().mapPartitions(this::bandKeys);
-    // Sorted by key, each bucket is a run of rows: no per-key buffer for the many keys held by one document.
-    JavaRDD<Row> pairs = spark.createDataFrame(keys, KEYS)
-        .repartition(functions.col("key")).sortWithinPartitions("key", UID)
-        .javaRDD().mapPartitions(rows -> pairsOfRuns(rows, allPairs));
+    // Sorted by key, each bucket is a run of rows: no per-key buffer for the many keys held by one
+    // document.
+    JavaRDD<Row> pairs =
+        spark
+            .createDataFrame(keys, KEYS)
+            .repartition(functions.col("key"))
+            .sortWithinPartitions("key", UID)
+            .javaRDD()
+            .mapPartitions(rows -> pairsOfRuns(rows, allPairs));
     return spark.createDataFrame(pairs, PAIRS).distinct();
   }
 
@@ -132,21 +159,39 @@ final class CandidatePairs implements Serializable {
   }
 
   /** The pairs whose shingle sets are at least {@code threshold} similar, with that similarity. */
-  Dataset<Row> verify(Dataset<Row> pairs, long pairCount, Dataset<Row> texts, Measure measure, double threshold) {
+  Dataset<Row> verify(
+      Dataset<Row> pairs, long pairCount, Dataset<Row> texts, Measure measure, double threshold) {
     SparkSession spark = texts.sparkSession();
-    Dataset<Row> involved = pairs.select(functions.col(A).as(UID)).union(pairs.select(functions.col(B).as(UID)))
-        .distinct();
+    Dataset<Row> involved =
+        pairs
+            .select(functions.col(A).as(UID))
+            .union(pairs.select(functions.col(B).as(UID)))
+            .distinct();
     if (2 * pairCount <= BROADCAST_ROWS) {
-      involved = functions.broadcast(involved); // the texts stay where they are instead of being shuffled
+      involved =
+          functions.broadcast(involved); // the texts stay where they are instead of being shuffled
     }
-    JavaRDD<Row> shingled = texts.join(involved, texts.col(UID).equalTo(involved.col(UID)), "left_semi")
-        .select(UID, TEXT).javaRDD().map(this::shingled);
+    JavaRDD<Row> shingled =
+        texts
+            .join(involved, texts.col(UID).equalTo(involved.col(UID)), "left_semi")
+            .select(UID, TEXT)
+            .javaRDD()
+            .map(this::shingled);
     Dataset<Row> sets = spark.createDataFrame(shingled, SHINGLED);
     Dataset<Row> left = sets.withColumnRenamed(UID, A).withColumnRenamed("shingles", "sa");
     Dataset<Row> right = sets.withColumnRenamed(UID, B).withColumnRenamed("shingles", "sb");
-    JavaRDD<Row> scored = pairs.join(left, A).join(right, B).select(A, B, "sa", "sb").javaRDD()
-        .map(row -> RowFactory.create(row.getLong(0), row.getLong(1),
-            similarity(unpack(row.getAs(2)), unpack(row.getAs(3)), measure)));
+    JavaRDD<Row> scored =
+        pairs
+            .join(left, A)
+            .join(right, B)
+            .select(A, B, "sa", "sb")
+            .javaRDD()
+            .map(
+                row ->
+                    RowFactory.create(
+                        row.getLong(0),
+                        row.getLong(1),
+                        similarity(unpack(row.getAs(2)), unpack(row.getAs(3)), measure)));
     return spark.createDataFrame(scored, VERIFIED).where(functions.col(SIMILARITY).geq(threshold));
   }
 
@@ -190,7 +235,10 @@ final class CandidatePairs implements Serializable {
 
   private static Iterator<Row> starOf(long[] members) {
     long root = members[0]; // a run is sorted by uid
-    return Arrays.stream(members).filter(m -> m != root).mapToObj(m -> RowFactory.create(m, root)).iterator();
+    return Arrays.stream(members)
+        .filter(m -> m != root)
+        .mapToObj(m -> RowFactory.create(m, root))
+        .iterator();
   }
 
   private Iterator<Row> pairsOf(long[] members) {
@@ -198,8 +246,12 @@ final class CandidatePairs implements Serializable {
     int sample = Math.min(k, maxBucketSize);
     if (k > maxBucketSize) {
       // A deterministic sample: the members with the smallest hashes.
-      members = Arrays.stream(members).boxed().sorted((x, y) -> Long.compare(Shingles.mix(x), Shingles.mix(y)))
-          .mapToLong(Long::longValue).toArray();
+      members =
+          Arrays.stream(members)
+              .boxed()
+              .sorted((x, y) -> Long.compare(Shingles.mix(x), Shingles.mix(y)))
+              .mapToLong(Long::longValue)
+              .toArray();
       cappedBuckets.add(1);
       cappedMembers.add(k - sample);
     }

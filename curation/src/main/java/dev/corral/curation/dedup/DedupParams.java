@@ -5,14 +5,16 @@ import org.apache.spark.ml.param.Params;
 
 /**
  * The column params every dedup stage has: a transformer ({@link ExactDeduplicator}), an estimator
- * ({@link MinHashDeduplicator}, {@link BookDeduplicator}) and the model it fits ({@link DedupModel}), which carries
- * the estimator's values. Spark ML shares such params through Scala traits ({@code HasInputCol}); in Java the
- * getters and setters live here once, and each stage holds the params themselves in a {@link DedupColumns}.
+ * ({@link MinHashDeduplicator}, {@link BookDeduplicator}) and the model it fits ({@link
+ * DedupModel}), which carries the estimator's values. Spark ML shares such params through Scala
+ * traits ({@code HasInputCol}); in Java the getters and setters live here once, and each stage
+ * holds the params themselves in a {@link DedupColumns}.
  *
- * <p>Documents are named by {@code idCol} (unique); documents that are the same (or nearly) form a cluster, of
- * which one is kept. Every row gets {@code clusterCol} (the kept document's id) and {@code clusterSizeCol} (1 for a
- * document alone); the others get {@code duplicateOfCol} (the kept id) and the stage's reason in
- * {@code dropReasonCol}. Rows never disappear, and rows that an earlier stage already dropped take no part.
+ * <p>Documents are named by {@code idCol} (unique); documents that are the same (or nearly) form a
+ * cluster, of which one is kept. Every row gets {@code clusterCol} (the kept document's id) and
+ * {@code clusterSizeCol} (1 for a document alone); the others get {@code duplicateOfCol} (the kept
+ * id) and the stage's reason in {@code dropReasonCol}. Rows never disappear, and rows that an
+ * earlier stage already dropped take no part.
  *
  * @param <T> the concrete stage, so that setters chain
  */
@@ -35,7 +37,10 @@ public interface DedupParams<T extends DedupParams<T>> extends Params {
   /** Output: the number of documents in the row's cluster (default {@code cluster_size}). */
   Param<String> clusterSizeCol();
 
-  /** Column naming why a document is dropped, set only where still null (default {@code drop_reason}). */
+  /**
+   * Column naming why a document is dropped, set only where still null (default {@code
+   * drop_reason}).
+   */
   Param<String> dropReasonCol();
 
   default String getInputCol() {

@@ -11,9 +11,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A dedup stage that finds its clusters in one pass, so it needs no fitting ({@link ExactDeduplicator}): the
- * column contract of {@link DedupParams}, {@code copy} and default save/load. Subclasses need a public constructor
- * taking the uid, which Spark ML's reader and {@code copy} call.
+ * A dedup stage that finds its clusters in one pass, so it needs no fitting ({@link
+ * ExactDeduplicator}): the column contract of {@link DedupParams}, {@code copy} and default
+ * save/load. Subclasses need a public constructor taking the uid, which Spark ML's reader and
+ * {@code copy} call.
  *
  * @param <T> the concrete stage, so that setters chain
  */
@@ -90,19 +91,24 @@ public abstract class DedupTransformer<T extends DedupTransformer<T>> extends Tr
     return (T) this;
   }
 
-  /** Rows that an earlier stage dropped: they are annotated as clusters of one and match nothing. */
+  /**
+   * Rows that an earlier stage dropped: they are annotated as clusters of one and match nothing.
+   */
   protected final Column alreadyDropped(StructType schema) {
     return DedupColumns.alreadyDropped(this, schema);
   }
 
-  /** The order that puts the document to keep first in its cluster: highest quality, then smallest id. */
+  /**
+   * The order that puts the document to keep first in its cluster: highest quality, then smallest
+   * id.
+   */
   protected final List<Column> keepOrder() {
     return DedupColumns.keepOrder(this);
   }
 
   /**
-   * {@code data} with the output columns, from its columns {@code keptCol} (the cluster's kept id, null for a
-   * document alone) and {@code sizeCol} (null alone), which are then dropped.
+   * {@code data} with the output columns, from its columns {@code keptCol} (the cluster's kept id,
+   * null for a document alone) and {@code sizeCol} (null alone), which are then dropped.
    */
   protected final Dataset<Row> annotate(Dataset<Row> data, String keptCol, String sizeCol) {
     return DedupColumns.annotate(this, data, keptCol, sizeCol, reason());

@@ -24,11 +24,12 @@ import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Exact deduplication on a content hash (SHA-256 of the text's UTF-8): with {@code normalize} (the default, for
- * documents) the text is first reduced as for shingling ({@link Shingles#normalize}: case, digits, punctuation and
- * spacing do not count); without it (for code files, as LLaMA deduplicated GitHub "at the file level, with exact
- * matches") the bytes must be the same. One copy per hash is kept ({@link DedupTransformer}); the others get
- * {@code drop_reason = exact_duplicate}. One shuffle of the rows, by hash.
+ * Exact deduplication on a content hash (SHA-256 of the text's UTF-8): with {@code normalize} (the
+ * default, for documents) the text is first reduced as for shingling ({@link Shingles#normalize}:
+ * case, digits, punctuation and spacing do not count); without it (for code files, as LLaMA
+ * deduplicated GitHub "at the file level, with exact matches") the bytes must be the same. One copy
+ * per hash is kept ({@link DedupTransformer}); the others get {@code drop_reason =
+ * exact_duplicate}. One shuffle of the rows, by hash.
  */
 public final class ExactDeduplicator extends DedupTransformer<ExactDeduplicator> {
   private static final long serialVersionUID = 1L;
@@ -44,8 +45,11 @@ public final class ExactDeduplicator extends DedupTransformer<ExactDeduplicator>
 
   public ExactDeduplicator(String uid) {
     super(uid);
-    normalize = new BooleanParam(this, "normalize",
-        "hash the normalized text (case, digits, punctuation and spacing ignored) instead of the exact bytes");
+    normalize =
+        new BooleanParam(
+            this,
+            "normalize",
+            "hash the normalized text (case, digits, punctuation and spacing ignored) instead of the exact bytes");
     setDefault(normalize, true);
   }
 
@@ -72,25 +76,35 @@ public final class ExactDeduplicator extends DedupTransformer<ExactDeduplicator>
     transformSchema(dataset.schema(), true);
     Column text = Stages.column(getInputCol());
     Column content = getNormalize() ? NORMALIZE.apply(text) : text;
-    // Dropped and null rows take no part: each gets a key of its own, so they do not pile up in one window.
+    // Dropped and null rows take no part: each gets a key of its own, so they do not pile up in one
+    // window.
     Column alone = alreadyDropped(dataset.schema()).or(text.isNull());
     String hashCol = "__corral_hash_" + uid;
-    Column hash = when(alone, concat(lit("row "), monotonically_increasing_id().cast(DataTypes.StringType)))
-        .otherwise(sha2(content.cast(DataTypes.BinaryType), 256));
+    Column hash =
+        when(alone, concat(lit("row "), monotonically_increasing_id().cast(DataTypes.StringType)))
+            .otherwise(sha2(content.cast(DataTypes.BinaryType), 256));
     WindowSpec byHash = Window.partitionBy(Stages.column(hashCol));
-    WindowSpec ordered = byHash.orderBy(keepOrder().toArray(new Column[0]))
-        .rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
+    WindowSpec ordered =
+        byHash
+            .orderBy(keepOrder().toArray(new Column[0]))
+            .rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
     Column inCluster = Stages.column(hashCol + "_n").gt(1);
-    Dataset<Row> clustered = dataset.toDF().withColumn(hashCol, hash)
-        .withColumn(hashCol + "_n", count(lit(1)).over(byHash))
-        .withColumn(hashCol + "_kept", when(inCluster, first(Stages.column(getIdCol())).over(ordered)))
-        .withColumn(hashCol + "_size", when(inCluster, Stages.column(hashCol + "_n")))
-        .drop(hashCol, hashCol + "_n");
+    Dataset<Row> clustered =
+        dataset
+            .toDF()
+            .withColumn(hashCol, hash)
+            .withColumn(hashCol + "_n", count(lit(1)).over(byHash))
+            .withColumn(
+                hashCol + "_kept", when(inCluster, first(Stages.column(getIdCol())).over(ordered)))
+            .withColumn(hashCol + "_size", when(inCluster, Stages.column(hashCol + "_n")))
+            .drop(hashCol, hashCol + "_n");
     return annotate(clustered, hashCol + "_kept", hashCol + "_size");
   }
 
-  private static final UserDefinedFunction NORMALIZE = udf(
-      (UDF1<String, String>) s -> s == null ? null : Shingles.normalize(s), DataTypes.StringType);
+  private static final UserDefinedFunction NORMALIZE =
+      udf(
+          (UDF1<String, String>) s -> s == null ? null : Shingles.normalize(s),
+          DataTypes.StringType);
 
   public static MLReader<ExactDeduplicator> read() {
     return new DefaultParamsReader<>();

@@ -13,7 +13,10 @@ public final class Jaccard {
     return (double) common / (a.length + b.length - common);
   }
 
-  /** {@code |A ∩ B| / |A|}: how much of {@code a} is inside {@code b}; an empty {@code a} is contained (1.0). */
+  /**
+   * {@code |A ∩ B| / |A|}: how much of {@code a} is inside {@code b}; an empty {@code a} is
+   * contained (1.0).
+   */
   public static double containment(long[] a, long[] b) {
     return a.length == 0 ? 1.0 : (double) intersection(a, b) / a.length;
   }

@@ -3,10 +3,10 @@ package dev.corral.curation.dedup;
 import java.io.Serializable;
 
 /**
- * Banding of a MinHash signature for locality-sensitive hashing (Leskovec et al., Mining of Massive Datasets,
- * ch. 3.4): {@code bands} groups of {@code rows} values each; two documents become candidates when all rows of
- * some band agree, which for Jaccard similarity {@code s} happens with probability {@code 1 − (1 − s^r)^b}, an
- * S-curve whose steep part sits near {@code (1/b)^(1/r)}.
+ * Banding of a MinHash signature for locality-sensitive hashing (Leskovec et al., Mining of Massive
+ * Datasets, ch. 3.4): {@code bands} groups of {@code rows} values each; two documents become
+ * candidates when all rows of some band agree, which for Jaccard similarity {@code s} happens with
+ * probability {@code 1 − (1 − s^r)^b}, an S-curve whose steep part sits near {@code (1/b)^(1/r)}.
  *
  * @param bands number of bands
  * @param rows signature values per band
@@ -16,14 +16,16 @@ public record LshBands(int bands, int rows) implements Serializable {
 
   public LshBands {
     if (bands < 1 || rows < 1) {
-      throw new IllegalArgumentException("bands and rows must be at least 1, got " + bands + " x " + rows);
+      throw new IllegalArgumentException(
+          "bands and rows must be at least 1, got " + bands + " x " + rows);
     }
   }
 
   /**
-   * The bands and rows, with {@code bands · rows ≤ numPerm}, that minimize the area under the S-curve below the
-   * threshold (false positives) plus the area above it left uncovered (false negatives), each weighted by
-   * {@code weightFalsePositive} and {@code 1 − weightFalsePositive}, as datasketch's MinHashLSH chooses them.
+   * The bands and rows, with {@code bands · rows ≤ numPerm}, that minimize the area under the
+   * S-curve below the threshold (false positives) plus the area above it left uncovered (false
+   * negatives), each weighted by {@code weightFalsePositive} and {@code 1 − weightFalsePositive},
+   * as datasketch's MinHashLSH chooses them.
    */
   public static LshBands optimal(double threshold, int numPerm, double weightFalsePositive) {
     if (!(threshold > 0 && threshold < 1)) {
@@ -36,7 +38,8 @@ public record LshBands(int bands, int rows) implements Serializable {
         LshBands candidate = new LshBands(b, r);
         double falsePositives = candidate.area(0, threshold, false);
         double falseNegatives = candidate.area(threshold, 1, true);
-        double error = weightFalsePositive * falsePositives + (1 - weightFalsePositive) * falseNegatives;
+        double error =
+            weightFalsePositive * falsePositives + (1 - weightFalsePositive) * falseNegatives;
         if (error < bestError) {
           bestError = error;
           best = candidate;
@@ -55,7 +58,8 @@ public record LshBands(int bands, int rows) implements Serializable {
     return bands * rows;
   }
 
-  // Simpson's rule over [from, to] of the S-curve, or of its complement for the false-negative area.
+  // Simpson's rule over [from, to] of the S-curve, or of its complement for the false-negative
+  // area.
   private double area(double from, double to, boolean complement) {
     double h = (to - from) / STEPS;
     double sum = 0;

@@ -8,12 +8,13 @@ import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 
 /**
- * Near-duplicate documents by MinHash-LSH (Broder 1997; LLaMA's "deduplicates the data at the ... file level" and
- * near-duplicate removal of Gopher, Rae et al. 2021, and of CCNet-derived mixtures): documents whose word 5-gram
- * sets have Jaccard similarity at least {@code threshold} (0.8, as DataTrove's and NeMo Curator's defaults) are
- * linked, linked documents form clusters (connected components), and each cluster keeps one document; the
- * others get {@code drop_reason = near_duplicate}. With {@code verify} (the default) every candidate pair is
- * checked on the true Jaccard of its shingle sets, which removes LSH's false positives.
+ * Near-duplicate documents by MinHash-LSH (Broder 1997; LLaMA's "deduplicates the data at the ...
+ * file level" and near-duplicate removal of Gopher, Rae et al. 2021, and of CCNet-derived
+ * mixtures): documents whose word 5-gram sets have Jaccard similarity at least {@code threshold}
+ * (0.8, as DataTrove's and NeMo Curator's defaults) are linked, linked documents form clusters
+ * (connected components), and each cluster keeps one document; the others get {@code drop_reason =
+ * near_duplicate}. With {@code verify} (the default) every candidate pair is checked on the true
+ * Jaccard of its shingle sets, which removes LSH's false positives.
  *
  * <p>An estimator: {@code fit} searches once and returns a {@link DedupModel} that annotates rows
  * ({@code fit(docs).transform(docs)}), as many times as a pipeline asks, without searching again.
@@ -33,9 +34,15 @@ public final class MinHashDeduplicator extends MinHashStage<MinHashDeduplicator>
 
   public MinHashDeduplicator(String uid) {
     super(uid);
-    threshold = new DoubleParam(this, "threshold", "Jaccard similarity of shingle sets that makes two documents "
-        + "near-duplicates", ParamValidators.inRange(0, 1, false, false));
-    verify = new BooleanParam(this, "verify", "check each candidate pair on the true Jaccard of its shingle sets");
+    threshold =
+        new DoubleParam(
+            this,
+            "threshold",
+            "Jaccard similarity of shingle sets that makes two documents " + "near-duplicates",
+            ParamValidators.inRange(0, 1, false, false));
+    verify =
+        new BooleanParam(
+            this, "verify", "check each candidate pair on the true Jaccard of its shingle sets");
     setDefault(threshold, 0.8);
     setDefault(verify, true);
   }

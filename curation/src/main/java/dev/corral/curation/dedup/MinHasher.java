@@ -4,10 +4,11 @@ import java.io.Serializable;
 import java.util.SplittableRandom;
 
 /**
- * MinHash signatures (Broder 1997) with {@code numPerm} universal hash functions
- * {@code π_i(h) = (a_i·h + b_i) mod (2^61 − 1)} over 64-bit shingle hashes, the Mersenne prime making the modulo
- * two shifts and an add. The coefficients come from {@code seed}, so a signature is the same on every executor
- * and in every run. Two sets agree at position {@code i} with probability equal to their Jaccard similarity.
+ * MinHash signatures (Broder 1997) with {@code numPerm} universal hash functions {@code π_i(h) =
+ * (a_i·h + b_i) mod (2^61 − 1)} over 64-bit shingle hashes, the Mersenne prime making the modulo
+ * two shifts and an add. The coefficients come from {@code seed}, so a signature is the same on
+ * every executor and in every run. Two sets agree at position {@code i} with probability equal to
+ * their Jaccard similarity.
  */
 public final class MinHasher implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -45,14 +46,18 @@ public final class MinHasher implements Serializable {
     return b[i];
   }
 
-  /** The signature of a shingle set; an empty set gets all {@link #PRIME} (larger than any hash value). */
+  /**
+   * The signature of a shingle set; an empty set gets all {@link #PRIME} (larger than any hash
+   * value).
+   */
   public long[] signature(long[] shingles) {
     long[] x = new long[shingles.length];
     for (int j = 0; j < x.length; j++) {
       x[j] = reduce(shingles[j]);
     }
     long[] sig = new long[a.length];
-    // One permutation at a time over all shingles: the running minimum stays in a register and the reductions
+    // One permutation at a time over all shingles: the running minimum stays in a register and the
+    // reductions
     // are arithmetic, not data-dependent branches (4x faster than shingle-major order).
     for (int i = 0; i < sig.length; i++) {
       long ai = a[i];
@@ -61,7 +66,8 @@ public final class MinHasher implements Serializable {
       for (long xj : x) {
         long lo = ai * xj;
         long hi = Math.multiplyHigh(ai, xj);
-        long v = (lo & PRIME) + ((lo >>> 61) | (hi << 3)) + bi; // < 3 * PRIME, congruent to a * x + b
+        long v =
+            (lo & PRIME) + ((lo >>> 61) | (hi << 3)) + bi; // < 3 * PRIME, congruent to a * x + b
         v = (v & PRIME) + (v >>> 61); // < PRIME + 3
         v = v >= PRIME ? v - PRIME : v;
         min = Math.min(min, v);
@@ -84,5 +90,4 @@ public final class MinHasher implements Serializable {
     long folded = (lo & PRIME) + ((lo >>> 61) | (hi << 3));
     return folded >= PRIME ? folded - PRIME : folded;
   }
-
 }

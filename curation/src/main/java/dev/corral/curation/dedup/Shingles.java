@@ -3,14 +3,15 @@ package dev.corral.curation.dedup;
 import java.util.Arrays;
 
 /**
- * The shingle set of a document for near-duplicate search (Broder 1997): the text is normalized, cut into word
- * n-grams (or character n-grams) and each n-gram is hashed to 64 bits; the result is sorted and distinct, so that
- * Jaccard similarity is a merge of two arrays.
+ * The shingle set of a document for near-duplicate search (Broder 1997): the text is normalized,
+ * cut into word n-grams (or character n-grams) and each n-gram is hashed to 64 bits; the result is
+ * sorted and distinct, so that Jaccard similarity is a merge of two arrays.
  *
- * <p>Normalization, as dedup pipelines do it (DataTrove's and NeMo Curator's "simplified text"): lower case; every
- * Unicode decimal digit becomes {@code 0}; punctuation (Unicode categories P*) is removed; words are the runs
- * between whitespace. Character n-grams are taken over the normalized words joined by one space. A text with
- * fewer words (characters) than {@code n} gives one shingle of all of them; a text with none gives no shingle.
+ * <p>Normalization, as dedup pipelines do it (DataTrove's and NeMo Curator's "simplified text"):
+ * lower case; every Unicode decimal digit becomes {@code 0}; punctuation (Unicode categories P*) is
+ * removed; words are the runs between whitespace. Character n-grams are taken over the normalized
+ * words joined by one space. A text with fewer words (characters) than {@code n} gives one shingle
+ * of all of them; a text with none gives no shingle.
  */
 public final class Shingles {
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
@@ -21,7 +22,10 @@ public final class Shingles {
 
   private Shingles() {}
 
-  /** The sorted, distinct 64-bit hashes of the word ({@code chars} false) or character n-grams of {@code text}. */
+  /**
+   * The sorted, distinct 64-bit hashes of the word ({@code chars} false) or character n-grams of
+   * {@code text}.
+   */
   public static long[] of(String text, int n, boolean chars) {
     if (n < 1) {
       throw new IllegalArgumentException("n-gram size must be at least 1, got " + n);
@@ -52,7 +56,10 @@ public final class Shingles {
     return out.toString();
   }
 
-  /** The normalization of one code point: {@link #SPACE}, {@link #REMOVED} (punctuation), or what it becomes. */
+  /**
+   * The normalization of one code point: {@link #SPACE}, {@link #REMOVED} (punctuation), or what it
+   * becomes.
+   */
   private static int fold(int cp) {
     if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
       return SPACE;
@@ -65,15 +72,19 @@ public final class Shingles {
   }
 
   private static boolean isPunctuation(int type) {
-    return type == Character.CONNECTOR_PUNCTUATION || type == Character.DASH_PUNCTUATION
-        || type == Character.START_PUNCTUATION || type == Character.END_PUNCTUATION
-        || type == Character.INITIAL_QUOTE_PUNCTUATION || type == Character.FINAL_QUOTE_PUNCTUATION
+    return type == Character.CONNECTOR_PUNCTUATION
+        || type == Character.DASH_PUNCTUATION
+        || type == Character.START_PUNCTUATION
+        || type == Character.END_PUNCTUATION
+        || type == Character.INITIAL_QUOTE_PUNCTUATION
+        || type == Character.FINAL_QUOTE_PUNCTUATION
         || type == Character.OTHER_PUNCTUATION;
   }
 
   /**
-   * The hash of each normalized word of {@code text}, in order, in one pass and without building the normalized
-   * text: the same words as {@link #normalize} gives, each hashed over its UTF-16 units.
+   * The hash of each normalized word of {@code text}, in order, in one pass and without building
+   * the normalized text: the same words as {@link #normalize} gives, each hashed over its UTF-16
+   * units.
    */
   private static long[] wordHashes(String text) {
     long[] words = new long[16];
@@ -145,7 +156,10 @@ public final class Shingles {
     return out;
   }
 
-  /** A strong 64-bit finalizer (MurmurHash3's fmix64), so that FNV's weak low bits spread over all 64. */
+  /**
+   * A strong 64-bit finalizer (MurmurHash3's fmix64), so that FNV's weak low bits spread over all
+   * 64.
+   */
   static long mix(long h) {
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;

@@ -4,16 +4,24 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 
-/** Numbers printed the way C++ streams print them by default ({@code %g}, six significant digits). */
+/**
+ * Numbers printed the way C++ streams print them by default ({@code %g}, six significant digits).
+ */
 final class CFormat {
   private CFormat() {}
 
-  /** C++'s {@code std::cout << f} for a float: the exact binary value rounded to 6 significant digits. */
+  /**
+   * C++'s {@code std::cout << f} for a float: the exact binary value rounded to 6 significant
+   * digits.
+   */
   static String g6(float f) {
     return g(f, 6);
   }
 
-  /** {@code %.Ng} of a float or double: the exact binary value rounded to {@code digits} significant digits, zeros trimmed. */
+  /**
+   * {@code %.Ng} of a float or double: the exact binary value rounded to {@code digits} significant
+   * digits, zeros trimmed.
+   */
   static String g(double f, int digits) {
     if (Double.isNaN(f)) {
       return "nan";

@@ -3,8 +3,8 @@ package dev.corral.curation.fasttext;
 import dev.corral.core.Errors;
 
 /**
- * A row-major float matrix. A quantized matrix small enough to decode becomes one of these, with the
- * per-row norm kept apart ({@code rowScale}) so every sum rounds exactly as fastText's does.
+ * A row-major float matrix. A quantized matrix small enough to decode becomes one of these, with
+ * the per-row norm kept apart ({@code rowScale}) so every sum rounds exactly as fastText's does.
  */
 final class DenseMatrix implements Matrix {
   private final int rows;
@@ -28,7 +28,8 @@ final class DenseMatrix implements Matrix {
     }
     in.require(m * n, 4, name + " of " + m + " x " + n + " floats");
     if (m * n > Integer.MAX_VALUE - 8) {
-      throw Errors.unsupported(in.path(), name + " of " + m + " x " + n + " floats is larger than one Java array");
+      throw Errors.unsupported(
+          in.path(), name + " of " + m + " x " + n + " floats is larger than one Java array");
     }
     float[] data = new float[(int) (m * n)];
     in.readFloats(data, 0, data.length, name);

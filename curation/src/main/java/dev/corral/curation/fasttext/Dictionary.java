@@ -5,9 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * fastText's dictionary: words then labels, their counts, the char n-gram ids of every word, and the
- * map from hashed n-gram buckets to rows of a pruned (quantized with cutoff) input matrix.
- * Tokens are raw bytes, as in fastText, so invalid UTF-8 hashes and matches exactly as it does there.
+ * fastText's dictionary: words then labels, their counts, the char n-gram ids of every word, and
+ * the map from hashed n-gram buckets to rows of a pruned (quantized with cutoff) input matrix.
+ * Tokens are raw bytes, as in fastText, so invalid UTF-8 hashes and matches exactly as it does
+ * there.
  */
 final class Dictionary {
   static final byte[] EOS = "</s>".getBytes(StandardCharsets.US_ASCII);
@@ -29,15 +30,25 @@ final class Dictionary {
   final int maxn;
   final int bucket;
   final int wordNgrams;
+
   /** -1: not pruned; otherwise the number of n-gram buckets kept. */
   final long pruneSize;
+
   private final IntIntMap pruned; // bucket id -> row among the kept buckets
   private final int[] word2int;
   final int eosId;
   final int eosHash;
 
-  private Dictionary(byte[][] words, long[] counts, byte[] types, int nwords, int nlabels, long ntokens,
-      long pruneSize, IntIntMap pruned, FastTextArgs args) {
+  private Dictionary(
+      byte[][] words,
+      long[] counts,
+      byte[] types,
+      int nwords,
+      int nlabels,
+      long ntokens,
+      long pruneSize,
+      IntIntMap pruned,
+      FastTextArgs args) {
     this.words = words;
     this.counts = counts;
     this.types = types;
@@ -80,8 +91,16 @@ final class Dictionary {
     long ntokens = in.readLong("dictionary token count");
     long pruneSize = in.readLong("dictionary prune size");
     if (size < 0 || nwords < 0 || nlabels < 0 || (long) nwords + nlabels != size) {
-      throw Errors.badModel(in.path(), start, "dictionary sizes do not add up (size " + size + ", words "
-          + nwords + ", labels " + nlabels + ")");
+      throw Errors.badModel(
+          in.path(),
+          start,
+          "dictionary sizes do not add up (size "
+              + size
+              + ", words "
+              + nwords
+              + ", labels "
+              + nlabels
+              + ")");
     }
     if (pruneSize < -1) {
       throw Errors.badModel(in.path(), start + 20, "negative prune size " + pruneSize);
@@ -97,8 +116,16 @@ final class Dictionary {
       types[i] = in.readByte("type of dictionary entry " + i);
       boolean expectLabel = i >= nwords;
       if (types[i] != (expectLabel ? TYPE_LABEL : TYPE_WORD)) {
-        throw Errors.badModel(in.path(), in.position() - 1, "dictionary entry " + i + " has type " + types[i]
-            + " but " + (expectLabel ? "labels" : "words") + " are expected there");
+        throw Errors.badModel(
+            in.path(),
+            in.position() - 1,
+            "dictionary entry "
+                + i
+                + " has type "
+                + types[i]
+                + " but "
+                + (expectLabel ? "labels" : "words")
+                + " are expected there");
       }
     }
     IntIntMap pruned = new IntIntMap(0);
@@ -109,8 +136,18 @@ final class Dictionary {
         int key = in.readInt("pruned n-gram index");
         int value = in.readInt("pruned n-gram index");
         if (key < 0 || value < 0 || value >= pruneSize) {
-          throw Errors.badModel(in.path(), in.position() - 8, "pruned n-gram index entry " + i + " maps bucket "
-              + key + " to row " + value + ", outside the " + pruneSize + " kept rows");
+          throw Errors.badModel(
+              in.path(),
+              in.position() - 8,
+              "pruned n-gram index entry "
+                  + i
+                  + " maps bucket "
+                  + key
+                  + " to row "
+                  + value
+                  + ", outside the "
+                  + pruneSize
+                  + " kept rows");
         }
         pruned.put(key, value);
       }
@@ -122,9 +159,16 @@ final class Dictionary {
   }
 
   /** A dictionary built by training: not pruned. */
-  static Dictionary of(byte[][] words, long[] counts, byte[] types, int nwords, int nlabels, long ntokens,
+  static Dictionary of(
+      byte[][] words,
+      long[] counts,
+      byte[] types,
+      int nwords,
+      int nlabels,
+      long ntokens,
       FastTextArgs args) {
-    return new Dictionary(words, counts, types, nwords, nlabels, ntokens, -1, new IntIntMap(0), args);
+    return new Dictionary(
+        words, counts, types, nwords, nlabels, ntokens, -1, new IntIntMap(0), args);
   }
 
   /** Number of input-matrix rows the n-gram buckets take after the words. */
@@ -179,7 +223,9 @@ final class Dictionary {
     return scratch;
   }
 
-  /** Char n-grams of minn..maxn UTF-8 characters of {@code word[0, len)}, as fastText hashes them. */
+  /**
+   * Char n-grams of minn..maxn UTF-8 characters of {@code word[0, len)}, as fastText hashes them.
+   */
   void computeSubwords(byte[] word, int len, IntList out) {
     for (int i = 0; i < len; i++) {
       if ((word[i] & 0xC0) == 0x80) {
@@ -225,7 +271,10 @@ final class Dictionary {
     out.add(nwords + id);
   }
 
-  /** Counts of the labels (or of the words), in dictionary order: the hierarchical softmax tree uses them. */
+  /**
+   * Counts of the labels (or of the words), in dictionary order: the hierarchical softmax tree uses
+   * them.
+   */
   long[] labelCounts() {
     return Arrays.copyOfRange(counts, nwords, nwords + nlabels);
   }

@@ -14,7 +14,8 @@ import java.io.InputStream;
 public record Evaluation(long examples, double precision, double recall) {
 
   /** Predicts the top {@code k} labels at {@code threshold} for every line of {@code in}. */
-  public static Evaluation of(FastTextModel model, InputStream in, int k, float threshold) throws IOException {
+  public static Evaluation of(FastTextModel model, InputStream in, int k, float threshold)
+      throws IOException {
     Predictor p = model.newPredictor();
     LineEncoder gold = new LineEncoder(model.dict, Dictionary.LABEL_PREFIX);
     long examples = 0;
@@ -47,7 +48,9 @@ public record Evaluation(long examples, double precision, double recall) {
       } while (from >= 0 && (newline || from < nl));
       start = nl + 1;
     }
-    return new Evaluation(examples, predicted == 0 ? Double.NaN : (double) correct / predicted,
+    return new Evaluation(
+        examples,
+        predicted == 0 ? Double.NaN : (double) correct / predicted,
         goldLabels == 0 ? Double.NaN : (double) correct / goldLabels);
   }
 
@@ -62,6 +65,16 @@ public record Evaluation(long examples, double precision, double recall) {
 
   /** The three lines {@code fasttext test} prints. */
   public String format(int k) {
-    return "N\t" + examples + "\nP@" + k + "\t" + CFormat.g(precision, 3) + "\nR@" + k + "\t" + CFormat.g(recall, 3) + "\n";
+    return "N\t"
+        + examples
+        + "\nP@"
+        + k
+        + "\t"
+        + CFormat.g(precision, 3)
+        + "\nR@"
+        + k
+        + "\t"
+        + CFormat.g(recall, 3)
+        + "\n";
   }
 }

@@ -2,9 +2,9 @@ package dev.corral.curation.fasttext;
 
 /**
  * {@code expf} as the fastText binary computes it on x86-64: glibc's table-driven single-precision
- * exponential (2^(k/32) from a table, a cubic for the rest, in double) in the variant glibc selects on
- * CPUs with FMA. {@code (float) Math.exp(x)} differs from it in the last bit about once in 10^4 calls,
- * enough to change fastText's sixth printed digit now and then.
+ * exponential (2^(k/32) from a table, a cubic for the rest, in double) in the variant glibc selects
+ * on CPUs with FMA. {@code (float) Math.exp(x)} differs from it in the last bit about once in 10^4
+ * calls, enough to change fastText's sixth printed digit now and then.
  */
 final class Expf {
   private static final int N = 32;
@@ -13,6 +13,7 @@ final class Expf {
   private static final double C0 = 0x1.c6af84b912394p-5 / N / N / N;
   private static final double C1 = 0x1.ebfce50fac4f3p-3 / N / N;
   private static final double C2 = 0x1.62e42ff0c52d6p-1 / N;
+
   /** Bits of 2^(i/32), correctly rounded, minus i << 47 (the exponent is added back from k). */
   private static final long[] TABLE = {
     0x3ff0000000000000L, 0x3fefd9b0d3158574L, 0x3fefb5586cf9890fL, 0x3fef9301d0125b51L,
@@ -24,6 +25,7 @@ final class Expf {
     0x3feee89f995ad3adL, 0x3feeff76f2fb5e47L, 0x3fef199bdd85529cL, 0x3fef3720dcef9069L,
     0x3fef5818dcfba487L, 0x3fef7c97337b9b5fL, 0x3fefa4afa2a490daL, 0x3fefd0765b6e4540L,
   };
+
   private Expf() {}
 
   static float expf(float x) {

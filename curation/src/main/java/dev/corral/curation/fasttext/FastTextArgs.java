@@ -1,8 +1,8 @@
 package dev.corral.curation.fasttext;
 
 /**
- * The training arguments a fastText model stores in its header (fastText's {@code Args::save} order),
- * plus {@code qout}, which is stored after the input matrix.
+ * The training arguments a fastText model stores in its header (fastText's {@code Args::save}
+ * order), plus {@code qout}, which is stored after the input matrix.
  *
  * @param dim size of word vectors
  * @param ws context window (unsupervised only)
@@ -35,7 +35,10 @@ public record FastTextArgs(
 
   /** fastText's {@code loss_name}, numbered as in its file format. */
   public enum LossName {
-    HS(1), NS(2), SOFTMAX(3), OVA(4);
+    HS(1),
+    NS(2),
+    SOFTMAX(3),
+    OVA(4);
 
     final int code;
 
@@ -60,7 +63,9 @@ public record FastTextArgs(
 
   /** fastText's {@code model_name}, numbered as in its file format. */
   public enum ModelName {
-    CBOW(1), SKIPGRAM(2), SUPERVISED(3);
+    CBOW(1),
+    SKIPGRAM(2),
+    SUPERVISED(3);
 
     final int code;
 
@@ -78,8 +83,12 @@ public record FastTextArgs(
     }
   }
 
-  /** Returns a copy with char n-grams switched off, as fastText does for version-11 supervised models. */
+  /**
+   * Returns a copy with char n-grams switched off, as fastText does for version-11 supervised
+   * models.
+   */
   FastTextArgs withoutCharNgrams() {
-    return new FastTextArgs(dim, ws, epoch, minCount, neg, wordNgrams, loss, model, bucket, minn, 0, lrUpdateRate, t);
+    return new FastTextArgs(
+        dim, ws, epoch, minCount, neg, wordNgrams, loss, model, bucket, minn, 0, lrUpdateRate, t);
   }
 }

@@ -11,16 +11,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A fastText model read from the {@code .bin} or {@code .ftz} file that fastText 0.9.x writes: dense or
- * product-quantized matrices, any loss, word and char n-grams. It predicts exactly as the fastText
- * binary does. Immutable and safe to share between threads; each thread predicts through its own
- * {@link Predictor}.
+ * A fastText model read from the {@code .bin} or {@code .ftz} file that fastText 0.9.x writes:
+ * dense or product-quantized matrices, any loss, word and char n-grams. It predicts exactly as the
+ * fastText binary does. Immutable and safe to share between threads; each thread predicts through
+ * its own {@link Predictor}.
  */
 public final class FastTextModel {
   /** fastText's {@code FASTTEXT_FILEFORMAT_MAGIC_INT32}. */
   static final int MAGIC = 793712314;
+
   /** The newest file version fastText 0.9.2 writes and reads. */
   static final int VERSION = 12;
+
   /** A quantized matrix is decoded to floats for speed when it takes at most this many bytes. */
   private static final long DECODE_LIMIT_BYTES = 512L << 20;
 
@@ -34,7 +36,13 @@ public final class FastTextModel {
   private final String[] labels;
   private final ThreadLocal<Predictor> predictors = ThreadLocal.withInitial(this::newPredictor);
 
-  private FastTextModel(String source, FastTextArgs args, Dictionary dict, Matrix wi, Matrix wo, boolean quantized,
+  private FastTextModel(
+      String source,
+      FastTextArgs args,
+      Dictionary dict,
+      Matrix wi,
+      Matrix wo,
+      boolean quantized,
       boolean qout) {
     this.source = source;
     this.args = args;
@@ -42,7 +50,8 @@ public final class FastTextModel {
     this.wi = wi;
     this.quantized = quantized;
     this.qout = qout;
-    long[] targetCounts = args.model() == FastTextArgs.ModelName.SUPERVISED ? dict.labelCounts() : dict.wordCounts();
+    long[] targetCounts =
+        args.model() == FastTextArgs.ModelName.SUPERVISED ? dict.labelCounts() : dict.wordCounts();
     this.loss = Loss.create(args.loss(), wo, targetCounts);
     this.labels = new String[dict.nlabels];
     for (int i = 0; i < labels.length; i++) {
@@ -52,26 +61,35 @@ public final class FastTextModel {
 
   /** A model just trained: dense matrices, not yet saved. */
   static FastTextModel trained(FastTextArgs args, Dictionary dict, float[] wi, float[] wo) {
-    return new FastTextModel("(trained)", args, dict, new DenseMatrix(wi.length / args.dim(), args.dim(), wi, null),
-        new DenseMatrix(wo.length / args.dim(), args.dim(), wo, null), false, false);
+    return new FastTextModel(
+        "(trained)",
+        args,
+        dict,
+        new DenseMatrix(wi.length / args.dim(), args.dim(), wi, null),
+        new DenseMatrix(wo.length / args.dim(), args.dim(), wo, null),
+        false,
+        false);
   }
 
   /**
-   * Writes the model as fastText's {@code .bin}, which the fastText binary loads. Only dense models: a
-   * quantized one is refused.
+   * Writes the model as fastText's {@code .bin}, which the fastText binary loads. Only dense
+   * models: a quantized one is refused.
    */
   public void save(Path file) {
     if (quantized || !(wi instanceof DenseMatrix) || !(loss.wo instanceof DenseMatrix)) {
       throw Errors.unsupported(source, "saving a quantized model is not supported");
     }
     try (java.io.OutputStream out = Files.newOutputStream(file)) {
-      ModelWriter.writeBin(out, args, dict, ((DenseMatrix) wi).data(), ((DenseMatrix) loss.wo).data());
+      ModelWriter.writeBin(
+          out, args, dict, ((DenseMatrix) wi).data(), ((DenseMatrix) loss.wo).data());
     } catch (IOException e) {
       throw Errors.unwritable(file.toString(), e);
     }
   }
 
-  /** Writes fastText's {@code .vec} file: every word's vector, as {@code fasttext supervised} does. */
+  /**
+   * Writes fastText's {@code .vec} file: every word's vector, as {@code fasttext supervised} does.
+   */
   public void saveVectors(Path file) {
     try (java.io.Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       ModelWriter.writeVec(out, this);
@@ -90,8 +108,8 @@ public final class FastTextModel {
   }
 
   /**
-   * Reads a model from a stream of {@code length} bytes ({@code name} appears in errors). Every size in
-   * the header is checked against the bytes left before anything is allocated.
+   * Reads a model from a stream of {@code length} bytes ({@code name} appears in errors). Every
+   * size in the header is checked against the bytes left before anything is allocated.
    */
   public static FastTextModel load(InputStream stream, long length, String name) {
     ModelInput in = new ModelInput(new BufferedInputStream(stream, 1 << 16), length, name);
@@ -101,8 +119,10 @@ public final class FastTextModel {
     }
     int version = in.readInt("file format version");
     if (version > VERSION || version < 0) {
-      throw Errors.badModel(name, 4, "unsupported file format version " + version + " (fastText 0.9 writes "
-          + VERSION + ")");
+      throw Errors.badModel(
+          name,
+          4,
+          "unsupported file format version " + version + " (fastText 0.9 writes " + VERSION + ")");
     }
     FastTextArgs args = readArgs(in);
     if (version == 11 && args.model() == FastTextArgs.ModelName.SUPERVISED) {
@@ -112,19 +132,41 @@ public final class FastTextModel {
     boolean quantInput = in.readBool("input quantization flag");
     Matrix wi = readMatrix(in, quantInput, "input matrix", false);
     if (!quantInput && dict.isPruned()) {
-      throw Errors.badModel(name, in.position(), "the dictionary is pruned but the input matrix is not quantized");
+      throw Errors.badModel(
+          name, in.position(), "the dictionary is pruned but the input matrix is not quantized");
     }
     long expectedRows = dict.nwords + dict.ngramRows();
     if (wi.rows() != expectedRows || wi.cols() != args.dim()) {
-      throw Errors.badModel(name, in.position(), "input matrix is " + wi.rows() + " x " + wi.cols() + " but the "
-          + "dictionary and args need " + expectedRows + " x " + args.dim());
+      throw Errors.badModel(
+          name,
+          in.position(),
+          "input matrix is "
+              + wi.rows()
+              + " x "
+              + wi.cols()
+              + " but the "
+              + "dictionary and args need "
+              + expectedRows
+              + " x "
+              + args.dim());
     }
     boolean qout = in.readBool("output quantization flag");
     Matrix wo = readMatrix(in, quantInput && qout, "output matrix", true);
-    long expectedOut = args.model() == FastTextArgs.ModelName.SUPERVISED ? dict.nlabels : dict.nwords;
+    long expectedOut =
+        args.model() == FastTextArgs.ModelName.SUPERVISED ? dict.nlabels : dict.nwords;
     if (wo.rows() != expectedOut || wo.cols() != args.dim()) {
-      throw Errors.badModel(name, in.position(), "output matrix is " + wo.rows() + " x " + wo.cols() + " but the "
-          + "dictionary needs " + expectedOut + " x " + args.dim());
+      throw Errors.badModel(
+          name,
+          in.position(),
+          "output matrix is "
+              + wo.rows()
+              + " x "
+              + wo.cols()
+              + " but the "
+              + "dictionary needs "
+              + expectedOut
+              + " x "
+              + args.dim());
     }
     return new FastTextModel(name, args, dict, wi, wo, quantInput, quantInput && qout);
   }
@@ -156,11 +198,33 @@ public final class FastTextModel {
       throw Errors.badModel(in.path(), at, "vector dimension " + dim + " is out of range");
     }
     if (bucket < 0 || minn < 0 || maxn < 0 || wordNgrams < 0) {
-      throw Errors.badModel(in.path(), at, "negative n-gram settings (bucket " + bucket + ", minn " + minn
-          + ", maxn " + maxn + ", wordNgrams " + wordNgrams + ")");
+      throw Errors.badModel(
+          in.path(),
+          at,
+          "negative n-gram settings (bucket "
+              + bucket
+              + ", minn "
+              + minn
+              + ", maxn "
+              + maxn
+              + ", wordNgrams "
+              + wordNgrams
+              + ")");
     }
-    return new FastTextArgs(dim, ws, epoch, minCount, neg, wordNgrams, loss, model, bucket, minn, maxn,
-        lrUpdateRate, t);
+    return new FastTextArgs(
+        dim,
+        ws,
+        epoch,
+        minCount,
+        neg,
+        wordNgrams,
+        loss,
+        model,
+        bucket,
+        minn,
+        maxn,
+        lrUpdateRate,
+        t);
   }
 
   private static Matrix readMatrix(ModelInput in, boolean quantized, String name, boolean output) {
@@ -209,8 +273,8 @@ public final class FastTextModel {
   }
 
   /**
-   * The vector of a word as fastText's {@code print-word-vectors} computes it: the mean of the rows of the
-   * word and its char n-grams (only the n-grams for a word outside the vocabulary).
+   * The vector of a word as fastText's {@code print-word-vectors} computes it: the mean of the rows
+   * of the word and its char n-grams (only the n-grams for a word outside the vocabulary).
    */
   public float[] wordVector(String word) {
     byte[] w = word.getBytes(StandardCharsets.UTF_8);
@@ -219,7 +283,8 @@ public final class FastTextModel {
     if (id >= 0) {
       rows.addAll(dict.subwords[id]);
     } else if (!Dictionary.isEos(w, 0, w.length)) {
-      dict.computeSubwords(Dictionary.withBoundaries(w, 0, w.length, new byte[w.length + 2]), w.length + 2, rows);
+      dict.computeSubwords(
+          Dictionary.withBoundaries(w, 0, w.length, new byte[w.length + 2]), w.length + 2, rows);
     }
     float[] vec = new float[args.dim()];
     for (int i = 0; i < rows.size; i++) {
@@ -237,23 +302,29 @@ public final class FastTextModel {
   /** A new predictor for the calling thread. */
   public Predictor newPredictor() {
     if (args.model() != FastTextArgs.ModelName.SUPERVISED) {
-      throw Errors.unsupported(source, "a " + args.model().name().toLowerCase(java.util.Locale.ROOT)
-          + " model cannot predict labels; only supervised models can");
+      throw Errors.unsupported(
+          source,
+          "a "
+              + args.model().name().toLowerCase(java.util.Locale.ROOT)
+              + " model cannot predict labels; only supervised models can");
     }
     return new Predictor(this);
   }
 
   /**
-   * Predicts labels for one piece of text as fastText's Python {@code predict} does: the text is taken as a
-   * line (an end-of-sentence token follows it) and only its first sentence is read if it holds a literal
-   * {@code </s>}. Returns up to {@code k} labels ({@link Predictor#ALL_LABELS} for all) whose probability
-   * is at least {@code threshold}, best first. Thread-safe.
+   * Predicts labels for one piece of text as fastText's Python {@code predict} does: the text is
+   * taken as a line (an end-of-sentence token follows it) and only its first sentence is read if it
+   * holds a literal {@code </s>}. Returns up to {@code k} labels ({@link Predictor#ALL_LABELS} for
+   * all) whose probability is at least {@code threshold}, best first. Thread-safe.
    */
   public List<Prediction> predict(String text, int k, float threshold) {
     return predict(text.getBytes(StandardCharsets.UTF_8), k, threshold);
   }
 
-  /** {@link #predict(String, int, float)} on text already encoded as UTF-8 (or any bytes, as fastText reads). */
+  /**
+   * {@link #predict(String, int, float)} on text already encoded as UTF-8 (or any bytes, as
+   * fastText reads).
+   */
   public List<Prediction> predict(byte[] text, int k, float threshold) {
     Predictor p = predictors.get();
     p.predict(text, 0, text.length, true, k, threshold);

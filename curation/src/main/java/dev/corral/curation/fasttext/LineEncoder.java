@@ -3,19 +3,24 @@ package dev.corral.curation.fasttext;
 import java.util.Arrays;
 
 /**
- * Turns one line of raw bytes into input rows and label ids, as fastText's {@code Dictionary::getLine}
- * does for supervised models: each word's row and char n-gram rows in token order, then the word n-gram
- * rows; tokens starting with the label prefix become labels. Reused line after line; not thread-safe.
+ * Turns one line of raw bytes into input rows and label ids, as fastText's {@code
+ * Dictionary::getLine} does for supervised models: each word's row and char n-gram rows in token
+ * order, then the word n-gram rows; tokens starting with the label prefix become labels. Reused
+ * line after line; not thread-safe.
  */
 final class LineEncoder {
   private final Dictionary dict;
   private final byte[] labelPrefix;
+
   /** Input-matrix rows of the line (fastText's {@code words}). */
   final IntList ids = new IntList(256);
+
   /** Label indices of the line, in [0, nlabels). */
   final IntList labels = new IntList(4);
+
   /** Tokens read, as fastText counts them for its learning-rate schedule. */
   int tokens;
+
   private final IntList wordHashes = new IntList(64);
   private byte[] scratch = new byte[256];
 
@@ -25,9 +30,9 @@ final class LineEncoder {
   }
 
   /**
-   * Encodes the tokens of {@code line[from, to)}, then the end-of-sentence token when {@code newline} says
-   * the line ended with '\n'. A literal {@code </s>} token ends the line early, as in fastText: the return
-   * value is then the offset right after it; otherwise -1.
+   * Encodes the tokens of {@code line[from, to)}, then the end-of-sentence token when {@code
+   * newline} says the line ended with '\n'. A literal {@code </s>} token ends the line early, as in
+   * fastText: the return value is then the offset right after it; otherwise -1.
    */
   int encode(byte[] line, int from, int to, boolean newline) {
     ids.clear();
@@ -62,12 +67,16 @@ final class LineEncoder {
     return c == ' ' || c == '\r' || c == '\t' || c == 0x0b || c == '\f' || c == 0;
   }
 
-  /** Adds one token's rows or label; returns true when the token is {@code </s>} (which ends a line). */
+  /**
+   * Adds one token's rows or label; returns true when the token is {@code </s>} (which ends a
+   * line).
+   */
   private boolean addToken(byte[] s, int from, int to) {
     tokens++;
     int h = Dictionary.hash(s, from, to);
     int wid = dict.find(s, from, to, h);
-    boolean label = wid < 0 ? hasLabelPrefix(s, from, to) : dict.types[wid] == Dictionary.TYPE_LABEL;
+    boolean label =
+        wid < 0 ? hasLabelPrefix(s, from, to) : dict.types[wid] == Dictionary.TYPE_LABEL;
     boolean eos = Dictionary.isEos(s, from, to);
     if (label) {
       if (wid >= 0) {

@@ -146,7 +146,9 @@ abstract class Loss {
     }
   }
 
-  /** Hierarchical softmax over a Huffman tree of label counts, searched depth first with pruning. */
+  /**
+   * Hierarchical softmax over a Huffman tree of label counts, searched depth first with pruning.
+   */
   static final class HierarchicalSoftmax extends Loss {
     private final int osz;
     private final int[] left;
@@ -161,9 +163,9 @@ abstract class Loss {
     }
 
     /**
-     * fastText's buildTree: the Huffman tree over label counts (labels come sorted by decreasing count,
-     * so the two lightest are found at the ends). Returns the left and right child of every node; leaves
-     * have -1.
+     * fastText's buildTree: the Huffman tree over label counts (labels come sorted by decreasing
+     * count, so the two lightest are found at the ends). Returns the left and right child of every
+     * node; leaves have -1.
      */
     static int[][] children(long[] counts) {
       int osz = counts.length;

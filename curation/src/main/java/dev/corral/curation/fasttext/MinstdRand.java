@@ -1,8 +1,8 @@
 package dev.corral.curation.fasttext;
 
 /**
- * C++'s {@code std::minstd_rand} with libstdc++'s {@code uniform_int_distribution} and
- * {@code uniform_real_distribution<double>}, so that seeds mean what they mean to fastText.
+ * C++'s {@code std::minstd_rand} with libstdc++'s {@code uniform_int_distribution} and {@code
+ * uniform_real_distribution<double>}, so that seeds mean what they mean to fastText.
  */
 final class MinstdRand {
   private static final long A = 48271;
@@ -21,7 +21,10 @@ final class MinstdRand {
     return x;
   }
 
-  /** libstdc++'s uniform_int_distribution(a, b) when b - a is below the engine's range (always here). */
+  /**
+   * libstdc++'s uniform_int_distribution(a, b) when b - a is below the engine's range (always
+   * here).
+   */
   int uniformInt(int a, int b) {
     long urange = (long) b - a;
     long urngRange = RANGE - 1; // max - min

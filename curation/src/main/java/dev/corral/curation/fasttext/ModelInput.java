@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Little-endian reads from a model stream of known length. Every read first checks that the bytes are
- * there, so a corrupt header can never make us allocate more than the file holds.
+ * Little-endian reads from a model stream of known length. Every read first checks that the bytes
+ * are there, so a corrupt header can never make us allocate more than the file holds.
  */
 final class ModelInput implements AutoCloseable {
   private static final int BUFFER = 1 << 16;
@@ -116,7 +116,8 @@ final class ModelInput implements AutoCloseable {
         break;
       }
       if (n == maxLength) {
-        throw Errors.badModel(path, position, reading + " is not NUL-terminated within " + maxLength + " bytes");
+        throw Errors.badModel(
+            path, position, reading + " is not NUL-terminated within " + maxLength + " bytes");
       }
       if (n == small.length) {
         small = java.util.Arrays.copyOf(small, Math.min(maxLength, n * 2));

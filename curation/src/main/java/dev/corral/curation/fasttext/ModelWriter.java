@@ -9,11 +9,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-/** Writes a model in fastText 0.9.2's {@code .bin} format (dense, not quantized) and its {@code .vec} file. */
+/**
+ * Writes a model in fastText 0.9.2's {@code .bin} format (dense, not quantized) and its {@code
+ * .vec} file.
+ */
 final class ModelWriter {
   private ModelWriter() {}
 
-  static void writeBin(OutputStream raw, FastTextArgs args, Dictionary dict, float[] wi, float[] wo) throws IOException {
+  static void writeBin(OutputStream raw, FastTextArgs args, Dictionary dict, float[] wi, float[] wo)
+      throws IOException {
     LittleEndian out = new LittleEndian(new BufferedOutputStream(raw, 1 << 16));
     out.int32(FastTextModel.MAGIC);
     out.int32(FastTextModel.VERSION);

@@ -4,8 +4,8 @@ import dev.corral.core.Errors;
 
 /**
  * Predicts labels for lines of raw bytes exactly as fastText's {@code predictLine} does. Holds the
- * per-line buffers, so it is cheap to call and not thread-safe: take one per thread from
- * {@link FastTextModel#newPredictor()}.
+ * per-line buffers, so it is cheap to call and not thread-safe: take one per thread from {@link
+ * FastTextModel#newPredictor()}.
  */
 public final class Predictor {
   /** Asks for every label, like fastText's {@code k = -1}. */
@@ -25,10 +25,10 @@ public final class Predictor {
   }
 
   /**
-   * Predicts one line: the tokens of {@code line[from, to)}, followed by the end-of-sentence token when
-   * {@code newline} says the line ended with '\n'. Like fastText, a literal {@code </s>} token ends the
-   * prediction early: the return value is then the offset right after it (the caller predicts the rest
-   * as a line of its own); otherwise it is -1.
+   * Predicts one line: the tokens of {@code line[from, to)}, followed by the end-of-sentence token
+   * when {@code newline} says the line ended with '\n'. Like fastText, a literal {@code </s>} token
+   * ends the prediction early: the return value is then the offset right after it (the caller
+   * predicts the rest as a line of its own); otherwise it is -1.
    */
   public int predict(byte[] line, int from, int to, boolean newline, int k, float threshold) {
     if (k == ALL_LABELS) {
@@ -68,7 +68,9 @@ public final class Predictor {
     return heap.ids[i];
   }
 
-  /** Probability of the i-th best prediction, as fastText reports it ({@code exp} of its log score). */
+  /**
+   * Probability of the i-th best prediction, as fastText reports it ({@code exp} of its log score).
+   */
   public float probability(int i) {
     return Loss.expf(heap.scores[i]);
   }

@@ -2,7 +2,10 @@ package dev.corral.curation.fasttext;
 
 import dev.corral.core.Errors;
 
-/** fastText's product quantizer: {@code nsubq} sub-vectors of {@code dsub} floats, 256 centroids each. */
+/**
+ * fastText's product quantizer: {@code nsubq} sub-vectors of {@code dsub} floats, 256 centroids
+ * each.
+ */
 final class ProductQuantizer {
   static final int KSUB = 256;
 
@@ -26,11 +29,27 @@ final class ProductQuantizer {
     int nsubq = in.readInt(name + " sub-quantizer count");
     int dsub = in.readInt(name + " sub-vector size");
     int lastdsub = in.readInt(name + " last sub-vector size");
-    boolean consistent = dim > 0 && dsub > 0 && nsubq > 0 && lastdsub > 0 && lastdsub <= dsub
-        && (long) (nsubq - 1) * dsub + lastdsub == dim;
+    boolean consistent =
+        dim > 0
+            && dsub > 0
+            && nsubq > 0
+            && lastdsub > 0
+            && lastdsub <= dsub
+            && (long) (nsubq - 1) * dsub + lastdsub == dim;
     if (!consistent) {
-      throw Errors.badModel(in.path(), at, name + " has inconsistent sizes (dim " + dim + ", nsubq " + nsubq
-          + ", dsub " + dsub + ", lastdsub " + lastdsub + ")");
+      throw Errors.badModel(
+          in.path(),
+          at,
+          name
+              + " has inconsistent sizes (dim "
+              + dim
+              + ", nsubq "
+              + nsubq
+              + ", dsub "
+              + dsub
+              + ", lastdsub "
+              + lastdsub
+              + ")");
     }
     in.require((long) dim * KSUB, 4, name + " centroids");
     float[] centroids = new float[dim * KSUB];
@@ -38,7 +57,9 @@ final class ProductQuantizer {
     return new ProductQuantizer(dim, nsubq, dsub, lastdsub, centroids);
   }
 
-  /** Offset of centroid {@code i} of sub-quantizer {@code m}; the last one has shorter sub-vectors. */
+  /**
+   * Offset of centroid {@code i} of sub-quantizer {@code m}; the last one has shorter sub-vectors.
+   */
   private int centroidOffset(int m, int i) {
     return m == nsubq - 1 ? m * KSUB * dsub + i * lastdsub : (m * KSUB + i) * dsub;
   }
@@ -73,7 +94,10 @@ final class ProductQuantizer {
     return res * alpha;
   }
 
-  /** Writes {@code alpha * centroid} of each sub-vector of a row into {@code out[offset, offset + dim)}. */
+  /**
+   * Writes {@code alpha * centroid} of each sub-vector of a row into {@code out[offset, offset +
+   * dim)}.
+   */
   void decode(byte[] codes, int row, float alpha, float[] out, int offset) {
     int code = nsubq * row;
     for (int m = 0; m < nsubq; m++) {

@@ -15,7 +15,13 @@ final class QuantMatrix implements Matrix {
   private final byte[] normCodes;
   private final ProductQuantizer npq;
 
-  private QuantMatrix(boolean qnorm, int rows, int cols, byte[] codes, ProductQuantizer pq, byte[] normCodes,
+  private QuantMatrix(
+      boolean qnorm,
+      int rows,
+      int cols,
+      byte[] codes,
+      ProductQuantizer pq,
+      byte[] normCodes,
       ProductQuantizer npq) {
     this.qnorm = qnorm;
     this.rows = rows;
@@ -40,12 +46,22 @@ final class QuantMatrix implements Matrix {
     in.readBytes(codes, 0, codesize, name + " codes");
     ProductQuantizer pq = ProductQuantizer.read(in, name + " quantizer");
     if (pq.dim != n) {
-      throw Errors.badModel(in.path(), in.position(), name + " quantizer has dimension " + pq.dim
-          + " but the matrix has " + n + " columns");
+      throw Errors.badModel(
+          in.path(),
+          in.position(),
+          name + " quantizer has dimension " + pq.dim + " but the matrix has " + n + " columns");
     }
     if ((long) pq.nsubq * m != codesize) {
-      throw Errors.badModel(in.path(), at, name + " has " + codesize + " codes, expected rows x sub-quantizers = "
-          + m + " x " + pq.nsubq);
+      throw Errors.badModel(
+          in.path(),
+          at,
+          name
+              + " has "
+              + codesize
+              + " codes, expected rows x sub-quantizers = "
+              + m
+              + " x "
+              + pq.nsubq);
     }
     byte[] normCodes = null;
     ProductQuantizer npq = null;
@@ -55,7 +71,10 @@ final class QuantMatrix implements Matrix {
       in.readBytes(normCodes, 0, (int) m, name + " norm codes");
       npq = ProductQuantizer.read(in, name + " norm quantizer");
       if (npq.dim != 1) {
-        throw Errors.badModel(in.path(), in.position(), name + " norm quantizer has dimension " + npq.dim + ", expected 1");
+        throw Errors.badModel(
+            in.path(),
+            in.position(),
+            name + " norm quantizer has dimension " + npq.dim + ", expected 1");
       }
     }
     return new QuantMatrix(qnorm, (int) m, (int) n, codes, pq, normCodes, npq);
@@ -87,8 +106,8 @@ final class QuantMatrix implements Matrix {
 
   /**
    * Decodes to a dense matrix that sums bit for bit like this one: as an input matrix rows hold
-   * {@code norm * centroid} (what addcode adds); as an output matrix rows hold the centroids and the
-   * norm scales the dot product afterwards (what mulcode does).
+   * {@code norm * centroid} (what addcode adds); as an output matrix rows hold the centroids and
+   * the norm scales the dot product afterwards (what mulcode does).
    */
   DenseMatrix decode(boolean forOutput) {
     float[] data = new float[rows * cols];

@@ -15,9 +15,9 @@ import java.util.concurrent.Future;
 
 /**
  * fastText's {@code predict} and {@code predict-prob} commands over a stream of any size: output is
- * byte-identical to the fastText binary's. Input is cut into chunks of whole lines that worker threads
- * predict in parallel; chunks are written back in input order, and at most a few chunks per thread are
- * in memory at once.
+ * byte-identical to the fastText binary's. Input is cut into chunks of whole lines that worker
+ * threads predict in parallel; chunks are written back in input order, and at most a few chunks per
+ * thread are in memory at once.
  */
 public final class StreamPredictor {
   private static final int CHUNK_BYTES = 1 << 20;
@@ -34,22 +34,31 @@ public final class StreamPredictor {
    * @param printProbabilities {@code predict-prob} rather than {@code predict}
    * @param threads worker threads (at least 1)
    */
-  public StreamPredictor(FastTextModel model, int k, float threshold, boolean printProbabilities, int threads) {
+  public StreamPredictor(
+      FastTextModel model, int k, float threshold, boolean printProbabilities, int threads) {
     this.model = model;
     this.k = k;
     this.threshold = threshold;
     this.printProbabilities = printProbabilities;
     this.threads = Math.max(1, threads);
-    model.newPredictor().predict(new byte[0], 0, 0, true, k, threshold); // fail fast on a bad k or model
+    model
+        .newPredictor()
+        .predict(new byte[0], 0, 0, true, k, threshold); // fail fast on a bad k or model
   }
 
-  /** Reads lines from {@code in} until it ends and writes one prediction line per fastText line to {@code out}. */
+  /**
+   * Reads lines from {@code in} until it ends and writes one prediction line per fastText line to
+   * {@code out}.
+   */
   public void run(InputStream in, OutputStream out) throws IOException {
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "fasttext-predict");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "fasttext-predict");
+              t.setDaemon(true);
+              return t;
+            });
     ThreadLocal<Predictor> predictors = ThreadLocal.withInitial(model::newPredictor);
     ArrayDeque<Future<ByteArrayOutputStream>> pending = new ArrayDeque<>();
     try {
@@ -111,7 +120,9 @@ public final class StreamPredictor {
     }
   }
 
-  /** Predicts every line of {@code buf[0, len)}; the last line has no '\n' only at the end of input. */
+  /**
+   * Predicts every line of {@code buf[0, len)}; the last line has no '\n' only at the end of input.
+   */
   private ByteArrayOutputStream predictChunk(Predictor p, byte[] buf, int len) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(len / 8 + 64);
     int start = 0;
@@ -125,7 +136,8 @@ public final class StreamPredictor {
       while (true) {
         int next = p.predict(buf, from, nl, newline, k, threshold);
         appendLine(p, out);
-        // After a literal </s>, the rest is another line: always when '\n' follows, else only if bytes remain.
+        // After a literal </s>, the rest is another line: always when '\n' follows, else only if
+        // bytes remain.
         if (next < 0 || (!newline && next >= nl)) {
           break;
         }

@@ -2,8 +2,8 @@ package dev.corral.curation.fasttext;
 
 /**
  * The k best (log-probability, label) pairs, kept in a min-heap laid out exactly as libstdc++'s
- * {@code push_heap}/{@code pop_heap}/{@code sort_heap} lay it out with fastText's comparator, so that
- * ties come out in the same order as from the fastText binary.
+ * {@code push_heap}/{@code pop_heap}/{@code sort_heap} lay it out with fastText's comparator, so
+ * that ties come out in the same order as from the fastText binary.
  */
 final class TopK {
   float[] scores;

@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * fastText's supervised training ({@code fasttext supervised}) in pure Java: Hogwild SGD on shared
- * matrices, one thread per {@code -thread}, each reading the input from its own offset, with fastText's
- * linear learning-rate decay over {@code epoch x ntokens} tokens, its initialisation, its four losses
- * and its gradient normalisation. The result loads and predicts in the fastText binary.
+ * matrices, one thread per {@code -thread}, each reading the input from its own offset, with
+ * fastText's linear learning-rate decay over {@code epoch x ntokens} tokens, its initialisation,
+ * its four losses and its gradient normalisation. The result loads and predicts in the fastText
+ * binary.
  */
 public final class Trainer {
   private static final int NEGATIVE_TABLE_SIZE = 10_000_000;
@@ -43,7 +44,10 @@ public final class Trainer {
     this.log = log;
   }
 
-  /** Trains on {@code input} (fastText's format: labels with the prefix, then text, one example a line). */
+  /**
+   * Trains on {@code input} (fastText's format: labels with the prefix, then text, one example a
+   * line).
+   */
   public static FastTextModel train(Path input, TrainingArgs args, PrintStream log) {
     return new Trainer(input, args, log).run();
   }
@@ -63,14 +67,16 @@ public final class Trainer {
     }
     dict = vocabulary.build(args, input.toString());
     if (args.verbose > 0) {
-      log.printf("Read %dM words%nNumber of words:  %d%nNumber of labels: %d%n", dict.ntokens / 1_000_000,
-          dict.nwords, dict.nlabels);
+      log.printf(
+          "Read %dM words%nNumber of words:  %d%nNumber of labels: %d%n",
+          dict.ntokens / 1_000_000, dict.nwords, dict.nlabels);
     }
     dim = args.dim;
     osz = dict.nlabels;
     long rows = dict.nwords + (long) args.bucket;
     if (rows * dim > Integer.MAX_VALUE - 8) {
-      throw Errors.badArgument("bucket", args.bucket, "fewer rows: (words + bucket) x dim must fit one Java array");
+      throw Errors.badArgument(
+          "bucket", args.bucket, "fewer rows: (words + bucket) x dim must fit one Java array");
     }
     wi = new float[(int) (rows * dim)];
     initUniform(wi, 1.0 / dim, args.thread, args.seed);
@@ -91,7 +97,10 @@ public final class Trainer {
     return FastTextModel.trained(args.modelArgs(), dict, wi, wo);
   }
 
-  /** fastText 0.9.2's uniform init: ten blocks, block b from minstd_rand(b + seed); only the first {@code threads} blocks. */
+  /**
+   * fastText 0.9.2's uniform init: ten blocks, block b from minstd_rand(b + seed); only the first
+   * {@code threads} blocks.
+   */
   private static void initUniform(float[] data, double a, int threads, int seed) {
     long blockSize = data.length / 10;
     int blocks = Math.max(1, threads);
@@ -159,8 +168,11 @@ public final class Trainer {
     for (int i = 0; i < args.thread; i++) {
       Worker w = new Worker(i, i * size / args.thread);
       Thread t = new Thread(w, "fasttext-train-" + i);
-      t.setUncaughtExceptionHandler((th, e) -> failure.compareAndSet(null,
-          e instanceof RuntimeException ? (RuntimeException) e : new RuntimeException(e)));
+      t.setUncaughtExceptionHandler(
+          (th, e) ->
+              failure.compareAndSet(
+                  null,
+                  e instanceof RuntimeException ? (RuntimeException) e : new RuntimeException(e)));
       threads.add(t);
       t.start();
     }
@@ -192,7 +204,8 @@ public final class Trainer {
     double wst = tokenCount.get() / seconds / args.thread;
     double lr = args.lr * (1.0 - progress);
     long eta = progress > 0 ? (long) (seconds * (1 - progress) / progress) : 0;
-    log.printf("\rProgress: %5.1f%% words/sec/thread: %7d lr: %9.6f avg.loss: %9.6f ETA: %3dh%2dm%2ds",
+    log.printf(
+        "\rProgress: %5.1f%% words/sec/thread: %7d lr: %9.6f avg.loss: %9.6f ETA: %3dh%2dm%2ds",
         progress * 100, (long) wst, lr, loss, eta / 3600, eta / 60 % 60, eta % 60);
     log.flush();
   }
@@ -203,7 +216,8 @@ public final class Trainer {
       int n = Integer.parseInt(header[0]);
       int d = Integer.parseInt(header[1]);
       if (d != args.dim) {
-        throw Errors.badInput(file.toString(), "pretrained vectors have dimension " + d + " but -dim is " + args.dim);
+        throw Errors.badInput(
+            file.toString(), "pretrained vectors have dimension " + d + " but -dim is " + args.dim);
       }
       for (int i = 0; i < n; i++) {
         String[] parts = r.readLine().trim().split(" ");
@@ -316,26 +330,28 @@ public final class Trainer {
       switch (args.loss) {
         case SOFTMAX:
           return softmax(target, lr);
-        case HS: {
-          float l = 0f;
-          int[] path = paths[target];
-          boolean[] code = codes[target];
-          for (int i = 0; i < path.length; i++) {
-            l += binaryLogistic(path[i], code[i], lr);
+        case HS:
+          {
+            float l = 0f;
+            int[] path = paths[target];
+            boolean[] code = codes[target];
+            for (int i = 0; i < path.length; i++) {
+              l += binaryLogistic(path[i], code[i], lr);
+            }
+            return l;
           }
-          return l;
-        }
-        case NS: {
-          float l = binaryLogistic(target, true, lr);
-          for (int n = 0; n < args.neg; n++) {
-            int negative;
-            do {
-              negative = negatives[rng.uniformInt(0, negatives.length - 1)];
-            } while (negative == target);
-            l += binaryLogistic(negative, false, lr);
+        case NS:
+          {
+            float l = binaryLogistic(target, true, lr);
+            for (int n = 0; n < args.neg; n++) {
+              int negative;
+              do {
+                negative = negatives[rng.uniformInt(0, negatives.length - 1)];
+              } while (negative == target);
+              l += binaryLogistic(negative, false, lr);
+            }
+            return l;
           }
-          return l;
-        }
         default:
           throw new IllegalStateException(args.loss.toString());
       }

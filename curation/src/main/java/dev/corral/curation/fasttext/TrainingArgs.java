@@ -4,9 +4,9 @@ import dev.corral.core.Errors;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The settings of {@code fasttext supervised}, with its defaults (fastText 0.9.2's {@code Args} and the
- * overrides its {@code supervised} command applies: lr 0.1, minCount 1, no char n-grams, softmax).
- * Build with {@link #builder()}; every value is checked in {@link Builder#build()}.
+ * The settings of {@code fasttext supervised}, with its defaults (fastText 0.9.2's {@code Args} and
+ * the overrides its {@code supervised} command applies: lr 0.1, minCount 1, no char n-grams,
+ * softmax). Build with {@link #builder()}; every value is checked in {@link Builder#build()}.
  */
 public final class TrainingArgs implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
@@ -60,8 +60,20 @@ public final class TrainingArgs implements java.io.Serializable {
 
   /** The header fields a trained model stores. */
   FastTextArgs modelArgs() {
-    return new FastTextArgs(dim, ws, epoch, minCount, neg, wordNgrams, loss, FastTextArgs.ModelName.SUPERVISED,
-        bucket, minn, maxn, lrUpdateRate, t);
+    return new FastTextArgs(
+        dim,
+        ws,
+        epoch,
+        minCount,
+        neg,
+        wordNgrams,
+        loss,
+        FastTextArgs.ModelName.SUPERVISED,
+        bucket,
+        minn,
+        maxn,
+        lrUpdateRate,
+        t);
   }
 
   byte[] labelPrefix() {
@@ -94,34 +106,119 @@ public final class TrainingArgs implements java.io.Serializable {
     private String pretrainedVectors;
     private int seed = 0;
 
-    public Builder optLr(double v) { lr = v; return this; }
-    public Builder optLrUpdateRate(int v) { lrUpdateRate = v; return this; }
-    public Builder optDim(int v) { dim = v; return this; }
-    public Builder optWs(int v) { ws = v; return this; }
-    public Builder optEpoch(int v) { epoch = v; return this; }
-    public Builder optMinCount(int v) { minCount = v; return this; }
-    public Builder optMinCountLabel(int v) { minCountLabel = v; return this; }
-    public Builder optNeg(int v) { neg = v; return this; }
-    public Builder optWordNgrams(int v) { wordNgrams = v; return this; }
-    public Builder optLoss(FastTextArgs.LossName v) { loss = v; return this; }
-    public Builder optBucket(int v) { bucket = v; return this; }
-    public Builder optMinn(int v) { minn = v; return this; }
-    public Builder optMaxn(int v) { maxn = v; return this; }
-    public Builder optThread(int v) { thread = v; return this; }
-    public Builder optT(double v) { t = v; return this; }
-    public Builder optLabel(String v) { label = v; return this; }
-    public Builder optVerbose(int v) { verbose = v; return this; }
-    public Builder optPretrainedVectors(String v) { pretrainedVectors = v; return this; }
-    public Builder optSeed(int v) { seed = v; return this; }
+    public Builder optLr(double v) {
+      lr = v;
+      return this;
+    }
+
+    public Builder optLrUpdateRate(int v) {
+      lrUpdateRate = v;
+      return this;
+    }
+
+    public Builder optDim(int v) {
+      dim = v;
+      return this;
+    }
+
+    public Builder optWs(int v) {
+      ws = v;
+      return this;
+    }
+
+    public Builder optEpoch(int v) {
+      epoch = v;
+      return this;
+    }
+
+    public Builder optMinCount(int v) {
+      minCount = v;
+      return this;
+    }
+
+    public Builder optMinCountLabel(int v) {
+      minCountLabel = v;
+      return this;
+    }
+
+    public Builder optNeg(int v) {
+      neg = v;
+      return this;
+    }
+
+    public Builder optWordNgrams(int v) {
+      wordNgrams = v;
+      return this;
+    }
+
+    public Builder optLoss(FastTextArgs.LossName v) {
+      loss = v;
+      return this;
+    }
+
+    public Builder optBucket(int v) {
+      bucket = v;
+      return this;
+    }
+
+    public Builder optMinn(int v) {
+      minn = v;
+      return this;
+    }
+
+    public Builder optMaxn(int v) {
+      maxn = v;
+      return this;
+    }
+
+    public Builder optThread(int v) {
+      thread = v;
+      return this;
+    }
+
+    public Builder optT(double v) {
+      t = v;
+      return this;
+    }
+
+    public Builder optLabel(String v) {
+      label = v;
+      return this;
+    }
+
+    public Builder optVerbose(int v) {
+      verbose = v;
+      return this;
+    }
+
+    public Builder optPretrainedVectors(String v) {
+      pretrainedVectors = v;
+      return this;
+    }
+
+    public Builder optSeed(int v) {
+      seed = v;
+      return this;
+    }
 
     /** Parses fastText's loss names: hs, ns, softmax, ova or one-vs-all. */
     public Builder optLoss(String name) {
       switch (name) {
-        case "hs": loss = FastTextArgs.LossName.HS; break;
-        case "ns": loss = FastTextArgs.LossName.NS; break;
-        case "softmax": loss = FastTextArgs.LossName.SOFTMAX; break;
-        case "ova": case "one-vs-all": loss = FastTextArgs.LossName.OVA; break;
-        default: throw Errors.badArgument("loss", name, "hs, ns, softmax or ova");
+        case "hs":
+          loss = FastTextArgs.LossName.HS;
+          break;
+        case "ns":
+          loss = FastTextArgs.LossName.NS;
+          break;
+        case "softmax":
+          loss = FastTextArgs.LossName.SOFTMAX;
+          break;
+        case "ova":
+        case "one-vs-all":
+          loss = FastTextArgs.LossName.OVA;
+          break;
+        default:
+          throw Errors.badArgument("loss", name, "hs, ns, softmax or ova");
       }
       return this;
     }
@@ -133,8 +230,17 @@ public final class TrainingArgs implements java.io.Serializable {
       positive("thread", thread > 0, thread);
       positive("lrUpdateRate", lrUpdateRate > 0, lrUpdateRate);
       positive("wordNgrams", wordNgrams > 0, wordNgrams);
-      if (neg < 0 || minCount < 0 || minCountLabel < 0 || bucket < 0 || minn < 0 || maxn < 0 || ws < 0) {
-        throw Errors.badArgument("count", "negative", "non-negative neg, minCount, minCountLabel, bucket, minn, maxn, ws");
+      if (neg < 0
+          || minCount < 0
+          || minCountLabel < 0
+          || bucket < 0
+          || minn < 0
+          || maxn < 0
+          || ws < 0) {
+        throw Errors.badArgument(
+            "count",
+            "negative",
+            "non-negative neg, minCount, minCountLabel, bucket, minn, maxn, ws");
       }
       if (maxn > 0 && minn > maxn) {
         throw Errors.badArgument("minn", minn, "at most maxn (" + maxn + ")");

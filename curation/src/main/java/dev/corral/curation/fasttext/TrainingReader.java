@@ -9,8 +9,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
- * One training thread's endless pass over the input file: it starts at its own offset (thread i of n
- * at i/n of the file, mid-line as in fastText) and wraps to the start at the end of the file.
+ * One training thread's endless pass over the input file: it starts at its own offset (thread i of
+ * n at i/n of the file, mid-line as in fastText) and wraps to the start at the end of the file.
  */
 final class TrainingReader implements AutoCloseable {
   private final FileChannel channel;
@@ -19,8 +19,10 @@ final class TrainingReader implements AutoCloseable {
   private int pos;
   private int limit;
   private boolean atEnd;
+
   /** The current line: {@code buf[lineFrom, lineTo)}, and whether '\n' ended it. */
   int lineFrom;
+
   int lineTo;
   boolean newline;
 

@@ -6,9 +6,9 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * Counts the tokens of a training file and keeps those frequent enough, as fastText's
- * {@code Dictionary::readFromFile} and {@code threshold} do: words first, then labels, each by
- * decreasing count (ties in order of first appearance), then char n-grams for every word.
+ * Counts the tokens of a training file and keeps those frequent enough, as fastText's {@code
+ * Dictionary::readFromFile} and {@code threshold} do: words first, then labels, each by decreasing
+ * count (ties in order of first appearance), then char n-grams for every word.
  */
 final class VocabularyBuilder {
   /** fastText's MAX_VOCAB_SIZE: past 75% of it, rare entries are pruned while reading. */
@@ -96,7 +96,8 @@ final class VocabularyBuilder {
     table = new int[capacity];
     Arrays.fill(table, -1);
     for (int id = 0; id < size; id++) {
-      int slot = Integer.remainderUnsigned(Dictionary.hash(words[id], 0, words[id].length), capacity);
+      int slot =
+          Integer.remainderUnsigned(Dictionary.hash(words[id], 0, words[id].length), capacity);
       while (table[slot] != -1) {
         slot = slot + 1 == capacity ? 0 : slot + 1;
       }
@@ -105,24 +106,30 @@ final class VocabularyBuilder {
   }
 
   private boolean isLabel(byte[] w) {
-    return w.length >= labelPrefix.length && Arrays.equals(w, 0, labelPrefix.length, labelPrefix, 0, labelPrefix.length);
+    return w.length >= labelPrefix.length
+        && Arrays.equals(w, 0, labelPrefix.length, labelPrefix, 0, labelPrefix.length);
   }
 
-  /** Drops words seen fewer than {@code minCount} times and labels fewer than {@code minCountLabel}. */
+  /**
+   * Drops words seen fewer than {@code minCount} times and labels fewer than {@code minCountLabel}.
+   */
   private void threshold(long minCount, long minCountLabel) {
     Integer[] order = new Integer[size];
     for (int i = 0; i < size; i++) {
       order[i] = i;
     }
-    // fastText sorts words before labels, each by decreasing count; a stable sort breaks ties by appearance.
-    Arrays.sort(order, (a, b) -> {
-      boolean la = isLabel(words[a]);
-      boolean lb = isLabel(words[b]);
-      if (la != lb) {
-        return la ? 1 : -1;
-      }
-      return Long.compare(counts[b], counts[a]);
-    });
+    // fastText sorts words before labels, each by decreasing count; a stable sort breaks ties by
+    // appearance.
+    Arrays.sort(
+        order,
+        (a, b) -> {
+          boolean la = isLabel(words[a]);
+          boolean lb = isLabel(words[b]);
+          if (la != lb) {
+            return la ? 1 : -1;
+          }
+          return Long.compare(counts[b], counts[a]);
+        });
     byte[][] keptWords = new byte[size][];
     long[] keptCounts = new long[size];
     int kept = 0;
@@ -153,9 +160,16 @@ final class VocabularyBuilder {
       throw Errors.badInput(path, "empty vocabulary: try a smaller minCount");
     }
     if (size - nwords == 0) {
-      throw Errors.badInput(path, "no label with the prefix '" + args.label + "' in the training data");
+      throw Errors.badInput(
+          path, "no label with the prefix '" + args.label + "' in the training data");
     }
-    return Dictionary.of(Arrays.copyOf(words, size), Arrays.copyOf(counts, size), types, nwords, size - nwords,
-        ntokens, args.modelArgs());
+    return Dictionary.of(
+        Arrays.copyOf(words, size),
+        Arrays.copyOf(counts, size),
+        types,
+        nwords,
+        size - nwords,
+        ntokens,
+        args.modelArgs());
   }
 }

@@ -6,12 +6,14 @@ import java.util.Map;
 import org.apache.spark.util.AccumulatorV2;
 
 /**
- * A Spark accumulator of per-file reading counts (documents, short documents, malformed records) that survives
- * recomputation: a file is counted by its path, and two reports for the same file merge by taking the larger of
- * each count, not their sum. A plain {@code LongAccumulator} adds up again each time an action reads the files
- * (a sort samples its input first, a retried task reads its file twice); this one reports what the files hold.
+ * A Spark accumulator of per-file reading counts (documents, short documents, malformed records)
+ * that survives recomputation: a file is counted by its path, and two reports for the same file
+ * merge by taking the larger of each count, not their sum. A plain {@code LongAccumulator} adds up
+ * again each time an action reads the files (a sort samples its input first, a retried task reads
+ * its file twice); this one reports what the files hold.
  */
-public final class FileCounts extends AccumulatorV2<FileCounts.Count, Map<String, FileCounts.Count>> {
+public final class FileCounts
+    extends AccumulatorV2<FileCounts.Count, Map<String, FileCounts.Count>> {
   private static final long serialVersionUID = 1L;
   private final HashMap<String, Count> counts = new HashMap<>();
 
@@ -23,9 +25,13 @@ public final class FileCounts extends AccumulatorV2<FileCounts.Count, Map<String
    * @param tooShort documents dropped for being shorter than the minimum length
    * @param malformed records skipped because they could not be read
    */
-  public record Count(String file, long documents, long tooShort, long malformed) implements java.io.Serializable {
+  public record Count(String file, long documents, long tooShort, long malformed)
+      implements java.io.Serializable {
     Count max(Count other) {
-      return new Count(file, Math.max(documents, other.documents), Math.max(tooShort, other.tooShort),
+      return new Count(
+          file,
+          Math.max(documents, other.documents),
+          Math.max(tooShort, other.tooShort),
           Math.max(malformed, other.malformed));
     }
   }

@@ -10,15 +10,16 @@ import java.util.zip.Inflater;
 import org.apache.hadoop.fs.FSDataInputStream;
 
 /**
- * The bytes of one WARC or WET file as its records see them, with the random access that resynchronising needs:
- * the file itself, or its gzip members inflated one after another. Positions count bytes of that (inflated)
- * stream. Only a short window of it is held; seeking back further re-reads the file (a gzip member is inflated
- * again from its start).
+ * The bytes of one WARC or WET file as its records see them, with the random access that
+ * resynchronising needs: the file itself, or its gzip members inflated one after another. Positions
+ * count bytes of that (inflated) stream. Only a short window of it is held; seeking back further
+ * re-reads the file (a gzip member is inflated again from its start).
  *
- * <p>A gzip member that cannot be inflated (bad deflate data, a wrong CRC, the file ending inside it, bytes that
- * are no gzip header where a member should start) makes reads throw {@link Damaged}; the stream stays where it
- * was, so seeking back and reading again meets the same damage (inflation is done in the same steps every time),
- * until {@link #skipDamaged} moves on to the next gzip header in the file.
+ * <p>A gzip member that cannot be inflated (bad deflate data, a wrong CRC, the file ending inside
+ * it, bytes that are no gzip header where a member should start) makes reads throw {@link Damaged};
+ * the stream stays where it was, so seeking back and reading again meets the same damage (inflation
+ * is done in the same steps every time), until {@link #skipDamaged} moves on to the next gzip
+ * header in the file.
  */
 abstract class WarcBytes implements Closeable {
   /** Bytes read from the file at a time, and the size of each half of the inflated window. */
@@ -27,6 +28,7 @@ abstract class WarcBytes implements Closeable {
   /** A gzip member that cannot be inflated; the record being read there is lost. */
   static final class Damaged extends IOException {
     private static final long serialVersionUID = 1L;
+
     /** Where in the (compressed) file to look for the next gzip header. */
     final long scanFrom;
 
@@ -44,11 +46,17 @@ abstract class WarcBytes implements Closeable {
     this.fileLength = fileLength;
   }
 
-  /** The stream of {@code in}: inflated when the file starts with gzip's magic bytes, else the file itself. */
+  /**
+   * The stream of {@code in}: inflated when the file starts with gzip's magic bytes, else the file
+   * itself.
+   */
   static WarcBytes open(FSDataInputStream in, long fileLength) throws IOException {
     byte[] magic = new byte[2];
-    boolean gzip = fileLength >= 2 && pread(in, 0, magic, 0, 2) == 2 && (magic[0] & 0xff) == 0x1f
-        && (magic[1] & 0xff) == 0x8b;
+    boolean gzip =
+        fileLength >= 2
+            && pread(in, 0, magic, 0, 2) == 2
+            && (magic[0] & 0xff) == 0x1f
+            && (magic[1] & 0xff) == 0x8b;
     return gzip ? new Gzip(in, fileLength) : new Plain(in, fileLength);
   }
 
@@ -64,13 +72,19 @@ abstract class WarcBytes implements Closeable {
   /** Bytes left after {@link #position}, or -1 where that is not known before reading (gzip). */
   abstract long remaining();
 
-  /** Whether a record may begin or end at {@code pos} without a line break before it: the start of a gzip member. */
+  /**
+   * Whether a record may begin or end at {@code pos} without a line break before it: the start of a
+   * gzip member.
+   */
   abstract boolean boundaryAt(long pos);
 
   /** Positions before {@code pos} will not be sought again. */
   abstract void forgetBefore(long pos);
 
-  /** After {@link Damaged}: moves to the next gzip member that starts well; false (and at the end) if none. */
+  /**
+   * After {@link Damaged}: moves to the next gzip member that starts well; false (and at the end)
+   * if none.
+   */
   abstract boolean skipDamaged() throws IOException;
 
   /** Where {@code pos} is, for a log line. */
@@ -183,33 +197,43 @@ abstract class WarcBytes implements Closeable {
   }
 
   /**
-   * Concatenated gzip members (RFC 1952), inflated. Each member's start in the inflated stream is remembered
-   * (from the last {@link #forgetBefore} mark on), so that seeking back inflates again from the member holding
-   * the target. The inflater is always fed the same chunks (aligned on the member's deflate data) and asked for a
-   * whole window half at a time, so a second pass over a member yields the same bytes and fails at the same place.
+   * Concatenated gzip members (RFC 1952), inflated. Each member's start in the inflated stream is
+   * remembered (from the last {@link #forgetBefore} mark on), so that seeking back inflates again
+   * from the member holding the target. The inflater is always fed the same chunks (aligned on the
+   * member's deflate data) and asked for a whole window half at a time, so a second pass over a
+   * member yields the same bytes and fails at the same place.
    */
   static final class Gzip extends WarcBytes {
     private static final int FHCRC = 2;
     private static final int FEXTRA = 4;
     private static final int FNAME = 8;
     private static final int FCOMMENT = 16;
+
     /** Longest file name or comment field taken for a gzip header; longer is damage. */
     private static final int MAX_HEADER_FIELD = 64 * 1024;
 
     /** Members since the forget mark: {logical start, compressed start}, in file order. */
     private final List<long[]> members = new ArrayList<>();
+
     private final Inflater inflater = new Inflater(true);
     private final CRC32 crc = new CRC32();
     private final FileWindow file;
     private byte[] prev = new byte[CHUNK];
     private byte[] cur = new byte[CHUNK];
+
     /** The window: prev holds [winStart, winStart + prevLen), cur the next curLen bytes. */
     private long winStart;
+
     private int prevLen;
     private int curLen;
     private long pos;
-    /** The member being inflated: its compressed start, the next compressed byte to feed, its output so far. */
+
+    /**
+     * The member being inflated: its compressed start, the next compressed byte to feed, its output
+     * so far.
+     */
     private long memberStart = -1;
+
     private long feed;
     private long memberOut;
     private boolean memberDone;
@@ -248,7 +272,8 @@ abstract class WarcBytes implements Closeable {
         }
       }
       if (from == null) {
-        throw new IllegalStateException("seek to " + p + " before the forgotten part of the stream");
+        throw new IllegalStateException(
+            "seek to " + p + " before the forgotten part of the stream");
       }
       damage = null;
       ended = false;
@@ -273,9 +298,10 @@ abstract class WarcBytes implements Closeable {
       while (n < len && read() >= 0) {
         pos--; // the byte is now in the window: copy it with the ones after it
         long prevEnd = winStart + prevLen;
-        int k = pos < prevEnd
-            ? copy(prev, (int) (pos - winStart), prevLen, b, off + n, len - n)
-            : copy(cur, (int) (pos - prevEnd), curLen, b, off + n, len - n);
+        int k =
+            pos < prevEnd
+                ? copy(prev, (int) (pos - winStart), prevLen, b, off + n, len - n)
+                : copy(cur, (int) (pos - prevEnd), curLen, b, off + n, len - n);
         pos += k;
         n += k;
       }
@@ -352,7 +378,10 @@ abstract class WarcBytes implements Closeable {
           member = m[1];
         }
       }
-      return "byte " + p + " of the inflated stream" + (member >= 0 ? " (gzip member at byte " + member + ")" : "");
+      return "byte "
+          + p
+          + " of the inflated stream"
+          + (member >= 0 ? " (gzip member at byte " + member + ")" : "");
     }
 
     /** Inflates the next piece into the window; false at the end of the stream. */
@@ -370,7 +399,8 @@ abstract class WarcBytes implements Closeable {
             if (feed >= fileLength) {
               throw damaged("the file ends inside the gzip member", memberStart + 1);
             }
-            // The inflater keeps the window's array until it needs input again: the window is refilled only
+            // The inflater keeps the window's array until it needs input again: the window is
+            // refilled only
             // then, or once the inflater is reset for another member.
             int n = (int) Math.min(CHUNK, fileLength - feed);
             inflater.setInput(file.buf, file.ensure(feed, n), n);
@@ -402,7 +432,8 @@ abstract class WarcBytes implements Closeable {
         return false;
       } catch (Damaged d) {
         damage = d;
-        // A failed inflate may have written into the older half: drop it (seeking there inflates again).
+        // A failed inflate may have written into the older half: drop it (seeking there inflates
+        // again).
         winStart += prevLen;
         prevLen = 0;
         throw d;
@@ -423,7 +454,8 @@ abstract class WarcBytes implements Closeable {
       long crcSaid = le32(file.buf, t);
       long sizeSaid = le32(file.buf, t + 4);
       if (crcSaid != crc.getValue() || sizeSaid != (memberOut & 0xffffffffL)) {
-        throw damaged("the gzip trailer's CRC or size does not match the inflated data", memberStart + 1);
+        throw damaged(
+            "the gzip trailer's CRC or size does not match the inflated data", memberStart + 1);
       }
       long next = deflateEnd + 8;
       if (next >= fileLength) {
@@ -433,7 +465,10 @@ abstract class WarcBytes implements Closeable {
       openMember(next, produced());
     }
 
-    /** Parses the gzip header at {@code at} and starts inflating the member whose output begins at {@code logical}. */
+    /**
+     * Parses the gzip header at {@code at} and starts inflating the member whose output begins at
+     * {@code logical}.
+     */
     private void openMember(long at, long logical) throws IOException {
       Header h = new Header(at);
       if (h.next() != 0x1f || h.next() != 0x8b || h.next() != 8) {
@@ -500,7 +535,10 @@ abstract class WarcBytes implements Closeable {
     }
 
     private static long le32(byte[] b, int at) {
-      return (b[at] & 0xffL) | (b[at + 1] & 0xffL) << 8 | (b[at + 2] & 0xffL) << 16 | (b[at + 3] & 0xffL) << 24;
+      return (b[at] & 0xffL)
+          | (b[at + 1] & 0xffL) << 8
+          | (b[at + 2] & 0xffL) << 16
+          | (b[at + 3] & 0xffL) << 24;
     }
 
     /** Reads a gzip header byte by byte from the file; past its end every byte reads as -1. */
@@ -537,8 +575,8 @@ abstract class WarcBytes implements Closeable {
   }
 
   /**
-   * A window of the file, refilled from the position asked on a miss: reading members, trailers and headers in
-   * file order costs one read per window, however small the members.
+   * A window of the file, refilled from the position asked on a miss: reading members, trailers and
+   * headers in file order costs one read per window, however small the members.
    */
   static final class FileWindow {
     private static final int SIZE = 1 << 20;
@@ -553,13 +591,17 @@ abstract class WarcBytes implements Closeable {
       this.fileLength = fileLength;
     }
 
-    /** Makes the file's bytes [at, at + n) (n at most a chunk, within the file) readable; returns their offset. */
+    /**
+     * Makes the file's bytes [at, at + n) (n at most a chunk, within the file) readable; returns
+     * their offset.
+     */
     int ensure(long at, int n) throws IOException {
       if (at < start || at + n > start + len) {
         start = at;
         len = pread(in, at, buf, 0, (int) Math.min(SIZE, fileLength - at));
         if (len < n) {
-          throw new java.io.EOFException("the file is shorter than its length at byte " + (at + len));
+          throw new java.io.EOFException(
+              "the file is shorter than its length at byte " + (at + len));
         }
       }
       return (int) (at - start);

@@ -1,7 +1,7 @@
 package dev.corral.curation.io;
 
-import dev.corral.core.text.PythonStr;
 import dev.corral.core.Errors;
+import dev.corral.core.text.PythonStr;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,30 +26,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The documents of one WARC or WET file, streamed record by record: one row per {@code conversion} record (WET)
- * and per {@code response} record with a {@code text/*} HTTP payload (WARC), in the schema of
- * {@link WarcReader#SCHEMA}. The file is never held whole in memory, only the current record.
+ * The documents of one WARC or WET file, streamed record by record: one row per {@code conversion}
+ * record (WET) and per {@code response} record with a {@code text/*} HTTP payload (WARC), in the
+ * schema of {@link WarcReader#SCHEMA}. The file is never held whole in memory, only the current
+ * record.
  *
- * <p>A record is taken only when its framing holds: a {@code WARC/1.x} line, headers up to a blank line, a
- * {@code Content-Length} of decimal digits no larger than the bytes left and than {@link #MAX_BLOCK_BYTES}, that
- * many bytes of block, CRLF CRLF, and then exactly the next record's {@code WARC/1.x} line, a gzip member's
- * start or the end of the file. A record whose length lies (too small, too large, negative, not a number), or
- * that cannot be parsed or inflated, is skipped and counted, and reading starts again from that record's first
- * byte at the next {@code WARC/1.x} line, so a lie costs only the record that tells it, never the records its
- * length would swallow. A damaged gzip member (Common Crawl writes one per record) is passed over to the next
- * gzip header. The first bad record of a file is logged with the file and position; the count covers all.
+ * <p>A record is taken only when its framing holds: a {@code WARC/1.x} line, headers up to a blank
+ * line, a {@code Content-Length} of decimal digits no larger than the bytes left and than {@link
+ * #MAX_BLOCK_BYTES}, that many bytes of block, CRLF CRLF, and then exactly the next record's {@code
+ * WARC/1.x} line, a gzip member's start or the end of the file. A record whose length lies (too
+ * small, too large, negative, not a number), or that cannot be parsed or inflated, is skipped and
+ * counted, and reading starts again from that record's first byte at the next {@code WARC/1.x}
+ * line, so a lie costs only the record that tells it, never the records its length would swallow. A
+ * damaged gzip member (Common Crawl writes one per record) is passed over to the next gzip header.
+ * The first bad record of a file is logged with the file and position; the count covers all.
  */
 final class WarcFileRecords implements Iterator<Row>, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WarcFileRecords.class);
+
   /**
-   * The largest {@code Content-Length} taken. Common Crawl truncates payloads at 1 MiB since 2013 (a raise to
-   * 5 MiB is planned) and a WET record is smaller still, while the block is held whole in memory by one task:
-   * 64 MiB leaves a wide margin over any record Common Crawl writes at a bounded cost per task; a length above it
-   * is a lie, not a record.
+   * The largest {@code Content-Length} taken. Common Crawl truncates payloads at 1 MiB since 2013
+   * (a raise to 5 MiB is planned) and a WET record is smaller still, while the block is held whole
+   * in memory by one task: 64 MiB leaves a wide margin over any record Common Crawl writes at a
+   * bounded cost per task; a length above it is a lie, not a record.
    */
   static final long MAX_BLOCK_BYTES = 64L << 20;
-  /** The longest header block taken (Common Crawl's are under 2 KiB; long URLs fit many times over). */
+
+  /**
+   * The longest header block taken (Common Crawl's are under 2 KiB; long URLs fit many times over).
+   */
   static final int MAX_HEADER_BYTES = 1 << 20;
+
   private static final byte[] VERSION = "WARC/1.".getBytes(StandardCharsets.US_ASCII);
 
   private final Path path;
@@ -65,12 +72,19 @@ final class WarcFileRecords implements Iterator<Row>, AutoCloseable {
   private boolean done;
   private boolean logged;
 
-  WarcFileRecords(FileSystem fs, Path path, String segment, int minLength, FileCounts counts) throws IOException {
+  WarcFileRecords(FileSystem fs, Path path, String segment, int minLength, FileCounts counts)
+      throws IOException {
     this(fs, path, segment, minLength, counts, MAX_BLOCK_BYTES);
   }
 
   /** With another cap on {@code Content-Length}, for tests. */
-  WarcFileRecords(FileSystem fs, Path path, String segment, int minLength, FileCounts counts, long maxBlockBytes)
+  WarcFileRecords(
+      FileSystem fs,
+      Path path,
+      String segment,
+      int minLength,
+      FileCounts counts,
+      long maxBlockBytes)
       throws IOException {
     this.path = path;
     this.segment = segment;
@@ -144,7 +158,9 @@ final class WarcFileRecords implements Iterator<Row>, AutoCloseable {
     }
   }
 
-  /** One record's bytes, cut by its framing: the header block (up to its blank line) and the block. */
+  /**
+   * One record's bytes, cut by its framing: the header block (up to its blank line) and the block.
+   */
   private record Framed(long end, byte[] head, byte[] block) {}
 
   /** A record whose framing does not hold. */
@@ -156,7 +172,10 @@ final class WarcFileRecords implements Iterator<Row>, AutoCloseable {
     }
   }
 
-  /** The record at {@code start}, its framing checked and the stream left at its end; null at the end of file. */
+  /**
+   * The record at {@code start}, its framing checked and the stream left at its end; null at the
+   * end of file.
+   */
   private Framed frame(long start) throws IOException, Malformed {
     bytes.seek(start);
     byte[] head = headerBlock();
@@ -169,21 +188,28 @@ final class WarcFileRecords implements Iterator<Row>, AutoCloseable {
     long length = contentLength(head);
     long left = bytes.remaining();
     if (left >= 0 && length > left) {
-      throw new Malformed("Content-Length " + length + " is larger than the " + left + " bytes left in the file");
+      throw new Malformed(
+          "Content-Length " + length + " is larger than the " + left + " bytes left in the file");
     }
     byte[] block = new byte[(int) length];
     int got = bytes.read(block, 0, block.length);
     if (got < length) {
-      throw new Malformed("the file ends " + got + " bytes into a block of Content-Length " + length);
+      throw new Malformed(
+          "the file ends " + got + " bytes into a block of Content-Length " + length);
     }
     byte[] trailer = new byte[4];
-    if (bytes.read(trailer, 0, 4) < 4 || trailer[0] != '\r' || trailer[1] != '\n' || trailer[2] != '\r'
+    if (bytes.read(trailer, 0, 4) < 4
+        || trailer[0] != '\r'
+        || trailer[1] != '\n'
+        || trailer[2] != '\r'
         || trailer[3] != '\n') {
-      throw new Malformed("Content-Length " + length + " does not end the record: no CRLF CRLF after the block");
+      throw new Malformed(
+          "Content-Length " + length + " does not end the record: no CRLF CRLF after the block");
     }
     long end = bytes.position();
     if (!recordMayStartAt(end)) {
-      throw new Malformed("Content-Length " + length + " does not end where the next record starts");
+      throw new Malformed(
+          "Content-Length " + length + " does not end where the next record starts");
     }
     bytes.seek(end);
     return new Framed(end, head, block);
@@ -236,8 +262,12 @@ final class WarcFileRecords implements Iterator<Row>, AutoCloseable {
     }
     String digits = value.replaceFirst("^0+(?=.)", "");
     if (digits.length() > 18 || Long.parseLong(digits) > maxBlockBytes) {
-      throw new Malformed("Content-Length " + abbreviate(value) + " is above the cap of " + maxBlockBytes
-          + " bytes");
+      throw new Malformed(
+          "Content-Length "
+              + abbreviate(value)
+              + " is above the cap of "
+              + maxBlockBytes
+              + " bytes");
     }
     return Long.parseLong(digits);
   }
@@ -247,8 +277,8 @@ final class WarcFileRecords implements Iterator<Row>, AutoCloseable {
   }
 
   /**
-   * Whether a record can start at {@code pos}: the end of the file, a gzip member's start, or a {@code WARC/1.x}
-   * line. Leaves the stream anywhere.
+   * Whether a record can start at {@code pos}: the end of the file, a gzip member's start, or a
+   * {@code WARC/1.x} line. Leaves the stream anywhere.
    */
   private boolean recordMayStartAt(long pos) throws IOException {
     try {
@@ -257,7 +287,8 @@ final class WarcFileRecords implements Iterator<Row>, AutoCloseable {
       int n = bytes.read(peek, 0, peek.length);
       return n == 0 || bytes.boundaryAt(pos) || isVersionLine(peek, 0, n);
     } catch (WarcBytes.Damaged next) {
-      // A damaged member after this one: the record still ends well if it ends where that member starts.
+      // A damaged member after this one: the record still ends well if it ends where that member
+      // starts.
       return bytes.boundaryAt(pos);
     }
   }
@@ -295,14 +326,17 @@ final class WarcFileRecords implements Iterator<Row>, AutoCloseable {
     malformed++;
     if (!logged) {
       logged = true;
-      LOG.warn("{}: skipping malformed WARC record at {}: {} (further bad records in this file are only counted)",
-          path, bytes.describe(start), why);
+      LOG.warn(
+          "{}: skipping malformed WARC record at {}: {} (further bad records in this file are only counted)",
+          path,
+          bytes.describe(start),
+          why);
     }
   }
 
   /**
-   * The first {@code WARC/1.x} line at or after {@code from} that starts a line (or a gzip member); -1 if none.
-   * A damaged gzip member on the way is passed over to the next member.
+   * The first {@code WARC/1.x} line at or after {@code from} that starts a line (or a gzip member);
+   * -1 if none. A damaged gzip member on the way is passed over to the next member.
    */
   private long nextVersionLine(long from) throws IOException {
     byte[] peek = new byte[24];
@@ -342,16 +376,23 @@ final class WarcFileRecords implements Iterator<Row>, AutoCloseable {
 
   /** jwarc's record of a framed record's bytes. */
   private static WarcRecord parse(Framed record) throws IOException {
-    InputStream bytes = new SequenceInputStream(new ByteArrayInputStream(record.head),
-        new ByteArrayInputStream(record.block));
-    return new org.netpreserve.jwarc.WarcReader(bytes).next().orElseThrow(() -> new IOException("no record"));
+    InputStream bytes =
+        new SequenceInputStream(
+            new ByteArrayInputStream(record.head), new ByteArrayInputStream(record.block));
+    return new org.netpreserve.jwarc.WarcReader(bytes)
+        .next()
+        .orElseThrow(() -> new IOException("no record"));
   }
 
   private Row toRow(WarcRecord record) throws IOException {
     if (record instanceof WarcConversion conversion) {
-      return document(conversion.target(), header(record, "WARC-Block-Digest"), header(record, "WARC-Date"),
-          readText(conversion.body().stream()), true, record.headers().first("Content-Length")
-              .map(Long::parseLong).orElse(-1L));
+      return document(
+          conversion.target(),
+          header(record, "WARC-Block-Digest"),
+          header(record, "WARC-Date"),
+          readText(conversion.body().stream()),
+          true,
+          record.headers().first("Content-Length").map(Long::parseLong).orElse(-1L));
     }
     if (record instanceof WarcResponse response) {
       HttpResponse http = response.http();
@@ -361,18 +402,24 @@ final class WarcFileRecords implements Iterator<Row>, AutoCloseable {
       }
       byte[] payload = http.bodyDecoded().stream().readAllBytes();
       String digest = header(record, "WARC-Payload-Digest");
-      return document(response.target(), digest != null ? digest : header(record, "WARC-Block-Digest"),
-          header(record, "WARC-Date"), new String(payload, StandardCharsets.UTF_8), false, payload.length);
+      return document(
+          response.target(),
+          digest != null ? digest : header(record, "WARC-Block-Digest"),
+          header(record, "WARC-Date"),
+          new String(payload, StandardCharsets.UTF_8),
+          false,
+          payload.length);
     }
     return null;
   }
 
   /**
-   * A row as CCNet's WET parser builds it: every line stripped; in a WET record the first line is the page title
-   * (Common Crawl writes it there; WET has no title header) and the rest is {@code raw_content}. Null when the
-   * content is shorter than {@code minLength} code points.
+   * A row as CCNet's WET parser builds it: every line stripped; in a WET record the first line is
+   * the page title (Common Crawl writes it there; WET has no title header) and the rest is {@code
+   * raw_content}. Null when the content is shorter than {@code minLength} code points.
    */
-  private Row document(String url, String digest, String date, String body, boolean titleFirst, long length) {
+  private Row document(
+      String url, String digest, String date, String body, boolean titleFirst, long length) {
     List<String> lines = PythonStr.universalLines(body);
     String title = null;
     int from = 0;
@@ -394,8 +441,16 @@ final class WarcFileRecords implements Iterator<Row>, AutoCloseable {
     }
     documents++;
     int nlines = lines.size() - from;
-    return RowFactory.create(url, digest, date, domain(url), title, text, nlines,
-        (int) Math.min(Integer.MAX_VALUE, length), segment);
+    return RowFactory.create(
+        url,
+        digest,
+        date,
+        domain(url),
+        title,
+        text,
+        nlines,
+        (int) Math.min(Integer.MAX_VALUE, length),
+        segment);
   }
 
   private static String header(WarcRecord record, String name) {
@@ -406,7 +461,10 @@ final class WarcFileRecords implements Iterator<Row>, AutoCloseable {
     return new String(body.readAllBytes(), StandardCharsets.UTF_8);
   }
 
-  /** Python's {@code urlparse(url).netloc}: what lies between {@code //} and the next '/', '?' or '#'. */
+  /**
+   * Python's {@code urlparse(url).netloc}: what lies between {@code //} and the next '/', '?' or
+   * '#'.
+   */
   static String domain(String url) {
     if (url == null) {
       return null;

@@ -1,6 +1,7 @@
 package dev.corral.curation.io;
 
 import dev.corral.core.Errors;
+import dev.corral.core.io.SerializableConfiguration;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
@@ -11,7 +12,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import dev.corral.core.io.SerializableConfiguration;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -26,42 +26,47 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Reads Common Crawl WET and WARC files into one row per document, the way CCNet reads WET files (Wenzek et al.
- * 2020, "CCNet: Extracting High Quality Monolingual Datasets from Web Crawl Data", section 3; cc_net's
- * {@code process_wet_file.py}): {@code conversion} records of WET files, and {@code response} records of WARC
- * files whose HTTP payload is {@code text/*} (its bytes decoded as UTF-8, the HTML kept as it is).
+ * Reads Common Crawl WET and WARC files into one row per document, the way CCNet reads WET files
+ * (Wenzek et al. 2020, "CCNet: Extracting High Quality Monolingual Datasets from Web Crawl Data",
+ * section 3; cc_net's {@code process_wet_file.py}): {@code conversion} records of WET files, and
+ * {@code response} records of WARC files whose HTTP payload is {@code text/*} (its bytes decoded as
+ * UTF-8, the HTML kept as it is).
  *
- * <p>Columns ({@link #SCHEMA}): {@code url} (WARC-Target-URI), {@code digest} (WARC-Block-Digest; for WARC the
- * WARC-Payload-Digest when present), {@code date_download} (WARC-Date as written), {@code source_domain} (the URL's
- * authority, Python's {@code urlparse(url).netloc}), {@code title} (the first line of a WET record, where Common
- * Crawl writes the page title; null for WARC), {@code raw_content} (the other lines, each stripped, joined by
- * {@code \n}), {@code nlines} (lines of {@code raw_content}), {@code length} (the record's Content-Length in bytes
- * for WET, as CCNet takes it from the header; the payload's bytes for WARC) and {@code cc_segment} (the path from
- * {@code crawl-data/} on, as in Common Crawl's {@code wet.paths}, else the whole path). Documents whose
- * {@code raw_content} is shorter than {@link Options#minLength} code points (CCNet's {@code min_len}, 300) are not
- * rows: CCNet never sees them either. CCNet's parser also keeps the blank line that separates records as a final
- * empty line of {@code raw_content}; this reader does not, since it is not part of the record.
+ * <p>Columns ({@link #SCHEMA}): {@code url} (WARC-Target-URI), {@code digest} (WARC-Block-Digest;
+ * for WARC the WARC-Payload-Digest when present), {@code date_download} (WARC-Date as written),
+ * {@code source_domain} (the URL's authority, Python's {@code urlparse(url).netloc}), {@code title}
+ * (the first line of a WET record, where Common Crawl writes the page title; null for WARC), {@code
+ * raw_content} (the other lines, each stripped, joined by {@code \n}), {@code nlines} (lines of
+ * {@code raw_content}), {@code length} (the record's Content-Length in bytes for WET, as CCNet
+ * takes it from the header; the payload's bytes for WARC) and {@code cc_segment} (the path from
+ * {@code crawl-data/} on, as in Common Crawl's {@code wet.paths}, else the whole path). Documents
+ * whose {@code raw_content} is shorter than {@link Options#minLength} code points (CCNet's {@code
+ * min_len}, 300) are not rows: CCNet never sees them either. CCNet's parser also keeps the blank
+ * line that separates records as a final empty line of {@code raw_content}; this reader does not,
+ * since it is not part of the record.
  *
- * <p>Each file is read by one task, streamed one record at a time (gzip with one member per record, as Common
- * Crawl writes them, or uncompressed). A record that cannot be read is skipped and counted, and reading goes on at
- * the next record; counts per file come back in the {@link Result}. Paths are anything Hadoop opens (local, {@code hdfs:}, {@code s3a:}),
- * globs, or folders (their visible files, recursively).
+ * <p>Each file is read by one task, streamed one record at a time (gzip with one member per record,
+ * as Common Crawl writes them, or uncompressed). A record that cannot be read is skipped and
+ * counted, and reading goes on at the next record; counts per file come back in the {@link Result}.
+ * Paths are anything Hadoop opens (local, {@code hdfs:}, {@code s3a:}), globs, or folders (their
+ * visible files, recursively).
  */
 public final class WarcReader {
   /** Name of the {@link FileCounts} accumulator that a read registers. */
   public static final String COUNTS_ACCUMULATOR = "corral.warc_records";
 
   /** The row schema. */
-  public static final StructType SCHEMA = new StructType()
-      .add("url", DataTypes.StringType, true)
-      .add("digest", DataTypes.StringType, true)
-      .add("date_download", DataTypes.StringType, true)
-      .add("source_domain", DataTypes.StringType, true)
-      .add("title", DataTypes.StringType, true)
-      .add("raw_content", DataTypes.StringType, false)
-      .add("nlines", DataTypes.IntegerType, false)
-      .add("length", DataTypes.IntegerType, false)
-      .add("cc_segment", DataTypes.StringType, false);
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("url", DataTypes.StringType, true)
+          .add("digest", DataTypes.StringType, true)
+          .add("date_download", DataTypes.StringType, true)
+          .add("source_domain", DataTypes.StringType, true)
+          .add("title", DataTypes.StringType, true)
+          .add("raw_content", DataTypes.StringType, false)
+          .add("nlines", DataTypes.IntegerType, false)
+          .add("length", DataTypes.IntegerType, false)
+          .add("cc_segment", DataTypes.StringType, false);
 
   private WarcReader() {}
 
@@ -92,9 +97,9 @@ public final class WarcReader {
   }
 
   /**
-   * What {@link #read} returns: the documents, lazily read, and the counts the reading fills once an action has
-   * read the files. Counts are kept per file ({@link FileCounts}), so reading the files again (another action,
-   * a retried task) does not count them twice.
+   * What {@link #read} returns: the documents, lazily read, and the counts the reading fills once
+   * an action has read the files. Counts are kept per file ({@link FileCounts}), so reading the
+   * files again (another action, a retried task) does not count them twice.
    */
   public static final class Result {
     private final Dataset<Row> documents;
@@ -139,12 +144,21 @@ public final class WarcReader {
 
     /** A one-line report for logs and run info. */
     public String summary() {
-      return files.size() + " files: " + documentsRead() + " documents, " + shortDocuments()
-          + " shorter than the minimum length, " + malformedRecords() + " malformed records skipped";
+      return files.size()
+          + " files: "
+          + documentsRead()
+          + " documents, "
+          + shortDocuments()
+          + " shorter than the minimum length, "
+          + malformedRecords()
+          + " malformed records skipped";
     }
   }
 
-  /** Reads {@code paths} (files, globs or folders) with {@code options}. Fails if a path matches no file. */
+  /**
+   * Reads {@code paths} (files, globs or folders) with {@code options}. Fails if a path matches no
+   * file.
+   */
   public static Result read(SparkSession spark, List<String> paths, Options options) {
     Configuration conf = spark.sessionState().newHadoopConf();
     List<String> files = listFiles(conf, paths);
@@ -152,9 +166,13 @@ public final class WarcReader {
     FileCounts counts = new FileCounts();
     sc.register(counts, COUNTS_ACCUMULATOR);
     // One partition per file, so that a file is read by exactly one task and never split.
-    JavaRDD<String> fileRdd = JavaSparkContext.fromSparkContext(sc).parallelize(files, Math.max(1, files.size()));
-    JavaRDD<Row> rows = fileRdd.mapPartitions(new ReadFiles(new SerializableConfiguration(conf), options.minLength(), counts));
-    return new Result(spark.createDataFrame(rows, SCHEMA), Collections.unmodifiableList(files), counts);
+    JavaRDD<String> fileRdd =
+        JavaSparkContext.fromSparkContext(sc).parallelize(files, Math.max(1, files.size()));
+    JavaRDD<Row> rows =
+        fileRdd.mapPartitions(
+            new ReadFiles(new SerializableConfiguration(conf), options.minLength(), counts));
+    return new Result(
+        spark.createDataFrame(rows, SCHEMA), Collections.unmodifiableList(files), counts);
   }
 
   /** {@link #read} with {@link Options#defaults()}. */
@@ -163,8 +181,9 @@ public final class WarcReader {
   }
 
   /**
-   * The files {@code paths} name: globs expanded, folders listed recursively (skipping names that start with
-   * '_' or '.'), sorted and without repeats. A path that matches nothing is an error, not an empty read.
+   * The files {@code paths} name: globs expanded, folders listed recursively (skipping names that
+   * start with '_' or '.'), sorted and without repeats. A path that matches nothing is an error,
+   * not an empty read.
    */
   public static List<String> listFiles(Configuration conf, List<String> paths) {
     if (paths == null || paths.isEmpty()) {
@@ -194,7 +213,8 @@ public final class WarcReader {
     return new ArrayList<>(files);
   }
 
-  private static void addFiles(FileSystem fs, FileStatus status, TreeSet<String> out) throws IOException {
+  private static void addFiles(FileSystem fs, FileStatus status, TreeSet<String> out)
+      throws IOException {
     String name = status.getPath().getName();
     if (name.startsWith("_") || name.startsWith(".")) {
       return;
@@ -208,13 +228,19 @@ public final class WarcReader {
     }
   }
 
-  /** CCNet's {@code cc_segment}: the path from {@code crawl-data/} on, as listed in {@code wet.paths}. */
+  /**
+   * CCNet's {@code cc_segment}: the path from {@code crawl-data/} on, as listed in {@code
+   * wet.paths}.
+   */
   public static String segmentOf(String file) {
     int at = file.indexOf("crawl-data/");
     return at >= 0 ? file.substring(at) : file;
   }
 
-  /** The task body: streams each file of the partition; carries only the conf, the option and the counters. */
+  /**
+   * The task body: streams each file of the partition; carries only the conf, the option and the
+   * counters.
+   */
   private static final class ReadFiles
       implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<String>, Row> {
     private static final long serialVersionUID = 1L;
@@ -257,18 +283,20 @@ public final class WarcReader {
     private WarcFileRecords open(String file) {
       Path path = new Path(file);
       try {
-        WarcFileRecords records = new WarcFileRecords(path.getFileSystem(conf.get()), path, segmentOf(file),
-            minLength, counts);
+        WarcFileRecords records =
+            new WarcFileRecords(
+                path.getFileSystem(conf.get()), path, segmentOf(file), minLength, counts);
         // A task that stops early (a limit, a failure) still closes the file.
         TaskContext task = TaskContext.get();
         if (task != null) {
-          task.addTaskCompletionListener(context -> {
-            try {
-              records.close();
-            } catch (IOException ignored) {
-              // Closing a read-only stream at task end; nothing to recover.
-            }
-          });
+          task.addTaskCompletionListener(
+              context -> {
+                try {
+                  records.close();
+                } catch (IOException ignored) {
+                  // Closing a read-only stream at task end; nothing to recover.
+                }
+              });
         }
         return records;
       } catch (IOException e) {

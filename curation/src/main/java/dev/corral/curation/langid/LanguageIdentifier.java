@@ -1,12 +1,12 @@
 package dev.corral.curation.langid;
 
-import dev.corral.core.stage.TextTransformer;
 import dev.corral.core.CorralConf;
 import dev.corral.core.Errors;
+import dev.corral.core.stage.Stages;
+import dev.corral.core.stage.TextTransformer;
 import dev.corral.curation.fasttext.FastTextModel;
 import dev.corral.curation.fasttext.Prediction;
 import dev.corral.curation.models.ExecutorModels;
-import dev.corral.core.stage.Stages;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.param.DoubleParam;
@@ -28,34 +28,41 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Identifies the language of a text column with a fastText model, CCNet style (Wenzek et al. 2020, section
- * 3.3): newlines become spaces, the best label (without {@code __label__}) goes to {@code language} and its
- * probability to {@code language_score}; a best probability below {@code minScore} (0.5, CCNet's threshold)
- * gives {@code language = "unknown"} with the score still set, so a later filter can explain the drop.
- * The default model is fastText's {@code lid.176.ftz}, bundled in the jar ({@link #BUNDLED_MODEL}).
+ * Identifies the language of a text column with a fastText model, CCNet style (Wenzek et al. 2020,
+ * section 3.3): newlines become spaces, the best label (without {@code __label__}) goes to {@code
+ * language} and its probability to {@code language_score}; a best probability below {@code
+ * minScore} (0.5, CCNet's threshold) gives {@code language = "unknown"} with the score still set,
+ * so a later filter can explain the drop. The default model is fastText's {@code lid.176.ftz},
+ * bundled in the jar ({@link #BUNDLED_MODEL}).
  *
- * <p>Rows: null text gives null language, score and top-k; text with no token (empty or only whitespace)
- * gives {@code unknown}, score 0 and an empty top-k, because a fastText label for it carries no evidence.
- * With {@code topK > 0} a column {@code language_topk}: array&lt;struct&lt;label, score&gt;&gt; holds the
- * {@code topK} best labels, best first. The stage adds columns and never drops a row.
+ * <p>Rows: null text gives null language, score and top-k; text with no token (empty or only
+ * whitespace) gives {@code unknown}, score 0 and an empty top-k, because a fastText label for it
+ * carries no evidence. With {@code topK > 0} a column {@code language_topk}:
+ * array&lt;struct&lt;label, score&gt;&gt; holds the {@code topK} best labels, best first. The stage
+ * adds columns and never drops a row.
  *
- * <p>The model is loaded once per executor JVM by {@link ExecutorModels}; the row function carries only
- * the model URI and the params.
+ * <p>The model is loaded once per executor JVM by {@link ExecutorModels}; the row function carries
+ * only the model URI and the params.
  */
 public final class LanguageIdentifier extends TextTransformer<LanguageIdentifier> {
   private static final long serialVersionUID = 1L;
 
-  /** URI of the fastText lid.176 model bundled in the jar (CC BY-SA 3.0, see NOTICE.md beside it). */
+  /**
+   * URI of the fastText lid.176 model bundled in the jar (CC BY-SA 3.0, see NOTICE.md beside it).
+   */
   public static final String BUNDLED_MODEL = CorralConf.LANGID_MODEL.defaultValue();
+
   /** CCNet's language threshold: below it a document's language is not trusted. */
   public static final double DEFAULT_MIN_SCORE = CorralConf.LANGID_MIN_SCORE.defaultValue();
+
   /** The language of a text whose best score is below {@code minScore}, or that has no token. */
   public static final String UNKNOWN = "unknown";
 
   /** Element type of the top-k column. */
-  public static final StructType TOPK_ELEMENT = new StructType()
-      .add("label", DataTypes.StringType, false)
-      .add("score", DataTypes.FloatType, false);
+  public static final StructType TOPK_ELEMENT =
+      new StructType()
+          .add("label", DataTypes.StringType, false)
+          .add("score", DataTypes.FloatType, false);
 
   private final Param<String> outputCol;
   private final Param<String> scoreCol;
@@ -73,21 +80,42 @@ public final class LanguageIdentifier extends TextTransformer<LanguageIdentifier
   public LanguageIdentifier(String uid) {
     super(uid);
     // Params are created here, not in field initializers, because they read uid from their parent.
-    outputCol = new Param<>(this, "outputCol", "output column for the language code, e.g. 'en', or 'unknown'",
-        Stages.nonBlank());
-    scoreCol = new Param<>(this, "scoreCol", "output column for the best label's probability (float)",
-        Stages.nonBlank());
-    topKCol = new Param<>(this, "topKCol",
-        "output column for the topK best labels, array<struct<label:string,score:float>>; added only when topK > 0",
-        Stages.nonBlank());
-    modelPath = new Param<>(this, "modelPath",
-        "fastText language-ID model: 'builtin:NAME' for a bundled model or any Hadoop-readable path",
-        Stages.nonBlank());
-    minScore = new DoubleParam(this, "minScore",
-        "lowest best-label probability that names a language; below it the language is 'unknown' (in [0, 1])",
-        ParamValidators.inRange(0.0, 1.0));
-    topK = new IntParam(this, "topK", "how many best labels to keep in topKCol; 0 adds no top-k column (>= 0)",
-        ParamValidators.gtEq(0));
+    outputCol =
+        new Param<>(
+            this,
+            "outputCol",
+            "output column for the language code, e.g. 'en', or 'unknown'",
+            Stages.nonBlank());
+    scoreCol =
+        new Param<>(
+            this,
+            "scoreCol",
+            "output column for the best label's probability (float)",
+            Stages.nonBlank());
+    topKCol =
+        new Param<>(
+            this,
+            "topKCol",
+            "output column for the topK best labels, array<struct<label:string,score:float>>; added only when topK > 0",
+            Stages.nonBlank());
+    modelPath =
+        new Param<>(
+            this,
+            "modelPath",
+            "fastText language-ID model: 'builtin:NAME' for a bundled model or any Hadoop-readable path",
+            Stages.nonBlank());
+    minScore =
+        new DoubleParam(
+            this,
+            "minScore",
+            "lowest best-label probability that names a language; below it the language is 'unknown' (in [0, 1])",
+            ParamValidators.inRange(0.0, 1.0));
+    topK =
+        new IntParam(
+            this,
+            "topK",
+            "how many best labels to keep in topKCol; 0 adds no top-k column (>= 0)",
+            ParamValidators.gtEq(0));
     setDefault(outputCol, "language");
     setDefault(scoreCol, "language_score");
     setDefault(topKCol, "language_topk");
@@ -106,7 +134,10 @@ public final class LanguageIdentifier extends TextTransformer<LanguageIdentifier
     return scoreCol;
   }
 
-  /** Output column for the top-k labels (default {@code language_topk}), present only when topK &gt; 0. */
+  /**
+   * Output column for the top-k labels (default {@code language_topk}), present only when topK &gt;
+   * 0.
+   */
   public Param<String> topKCol() {
     return topKCol;
   }
@@ -205,7 +236,8 @@ public final class LanguageIdentifier extends TextTransformer<LanguageIdentifier
     transformSchema(dataset.schema(), true);
     List<String> outputs = outputColumns();
     String scratch = "__corral_" + uid;
-    Column result = udf(getModelPath(), getMinScore(), getTopK()).apply(utf8(Stages.column(getInputCol())));
+    Column result =
+        udf(getModelPath(), getMinScore(), getTopK()).apply(utf8(Stages.column(getInputCol())));
     Dataset<Row> scored = dataset.toDF().withColumn(scratch, result);
     List<Column> columns = new ArrayList<>();
     for (String name : dataset.columns()) {
@@ -215,7 +247,8 @@ public final class LanguageIdentifier extends TextTransformer<LanguageIdentifier
     for (int i = 0; i < outputs.size(); i++) {
       columns.add(Stages.column(scratch).getField(fields.fieldNames()[i]).as(outputs.get(i)));
     }
-    // The UDF is referenced by 2-3 fields, so the optimizer keeps it in its own projection: one call per row.
+    // The UDF is referenced by 2-3 fields, so the optimizer keeps it in its own projection: one
+    // call per row.
     return scored.select(columns.toArray(new Column[0]));
   }
 
@@ -230,18 +263,20 @@ public final class LanguageIdentifier extends TextTransformer<LanguageIdentifier
   }
 
   /**
-   * The row function as a Spark UDF: text to struct&lt;language:string, score:float[, topk:array&lt;...&gt;]&gt;
-   * ({@code topk} only when {@code topK > 0}). Its serialized state is the model URI and the two numbers; the
-   * model is fetched from {@link ExecutorModels} where the UDF runs. The SQL functions use it too.
+   * The row function as a Spark UDF: text to struct&lt;language:string, score:float[,
+   * topk:array&lt;...&gt;]&gt; ({@code topk} only when {@code topK > 0}). Its serialized state is
+   * the model URI and the two numbers; the model is fetched from {@link ExecutorModels} where the
+   * UDF runs. The SQL functions use it too.
    */
   public static UserDefinedFunction udf(String modelUri, double minScore, int topK) {
-    return functions.udf(new LanguageFunction(modelUri, minScore, topK), resultType(topK))
+    return functions
+        .udf(new LanguageFunction(modelUri, minScore, topK), resultType(topK))
         .withName("corral_language");
   }
 
   /**
-   * The text as UTF-8 bytes, the UDF's input: Spark stores strings as UTF-8, so the cast copies bytes
-   * without decoding them to a Java string that fastText would encode again.
+   * The text as UTF-8 bytes, the UDF's input: Spark stores strings as UTF-8, so the cast copies
+   * bytes without decoding them to a Java string that fastText would encode again.
    */
   public static Column utf8(Column text) {
     return text.cast(DataTypes.BinaryType);
@@ -249,9 +284,10 @@ public final class LanguageIdentifier extends TextTransformer<LanguageIdentifier
 
   /** The struct the UDF returns. */
   static StructType resultType(int topK) {
-    StructType type = new StructType()
-        .add("language", DataTypes.StringType, true)
-        .add("score", DataTypes.FloatType, true);
+    StructType type =
+        new StructType()
+            .add("language", DataTypes.StringType, true)
+            .add("score", DataTypes.FloatType, true);
     return topK > 0 ? type.add("topk", new ArrayType(TOPK_ELEMENT, false), true) : type;
   }
 
@@ -264,8 +300,8 @@ public final class LanguageIdentifier extends TextTransformer<LanguageIdentifier
   }
 
   /**
-   * CCNet's preprocessing on UTF-8 bytes: the model reads one line, so line breaks become spaces. Returns
-   * null when no token is left, i.e. every byte is one of fastText's word separators.
+   * CCNet's preprocessing on UTF-8 bytes: the model reads one line, so line breaks become spaces.
+   * Returns null when no token is left, i.e. every byte is one of fastText's word separators.
    */
   static byte[] oneLine(byte[] utf8) {
     byte[] line = utf8;
@@ -290,7 +326,8 @@ public final class LanguageIdentifier extends TextTransformer<LanguageIdentifier
     private final String modelUri;
     private final double minScore;
     private final int topK;
-    // Filled on first call where the function runs; a benign race at worst fetches the same cached model twice.
+    // Filled on first call where the function runs; a benign race at worst fetches the same cached
+    // model twice.
     private transient FastTextModel model;
 
     LanguageFunction(String modelUri, double minScore, int topK) {
@@ -326,7 +363,9 @@ public final class LanguageIdentifier extends TextTransformer<LanguageIdentifier
     }
 
     private Row row(String language, float score, List<Row> top) {
-      return topK > 0 ? RowFactory.create(language, score, top) : RowFactory.create(language, score);
+      return topK > 0
+          ? RowFactory.create(language, score, top)
+          : RowFactory.create(language, score);
     }
   }
 }

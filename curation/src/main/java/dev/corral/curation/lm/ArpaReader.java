@@ -21,17 +21,20 @@ import java.util.zip.GZIPInputStream;
  * Reads an ARPA back-off language model (the format of SRILM, Stolcke 2002; written by KenLM's
  * {@code lmplz}, IRSTLM and {@link ArpaWriter}) into an {@link NgramModel}.
  *
- * <p>The format: optional lines before {@code \data\}; {@code ngram k=count} for k = 1..N; then for each
- * order a {@code \k-grams:} section of exactly {@code count} lines {@code log10prob words [log10backoff]}
- * (fields separated by tabs or spaces, the back-off optional and absent at the highest order); then
- * {@code \end\}. Anything else is an error of one line naming the file and line: a count that disagrees
- * with its section, a section cut short, a value that is not a decimal number, a word missing from the
- * 1-grams, a duplicate n-gram, a log10 probability above 0 (KenLM refuses those by default; back-offs may be
- * positive). As in KenLM, a missing {@code <unk>} is added with log10 probability -100, and a missing
- * {@code <s>} or {@code </s>} is an error.
+ * <p>The format: optional lines before {@code \data\}; {@code ngram k=count} for k = 1..N; then for
+ * each order a {@code \k-grams:} section of exactly {@code count} lines {@code log10prob words
+ * [log10backoff]} (fields separated by tabs or spaces, the back-off optional and absent at the
+ * highest order); then {@code \end\}. Anything else is an error of one line naming the file and
+ * line: a count that disagrees with its section, a section cut short, a value that is not a decimal
+ * number, a word missing from the 1-grams, a duplicate n-gram, a log10 probability above 0 (KenLM
+ * refuses those by default; back-offs may be positive). As in KenLM, a missing {@code <unk>} is
+ * added with log10 probability -100, and a missing {@code <s>} or {@code </s>} is an error.
  */
 public final class ArpaReader {
-  /** KenLM's {@code unknown_missing_logprob}: what an ARPA without {@code <unk>} gives unknown words. */
+  /**
+   * KenLM's {@code unknown_missing_logprob}: what an ARPA without {@code <unk>} gives unknown
+   * words.
+   */
   static final float MISSING_UNK_LOG10PROB = -100f;
 
   private final String name;
@@ -52,7 +55,9 @@ public final class ArpaReader {
     }
   }
 
-  /** Reads an ARPA model from {@code in} (gzip-compressed or not); {@code name} names it in errors. */
+  /**
+   * Reads an ARPA model from {@code in} (gzip-compressed or not); {@code name} names it in errors.
+   */
   public static NgramModel read(InputStream in, String name) {
     try {
       BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
@@ -60,7 +65,8 @@ public final class ArpaReader {
       boolean gzip = buffered.read() == 0x1f && buffered.read() == 0x8b;
       buffered.reset();
       InputStream raw = gzip ? new GZIPInputStream(buffered, 1 << 16) : buffered;
-      BufferedReader reader = new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8), 1 << 16);
+      BufferedReader reader =
+          new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8), 1 << 16);
       return new ArpaReader(name, reader).parse();
     } catch (IOException e) {
       throw Errors.unreadable(name, e);
@@ -133,13 +139,23 @@ public final class ArpaReader {
         if (s.startsWith("\\") && !counts.isEmpty()) {
           break; // no blank line between the counts and the first section: tolerated, as KenLM does
         }
-        throw error("expected 'ngram " + (counts.size() + 1) + "=count' but found '" + abbreviate(line) + "'");
+        throw error(
+            "expected 'ngram "
+                + (counts.size() + 1)
+                + "=count' but found '"
+                + abbreviate(line)
+                + "'");
       }
       String[] kv = s.substring(6).strip().split("=", 2);
       int k = kv.length == 2 ? parseInt(kv[0].strip()) : -1;
       long count = kv.length == 2 ? parseLong(kv[1].strip()) : -1;
       if (k != counts.size() + 1 || count < 0) {
-        throw error("expected 'ngram " + (counts.size() + 1) + "=count' but found '" + abbreviate(line) + "'");
+        throw error(
+            "expected 'ngram "
+                + (counts.size() + 1)
+                + "=count' but found '"
+                + abbreviate(line)
+                + "'");
       }
       if (count > Integer.MAX_VALUE - 8) {
         throw error("ngram " + k + "=" + count + " is more than one order can hold");
@@ -157,28 +173,52 @@ public final class ArpaReader {
     return counts.stream().mapToLong(Long::longValue).toArray();
   }
 
-  private Level readSection(int k, int order, long count, WordIndex index, List<String> words) throws IOException {
+  private Level readSection(int k, int order, long count, WordIndex index, List<String> words)
+      throws IOException {
     Level level = new Level(k, (int) count, k < order, lineNo);
     int[] ids = new int[k];
     for (long i = 0; i < count; i++) {
       String line = nextLine();
       if (line == null) {
-        throw error("the \\" + k + "-grams: section is cut short: the file ends after " + i + " of the "
-            + count + " n-grams that the header declares");
+        throw error(
+            "the \\"
+                + k
+                + "-grams: section is cut short: the file ends after "
+                + i
+                + " of the "
+                + count
+                + " n-grams that the header declares");
       }
       String[] fields = fields(line);
       if (fields.length == 0 || fields[0].startsWith("\\")) {
-        throw error("the \\" + k + "-grams: section has " + i + " n-grams but the header declares ngram "
-            + k + "=" + count);
+        throw error(
+            "the \\"
+                + k
+                + "-grams: section has "
+                + i
+                + " n-grams but the header declares ngram "
+                + k
+                + "="
+                + count);
       }
       if (fields.length < k + 1 || fields.length > k + (k < order ? 2 : 1)) {
-        throw error("expected log10 probability, " + k + (k == 1 ? " word" : " words")
-            + (k < order ? " and an optional back-off" : "") + " but found '" + abbreviate(line) + "'");
+        throw error(
+            "expected log10 probability, "
+                + k
+                + (k == 1 ? " word" : " words")
+                + (k < order ? " and an optional back-off" : "")
+                + " but found '"
+                + abbreviate(line)
+                + "'");
       }
       float p = number(fields[0], "log10 probability");
       if (p > 0) {
-        // KenLM's default, positive_log_probability = THROW_UP; back-offs are not probabilities and may be positive.
-        throw error("log10 probability '" + abbreviate(fields[0]) + "' is above 0: a probability cannot exceed 1");
+        // KenLM's default, positive_log_probability = THROW_UP; back-offs are not probabilities and
+        // may be positive.
+        throw error(
+            "log10 probability '"
+                + abbreviate(fields[0])
+                + "' is above 0: a probability cannot exceed 1");
       }
       float b = fields.length == k + 2 ? number(fields[k + 1], "log10 back-off") : 0f;
       for (int j = 0; j < k; j++) {
@@ -200,7 +240,13 @@ public final class ArpaReader {
     }
     String after = nextLine();
     if (after != null && !after.isBlank() && !after.strip().startsWith("\\")) {
-      throw error("the \\" + k + "-grams: section has more n-grams than the header's ngram " + k + "=" + count);
+      throw error(
+          "the \\"
+              + k
+              + "-grams: section has more n-grams than the header's ngram "
+              + k
+              + "="
+              + count);
     }
     if (after != null) {
       pushBack = after;
@@ -210,8 +256,9 @@ public final class ArpaReader {
   }
 
   /**
-   * Gives every order {@code k >= 2} its sorted keys (suffix index, first word). Where an n-gram's suffix is
-   * missing from order {@code k-1}, adds it there as a blank and relinks from that order up.
+   * Gives every order {@code k >= 2} its sorted keys (suffix index, first word). Where an n-gram's
+   * suffix is missing from order {@code k-1}, adds it there as a blank and relinks from that order
+   * up.
    */
   private void linkLevels(Level[] levels) {
     int k = 2;
@@ -230,7 +277,9 @@ public final class ArpaReader {
     }
   }
 
-  /** One order's n-grams while reading: word ids, values and source lines, then keys once linked. */
+  /**
+   * One order's n-grams while reading: word ids, values and source lines, then keys once linked.
+   */
   private static final class Level {
     final int k;
     final boolean hasBackoff;
@@ -269,7 +318,9 @@ public final class ArpaReader {
       size++;
     }
 
-    /** Computes every key from the linked lower orders; returns the suffixes missing from order k-1. */
+    /**
+     * Computes every key from the linked lower orders; returns the suffixes missing from order k-1.
+     */
     Set<String> link(Level[] levels) {
       keys = new long[size];
       Set<String> missing = new LinkedHashSet<>();
@@ -316,8 +367,14 @@ public final class ArpaReader {
         }
         sortedLines[i] = lines[from];
         if (i > 0 && sortedKeys[i] == sortedKeys[i - 1]) {
-          throw Errors.badArpa(name, Math.max(sortedLines[i], sortedLines[i - 1]),
-              "duplicate " + k + "-gram (also on line " + Math.min(sortedLines[i], sortedLines[i - 1]) + ")");
+          throw Errors.badArpa(
+              name,
+              Math.max(sortedLines[i], sortedLines[i - 1]),
+              "duplicate "
+                  + k
+                  + "-gram (also on line "
+                  + Math.min(sortedLines[i], sortedLines[i - 1])
+                  + ")");
         }
       }
       keys = sortedKeys;
@@ -348,7 +405,10 @@ public final class ArpaReader {
     return line;
   }
 
-  /** Splits on tabs and spaces, as ARPA readers do (SRILM writes tabs between fields, spaces between words). */
+  /**
+   * Splits on tabs and spaces, as ARPA readers do (SRILM writes tabs between fields, spaces between
+   * words).
+   */
   private static String[] fields(String line) {
     List<String> out = new ArrayList<>(8);
     int n = line.length();
@@ -368,7 +428,10 @@ public final class ArpaReader {
     return out.toArray(new String[0]);
   }
 
-  /** A plain decimal number (sign, digits, point, exponent): Java's parser alone would take "NaN" or "1f". */
+  /**
+   * A plain decimal number (sign, digits, point, exponent): Java's parser alone would take "NaN" or
+   * "1f".
+   */
   private float number(String s, String what) {
     int i = 0;
     int n = s.length();

@@ -7,17 +7,19 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
- * Writes an estimated model as an ARPA file laid out as KenLM's {@code lmplz} lays it out: {@code \data\},
- * {@code ngram k=count}, then per order {@code log10prob<TAB>words<TAB>log10backoff} (no back-off at the
- * highest order), each section followed by a blank line, then {@code \end\}. Numbers are printed as lmplz
- * prints them (double-conversion's shortest single-precision form: the fewest digits that read back as the
- * same float, plain decimals from 1e-6 up to 1e21, no trailing {@code .0}), so equal floats print equal.
- * N-grams are in {@link NgramCounts}'s order (by word id, first word first), not lmplz's.
+ * Writes an estimated model as an ARPA file laid out as KenLM's {@code lmplz} lays it out: {@code
+ * \data\}, {@code ngram k=count}, then per order {@code log10prob<TAB>words<TAB>log10backoff} (no
+ * back-off at the highest order), each section followed by a blank line, then {@code \end\}.
+ * Numbers are printed as lmplz prints them (double-conversion's shortest single-precision form: the
+ * fewest digits that read back as the same float, plain decimals from 1e-6 up to 1e21, no trailing
+ * {@code .0}), so equal floats print equal. N-grams are in {@link NgramCounts}'s order (by word id,
+ * first word first), not lmplz's.
  */
 final class ArpaWriter {
   private ArpaWriter() {}
 
-  static void write(NgramCounts counts, KneserNey.Estimate estimate, Writer out) throws IOException {
+  static void write(NgramCounts counts, KneserNey.Estimate estimate, Writer out)
+      throws IOException {
     int order = counts.order();
     out.write("\\data\\\n");
     for (int k = 1; k <= order; k++) {
@@ -46,7 +48,10 @@ final class ArpaWriter {
     out.write("\\end\\\n");
   }
 
-  /** double-conversion's {@code ToShortestSingle} with KenLM's settings (exponent form below 1e-6, from 1e21). */
+  /**
+   * double-conversion's {@code ToShortestSingle} with KenLM's settings (exponent form below 1e-6,
+   * from 1e21).
+   */
   static String shortest(float f) {
     if (f == 0f) {
       return (Float.floatToRawIntBits(f) < 0) ? "-0" : "0";

@@ -4,17 +4,18 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 
 /**
- * A document's perplexity under an n-gram model as CCNet computes it ({@code DocLM} in
- * {@code cc_net/perplexity.py}; Wenzek et al. 2020, section 3.3), the score LLaMA's CommonCrawl pipeline
+ * A document's perplexity under an n-gram model as CCNet computes it ({@code DocLM} in {@code
+ * cc_net/perplexity.py}; Wenzek et al. 2020, section 3.3), the score LLaMA's CommonCrawl pipeline
  * buckets and filters on (Touvron et al. 2023, section 2.1).
  *
- * <p>The document is cut on {@code \n}; each line (empty ones too) is normalized ({@link CcnetNormalizer}),
- * tokenized, and scored with {@code <s>} and {@code </s>} ({@link NgramModel#score(String)}); its length is
- * its number of tokens plus one for {@code </s>}. The perplexity is {@code 10^(-sum of scores / sum of
- * lengths)}, rounded to one decimal as Python's {@code round(x, 1)} rounds (half to even, on the exact
- * binary value). CCNet's {@code mine.py} normalizes the whole document before SentencePiece, which removes
- * its newlines (they are control characters) and so scores it as one line; this class scores line by line,
- * as {@code DocLM} with {@code normalize=True} does.
+ * <p>The document is cut on {@code \n}; each line (empty ones too) is normalized ({@link
+ * CcnetNormalizer}), tokenized, and scored with {@code <s>} and {@code </s>} ({@link
+ * NgramModel#score(String)}); its length is its number of tokens plus one for {@code </s>}. The
+ * perplexity is {@code 10^(-sum of scores / sum of lengths)}, rounded to one decimal as Python's
+ * {@code round(x, 1)} rounds (half to even, on the exact binary value). CCNet's {@code mine.py}
+ * normalizes the whole document before SentencePiece, which removes its newlines (they are control
+ * characters) and so scores it as one line; this class scores line by line, as {@code DocLM} with
+ * {@code normalize=True} does.
  *
  * <p>Immutable and thread-safe if the tokenizer is.
  */
@@ -27,7 +28,9 @@ public final class CcnetPerplexity {
     this.tokenizer = tokenizer;
   }
 
-  /** A document's summed log10 probability and its length in tokens plus one {@code </s>} per line. */
+  /**
+   * A document's summed log10 probability and its length in tokens plus one {@code </s>} per line.
+   */
   public record Score(double log10Prob, long length) {
     /** {@code 10^(-log10Prob/length)}, unrounded. */
     public double perplexity() {
@@ -35,19 +38,24 @@ public final class CcnetPerplexity {
     }
   }
 
-  /** The summed score of {@code document}'s lines, or null for a null or empty document (CCNet skips it). */
+  /**
+   * The summed score of {@code document}'s lines, or null for a null or empty document (CCNet skips
+   * it).
+   */
   public Score score(String document) {
     if (document == null || document.isEmpty()) {
       return null;
     }
-    double sum = 0;   // Python float: the float32 line scores add up in double
+    double sum = 0; // Python float: the float32 line scores add up in double
     long length = 0;
     int start = 0;
     while (true) {
       int end = document.indexOf('\n', start);
       String line = document.substring(start, end < 0 ? document.length() : end);
-      // One split per line: the word scores give both the line's score and its length (words + </s>).
-      float[] words = model.wordScores(tokenizer.tokenize(CcnetNormalizer.normalize(line)), true, true);
+      // One split per line: the word scores give both the line's score and its length (words +
+      // </s>).
+      float[] words =
+          model.wordScores(tokenizer.tokenize(CcnetNormalizer.normalize(line)), true, true);
       float score = 0f; // summed in a float, as NgramModel.score and KenLM do
       for (float p : words) {
         score += p;

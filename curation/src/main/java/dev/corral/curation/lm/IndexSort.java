@@ -1,8 +1,8 @@
 package dev.corral.curation.lm;
 
 /**
- * Sorts a permutation of indices by a primitive comparison, stably (merge sort), so that n-gram tables can
- * be ordered without boxing millions of {@code Integer}s.
+ * Sorts a permutation of indices by a primitive comparison, stably (merge sort), so that n-gram
+ * tables can be ordered without boxing millions of {@code Integer}s.
  */
 final class IndexSort {
   private IndexSort() {}

@@ -3,28 +3,32 @@ package dev.corral.curation.lm;
 import dev.corral.core.Errors;
 
 /**
- * Interpolated modified Kneser-Ney estimation (Chen and Goodman 1998, "An Empirical Study of Smoothing
- * Techniques for Language Modeling", section 3.5 and equation 26), unpruned, computed as KenLM's
- * {@code lmplz} computes it (Heafield et al. 2013, "Scalable Modified Kneser-Ney Language Model Estimation",
- * sections 3.3-3.4), in the same single-precision steps, so that the ARPA values come out as lmplz's:
+ * Interpolated modified Kneser-Ney estimation (Chen and Goodman 1998, "An Empirical Study of
+ * Smoothing Techniques for Language Modeling", section 3.5 and equation 26), unpruned, computed as
+ * KenLM's {@code lmplz} computes it (Heafield et al. 2013, "Scalable Modified Kneser-Ney Language
+ * Model Estimation", sections 3.3-3.4), in the same single-precision steps, so that the ARPA values
+ * come out as lmplz's:
  *
  * <ol>
- *   <li>discounts per order from the counts of adjusted counts {@code n1..n4}:
- *       {@code Y = n1 / (n1 + 2 n2)}, {@code D_j = j - (j + 1) Y n_{j+1} / n_j} for j = 1, 2, 3+;</li>
- *   <li>per context {@code c}: {@code p'(w|c) = (a(cw) - D(a(cw))) / sum_x a(cx)} and the interpolation
- *       weight {@code gamma(c) = (D1 N1(c.) + D2 N2(c.) + D3 N3+(c.)) / sum_x a(cx)};</li>
- *   <li>interpolation from unigrams up: {@code p(w|c) = p'(w|c) + gamma(c) p(w|c')}, where {@code c'} drops
- *       the first word and the unigrams interpolate with the uniform {@code 1/|V|} over the vocabulary less
- *       {@code <s>};</li>
- *   <li>ARPA values {@code log10 p} and, for an n-gram that is a context, {@code log10 gamma}.</li>
+ *   <li>discounts per order from the counts of adjusted counts {@code n1..n4}: {@code Y = n1 / (n1
+ *       + 2 n2)}, {@code D_j = j - (j + 1) Y n_{j+1} / n_j} for j = 1, 2, 3+;
+ *   <li>per context {@code c}: {@code p'(w|c) = (a(cw) - D(a(cw))) / sum_x a(cx)} and the
+ *       interpolation weight {@code gamma(c) = (D1 N1(c.) + D2 N2(c.) + D3 N3+(c.)) / sum_x a(cx)};
+ *   <li>interpolation from unigrams up: {@code p(w|c) = p'(w|c) + gamma(c) p(w|c')}, where {@code
+ *       c'} drops the first word and the unigrams interpolate with the uniform {@code 1/|V|} over
+ *       the vocabulary less {@code <s>};
+ *   <li>ARPA values {@code log10 p} and, for an n-gram that is a context, {@code log10 gamma}.
  * </ol>
  *
  * lmplz's special cases: {@code <unk>} has no count, so its probability is all interpolation,
- * {@code gamma(empty)/|V|}; {@code <s>} gets probability 1 (log10 0), since it is only ever a context; n-grams
- * ending in {@code </s>} or {@code <unk>} are no context and get back-off 0.
+ * {@code gamma(empty)/|V|}; {@code <s>} gets probability 1 (log10 0), since it is only ever a
+ * context; n-grams ending in {@code </s>} or {@code <unk>} are no context and get back-off 0.
  */
 final class KneserNey {
-  /** log10 probabilities {@code [k-1][i]} and back-offs (orders below N) aligned with {@link NgramCounts}. */
+  /**
+   * log10 probabilities {@code [k-1][i]} and back-offs (orders below N) aligned with {@link
+   * NgramCounts}.
+   */
   record Estimate(float[][] log10Prob, float[][] log10Backoff, float[][] discounts) {}
 
   private KneserNey() {}
@@ -36,8 +40,9 @@ final class KneserNey {
       discounts[k - 1] = discounts(k, counts.counts[k - 1]);
     }
     float[][] prob = new float[order][];
-    float[][] gamma = new float[order][];         // gamma of each n-gram's own context group
-    float[][] contextGamma = new float[order][];  // gamma of the group that has the n-gram as its context
+    float[][] gamma = new float[order][]; // gamma of each n-gram's own context group
+    float[][] contextGamma =
+        new float[order][]; // gamma of the group that has the n-gram as its context
     for (int k = 1; k <= order; k++) {
       int n = counts.size(k);
       prob[k - 1] = new float[n];
@@ -46,9 +51,16 @@ final class KneserNey {
       java.util.Arrays.fill(contextGamma[k - 1], Float.NaN);
     }
     for (int k = 1; k <= order; k++) {
-      uninterpolated(counts, k, discounts[k - 1], prob[k - 1], gamma[k - 1], k >= 2 ? contextGamma[k - 2] : null);
+      uninterpolated(
+          counts,
+          k,
+          discounts[k - 1],
+          prob[k - 1],
+          gamma[k - 1],
+          k >= 2 ? contextGamma[k - 2] : null);
     }
-    // lmplz: 1.0 / static_cast<float>(vocab_size), a double quotient stored in a float; |V| excludes <s>.
+    // lmplz: 1.0 / static_cast<float>(vocab_size), a double quotient stored in a float; |V|
+    // excludes <s>.
     float uniform = (float) (1.0 / (double) (float) (counts.size(1) - 1));
     int[] ids = new int[order];
     for (int k = 1; k <= order; k++) {
@@ -100,8 +112,15 @@ final class KneserNey {
     }
     for (int j = 1; j < 4; j++) {
       if (n[j] == 0) {
-        throw Errors.cannotEstimate("no " + k + "-grams have adjusted count " + j + ", so the Kneser-Ney "
-            + "discount for count " + (j + 1) + " is undefined; is the corpus tiny or duplicated?");
+        throw Errors.cannotEstimate(
+            "no "
+                + k
+                + "-grams have adjusted count "
+                + j
+                + ", so the Kneser-Ney "
+                + "discount for count "
+                + (j + 1)
+                + " is undefined; is the corpus tiny or duplicated?");
       }
     }
     float[] d = new float[4];
@@ -109,20 +128,28 @@ final class KneserNey {
     for (int j = 1; j < 4; j++) {
       d[j] = (float) j - (float) (j + 1) * y * (float) n[j + 1] / (float) n[j];
       if (d[j] < 0f || d[j] > j) {
-        throw Errors.cannotEstimate("the " + k + "-gram discount for adjusted count " + j + " is " + d[j]
-            + ", outside [0, " + j + "]; is the corpus tiny or artificial?");
+        throw Errors.cannotEstimate(
+            "the "
+                + k
+                + "-gram discount for adjusted count "
+                + j
+                + " is "
+                + d[j]
+                + ", outside [0, "
+                + j
+                + "]; is the corpus tiny or artificial?");
       }
     }
     return d;
   }
 
   /**
-   * For each context group of order {@code k} (adjacent, as the n-grams are sorted first word first): the
-   * discounted probability of each member, the group's gamma on each member, and, for {@code k >= 2}, the
-   * gamma on the context itself in order {@code k-1} ({@code contextGamma}).
+   * For each context group of order {@code k} (adjacent, as the n-grams are sorted first word
+   * first): the discounted probability of each member, the group's gamma on each member, and, for
+   * {@code k >= 2}, the gamma on the context itself in order {@code k-1} ({@code contextGamma}).
    */
-  private static void uninterpolated(NgramCounts counts, int k, float[] d, float[] prob, float[] gamma,
-      float[] contextGamma) {
+  private static void uninterpolated(
+      NgramCounts counts, int k, float[] d, float[] prob, float[] gamma, float[] contextGamma) {
     int[] w = counts.words[k - 1];
     long[] a = counts.counts[k - 1];
     int n = a.length;
@@ -152,7 +179,8 @@ final class KneserNey {
         gamma[i] = g;
       }
       if (k == 1) {
-        // <unk>: interpolation mass only; <s>: probability 1 and no interpolation (lmplz's MergeRight).
+        // <unk>: interpolation mass only; <s>: probability 1 and no interpolation (lmplz's
+        // MergeRight).
         prob[NgramCounts.UNK] = 0f;
         prob[NgramCounts.BOS] = 1f;
         gamma[NgramCounts.BOS] = 0f;
@@ -164,15 +192,17 @@ final class KneserNey {
   }
 
   /**
-   * glibc's {@code log10f} (the Sun algorithm: {@code k log10(2) + log(m) / ln(10)} for {@code x = m 2^k},
-   * {@code m} in [sqrt(2)/2, sqrt(2)), in float steps), over a correctly rounded {@code logf}. A plain
-   * {@code (float) Math.log10(x)} differs from lmplz's value in the last bit for about a quarter of inputs;
-   * this, only where glibc's own {@code logf} is not correctly rounded (under 1%).
+   * glibc's {@code log10f} (the Sun algorithm: {@code k log10(2) + log(m) / ln(10)} for {@code x =
+   * m 2^k}, {@code m} in [sqrt(2)/2, sqrt(2)), in float steps), over a correctly rounded {@code
+   * logf}. A plain {@code (float) Math.log10(x)} differs from lmplz's value in the last bit for
+   * about a quarter of inputs; this, only where glibc's own {@code logf} is not correctly rounded
+   * (under 1%).
    */
   static float log10f(float x) {
     int hx = Float.floatToRawIntBits(x);
     if (hx < 0x00800000 || hx >= 0x7f800000) {
-      return (float) Math.log10(x); // zero, subnormal, negative, infinite, NaN: no interpolated probability
+      return (float)
+          Math.log10(x); // zero, subnormal, negative, infinite, NaN: no interpolated probability
     }
     int k = (hx >> 23) - 127;
     int i = k >>> 31;

@@ -9,35 +9,44 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * Kneser-Ney's adjusted counts of every n-gram of a corpus, as KenLM's {@code lmplz} builds them (Heafield
- * et al. 2013, "Scalable Modified Kneser-Ney Language Model Estimation", section 3.2), with words as ids
- * and each order sorted by its words, first word first, so that n-grams sharing a context are adjacent.
+ * Kneser-Ney's adjusted counts of every n-gram of a corpus, as KenLM's {@code lmplz} builds them
+ * (Heafield et al. 2013, "Scalable Modified Kneser-Ney Language Model Estimation", section 3.2),
+ * with words as ids and each order sorted by its words, first word first, so that n-grams sharing a
+ * context are adjacent.
  *
  * <p>lmplz's conventions, which these counts follow:
- * <ul>
- *   <li>each line is a sentence {@code <s> w1 .. wm </s>}, words cut on space, tab, CR and NUL (lmplz's
- *       delimiters), and a literal {@code <s>}, {@code </s>} or {@code <unk>} in the text is an error (lmplz's
- *       default, which refuses them);</li>
- *   <li>the highest order counts how often each n-gram occurs;</li>
- *   <li>a lower-order n-gram counts the distinct words seen before it (its continuation count, Kneser and Ney
- *       1995), {@code <s>} included; except one that starts with {@code <s>}, which nothing can precede, so
- *       it keeps how often it occurs;</li>
- *   <li>the 1-grams {@code <unk>} and {@code <s>} are present with count 0 ({@code <s>} is only a context).</li>
- * </ul>
- * lmplz pads sentences with N-1 {@code <s>} and then collapses {@code <s> <s> x} to {@code <s> x}; counting the
- * n-grams of the once-padded sentence, as here, gives the same n-grams and counts.
  *
- * <p>{@link #count(Iterable, int)} counts in memory for small corpora; {@link SparkNgramCounter} computes the
- * same counts with Spark, and {@link Builder} takes them in.
+ * <ul>
+ *   <li>each line is a sentence {@code <s> w1 .. wm </s>}, words cut on space, tab, CR and NUL
+ *       (lmplz's delimiters), and a literal {@code <s>}, {@code </s>} or {@code <unk>} in the text
+ *       is an error (lmplz's default, which refuses them);
+ *   <li>the highest order counts how often each n-gram occurs;
+ *   <li>a lower-order n-gram counts the distinct words seen before it (its continuation count,
+ *       Kneser and Ney 1995), {@code <s>} included; except one that starts with {@code <s>}, which
+ *       nothing can precede, so it keeps how often it occurs;
+ *   <li>the 1-grams {@code <unk>} and {@code <s>} are present with count 0 ({@code <s>} is only a
+ *       context).
+ * </ul>
+ *
+ * lmplz pads sentences with N-1 {@code <s>} and then collapses {@code <s> <s> x} to {@code <s> x};
+ * counting the n-grams of the once-padded sentence, as here, gives the same n-grams and counts.
+ *
+ * <p>{@link #count(Iterable, int)} counts in memory for small corpora; {@link SparkNgramCounter}
+ * computes the same counts with Spark, and {@link Builder} takes them in.
  */
 public final class NgramCounts {
-  /** Word ids 0, 1, 2 are lmplz's {@code <unk>}, {@code <s>}, {@code </s>}; the rest follow in string order. */
+  /**
+   * Word ids 0, 1, 2 are lmplz's {@code <unk>}, {@code <s>}, {@code </s>}; the rest follow in
+   * string order.
+   */
   static final int UNK = 0;
+
   static final int BOS = 1;
   static final int EOS = 2;
 
   final String[] vocabulary;
-  // words[k-1]: the order-k n-grams, k ids each, sorted; counts[k-1]: their adjusted counts, aligned.
+  // words[k-1]: the order-k n-grams, k ids each, sorted; counts[k-1]: their adjusted counts,
+  // aligned.
   final int[][] words;
   final long[][] counts;
 
@@ -52,7 +61,10 @@ public final class NgramCounts {
     return words.length;
   }
 
-  /** How many n-grams of order {@code k} there are (for 1-grams: {@code <unk>} and {@code <s>} included). */
+  /**
+   * How many n-grams of order {@code k} there are (for 1-grams: {@code <unk>} and {@code <s>}
+   * included).
+   */
   public int size(int k) {
     return counts[k - 1].length;
   }
@@ -111,8 +123,8 @@ public final class NgramCounts {
   }
 
   /**
-   * Every n-gram of orders 1..{@code order} in the sentence {@code <s> line </s>}, space-joined, except the
-   * 1-gram {@code <s>}: the raw occurrences that both counters count.
+   * Every n-gram of orders 1..{@code order} in the sentence {@code <s> line </s>}, space-joined,
+   * except the 1-gram {@code <s>}: the raw occurrences that both counters count.
    */
   public static List<String> ngramsOf(String line, int order) {
     String[] tokens = sentence(line);
@@ -130,7 +142,9 @@ public final class NgramCounts {
     return out;
   }
 
-  /** {@code <s>}, the line's words cut on lmplz's delimiters (space, tab, CR, NUL), {@code </s>}. */
+  /**
+   * {@code <s>}, the line's words cut on lmplz's delimiters (space, tab, CR, NUL), {@code </s>}.
+   */
   static String[] sentence(String line) {
     List<String> tokens = new ArrayList<>();
     tokens.add(NgramModel.BOS);
@@ -147,8 +161,9 @@ public final class NgramCounts {
       if (i > start) {
         String w = line.substring(start, i);
         if (w.equals(NgramModel.BOS) || w.equals(NgramModel.EOS) || w.equals(NgramModel.UNK)) {
-          throw Errors.badInput("n-gram training text", "the special word " + w
-              + " is not allowed in the corpus (as in KenLM's lmplz)");
+          throw Errors.badInput(
+              "n-gram training text",
+              "the special word " + w + " is not allowed in the corpus (as in KenLM's lmplz)");
         }
         tokens.add(w);
       }
@@ -161,7 +176,9 @@ public final class NgramCounts {
     return c == ' ' || c == '\t' || c == '\r' || c == '\0' || c == '\n';
   }
 
-  /** Counts {@code lines} in memory (one sentence per line): for corpora that fit on one machine. */
+  /**
+   * Counts {@code lines} in memory (one sentence per line): for corpora that fit on one machine.
+   */
   public static NgramCounts count(Iterable<String> lines, int order) {
     Map<String, long[]> raw = new HashMap<>();
     for (String line : lines) {
@@ -178,11 +195,12 @@ public final class NgramCounts {
       }
     }
     Builder builder = new Builder(order);
-    raw.forEach((g, c) -> {
-      int k = 1 + (int) g.chars().filter(ch -> ch == ' ').count();
-      boolean rawCount = k == order || g.startsWith(NgramModel.BOS + " ");
-      builder.add(g, rawCount ? c[0] : extensions.get(g)[0]);
-    });
+    raw.forEach(
+        (g, c) -> {
+          int k = 1 + (int) g.chars().filter(ch -> ch == ' ').count();
+          boolean rawCount = k == order || g.startsWith(NgramModel.BOS + " ");
+          builder.add(g, rawCount ? c[0] : extensions.get(g)[0]);
+        });
     return builder.build();
   }
 
@@ -261,7 +279,8 @@ public final class NgramCounts {
           for (int j = 0; j < k; j++) {
             ids[i * k + j] = index.get(parts[j]);
             if (ids[i * k + j] < 0) {
-              throw Errors.badArgument("n-gram", list.get(i), "words that are all among the 1-grams");
+              throw Errors.badArgument(
+                  "n-gram", list.get(i), "words that are all among the 1-grams");
             }
           }
         }

@@ -1,24 +1,25 @@
 package dev.corral.curation.lm;
 
 import dev.corral.core.text.PythonStr;
-
 import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * A back-off n-gram language model in primitive arrays, scored exactly as KenLM scores it (Heafield 2011,
- * "KenLM: Faster and Smaller Language Model Queries"): for a word after a context, the log10 probability of
- * the longest n-gram in the model that ends with the word, plus the log10 back-off weights of every longer
- * context that the model lists (Katz 1987's back-off rule, as SRILM and KenLM apply it to ARPA files).
+ * A back-off n-gram language model in primitive arrays, scored exactly as KenLM scores it (Heafield
+ * 2011, "KenLM: Faster and Smaller Language Model Queries"): for a word after a context, the log10
+ * probability of the longest n-gram in the model that ends with the word, plus the log10 back-off
+ * weights of every longer context that the model lists (Katz 1987's back-off rule, as SRILM and
+ * KenLM apply it to ARPA files).
  *
- * <p>Layout, per order {@code k}: {@code prob[k-1]} and {@code backoff[k-1]} as floats (as KenLM keeps them,
- * so sums round the same), and for {@code k >= 2} a sorted {@code long} key per n-gram: the index of its
- * suffix (the n-gram without its first word) in order {@code k-1} in the high 32 bits and its first word in
- * the low 32. Keys are exact, so a lookup never mistakes one n-gram for another, and extending a match one
- * word to the left is one binary search. An n-gram costs 16 bytes (12 at the highest order, which has no
- * back-off), the whole of KenLM's unquantized probing payload plus an exact key. Unigrams are indexed by word
- * id. Suffixes that an ARPA file left out (SRILM pruning can) are added as blank entries whose probability
- * is NaN and back-off 0, as KenLM adds them, so a lookup passes through them to longer n-grams.
+ * <p>Layout, per order {@code k}: {@code prob[k-1]} and {@code backoff[k-1]} as floats (as KenLM
+ * keeps them, so sums round the same), and for {@code k >= 2} a sorted {@code long} key per n-gram:
+ * the index of its suffix (the n-gram without its first word) in order {@code k-1} in the high 32
+ * bits and its first word in the low 32. Keys are exact, so a lookup never mistakes one n-gram for
+ * another, and extending a match one word to the left is one binary search. An n-gram costs 16
+ * bytes (12 at the highest order, which has no back-off), the whole of KenLM's unquantized probing
+ * payload plus an exact key. Unigrams are indexed by word id. Suffixes that an ARPA file left out
+ * (SRILM pruning can) are added as blank entries whose probability is NaN and back-off 0, as KenLM
+ * adds them, so a lookup passes through them to longer n-grams.
  *
  * <p>Immutable and safe to share between threads. Build one with {@link ArpaReader}.
  */
@@ -39,8 +40,14 @@ public final class NgramModel {
   private final float[][] backoff;
   private final long[][] keys;
 
-  NgramModel(String source, String[] words, WordIndex index, long[] counts, float[][] prob,
-      float[][] backoff, long[][] keys) {
+  NgramModel(
+      String source,
+      String[] words,
+      WordIndex index,
+      long[] counts,
+      float[][] prob,
+      float[][] backoff,
+      long[][] keys) {
     this.source = source;
     this.words = words;
     this.index = index;
@@ -68,7 +75,9 @@ public final class NgramModel {
     return counts.length;
   }
 
-  /** How many {@code k}-grams the ARPA header declared (KenLM's and lmplz's count; blanks excluded). */
+  /**
+   * How many {@code k}-grams the ARPA header declared (KenLM's and lmplz's count; blanks excluded).
+   */
   public long count(int k) {
     return counts[k - 1];
   }
@@ -84,14 +93,18 @@ public final class NgramModel {
   }
 
   /**
-   * The log10 probability of {@code sentence}, split on Python whitespace, with {@code <s>} as its context
-   * and {@code </s>} scored at its end: KenLM Python's {@code model.score(sentence, bos=True, eos=True)}.
+   * The log10 probability of {@code sentence}, split on Python whitespace, with {@code <s>} as its
+   * context and {@code </s>} scored at its end: KenLM Python's {@code model.score(sentence,
+   * bos=True, eos=True)}.
    */
   public float score(String sentence) {
     return score(sentence, true, true);
   }
 
-  /** As KenLM Python's {@code model.score(sentence, bos, eos)}; words are summed in a float, as KenLM does. */
+  /**
+   * As KenLM Python's {@code model.score(sentence, bos, eos)}; words are summed in a float, as
+   * KenLM does.
+   */
   public float score(String sentence, boolean withBos, boolean withEos) {
     float total = 0f;
     for (float p : wordScores(sentence, withBos, withEos)) {
@@ -139,7 +152,8 @@ public final class NgramModel {
 
   /** log10 p(word | context[0..length)), the most recent context word last. */
   float wordScore(int[] context, int length, int word) {
-    // The longest n-gram ending in the word: extend left one context word at a time while the model has it.
+    // The longest n-gram ending in the word: extend left one context word at a time while the model
+    // has it.
     float p = prob[0][word];
     int matched = 1;
     int at = word;
@@ -154,7 +168,8 @@ public final class NgramModel {
         matched = k;
       }
     }
-    // Back off through every context at least as long as the match, shortest first, as KenLM adds them.
+    // Back off through every context at least as long as the match, shortest first, as KenLM adds
+    // them.
     if (length >= matched) {
       int c = context[length - 1];
       for (int j = 1; j <= length; j++) {
@@ -172,7 +187,10 @@ public final class NgramModel {
     return p;
   }
 
-  /** The index in order {@code k} of the n-gram {@code first} + (the order k-1 n-gram at {@code suffix}), or -1. */
+  /**
+   * The index in order {@code k} of the n-gram {@code first} + (the order k-1 n-gram at {@code
+   * suffix}), or -1.
+   */
   int find(int k, int suffix, int first) {
     int i = Arrays.binarySearch(keys[k - 1], key(suffix, first));
     return i < 0 ? -1 : i;
@@ -182,7 +200,9 @@ public final class NgramModel {
     return ((long) suffix << 32) | (first & 0xffffffffL);
   }
 
-  /** Bytes of the n-gram arrays (keys, probabilities, back-offs), without the vocabulary's strings. */
+  /**
+   * Bytes of the n-gram arrays (keys, probabilities, back-offs), without the vocabulary's strings.
+   */
   public long ngramBytes() {
     long bytes = 0;
     for (int k = 1; k <= order(); k++) {
@@ -193,12 +213,16 @@ public final class NgramModel {
     return bytes;
   }
 
-  /** Bytes of the vocabulary: its hash table plus each word as a compact Latin-1 or UTF-16 Java string. */
+  /**
+   * Bytes of the vocabulary: its hash table plus each word as a compact Latin-1 or UTF-16 Java
+   * string.
+   */
   public long vocabularyBytes() {
     long bytes = index.tableBytes() + 4L * words.length;
     for (String w : words) {
       boolean latin1 = w.chars().allMatch(c -> c < 256);
-      bytes += 24 + 16 + (long) w.length() * (latin1 ? 1 : 2); // String header + byte[] header + bytes
+      bytes +=
+          24 + 16 + (long) w.length() * (latin1 ? 1 : 2); // String header + byte[] header + bytes
     }
     return bytes;
   }

@@ -13,16 +13,17 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.spark.sql.Dataset;
 
 /**
- * Trains an unpruned interpolated modified Kneser-Ney n-gram model (Chen and Goodman 1998) the way KenLM's
- * {@code lmplz -o N} does (Heafield et al. 2013) and writes it as ARPA, one sentence per input line with
- * words separated by spaces (the output of a Corral {@link Tokenizer}).
+ * Trains an unpruned interpolated modified Kneser-Ney n-gram model (Chen and Goodman 1998) the way
+ * KenLM's {@code lmplz -o N} does (Heafield et al. 2013) and writes it as ARPA, one sentence per
+ * input line with words separated by spaces (the output of a Corral {@link Tokenizer}).
  *
- * <p>Scaling: counting, the step whose input is the corpus, runs on Spark ({@link SparkNgramCounter});
- * the estimation ({@link KneserNey}) then runs on the driver over the distinct n-grams, about 100 bytes of
- * driver memory per n-gram (a 5-gram model of 100M n-grams wants a ~10 GB driver). That suits the
- * per-language models CCNet trains (on Wikipedia), not web-scale models, whose estimation would be the same
- * steps as Spark joins (context sums by {@code groupBy}, interpolation order by order by joining each order
- * to its suffixes' probabilities). {@link #train(Iterable, Path)} does all of it in memory for small corpora.
+ * <p>Scaling: counting, the step whose input is the corpus, runs on Spark ({@link
+ * SparkNgramCounter}); the estimation ({@link KneserNey}) then runs on the driver over the distinct
+ * n-grams, about 100 bytes of driver memory per n-gram (a 5-gram model of 100M n-grams wants a ~10
+ * GB driver). That suits the per-language models CCNet trains (on Wikipedia), not web-scale models,
+ * whose estimation would be the same steps as Spark joins (context sums by {@code groupBy},
+ * interpolation order by order by joining each order to its suffixes' probabilities). {@link
+ * #train(Iterable, Path)} does all of it in memory for small corpora.
  */
 public final class NgramTrainer {
   private final int order;
@@ -65,13 +66,21 @@ public final class NgramTrainer {
     ArpaWriter.write(counts, KneserNey.estimate(counts), out);
   }
 
-  /** Writes {@code counts}' model to {@code arpa}, gzip-compressed if the name ends in {@code .gz}. */
+  /**
+   * Writes {@code counts}' model to {@code arpa}, gzip-compressed if the name ends in {@code .gz}.
+   */
   public static void write(NgramCounts counts, Path arpa) {
-    // Estimated before the file is opened, so a corpus that cannot be estimated leaves no empty model behind.
+    // Estimated before the file is opened, so a corpus that cannot be estimated leaves no empty
+    // model behind.
     var model = KneserNey.estimate(counts);
-    try (Writer out = new BufferedWriter(new OutputStreamWriter(arpa.toString().endsWith(".gz")
-        ? new GZIPOutputStream(Files.newOutputStream(arpa), 1 << 16)
-        : Files.newOutputStream(arpa), StandardCharsets.UTF_8), 1 << 16)) {
+    try (Writer out =
+        new BufferedWriter(
+            new OutputStreamWriter(
+                arpa.toString().endsWith(".gz")
+                    ? new GZIPOutputStream(Files.newOutputStream(arpa), 1 << 16)
+                    : Files.newOutputStream(arpa),
+                StandardCharsets.UTF_8),
+            1 << 16)) {
       ArpaWriter.write(counts, model, out);
     } catch (IOException | RuntimeException e) {
       try {

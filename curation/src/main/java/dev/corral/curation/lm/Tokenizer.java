@@ -4,9 +4,9 @@ import dev.corral.core.text.PythonStr;
 import java.io.Serializable;
 
 /**
- * A tokenizer as the perplexity stages see it: text in, its pieces joined by single spaces out, which is
- * what an n-gram model is trained on and scores (CCNet joins SentencePiece pieces the same way).
- * Serializable so that a stage's params can carry one to executors.
+ * A tokenizer as the perplexity stages see it: text in, its pieces joined by single spaces out,
+ * which is what an n-gram model is trained on and scores (CCNet joins SentencePiece pieces the same
+ * way). Serializable so that a stage's params can carry one to executors.
  */
 @FunctionalInterface
 public interface Tokenizer extends Serializable {
@@ -18,7 +18,9 @@ public interface Tokenizer extends Serializable {
     return Whitespace.INSTANCE;
   }
 
-  /** The whitespace tokenizer as a named singleton, so that it serializes and compares by identity. */
+  /**
+   * The whitespace tokenizer as a named singleton, so that it serializes and compares by identity.
+   */
   enum Whitespace implements Tokenizer {
     INSTANCE;
 

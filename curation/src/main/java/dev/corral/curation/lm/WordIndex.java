@@ -1,8 +1,9 @@
 package dev.corral.curation.lm;
 
 /**
- * Words to dense ids in an open-addressing table (linear probing over a power-of-two array): no boxed
- * {@code Integer}s and no per-entry objects, because a model's vocabulary can hold millions of words.
+ * Words to dense ids in an open-addressing table (linear probing over a power-of-two array): no
+ * boxed {@code Integer}s and no per-entry objects, because a model's vocabulary can hold millions
+ * of words.
  */
 final class WordIndex {
   private String[] keys;
@@ -29,7 +30,10 @@ final class WordIndex {
     }
   }
 
-  /** Adds {@code word} with the next id and returns that id, or returns -1 if it was already present. */
+  /**
+   * Adds {@code word} with the next id and returns that id, or returns -1 if it was already
+   * present.
+   */
   int add(String word) {
     if ((size + 1) * 2 > keys.length) {
       grow();
@@ -73,7 +77,8 @@ final class WordIndex {
     }
   }
 
-  // String.hashCode's low bits cluster for similar words; a multiplicative mix spreads them over the slots.
+  // String.hashCode's low bits cluster for similar words; a multiplicative mix spreads them over
+  // the slots.
   private static int mix(int h) {
     int x = h * 0x9E3779B9;
     return x ^ (x >>> 16);

@@ -11,10 +11,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import javax.imageio.ImageIO;
 
-/** A horizontal grouped bar chart as PNG bytes, drawn with Java2D (headless; no charting dependency). */
+/**
+ * A horizontal grouped bar chart as PNG bytes, drawn with Java2D (headless; no charting
+ * dependency).
+ */
 final class BarChart {
-  private static final Color[] PALETTE = {new Color(0x4C78A8), new Color(0xF58518), new Color(0x54A24B),
-      new Color(0xE45756)};
+  private static final Color[] PALETTE = {
+    new Color(0x4C78A8), new Color(0xF58518), new Color(0x54A24B), new Color(0xE45756)
+  };
 
   private BarChart() {}
 
@@ -24,7 +28,8 @@ final class BarChart {
    * @param values values[row][series], non-negative
    * @param unit appended to the printed values (e.g. "%")
    */
-  static byte[] png(String title, String[] labels, String[] series, double[][] values, String unit) {
+  static byte[] png(
+      String title, String[] labels, String[] series, double[][] values, String unit) {
     System.setProperty("java.awt.headless", "true");
     int rowHeight = 14 * series.length + 10;
     int width = 900;
@@ -34,7 +39,8 @@ final class BarChart {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, width, height);
     g.setColor(Color.BLACK);
@@ -90,6 +96,8 @@ final class BarChart {
     if (v >= 1e4) {
       return String.format("%.1fk", v / 1e3);
     }
-    return v == Math.rint(v) && Math.abs(v) < 1e4 ? String.format("%.0f", v) : String.format("%.2f", v);
+    return v == Math.rint(v) && Math.abs(v) < 1e4
+        ? String.format("%.0f", v)
+        : String.format("%.2f", v);
   }
 }

@@ -18,23 +18,47 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A training mixture as written in YAML ({@code conf/llama-mixture.yaml} encodes LLaMA's Table 1): the
- * sources with their sampling proportion and epochs, a token budget or {@code use_epochs}, a seed, the
- * tokenizer and the output. Unknown keys, missing values, two sources of one name and proportions that do not
- * sum to 1 are errors that name the file and the key.
+ * A training mixture as written in YAML ({@code conf/llama-mixture.yaml} encodes LLaMA's Table 1):
+ * the sources with their sampling proportion and epochs, a token budget or {@code use_epochs}, a
+ * seed, the tokenizer and the output. Unknown keys, missing values, two sources of one name and
+ * proportions that do not sum to 1 are errors that name the file and the key.
  */
 public final class MixtureConfig {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Set<String> TOP = Set.of("name", "description", "seed", "budget_tokens", "use_epochs",
-      "tokenizer", "output", "sources");
+  private static final Set<String> TOP =
+      Set.of(
+          "name",
+          "description",
+          "seed",
+          "budget_tokens",
+          "use_epochs",
+          "tokenizer",
+          "output",
+          "sources");
   private static final Set<String> OUTPUT = Set.of("path", "shards", "shard_tokens", "formats");
-  private static final Set<String> SOURCE = Set.of("name", "path", "format", "text_column", "id_column",
-      "proportion", "epochs", "filter", "description");
+  private static final Set<String> SOURCE =
+      Set.of(
+          "name",
+          "path",
+          "format",
+          "text_column",
+          "id_column",
+          "proportion",
+          "epochs",
+          "filter",
+          "description");
   static final Set<String> FORMATS = Set.of("parquet", "jsonl.zst");
 
   /** One source of the mixture. */
-  public record Source(String name, String path, String format, String textColumn, String idColumn,
-      double proportion, double epochs, String filter) {}
+  public record Source(
+      String name,
+      String path,
+      String format,
+      String textColumn,
+      String idColumn,
+      double proportion,
+      double epochs,
+      String filter) {}
 
   public final String name;
   public final long seed;
@@ -43,8 +67,13 @@ public final class MixtureConfig {
   public final String tokenizer;
   public final String outputPath;
   public final int shards;
-  /** Tokens per shard; when set (> 0) the shard count follows from the mixture's size instead of {@code shards}. */
+
+  /**
+   * Tokens per shard; when set (> 0) the shard count follows from the mixture's size instead of
+   * {@code shards}.
+   */
   public final long shardTokens;
+
   public final List<String> formats;
   public final List<Source> sources;
 
@@ -85,7 +114,8 @@ public final class MixtureConfig {
     }
     for (String f : formats) {
       if (!FORMATS.contains(f)) {
-        throw Errors.badUsage(file + ": output.formats", "unknown format '" + f + "' (known: " + FORMATS + ")");
+        throw Errors.badUsage(
+            file + ": output.formats", "unknown format '" + f + "' (known: " + FORMATS + ")");
       }
     }
     JsonNode list = root.get("sources");
@@ -93,7 +123,8 @@ public final class MixtureConfig {
       throw Errors.badUsage(file, "'sources' must be a non-empty list");
     }
     sources = new ArrayList<>();
-    // Sources are keyed by name in the sampling hash, the shards and the manifest: one name, one source.
+    // Sources are keyed by name in the sampling hash, the shards and the manifest: one name, one
+    // source.
     Map<String, Integer> names = new HashMap<>();
     double sum = 0;
     for (int i = 0; i < list.size(); i++) {
@@ -108,23 +139,34 @@ public final class MixtureConfig {
       String name = s.get("name").asText();
       Integer first = names.putIfAbsent(name, i);
       if (first != null) {
-        throw Errors.badUsage(where + ".name", "'" + name + "' is already the name of sources[" + first + "]");
+        throw Errors.badUsage(
+            where + ".name", "'" + name + "' is already the name of sources[" + first + "]");
       }
       double proportion = s.get("proportion").asDouble(-1);
       double epochs = s.get("epochs").asDouble(-1);
       if (proportion < 0 || proportion > 1) {
-        throw Errors.badUsage(where + ".proportion", "must be in [0, 1], is " + s.get("proportion").asText());
+        throw Errors.badUsage(
+            where + ".proportion", "must be in [0, 1], is " + s.get("proportion").asText());
       }
       if (!(epochs >= 0)) {
-        throw Errors.badUsage(where + ".epochs", "must be non-negative, is " + s.get("epochs").asText());
+        throw Errors.badUsage(
+            where + ".epochs", "must be non-negative, is " + s.get("epochs").asText());
       }
       sum += proportion;
-      sources.add(new Source(name, s.get("path").asText(), s.path("format").asText(null),
-          s.path("text_column").asText("text"), s.path("id_column").asText(null), proportion, epochs,
-          s.path("filter").asText("drop_reason IS NULL")));
+      sources.add(
+          new Source(
+              name,
+              s.get("path").asText(),
+              s.path("format").asText(null),
+              s.path("text_column").asText("text"),
+              s.path("id_column").asText(null),
+              proportion,
+              epochs,
+              s.path("filter").asText("drop_reason IS NULL")));
     }
     if (Math.abs(sum - 1) > 1e-6) {
-      throw Errors.badUsage(file + ": sources[*].proportion", String.format("sum to %.6f, not 1", sum));
+      throw Errors.badUsage(
+          file + ": sources[*].proportion", String.format("sum to %.6f, not 1", sum));
     }
   }
 
@@ -157,7 +199,9 @@ public final class MixtureConfig {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!known.contains(key)) {
-        throw Errors.badUsage(where, "unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+        throw Errors.badUsage(
+            where,
+            "unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(known)) + ")");
       }
     }
   }

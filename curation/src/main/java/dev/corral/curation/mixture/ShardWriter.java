@@ -1,6 +1,5 @@
 package dev.corral.curation.mixture;
 
-import dev.corral.core.io.HadoopFs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.corral.core.Errors;
+import dev.corral.core.io.HadoopFs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,51 +42,82 @@ import org.apache.spark.sql.Row;
 import scala.Tuple2;
 
 /**
- * Writes a mixture as {@code shards} globally shuffled shards with stable names
- * ({@code shard-00000.parquet}, {@code shard-00000.jsonl.zst}). Each row's place comes from a hash of
+ * Writes a mixture as {@code shards} globally shuffled shards with stable names ({@code
+ * shard-00000.parquet}, {@code shard-00000.jsonl.zst}). Each row's place comes from a hash of
  * (seed, source, id, copy): its shard is that hash modulo the shard count and rows are sorted by it
- * inside the shard, so the same config and seed write byte-identical files however Spark partitions.
+ * inside the shard, so the same config and seed write byte-identical files however Spark
+ * partitions.
  */
 final class ShardWriter {
-  static final MessageType SCHEMA = MessageTypeParser.parseMessageType("message mixture {"
-      + " required binary text (STRING); required binary source (STRING);"
-      + " required int64 num_tokens; required binary id (STRING); }");
+  static final MessageType SCHEMA =
+      MessageTypeParser.parseMessageType(
+          "message mixture {"
+              + " required binary text (STRING); required binary source (STRING);"
+              + " required int64 num_tokens; required binary id (STRING); }");
 
   private ShardWriter() {}
 
   /** What one shard file holds. */
-  record Shard(int shard, String format, String file, long docs, long tokens, long bytes, String sha256,
-      Map<String, long[]> sources) implements Serializable {}
+  record Shard(
+      int shard,
+      String format,
+      String file,
+      long docs,
+      long tokens,
+      long bytes,
+      String sha256,
+      Map<String, long[]> sources)
+      implements Serializable {}
 
-  static List<Shard> write(Dataset<Row> mixture, long seed, int shards, List<String> formats, String output) {
-    JavaPairRDD<Long, Row> keyed = mixture
-        .select(xxhash64(lit(seed), col("source"), col("id"), col("copy")).as("_k"), col("text"), col("source"),
-            col("num_tokens"), col("id"))
-        .javaRDD().mapToPair(r -> new Tuple2<>(r.getLong(0), r));
+  static List<Shard> write(
+      Dataset<Row> mixture, long seed, int shards, List<String> formats, String output) {
+    JavaPairRDD<Long, Row> keyed =
+        mixture
+            .select(
+                xxhash64(lit(seed), col("source"), col("id"), col("copy")).as("_k"),
+                col("text"),
+                col("source"),
+                col("num_tokens"),
+                col("id"))
+            .javaRDD()
+            .mapToPair(r -> new Tuple2<>(r.getLong(0), r));
     List<String> fmts = List.copyOf(formats);
-    return keyed.repartitionAndSortWithinPartitions(new ByKey(shards))
-        .mapPartitionsWithIndex((index, rows) -> writeShard(index, rows, fmts, output).iterator(), false)
+    return keyed
+        .repartitionAndSortWithinPartitions(new ByKey(shards))
+        .mapPartitionsWithIndex(
+            (index, rows) -> writeShard(index, rows, fmts, output).iterator(), false)
         .collect();
   }
 
-  private static List<Shard> writeShard(int index, Iterator<Tuple2<Long, Row>> rows, List<String> formats,
-      String output) throws IOException {
+  private static List<Shard> writeShard(
+      int index, Iterator<Tuple2<Long, Row>> rows, List<String> formats, String output)
+      throws IOException {
     Configuration conf = HadoopFs.configuration();
     String name = String.format("shard-%05d", index);
     Path parquetPath = new Path(output, name + ".parquet");
     Path jsonPath = new Path(output, name + ".jsonl.zst");
     FileSystem fs = parquetPath.getFileSystem(conf);
-    ParquetWriter<Group> parquet = formats.contains("parquet")
-        ? ExampleParquetWriter.builder(HadoopOutputFile.fromPath(parquetPath, conf)).withType(SCHEMA)
-            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).withCompressionCodec(CompressionCodecName.SNAPPY)
-            .withConf(conf).build()
-        : null;
+    ParquetWriter<Group> parquet =
+        formats.contains("parquet")
+            ? ExampleParquetWriter.builder(HadoopOutputFile.fromPath(parquetPath, conf))
+                .withType(SCHEMA)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .withConf(conf)
+                .build()
+            : null;
     MessageDigest jsonDigest = sha256();
-    OutputStream json = formats.contains("jsonl.zst")
-        ? new ZstdOutputStream(new DigestOutputStream(fs.create(jsonPath, true), jsonDigest), 3)
-        : null;
-    JsonGenerator generator = json == null ? null
-        : new ObjectMapper().getFactory().createGenerator(json).configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+    OutputStream json =
+        formats.contains("jsonl.zst")
+            ? new ZstdOutputStream(new DigestOutputStream(fs.create(jsonPath, true), jsonDigest), 3)
+            : null;
+    JsonGenerator generator =
+        json == null
+            ? null
+            : new ObjectMapper()
+                .getFactory()
+                .createGenerator(json)
+                .configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
     SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
     Map<String, long[]> sources = new TreeMap<>();
     long docs = 0;
@@ -100,8 +131,13 @@ final class ShardWriter {
       String id = r.getString(4);
       long size = text.getBytes(StandardCharsets.UTF_8).length;
       if (parquet != null) {
-        parquet.write(groups.newGroup().append("text", text).append("source", source).append("num_tokens", n)
-            .append("id", id));
+        parquet.write(
+            groups
+                .newGroup()
+                .append("text", text)
+                .append("source", source)
+                .append("num_tokens", n)
+                .append("id", id));
       }
       if (generator != null) {
         generator.writeStartObject();
@@ -123,14 +159,30 @@ final class ShardWriter {
     List<Shard> written = new ArrayList<>();
     if (parquet != null) {
       parquet.close();
-      written.add(new Shard(index, "parquet", parquetPath.getName(), docs, tokens, bytes, digest(fs, parquetPath),
-          sources));
+      written.add(
+          new Shard(
+              index,
+              "parquet",
+              parquetPath.getName(),
+              docs,
+              tokens,
+              bytes,
+              digest(fs, parquetPath),
+              sources));
     }
     if (generator != null) {
       generator.close();
       json.close();
-      written.add(new Shard(index, "jsonl.zst", jsonPath.getName(), docs, tokens, bytes,
-          HexFormat.of().formatHex(jsonDigest.digest()), sources));
+      written.add(
+          new Shard(
+              index,
+              "jsonl.zst",
+              jsonPath.getName(),
+              docs,
+              tokens,
+              bytes,
+              HexFormat.of().formatHex(jsonDigest.digest()),
+              sources));
     }
     return written;
   }
@@ -155,7 +207,10 @@ final class ShardWriter {
     return HexFormat.of().formatHex(d.digest());
   }
 
-  /** Removes shard files of an earlier run with more shards, so a rerun leaves exactly this run's files. */
+  /**
+   * Removes shard files of an earlier run with more shards, so a rerun leaves exactly this run's
+   * files.
+   */
   static void removeStale(String output, int shards, Configuration conf) {
     Path dir = new Path(output);
     try {
@@ -165,7 +220,8 @@ final class ShardWriter {
       }
       for (var status : fs.listStatus(dir)) {
         String name = status.getPath().getName();
-        if (name.matches("shard-\\d{5}\\..*") && Integer.parseInt(name.substring(6, 11)) >= shards) {
+        if (name.matches("shard-\\d{5}\\..*")
+            && Integer.parseInt(name.substring(6, 11)) >= shards) {
           fs.delete(status.getPath(), false);
         }
       }

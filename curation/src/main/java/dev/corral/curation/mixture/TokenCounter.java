@@ -2,9 +2,9 @@ package dev.corral.curation.mixture;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
-import dev.corral.curation.models.ExecutorTokenizers;
 import dev.corral.core.stage.Stages;
 import dev.corral.core.stage.TextTransformer;
+import dev.corral.curation.models.ExecutorTokenizers;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -17,17 +17,17 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Adds {@code num_tokens}: the number of pieces the tokenizer (by default the bundled LLaMA-1/2 tokenizer,
- * any Hugging Face {@code tokenizer.json} by param) cuts the text into, without BOS/EOS. Rows are encoded
- * in batches ({@code batchSize}), which the Rust tokenizer spreads over the executor's cores. Null text
- * counts as null.
+ * Adds {@code num_tokens}: the number of pieces the tokenizer (by default the bundled LLaMA-1/2
+ * tokenizer, any Hugging Face {@code tokenizer.json} by param) cuts the text into, without BOS/EOS.
+ * Rows are encoded in batches ({@code batchSize}), which the Rust tokenizer spreads over the
+ * executor's cores. Null text counts as null.
  */
 public final class TokenCounter extends TextTransformer<TokenCounter> {
   private static final long serialVersionUID = 1L;
@@ -42,25 +42,64 @@ public final class TokenCounter extends TextTransformer<TokenCounter> {
 
   public TokenCounter(String uid) {
     super(uid);
-    outputCol = new Param<>(this, "outputCol", "output column for the token count (long)", Stages.nonBlank());
-    tokenizer = new Param<>(this, "tokenizer", "Hugging Face tokenizer.json: 'builtin:llama-tokenizer.json' or a "
-        + "Hadoop path", Stages.nonBlank());
-    batchSize = new IntParam(this, "batchSize", "texts encoded per call of the native tokenizer (> 0)",
-        ParamValidators.gt(0));
+    outputCol =
+        new Param<>(
+            this, "outputCol", "output column for the token count (long)", Stages.nonBlank());
+    tokenizer =
+        new Param<>(
+            this,
+            "tokenizer",
+            "Hugging Face tokenizer.json: 'builtin:llama-tokenizer.json' or a " + "Hadoop path",
+            Stages.nonBlank());
+    batchSize =
+        new IntParam(
+            this,
+            "batchSize",
+            "texts encoded per call of the native tokenizer (> 0)",
+            ParamValidators.gt(0));
     setDefault(outputCol, "num_tokens");
     setDefault(tokenizer, ExecutorTokenizers.LLAMA);
     setDefault(batchSize, 256);
   }
 
-  public Param<String> outputCol() { return outputCol; }
-  public Param<String> tokenizer() { return tokenizer; }
-  public IntParam batchSize() { return batchSize; }
-  public String getOutputCol() { return getOrDefault(outputCol); }
-  public String getTokenizer() { return getOrDefault(tokenizer); }
-  public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
-  public TokenCounter setOutputCol(String v) { set(outputCol, v); return this; }
-  public TokenCounter setTokenizer(String v) { set(tokenizer, v); return this; }
-  public TokenCounter setBatchSize(int v) { set(batchSize, v); return this; }
+  public Param<String> outputCol() {
+    return outputCol;
+  }
+
+  public Param<String> tokenizer() {
+    return tokenizer;
+  }
+
+  public IntParam batchSize() {
+    return batchSize;
+  }
+
+  public String getOutputCol() {
+    return getOrDefault(outputCol);
+  }
+
+  public String getTokenizer() {
+    return getOrDefault(tokenizer);
+  }
+
+  public int getBatchSize() {
+    return (Integer) getOrDefault(batchSize);
+  }
+
+  public TokenCounter setOutputCol(String v) {
+    set(outputCol, v);
+    return this;
+  }
+
+  public TokenCounter setTokenizer(String v) {
+    set(tokenizer, v);
+    return this;
+  }
+
+  public TokenCounter setBatchSize(int v) {
+    set(batchSize, v);
+    return this;
+  }
 
   @Override
   public StructType transformSchema(StructType schema) {
@@ -74,13 +113,15 @@ public final class TokenCounter extends TextTransformer<TokenCounter> {
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType out = transformSchema(dataset.schema(), true);
     int textIndex = dataset.schema().fieldIndex(getInputCol());
-    return dataset.toDF().mapPartitions(new Count(getTokenizer(), getBatchSize(), textIndex), Encoders.row(out));
+    return dataset
+        .toDF()
+        .mapPartitions(new Count(getTokenizer(), getBatchSize(), textIndex), Encoders.row(out));
   }
 
   /**
-   * Counts tokens of the texts in {@code batch}, in order; null for null text. It asks the native tokenizer
-   * for the ids only: DJL's {@code Encoding} would also copy every piece's string, offsets and masks into
-   * Java, which costs more than the tokenizing itself.
+   * Counts tokens of the texts in {@code batch}, in order; null for null text. It asks the native
+   * tokenizer for the ids only: DJL's {@code Encoding} would also copy every piece's string,
+   * offsets and masks into Java, which costs more than the tokenizing itself.
    */
   static Long[] count(HuggingFaceTokenizer tokenizer, List<String> batch) {
     List<String> present = new ArrayList<>(batch.size());
@@ -89,12 +130,17 @@ public final class TokenCounter extends TextTransformer<TokenCounter> {
         present.add(text);
       }
     }
-    long[] encodings = TokenizersLibrary.LIB.batchEncode(tokenizer.getHandle(), present.toArray(new String[0]), false);
+    long[] encodings =
+        TokenizersLibrary.LIB.batchEncode(
+            tokenizer.getHandle(), present.toArray(new String[0]), false);
     Long[] counts = new Long[batch.size()];
     int j = 0;
     try {
       for (int i = 0; i < counts.length; i++) {
-        counts[i] = batch.get(i) == null ? null : (long) TokenizersLibrary.LIB.getTokenIds(encodings[j++]).length;
+        counts[i] =
+            batch.get(i) == null
+                ? null
+                : (long) TokenizersLibrary.LIB.getTokenIds(encodings[j++]).length;
       }
     } finally {
       for (long e : encodings) {

@@ -11,21 +11,25 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * fastText models through the per-JVM {@link ModelCache}, keyed by model URI: {@code builtin:NAME} for a model
- * bundled in the jar under {@code dev/corral/curation/langid/}, or any path Hadoop can read ({@code /local},
- * {@code file:}, {@code hdfs:}, {@code s3a:}, ...), opened with the Hadoop configuration of the running Spark
- * application.
+ * fastText models through the per-JVM {@link ModelCache}, keyed by model URI: {@code builtin:NAME}
+ * for a model bundled in the jar under {@code dev/corral/curation/langid/}, or any path Hadoop can
+ * read ({@code /local}, {@code file:}, {@code hdfs:}, {@code s3a:}, ...), opened with the Hadoop
+ * configuration of the running Spark application.
  *
- * <p>A {@code #fragment} on a path URI is part of the cache key but not of the file name: a stage that
- * rewrites a model file in place (a retrained classifier) tags each version, so no JVM serves a stale copy.
+ * <p>A {@code #fragment} on a path URI is part of the cache key but not of the file name: a stage
+ * that rewrites a model file in place (a retrained classifier) tags each version, so no JVM serves
+ * a stale copy.
  */
 public final class ExecutorModels {
   /** URI scheme of the models bundled in the jar. */
   public static final String BUILTIN_SCHEME = ModelCache.BUILTIN_SCHEME;
+
   /** Classpath folder of the bundled models. */
   static final String BUILTIN_FOLDER = "dev/corral/curation/langid/";
+
   /** The names that {@code builtin:} accepts. */
   static final String BUILTIN_NAMES = "lid.176.ftz";
+
   private static final String KIND = "fasttext";
 
   private ExecutorModels() {}
@@ -45,7 +49,8 @@ public final class ExecutorModels {
 
   private static FastTextModel load(String uri) {
     if (uri.startsWith(BUILTIN_SCHEME)) {
-      // Bundled models are small (lid.176.ftz is 917 KiB), so reading them whole gives the exact length.
+      // Bundled models are small (lid.176.ftz is 917 KiB), so reading them whole gives the exact
+      // length.
       byte[] bytes = ModelCache.readBuiltin(uri, BUILTIN_FOLDER, BUILTIN_NAMES);
       return FastTextModel.load(new ByteArrayInputStream(bytes), bytes.length, uri);
     }

@@ -10,14 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Hugging Face tokenizers through the per-JVM {@link ModelCache}, like {@link ExecutorModels}: keyed by URI,
- * {@code builtin:llama-tokenizer.json} for the bundled LLaMA-1/2 tokenizer or any Hadoop path to a
- * {@code tokenizer.json}, copied to local disk once (the native library reads a local file) and never
- * closed while the JVM runs. The DJL tokenizer is thread-safe.
+ * Hugging Face tokenizers through the per-JVM {@link ModelCache}, like {@link ExecutorModels}:
+ * keyed by URI, {@code builtin:llama-tokenizer.json} for the bundled LLaMA-1/2 tokenizer or any
+ * Hadoop path to a {@code tokenizer.json}, copied to local disk once (the native library reads a
+ * local file) and never closed while the JVM runs. The DJL tokenizer is thread-safe.
  */
 public final class ExecutorTokenizers {
   /** The bundled LLaMA-1/2 tokenizer (32,000 pieces). */
   public static final String LLAMA = "builtin:llama-tokenizer.json";
+
   private static final String BUILTIN_FOLDER = "dev/corral/curation/mixture/";
 
   private ExecutorTokenizers() {}
@@ -34,10 +35,15 @@ public final class ExecutorTokenizers {
       try (InputStream in = open(uri)) {
         Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
-      // The native library ships inside the jar; offline mode keeps DJL from looking for another one.
+      // The native library ships inside the jar; offline mode keeps DJL from looking for another
+      // one.
       System.setProperty("ai.djl.offline", "true");
-      return HuggingFaceTokenizer.builder().optTokenizerPath(local).optAddSpecialTokens(false)
-          .optTruncation(false).optPadding(false).build();
+      return HuggingFaceTokenizer.builder()
+          .optTokenizerPath(local)
+          .optAddSpecialTokens(false)
+          .optTruncation(false)
+          .optPadding(false)
+          .build();
     } catch (IOException e) {
       throw Errors.unreadable(uri, e);
     } catch (dev.corral.core.CorralException e) {
@@ -49,7 +55,8 @@ public final class ExecutorTokenizers {
 
   private static InputStream open(String uri) throws IOException {
     if (uri.startsWith(ModelCache.BUILTIN_SCHEME)) {
-      return new java.io.ByteArrayInputStream(ModelCache.readBuiltin(uri, BUILTIN_FOLDER, "llama-tokenizer.json"));
+      return new java.io.ByteArrayInputStream(
+          ModelCache.readBuiltin(uri, BUILTIN_FOLDER, "llama-tokenizer.json"));
     }
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(uri);
     return HadoopFs.fileSystem(path).open(path);

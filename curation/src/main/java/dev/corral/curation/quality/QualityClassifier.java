@@ -1,12 +1,12 @@
 package dev.corral.curation.quality;
 
+import dev.corral.core.stage.FilterColumns;
 import dev.corral.core.stage.FilterTransformer;
+import dev.corral.core.stage.Stages;
 import dev.corral.curation.fasttext.FastTextModel;
 import dev.corral.curation.fasttext.Prediction;
 import dev.corral.curation.fasttext.Predictor;
 import dev.corral.curation.models.ExecutorModels;
-import dev.corral.core.stage.FilterColumns;
-import dev.corral.core.stage.Stages;
 import java.util.List;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;
@@ -24,22 +24,32 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * LLaMA's CommonCrawl quality filter (Touvron et al. 2023, section 2.1): a linear classifier trained to tell
- * pages used as references in Wikipedia from random pages; pages not classified as references are
- * discarded. Annotates {@code quality_score}, the fastText probability of the reference label
- * ({@code positiveLabel}, default {@code wiki}), and sets {@code drop_reason = low_quality} below
- * {@code threshold} (default 0.25, the cutoff RedPajama used to reproduce LLaMA's CommonCrawl with a
- * fastText classifier trained on about 300K reference pages). Train the model with
- * {@code corral quality train}; see docs/quality-classifier.md for building the positives.
+ * LLaMA's CommonCrawl quality filter (Touvron et al. 2023, section 2.1): a linear classifier
+ * trained to tell pages used as references in Wikipedia from random pages; pages not classified as
+ * references are discarded. Annotates {@code quality_score}, the fastText probability of the
+ * reference label ({@code positiveLabel}, default {@code wiki}), and sets {@code drop_reason =
+ * low_quality} below {@code threshold} (default 0.25, the cutoff RedPajama used to reproduce
+ * LLaMA's CommonCrawl with a fastText classifier trained on about 300K reference pages). Train the
+ * model with {@code corral quality train}; see docs/quality-classifier.md for building the
+ * positives.
  */
 public final class QualityClassifier extends FilterTransformer<QualityClassifier> {
   private static final long serialVersionUID = 1L;
+
   /** The reason code for pages below the threshold. */
   public static final String LOW_QUALITY = "low_quality";
+
   /** RedPajama's threshold on the reference-page probability. */
   public static final double DEFAULT_THRESHOLD = 0.25;
-  static final StructType RESULT = FilterColumns.resultType(List.of(
-      new StructField("score", DataTypes.FloatType, true, org.apache.spark.sql.types.Metadata.empty())));
+
+  static final StructType RESULT =
+      FilterColumns.resultType(
+          List.of(
+              new StructField(
+                  "score",
+                  DataTypes.FloatType,
+                  true,
+                  org.apache.spark.sql.types.Metadata.empty())));
 
   private final Param<String> outputCol;
   private final Param<String> modelPath;
@@ -52,48 +62,109 @@ public final class QualityClassifier extends FilterTransformer<QualityClassifier
 
   public QualityClassifier(String uid) {
     super(uid);
-    outputCol = new Param<>(this, "outputCol", "output column for the reference-page probability (float)",
-        Stages.nonBlank());
-    modelPath = new Param<>(this, "modelPath", "the fastText classifier (.bin or .ftz), any Hadoop path",
-        Stages.nonBlank());
-    positiveLabel = new Param<>(this, "positiveLabel", "the label of reference-like pages, without __label__",
-        Stages.nonBlank());
-    threshold = new DoubleParam(this, "threshold",
-        "pages whose reference probability is below this get drop_reason = low_quality (in [0, 1])",
-        ParamValidators.inRange(0.0, 1.0));
+    outputCol =
+        new Param<>(
+            this,
+            "outputCol",
+            "output column for the reference-page probability (float)",
+            Stages.nonBlank());
+    modelPath =
+        new Param<>(
+            this,
+            "modelPath",
+            "the fastText classifier (.bin or .ftz), any Hadoop path",
+            Stages.nonBlank());
+    positiveLabel =
+        new Param<>(
+            this,
+            "positiveLabel",
+            "the label of reference-like pages, without __label__",
+            Stages.nonBlank());
+    threshold =
+        new DoubleParam(
+            this,
+            "threshold",
+            "pages whose reference probability is below this get drop_reason = low_quality (in [0, 1])",
+            ParamValidators.inRange(0.0, 1.0));
     setDefault(outputCol, "quality_score");
     setDefault(positiveLabel, "wiki");
     setDefault(threshold, DEFAULT_THRESHOLD);
   }
 
-  public Param<String> outputCol() { return outputCol; }
-  public Param<String> modelPath() { return modelPath; }
-  public Param<String> positiveLabel() { return positiveLabel; }
-  public DoubleParam threshold() { return threshold; }
+  public Param<String> outputCol() {
+    return outputCol;
+  }
 
-  public String getOutputCol() { return $(outputCol); }
-  public String getModelPath() { return $(modelPath); }
-  public String getPositiveLabel() { return $(positiveLabel); }
-  public double getThreshold() { return (Double) $(threshold); }
+  public Param<String> modelPath() {
+    return modelPath;
+  }
 
-  public QualityClassifier setOutputCol(String v) { set(outputCol, v); return this; }
-  public QualityClassifier setModelPath(String v) { set(modelPath, v); return this; }
-  public QualityClassifier setPositiveLabel(String v) { set(positiveLabel, v); return this; }
-  public QualityClassifier setThreshold(double v) { set(threshold, v); return this; }
+  public Param<String> positiveLabel() {
+    return positiveLabel;
+  }
+
+  public DoubleParam threshold() {
+    return threshold;
+  }
+
+  public String getOutputCol() {
+    return $(outputCol);
+  }
+
+  public String getModelPath() {
+    return $(modelPath);
+  }
+
+  public String getPositiveLabel() {
+    return $(positiveLabel);
+  }
+
+  public double getThreshold() {
+    return (Double) $(threshold);
+  }
+
+  public QualityClassifier setOutputCol(String v) {
+    set(outputCol, v);
+    return this;
+  }
+
+  public QualityClassifier setModelPath(String v) {
+    set(modelPath, v);
+    return this;
+  }
+
+  public QualityClassifier setPositiveLabel(String v) {
+    set(positiveLabel, v);
+    return this;
+  }
+
+  public QualityClassifier setThreshold(double v) {
+    set(threshold, v);
+    return this;
+  }
 
   @Override
   public StructType transformSchema(StructType schema) {
-    return FilterColumns.transformSchema("QualityClassifier " + uid, schema, getInputCol(), getDropReasonCol(),
-        List.of(getOutputCol()), RESULT);
+    return FilterColumns.transformSchema(
+        "QualityClassifier " + uid,
+        schema,
+        getInputCol(),
+        getDropReasonCol(),
+        List.of(getOutputCol()),
+        RESULT);
   }
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
-    var udf = functions.udf(new Score(getModelPath(), "__label__" + getPositiveLabel(), (float) getThreshold()),
-        RESULT).withName("corral_quality");
-    return FilterColumns.transform(dataset, uid, udf, getInputCol(), getDropReasonCol(), List.of(getOutputCol()),
-        RESULT);
+    var udf =
+        functions
+            .udf(
+                new Score(getModelPath(), "__label__" + getPositiveLabel(), (float) getThreshold()),
+                RESULT)
+            .withName("corral_quality");
+    return FilterColumns.transform(
+        dataset, uid, udf, getInputCol(), getDropReasonCol(), List.of(getOutputCol()), RESULT);
   }
 
   public static MLReader<QualityClassifier> read() {
@@ -127,7 +198,8 @@ public final class QualityClassifier extends FilterTransformer<QualityClassifier
         model = ExecutorModels.fastText(modelUri);
       }
       float score = 0f;
-      for (Prediction p : model.predict(text.replace('\n', ' ').replace('\r', ' '), Predictor.ALL_LABELS, 0f)) {
+      for (Prediction p :
+          model.predict(text.replace('\n', ' ').replace('\r', ' '), Predictor.ALL_LABELS, 0f)) {
         if (p.label().equals(label)) {
           score = Math.min(1f, p.probability()); // fastText adds 1e-5 before its log
         }

@@ -24,8 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LanguageFilterTest {
   private static SparkSession spark;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void start() {
@@ -39,13 +38,22 @@ class LanguageFilterTest {
 
   @Test
   void dropsUnknownLanguagesWhereNoReasonIsSetYet() {
-    StructType schema = new StructType().add("id", DataTypes.IntegerType).add("drop_reason", DataTypes.StringType)
-        .add("language", DataTypes.StringType);
-    Dataset<Row> in = spark.createDataFrame(List.of(RowFactory.create(0, null, "en"),
-        RowFactory.create(1, null, "unknown"), RowFactory.create(2, "duplicate_lines", "unknown"),
-        RowFactory.create(3, null, null)), schema);
+    StructType schema =
+        new StructType()
+            .add("id", DataTypes.IntegerType)
+            .add("drop_reason", DataTypes.StringType)
+            .add("language", DataTypes.StringType);
+    Dataset<Row> in =
+        spark.createDataFrame(
+            List.of(
+                RowFactory.create(0, null, "en"),
+                RowFactory.create(1, null, "unknown"),
+                RowFactory.create(2, "duplicate_lines", "unknown"),
+                RowFactory.create(3, null, null)),
+            schema);
     List<Row> out = new LanguageFilter().transform(in).orderBy("id").collectAsList();
-    assertArrayEquals(in.columns(), new LanguageFilter().transform(in).columns(), "drop_reason keeps its place");
+    assertArrayEquals(
+        in.columns(), new LanguageFilter().transform(in).columns(), "drop_reason keeps its place");
     assertNull(out.get(0).getAs("drop_reason"));
     assertEquals(LanguageFilter.LOW_LANGUAGE_SCORE, out.get(1).getAs("drop_reason"));
     assertEquals("duplicate_lines", out.get(2).getAs("drop_reason"));
@@ -55,15 +63,17 @@ class LanguageFilterTest {
     Dataset<Row> added = new LanguageFilter().transform(noReason);
     assertEquals(new LanguageFilter().transformSchema(noReason.schema()), added.schema());
     assertEquals(2, added.where("drop_reason = 'low_language_score'").count());
-    assertThrows(IllegalArgumentException.class, () -> new LanguageFilter().setLanguageCol("lang")
-        .transformSchema(schema));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new LanguageFilter().setLanguageCol("lang").transformSchema(schema));
   }
 
   @Test
   void keepsTheSparkMlContract() {
     SparkMlContract.checkParams(new LanguageFilter());
-    LanguageFilter loaded = SparkMlContract.checkReadWrite(new LanguageFilter().setLanguageCol("lang"),
-        tmp.resolve("f").toString());
+    LanguageFilter loaded =
+        SparkMlContract.checkReadWrite(
+            new LanguageFilter().setLanguageCol("lang"), tmp.resolve("f").toString());
     assertEquals("lang", loaded.getLanguageCol());
   }
 }

@@ -24,16 +24,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LineDeduplicatorTest {
-  private static final StructType SCHEMA = new StructType()
-      .add("id", DataTypes.IntegerType, false)
-      .add("g", DataTypes.StringType, true)
-      .add("raw_content", DataTypes.StringType, true)
-      .add("drop_reason", DataTypes.StringType, true);
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("id", DataTypes.IntegerType, false)
+          .add("g", DataTypes.StringType, true)
+          .add("raw_content", DataTypes.StringType, true)
+          .add("drop_reason", DataTypes.StringType, true);
 
   private static SparkSession spark;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void start() {
@@ -49,13 +49,24 @@ class LineDeduplicatorTest {
     return String.join("\n", lines);
   }
 
-  /** Hand-made documents: boilerplate across documents, repeats inside one, a dropped and a null document. */
+  /**
+   * Hand-made documents: boilerplate across documents, repeats inside one, a dropped and a null
+   * document.
+   */
   private static List<Row> docs() {
     List<Row> rows = new ArrayList<>();
-    rows.add(RowFactory.create(0, "a", text("Shared header", "Unique zero", "Repeat in doc", "Repeat in doc",
-        "Footer 2019"), null));
-    rows.add(RowFactory.create(1, "b", text("  shared HEADER ", "Unique one 😀", "repeat in doc", "Footer 2020"),
-        null));
+    rows.add(
+        RowFactory.create(
+            0,
+            "a",
+            text("Shared header", "Unique zero", "Repeat in doc", "Repeat in doc", "Footer 2019"),
+            null));
+    rows.add(
+        RowFactory.create(
+            1,
+            "b",
+            text("  shared HEADER ", "Unique one 😀", "repeat in doc", "Footer 2020"),
+            null));
     rows.add(RowFactory.create(2, "a", text("Shared header", "Footer 1999"), null));
     rows.add(RowFactory.create(3, "b", text("Only here", "Only here!", "Only here", "", ""), null));
     rows.add(RowFactory.create(4, "a", text("Unique zero"), "earlier"));
@@ -79,18 +90,32 @@ class LineDeduplicatorTest {
   void removesLinesSeenInTwoDocumentsEverywhereAndRepeatsWithinADocument() {
     Dataset<Row> in = spark.createDataFrame(docs(), SCHEMA).repartition(3);
     Dataset<Row> out = new LineDeduplicator().transform(in);
-    assertArrayEquals(new String[] {"id", "g", "raw_content", "drop_reason", "nlines", "length", "original_nlines",
-        "original_length", "line_ids"}, out.columns());
+    assertArrayEquals(
+        new String[] {
+          "id",
+          "g",
+          "raw_content",
+          "drop_reason",
+          "nlines",
+          "length",
+          "original_nlines",
+          "original_length",
+          "line_ids"
+        },
+        out.columns());
     assertEquals(new LineDeduplicator().transformSchema(in.schema()), out.schema());
     Map<Integer, Row> r = byId(out);
     assertEquals(6, r.size(), "no row is dropped");
 
-    // Header, footer (digits normalized) and the in-doc repeat that also occurs in doc 1: gone, first included.
+    // Header, footer (digits normalized) and the in-doc repeat that also occurs in doc 1: gone,
+    // first included.
     assertEquals("Unique zero", r.get(0).getAs("raw_content"));
     assertArrayEquals(new int[] {1}, ids(r.get(0)));
     assertEquals(1, (int) r.get(0).getAs("nlines"));
     assertEquals(5, (int) r.get(0).getAs("original_nlines"));
-    assertEquals(text("Shared header", "Unique zero", "Repeat in doc", "Repeat in doc", "Footer 2019").length(),
+    assertEquals(
+        text("Shared header", "Unique zero", "Repeat in doc", "Repeat in doc", "Footer 2019")
+            .length(),
         (int) r.get(0).getAs("original_length"));
     assertNull(r.get(0).getAs("drop_reason"));
 
@@ -102,7 +127,8 @@ class LineDeduplicatorTest {
     assertArrayEquals(new int[0], ids(r.get(2)));
     assertEquals(LineDeduplicator.DUPLICATE_LINES, r.get(2).getAs("drop_reason"));
 
-    // Repeated only inside one document: the first occurrence stays, as in CCNet. "Only here!" normalizes apart.
+    // Repeated only inside one document: the first occurrence stays, as in CCNet. "Only here!"
+    // normalizes apart.
     assertEquals(text("Only here", "Only here!", ""), r.get(3).getAs("raw_content"));
     assertArrayEquals(new int[] {0, 1, 3}, ids(r.get(3)));
 
@@ -119,24 +145,45 @@ class LineDeduplicatorTest {
   @Test
   void countsOccurrencesOnlyWithinAGroup() {
     Dataset<Row> in = spark.createDataFrame(docs(), SCHEMA).repartition(2);
-    Map<Integer, Row> r = byId(new LineDeduplicator().setGroupCol("g").setOutputCol("text").transform(in));
+    Map<Integer, Row> r =
+        byId(new LineDeduplicator().setGroupCol("g").setOutputCol("text").transform(in));
     // Group a: docs 0 and 2 share the header and the footer; "Repeat in doc" is only in doc 0.
     assertEquals(text("Unique zero", "Repeat in doc"), r.get(0).getAs("text"));
-    assertEquals(r.get(0).getAs("raw_content"), docs().get(0).getString(2), "outputCol keeps the original text");
+    assertEquals(
+        r.get(0).getAs("raw_content"),
+        docs().get(0).getString(2),
+        "outputCol keeps the original text");
     assertEquals(LineDeduplicator.DUPLICATE_LINES, r.get(2).getAs("drop_reason"));
     // Group b: nothing of doc 1 occurs in doc 3.
-    assertEquals(text("shared HEADER", "Unique one 😀", "repeat in doc", "Footer 2020").replace("shared", "  shared")
-        .replace("HEADER", "HEADER "), r.get(1).getAs("text"));
+    assertEquals(
+        text("shared HEADER", "Unique one 😀", "repeat in doc", "Footer 2020")
+            .replace("shared", "  shared")
+            .replace("HEADER", "HEADER "),
+        r.get(1).getAs("text"));
   }
 
   @Test
   void originalSizesComeFromTheReadersColumns() {
-    StructType schema = new StructType().add("raw_content", DataTypes.StringType).add("nlines", DataTypes.IntegerType)
-        .add("length", DataTypes.IntegerType);
-    List<Row> rows = List.of(RowFactory.create(text("x", "y"), 2, 999), RowFactory.create(text("x", "z"), 2, 998));
+    StructType schema =
+        new StructType()
+            .add("raw_content", DataTypes.StringType)
+            .add("nlines", DataTypes.IntegerType)
+            .add("length", DataTypes.IntegerType);
+    List<Row> rows =
+        List.of(
+            RowFactory.create(text("x", "y"), 2, 999), RowFactory.create(text("x", "z"), 2, 998));
     Dataset<Row> out = new LineDeduplicator().transform(spark.createDataFrame(rows, schema));
-    assertArrayEquals(new String[] {"raw_content", "nlines", "length", "original_nlines", "original_length",
-        "line_ids", "drop_reason"}, out.columns());
+    assertArrayEquals(
+        new String[] {
+          "raw_content",
+          "nlines",
+          "length",
+          "original_nlines",
+          "original_length",
+          "line_ids",
+          "drop_reason"
+        },
+        out.columns());
     Row first = out.orderBy("original_length").collectAsList().get(1);
     assertEquals("y", first.getAs("raw_content"));
     assertEquals(1, (int) first.getAs("nlines"));
@@ -148,23 +195,34 @@ class LineDeduplicatorTest {
   void checksItsColumnContract() {
     LineDeduplicator stage = new LineDeduplicator();
     StructType schema = new StructType().add("raw_content", DataTypes.StringType);
-    assertThrows(IllegalArgumentException.class, () -> stage.transformSchema(
-        new StructType().add("raw_content", DataTypes.IntegerType)));
-    assertThrows(IllegalArgumentException.class, () -> stage.transformSchema(schema.add("line_ids",
-        DataTypes.StringType)));
-    assertThrows(IllegalArgumentException.class, () -> stage.copy(new org.apache.spark.ml.param.ParamMap())
-        .setGroupCol("missing").transformSchema(schema));
-    assertThrows(IllegalArgumentException.class, () -> new LineDeduplicator().setOutputCol("nlines")
-        .transformSchema(schema));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> stage.transformSchema(new StructType().add("raw_content", DataTypes.IntegerType)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> stage.transformSchema(schema.add("line_ids", DataTypes.StringType)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            stage
+                .copy(new org.apache.spark.ml.param.ParamMap())
+                .setGroupCol("missing")
+                .transformSchema(schema));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new LineDeduplicator().setOutputCol("nlines").transformSchema(schema));
   }
 
   @Test
   void keepsTheSparkMlContract() {
     SparkMlContract.checkParams(new LineDeduplicator());
     SparkMlContract.checkParams(new LineDeduplicator().setGroupCol("g").setOutputCol("text"));
-    LineDeduplicator loaded = SparkMlContract.checkReadWrite(new LineDeduplicator().setGroupCol("shard"),
-        tmp.resolve("dedup").toString());
+    LineDeduplicator loaded =
+        SparkMlContract.checkReadWrite(
+            new LineDeduplicator().setGroupCol("shard"), tmp.resolve("dedup").toString());
     assertEquals("shard", loaded.getGroupCol());
-    assertNull(SparkMlContract.checkReadWrite(new LineDeduplicator(), tmp.resolve("d2").toString()).getGroupCol());
+    assertNull(
+        SparkMlContract.checkReadWrite(new LineDeduplicator(), tmp.resolve("d2").toString())
+            .getGroupCol());
   }
 }

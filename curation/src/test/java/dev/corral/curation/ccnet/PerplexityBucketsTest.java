@@ -26,15 +26,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PerplexityBucketsTest {
-  private static final StructType SCHEMA = new StructType()
-      .add("id", DataTypes.IntegerType, false)
-      .add("language", DataTypes.StringType, true)
-      .add("perplexity", DataTypes.DoubleType, true);
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("id", DataTypes.IntegerType, false)
+          .add("language", DataTypes.StringType, true)
+          .add("perplexity", DataTypes.DoubleType, true);
 
   private static SparkSession spark;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void start() {
@@ -95,39 +95,60 @@ class PerplexityBucketsTest {
   void readsCcnetsCutoffCsv() throws Exception {
     Path csv = tmp.resolve("cutoff.csv");
     Files.copy(PerplexityBucketsTest.class.getResourceAsStream("/ccnet/cutoff.csv"), csv);
-    PerplexityBucketsModel model = new PerplexityBuckets().setCutoffsCsv(csv.toString()).fit(data());
+    PerplexityBucketsModel model =
+        new PerplexityBuckets().setCutoffsCsv(csv.toString()).fit(data());
     assertArrayEquals(new String[] {"de", "en", "fr"}, model.getLanguages());
     assertArrayEquals(new double[] {400, 600}, model.cutoffs("en"));
     Map<Integer, String> b = buckets(model.transform(data()));
     assertEquals("head", b.get(100), "every English row is below 400");
     assertEquals("tail", b.get(1001), "German above 300");
 
-    PerplexityBucketsModel other = new PerplexityBuckets().setCutoffsCsv(csv.toString()).setPercentileHead(0)
-        .setPercentileTail(100).fit(data());
+    PerplexityBucketsModel other =
+        new PerplexityBuckets()
+            .setCutoffsCsv(csv.toString())
+            .setPercentileHead(0)
+            .setPercentileTail(100)
+            .fit(data());
     assertArrayEquals(new double[] {0, 9000}, other.cutoffs("en"));
-    assertThrows(CorralException.class, () -> new PerplexityBuckets().setCutoffsCsv(csv.toString())
-        .setPercentileHead(10).fit(data()), "no row for percentile 10");
+    assertThrows(
+        CorralException.class,
+        () ->
+            new PerplexityBuckets().setCutoffsCsv(csv.toString()).setPercentileHead(10).fit(data()),
+        "no row for percentile 10");
   }
 
   @Test
   void checksParamsAndColumns() {
-    assertThrows(IllegalArgumentException.class, () -> new PerplexityBuckets().setPercentileHead(101));
-    assertThrows(CorralException.class, () -> new PerplexityBuckets().setPercentileHead(70).fit(data()));
-    assertThrows(IllegalArgumentException.class, () -> new PerplexityBucketsModel().transformSchema(
-        new StructType().add("language", DataTypes.StringType).add("perplexity", DataTypes.StringType)));
-    assertThrows(CorralException.class, () -> new PerplexityBucketsModel().setLanguages(new String[] {"en"})
-        .transformSchema(SCHEMA));
+    assertThrows(
+        IllegalArgumentException.class, () -> new PerplexityBuckets().setPercentileHead(101));
+    assertThrows(
+        CorralException.class, () -> new PerplexityBuckets().setPercentileHead(70).fit(data()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new PerplexityBucketsModel()
+                .transformSchema(
+                    new StructType()
+                        .add("language", DataTypes.StringType)
+                        .add("perplexity", DataTypes.StringType)));
+    assertThrows(
+        CorralException.class,
+        () ->
+            new PerplexityBucketsModel().setLanguages(new String[] {"en"}).transformSchema(SCHEMA));
   }
 
   @Test
   void keepsTheSparkMlContract() {
     SparkMlContract.checkParams(new PerplexityBuckets());
-    SparkMlContract.checkParams(new PerplexityBuckets().setCutoffsCsv("x.csv").setPercentileTail(70));
+    SparkMlContract.checkParams(
+        new PerplexityBuckets().setCutoffsCsv("x.csv").setPercentileTail(70));
     SparkMlContract.checkParams(new PerplexityBucketsModel());
     PerplexityBucketsModel model = new PerplexityBuckets().fit(data());
     SparkMlContract.checkParams(model);
-    PerplexityBucketsModel loaded = SparkMlContract.checkReadWrite(model, tmp.resolve("model").toString());
+    PerplexityBucketsModel loaded =
+        SparkMlContract.checkReadWrite(model, tmp.resolve("model").toString());
     assertArrayEquals(model.cutoffs("de"), loaded.cutoffs("de"));
-    SparkMlContract.checkReadWrite(new PerplexityBuckets().setAccuracy(100), tmp.resolve("est").toString());
+    SparkMlContract.checkReadWrite(
+        new PerplexityBuckets().setAccuracy(100), tmp.resolve("est").toString());
   }
 }

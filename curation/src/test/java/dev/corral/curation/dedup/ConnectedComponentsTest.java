@@ -20,8 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class ConnectedComponentsTest {
-  private static final StructType EDGES = new StructType()
-      .add("a", DataTypes.LongType, false).add("b", DataTypes.LongType, false);
+  private static final StructType EDGES =
+      new StructType().add("a", DataTypes.LongType, false).add("b", DataTypes.LongType, false);
 
   private static SparkSession spark;
 
@@ -37,7 +37,8 @@ class ConnectedComponentsTest {
 
   @Test
   void aLongChainInShuffledOrderIsOneComponent() {
-    // A path is the worst case for label propagation (as many rounds as nodes); the star rounds are logarithmic.
+    // A path is the worst case for label propagation (as many rounds as nodes); the star rounds are
+    // logarithmic.
     List<long[]> edges = new ArrayList<>();
     long[] order = shuffled(300, 3);
     for (int i = 0; i + 1 < order.length; i++) {

@@ -16,9 +16,11 @@ class MinHashTest {
   @Test
   void normalizationIgnoresCasePunctuationDigitsAndSpacing() {
     assertEquals("hello world 0000 çà", Shingles.normalize("  Hello,   WORLD!\n 2024 «Çà»"));
-    assertArrayEquals(Shingles.of("The cat sat on the mat today.", 5, false),
+    assertArrayEquals(
+        Shingles.of("The cat sat on the mat today.", 5, false),
         Shingles.of("the CAT sat, on the   mat today", 5, false));
-    assertNotEquals(Arrays.toString(Shingles.of("the cat sat on the mat today", 5, false)),
+    assertNotEquals(
+        Arrays.toString(Shingles.of("the cat sat on the mat today", 5, false)),
         Arrays.toString(Shingles.of("the cat sat on a mat today", 5, false)));
   }
 
@@ -27,7 +29,8 @@ class MinHashTest {
     assertEquals(3, Shingles.of("a b c d e f g", 5, false).length);
     assertEquals(1, Shingles.of("a b c", 5, false).length); // fewer words than n: one shingle
     assertEquals(0, Shingles.of(" ,;: ", 5, false).length);
-    assertEquals(1, Shingles.of("a b a b a b a b", 5, false).length - 1); // "a b a b a" and "b a b a b"
+    assertEquals(
+        1, Shingles.of("a b a b a b a b", 5, false).length - 1); // "a b a b a" and "b a b a b"
     // Word order matters inside a shingle; the same words in other n-grams differ.
     assertNotEquals(Shingles.of("a b c d e", 5, false)[0], Shingles.of("e d c b a", 5, false)[0]);
     long[] sorted = Shingles.of("one two three four five six seven eight nine ten", 3, false);
@@ -61,7 +64,8 @@ class MinHashTest {
       long expected = BigInteger.valueOf(x).multiply(BigInteger.valueOf(y)).mod(p).longValueExact();
       assertEquals(expected, MinHasher.mulMod(x, y), x + " * " + y);
     }
-    for (long h : new long[] {-1L, Long.MIN_VALUE, MinHasher.PRIME, MinHasher.PRIME + 1, 0, 12345}) {
+    for (long h :
+        new long[] {-1L, Long.MIN_VALUE, MinHasher.PRIME, MinHasher.PRIME + 1, 0, 12345}) {
       long expected = new BigInteger(Long.toUnsignedString(h)).mod(p).longValueExact();
       assertEquals(expected, MinHasher.reduce(h), Long.toUnsignedString(h));
     }
@@ -75,14 +79,18 @@ class MinHashTest {
     for (int trial = 0; trial < 50; trial++) {
       long[] shingles = new long[1 + random.nextInt(40)];
       for (int j = 0; j < shingles.length; j++) {
-        shingles[j] = j == 0 && trial % 5 == 0 ? -1L : random.nextLong(); // all 64 bits, read unsigned
+        shingles[j] =
+            j == 0 && trial % 5 == 0 ? -1L : random.nextLong(); // all 64 bits, read unsigned
       }
       long[] sig = hasher.signature(shingles);
       for (int i = 0; i < 64; i++) {
         BigInteger min = null;
         for (long h : shingles) {
-          BigInteger v = BigInteger.valueOf(hasher.a(i)).multiply(new BigInteger(Long.toUnsignedString(h)).mod(p))
-              .add(BigInteger.valueOf(hasher.b(i))).mod(p);
+          BigInteger v =
+              BigInteger.valueOf(hasher.a(i))
+                  .multiply(new BigInteger(Long.toUnsignedString(h)).mod(p))
+                  .add(BigInteger.valueOf(hasher.b(i)))
+                  .mod(p);
           min = min == null || v.compareTo(min) < 0 ? v : min;
         }
         assertEquals(min.longValueExact(), sig[i], "permutation " + i);
@@ -93,8 +101,14 @@ class MinHashTest {
   @Test
   void wordShinglesHashTheNormalizedWords() {
     // The one-pass word hashing sees the same words as normalize(): same shingles from either text.
-    String[] texts = {"Ünïcode  ТЕКСТ, with 𝐁old 12 ３４ 'quotes' — dashes… and\ttabs\u00a0nbsp",
-        "a-b c_d e.f", "😀 emoji 😀 emoji 😀", "", "   ", "single"};
+    String[] texts = {
+      "Ünïcode  ТЕКСТ, with 𝐁old 12 ３４ 'quotes' — dashes… and\ttabs\u00a0nbsp",
+      "a-b c_d e.f",
+      "😀 emoji 😀 emoji 😀",
+      "",
+      "   ",
+      "single"
+    };
     for (String t : texts) {
       assertArrayEquals(Shingles.of(Shingles.normalize(t), 2, false), Shingles.of(t, 2, false), t);
     }
@@ -103,7 +117,8 @@ class MinHashTest {
   @Test
   void signaturesAgreeAtTheJaccardRateAndAreReproducible() {
     long[] a = LongStream.range(0, 600).map(Shingles::mix).sorted().toArray();
-    long[] b = LongStream.range(200, 800).map(Shingles::mix).sorted().toArray(); // Jaccard 400/800 = 0.5
+    long[] b =
+        LongStream.range(200, 800).map(Shingles::mix).sorted().toArray(); // Jaccard 400/800 = 0.5
     MinHasher hasher = new MinHasher(2048, 1);
     long[] sa = hasher.signature(a);
     long[] sb = hasher.signature(b);
@@ -121,15 +136,19 @@ class MinHashTest {
   @Test
   void optimalBandsMinimizeTheWeightedErrorAreas() {
     LshBands bands = LshBands.optimal(0.8, 128, 0.5);
-    assertEquals(new LshBands(9, 13), bands); // as datasketch's MinHashLSH(threshold=0.8, num_perm=128)
-    // The S-curve is steep around the threshold: far below rarely, far above nearly always a candidate.
+    assertEquals(
+        new LshBands(9, 13), bands); // as datasketch's MinHashLSH(threshold=0.8, num_perm=128)
+    // The S-curve is steep around the threshold: far below rarely, far above nearly always a
+    // candidate.
     assertTrue(bands.candidateProbability(0.5) < 0.01, bands.toString());
     assertTrue(bands.candidateProbability(0.95) > 0.99, bands.toString());
-    // Weighting false positives down (they are verified anyway) buys recall at the threshold itself.
+    // Weighting false positives down (they are verified anyway) buys recall at the threshold
+    // itself.
     LshBands recall = LshBands.optimal(0.8, 128, 0.05);
     assertTrue(recall.candidateProbability(0.8) > 0.9, recall.toString());
     assertTrue(bands.candidateProbability(0.8) < 0.5, bands.toString());
-    // No other split of 128 values has a smaller error: checked by a finer integration than the search's.
+    // No other split of 128 values has a smaller error: checked by a finer integration than the
+    // search's.
     double best = error(bands, 0.8);
     for (int b = 1; b <= 128; b++) {
       for (int r = 1; r * b <= 128; r++) {

@@ -28,7 +28,8 @@ class CFormatTest {
 
   @Test
   void roundsTheExactBinaryValue() {
-    // 0.1240035f is 0.12400349974...: rounding its decimal spelling would give 0.124004, printf gives 0.124003.
+    // 0.1240035f is 0.12400349974...: rounding its decimal spelling would give 0.124004, printf
+    // gives 0.124003.
     assertEquals("0.124003", CFormat.g6(0.1240035f));
   }
 }

@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
-/** The golden files captured from Debian's fasttext 0.9.2 (test resources fasttext/, see its README). */
+/**
+ * The golden files captured from Debian's fasttext 0.9.2 (test resources fasttext/, see its
+ * README).
+ */
 final class GoldenFiles {
   private GoldenFiles() {}
 
@@ -23,13 +26,17 @@ final class GoldenFiles {
 
   /** A model by file name: lid.176.ftz from the shared assets, the others from fasttext/models. */
   static Path model(String name) {
-    return name.equals("lid.176.ftz") ? SharedFiles.lid176() : dir().resolve("models").resolve(name);
+    return name.equals("lid.176.ftz")
+        ? SharedFiles.lid176()
+        : dir().resolve("models").resolve(name);
   }
 
   /** An input by stem (udhr, hard, long-line), gunzipped when stored as .gz. */
   static byte[] input(String stem) {
     Path plain = dir().resolve("inputs").resolve(stem + ".txt");
-    return Files.exists(plain) ? read(plain) : read(dir().resolve("inputs").resolve(stem + ".txt.gz"));
+    return Files.exists(plain)
+        ? read(plain)
+        : read(dir().resolve("inputs").resolve(stem + ".txt.gz"));
   }
 
   /** Reads a file, gunzipping a .gz one. */

@@ -3,7 +3,6 @@ package dev.corral.curation.fasttext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import dev.corral.core.CorralException;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,12 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every {@code expected/MODEL.INPUT.VARIANT.txt} captured from {@code fasttext predict[-prob] MODEL INPUT
- * K [THRESHOLD]} is reproduced byte for byte by {@link StreamPredictor}.
+ * Every {@code expected/MODEL.INPUT.VARIANT.txt} captured from {@code fasttext predict[-prob] MODEL
+ * INPUT K [THRESHOLD]} is reproduced byte for byte by {@link StreamPredictor}.
  */
 class GoldenPredictTest {
   private static final Pattern NAME =
-      Pattern.compile("(.+\\.(?:bin|ftz))\\.([a-z-]+)\\.(predict-)?k(all|\\d+)(?:-t([0-9.]+))?\\.txt(\\.gz)?");
+      Pattern.compile(
+          "(.+\\.(?:bin|ftz))\\.([a-z-]+)\\.(predict-)?k(all|\\d+)(?:-t([0-9.]+))?\\.txt(\\.gz)?");
 
   @TestFactory
   Stream<DynamicTest> everyGoldenFile() throws IOException {
@@ -66,18 +66,24 @@ class GoldenPredictTest {
     String[] a = new String(actual, StandardCharsets.UTF_8).split("\n", -1);
     for (int i = 0; i < Math.min(e.length, a.length); i++) {
       if (!e[i].equals(a[i])) {
-        fail(what + ": line " + (i + 1) + " differs\n  fasttext: " + e[i] + "\n  corral:   " + a[i]);
+        fail(
+            what + ": line " + (i + 1) + " differs\n  fasttext: " + e[i] + "\n  corral:   " + a[i]);
       }
     }
     fail(what + ": fasttext printed " + e.length + " lines, corral " + a.length);
   }
 
-  /** The lid.176 golden top-3 on UDHR: the same labels in the same order, probabilities within 1e-5. */
+  /**
+   * The lid.176 golden top-3 on UDHR: the same labels in the same order, probabilities within 1e-5.
+   */
   @Test
   void lidTopThreeOnUdhrThroughTheApi() {
     String[] inputs = new String(GoldenFiles.input("udhr"), StandardCharsets.UTF_8).split("\n");
-    String[] expected = new String(GoldenFiles.read(GoldenFiles.dir().resolve("expected/lid.176.ftz.udhr.k3.txt.gz")),
-        StandardCharsets.UTF_8).split("\n");
+    String[] expected =
+        new String(
+                GoldenFiles.read(GoldenFiles.dir().resolve("expected/lid.176.ftz.udhr.k3.txt.gz")),
+                StandardCharsets.UTF_8)
+            .split("\n");
     assertEquals(inputs.length, expected.length);
     FastTextModel model = FastTextModel.load(SharedFiles.lid176());
     for (int i = 0; i < inputs.length; i++) {
@@ -86,7 +92,8 @@ class GoldenPredictTest {
       assertEquals(want.length / 2, got.size(), "line " + (i + 1));
       for (int j = 0; j < got.size(); j++) {
         assertEquals(want[2 * j], got.get(j).label(), "line " + (i + 1));
-        assertEquals(Float.parseFloat(want[2 * j + 1]), got.get(j).probability(), 1e-5, "line " + (i + 1));
+        assertEquals(
+            Float.parseFloat(want[2 * j + 1]), got.get(j).probability(), 1e-5, "line " + (i + 1));
       }
     }
   }
@@ -95,17 +102,26 @@ class GoldenPredictTest {
   void unsupervisedModelsLoadButDoNotPredict() {
     FastTextModel model = FastTextModel.load(GoldenFiles.model("skipgram.bin"));
     assertEquals(FastTextArgs.ModelName.SKIPGRAM, model.args().model());
-    dev.corral.core.CorralException e = org.junit.jupiter.api.Assertions.assertThrows(
-        dev.corral.core.CorralException.class, model::newPredictor);
+    dev.corral.core.CorralException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.corral.core.CorralException.class, model::newPredictor);
     assertTrue(e.getMessage().contains("only supervised models can"), e.getMessage());
   }
 
-  /** {@code fasttext print-word-vectors skipgram.bin}: in-vocabulary and out-of-vocabulary words, 5 digits. */
+  /**
+   * {@code fasttext print-word-vectors skipgram.bin}: in-vocabulary and out-of-vocabulary words, 5
+   * digits.
+   */
   @Test
   void wordVectorsOfAnUnsupervisedModel() {
     FastTextModel model = FastTextModel.load(GoldenFiles.model("skipgram.bin"));
-    String[] expected = new String(GoldenFiles.read(GoldenFiles.dir().resolve(
-        "expected/skipgram.bin.skipgram-words.word-vectors.txt")), StandardCharsets.UTF_8).split("\n");
+    String[] expected =
+        new String(
+                GoldenFiles.read(
+                    GoldenFiles.dir()
+                        .resolve("expected/skipgram.bin.skipgram-words.word-vectors.txt")),
+                StandardCharsets.UTF_8)
+            .split("\n");
     assertTrue(expected.length >= 40);
     for (String line : expected) {
       String word = line.substring(0, line.indexOf(' '));

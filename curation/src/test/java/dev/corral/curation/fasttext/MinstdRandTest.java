@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Seeds mean what they mean in fastText: outputs equal libstdc++'s (golden from minstd-rand.cc). */
+/**
+ * Seeds mean what they mean in fastText: outputs equal libstdc++'s (golden from minstd-rand.cc).
+ */
 class MinstdRandTest {
   @Test
   void matchesLibstdcxx() {
@@ -17,7 +19,11 @@ class MinstdRandTest {
       got.add("seed " + seed + " raw " + rng.next() + " " + rng.next() + " " + rng.next());
       StringBuilder ints = new StringBuilder("seed " + seed + " int");
       for (int i = 0; i < 4; i++) {
-        ints.append(' ').append(rng.uniformInt(0, 0)).append(' ').append(rng.uniformInt(0, 2)).append(' ')
+        ints.append(' ')
+            .append(rng.uniformInt(0, 0))
+            .append(' ')
+            .append(rng.uniformInt(0, 2))
+            .append(' ')
             .append(rng.uniformInt(0, 9_999_999));
       }
       got.add(ints.toString());
@@ -31,8 +37,10 @@ class MinstdRandTest {
       }
       got.add(reals.toString());
     }
-    String expected = new String(GoldenFiles.read(GoldenFiles.dir().resolve("expected/minstd-rand.txt")),
-        StandardCharsets.UTF_8);
+    String expected =
+        new String(
+            GoldenFiles.read(GoldenFiles.dir().resolve("expected/minstd-rand.txt")),
+            StandardCharsets.UTF_8);
     assertEquals(expected, String.join("\n", got) + "\n");
   }
 }

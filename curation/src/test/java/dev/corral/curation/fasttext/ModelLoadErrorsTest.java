@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** A truncated, empty, foreign or corrupt model gets one clear line naming the file, never an OOM or index error. */
+/**
+ * A truncated, empty, foreign or corrupt model gets one clear line naming the file, never an OOM or
+ * index error.
+ */
 class ModelLoadErrorsTest {
   static byte[] lid;
 
@@ -27,7 +30,8 @@ class ModelLoadErrorsTest {
   }
 
   private static CorralException loadFails(byte[] bytes) {
-    return assertThrows(CorralException.class,
+    return assertThrows(
+        CorralException.class,
         () -> FastTextModel.load(new ByteArrayInputStream(bytes), bytes.length, "bad.bin"));
   }
 
@@ -40,13 +44,15 @@ class ModelLoadErrorsTest {
   void emptyFile() {
     CorralException e = loadFails(new byte[0]);
     assertOneLine(e);
-    assertEquals("bad.bin: truncated fastText model: reading magic number needs 4 bytes at byte 0 but only 0 remain",
+    assertEquals(
+        "bad.bin: truncated fastText model: reading magic number needs 4 bytes at byte 0 but only 0 remain",
         e.getMessage());
   }
 
   @Test
   void textFile() {
-    CorralException e = loadFails("__label__en hello world\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    CorralException e =
+        loadFails("__label__en hello world\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     assertOneLine(e);
     assertTrue(e.getMessage().contains("wrong magic number"), e.getMessage());
   }
@@ -75,7 +81,10 @@ class ModelLoadErrorsTest {
   void hugeDictionaryIsRefusedBeforeAllocating() {
     byte[] b = lid.clone();
     // Dictionary sizes follow the 8-byte signature and the 56-byte args.
-    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(64, Integer.MAX_VALUE - 1).putInt(68, Integer.MAX_VALUE - 177);
+    ByteBuffer.wrap(b)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(64, Integer.MAX_VALUE - 1)
+        .putInt(68, Integer.MAX_VALUE - 177);
     CorralException e = loadFails(b);
     assertTrue(e.getMessage().contains("dictionary of 2147483646 entries"), e.getMessage());
   }
@@ -96,12 +105,16 @@ class ModelLoadErrorsTest {
 
   @Test
   void missingFileNamesThePath() {
-    CorralException e = assertThrows(CorralException.class,
-        () -> FastTextModel.load(java.nio.file.Path.of("/nonexistent/model.bin")));
+    CorralException e =
+        assertThrows(
+            CorralException.class,
+            () -> FastTextModel.load(java.nio.file.Path.of("/nonexistent/model.bin")));
     assertEquals("/nonexistent/model.bin: cannot read: no such file", e.getMessage());
   }
 
-  /** Random corruption of the header and dictionary either loads or fails with a CorralException. */
+  /**
+   * Random corruption of the header and dictionary either loads or fails with a CorralException.
+   */
   @Test
   void corruptedBytesNeverEscapeAsOtherErrors() {
     Random random = new Random(42);
@@ -120,6 +133,7 @@ class ModelLoadErrorsTest {
         assertOneLine(e);
       }
     }
-    assertTrue(loaded > 0 && loaded < 300, "some corruptions are harmless, some are caught: " + loaded);
+    assertTrue(
+        loaded > 0 && loaded < 300, "some corruptions are harmless, some are caught: " + loaded);
   }
 }

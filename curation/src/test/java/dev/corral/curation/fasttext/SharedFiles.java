@@ -10,8 +10,8 @@ final class SharedFiles {
   static Path dir() {
     Path p = Path.of(System.getProperty("corral.shared.dir", "../../shared"));
     if (!Files.isDirectory(p)) {
-      throw new IllegalStateException("shared assets not found at " + p.toAbsolutePath()
-          + "; set -Dcorral.shared.dir");
+      throw new IllegalStateException(
+          "shared assets not found at " + p.toAbsolutePath() + "; set -Dcorral.shared.dir");
     }
     return p;
   }

@@ -28,8 +28,7 @@ class WarcReaderTest {
 
   private static SparkSession spark;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void start() {
@@ -45,7 +44,11 @@ class WarcReaderTest {
   static String body(String tag, int lines) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < lines; i++) {
-      b.append(i == 0 ? "" : "\n").append("Line ").append(i).append(" of ").append(tag)
+      b.append(i == 0 ? "" : "\n")
+          .append("Line ")
+          .append(i)
+          .append(" of ")
+          .append(tag)
           .append(" with some words to make it long enough.");
     }
     return b.toString();
@@ -54,11 +57,18 @@ class WarcReaderTest {
   private static List<byte[]> wetRecords() {
     return List.of(
         WarcFixtures.warcinfo("CC-MAIN-20190215183319-20190215205319-00000.warc.wet.gz"),
-        WarcFixtures.conversion("http://example.com/a", "2019-02-15T19:15:59Z", "Page A", body("a", 8)),
-        WarcFixtures.conversion("https://user@example.org:8080/b?q=1", "2019-02-15T19:16:00Z", "  Page B  ",
-            "  padded line one, then a CRLF\r\n\u00a0second line after a no-break space\u00a0\r\n" + body("b", 6)),
-        WarcFixtures.conversion("http://short.example/", "2019-02-15T19:16:01Z", "Short", "too short to keep"),
-        WarcFixtures.conversion("http://example.net/c", "2019-02-15T19:16:02Z", "Page C", body("c", 10)));
+        WarcFixtures.conversion(
+            "http://example.com/a", "2019-02-15T19:15:59Z", "Page A", body("a", 8)),
+        WarcFixtures.conversion(
+            "https://user@example.org:8080/b?q=1",
+            "2019-02-15T19:16:00Z",
+            "  Page B  ",
+            "  padded line one, then a CRLF\r\n\u00a0second line after a no-break space\u00a0\r\n"
+                + body("b", 6)),
+        WarcFixtures.conversion(
+            "http://short.example/", "2019-02-15T19:16:01Z", "Short", "too short to keep"),
+        WarcFixtures.conversion(
+            "http://example.net/c", "2019-02-15T19:16:02Z", "Page C", body("c", 10)));
   }
 
   private static List<Row> rows(WarcReader.Result result) {
@@ -72,7 +82,8 @@ class WarcReaderTest {
     WarcReader.Result result = WarcReader.read(spark, List.of(file.toString()));
     List<Row> rows = rows(result);
     assertEquals(3, rows.size(), "warcinfo skipped, the short document dropped");
-    assertEquals(Arrays.asList(WarcReader.SCHEMA.fieldNames()), Arrays.asList(result.documents().columns()));
+    assertEquals(
+        Arrays.asList(WarcReader.SCHEMA.fieldNames()), Arrays.asList(result.documents().columns()));
 
     Row a = rows.get(0);
     assertEquals("http://example.com/a", a.getAs("url"));
@@ -82,15 +93,21 @@ class WarcReaderTest {
     assertEquals("Page A", a.getAs("title"));
     assertEquals(body("a", 8), a.getAs("raw_content"));
     assertEquals(8, (int) a.getAs("nlines"));
-    assertEquals(("Page A\n" + body("a", 8)).length(), (int) a.getAs("length"), "Content-Length of the block");
+    assertEquals(
+        ("Page A\n" + body("a", 8)).length(),
+        (int) a.getAs("length"),
+        "Content-Length of the block");
     assertTrue(((String) a.getAs("cc_segment")).startsWith("crawl-data/CC-MAIN-2019-09/"));
     assertTrue(((String) a.getAs("cc_segment")).endsWith(".warc.wet.gz"));
 
     Row b = rows.get(2);
-    assertEquals("user@example.org:8080", b.getAs("source_domain"), "urlparse netloc keeps user and port");
+    assertEquals(
+        "user@example.org:8080", b.getAs("source_domain"), "urlparse netloc keeps user and port");
     assertEquals("Page B", b.getAs("title"), "lines are stripped");
     String content = b.getAs("raw_content");
-    assertTrue(content.startsWith("padded line one, then a CRLF\nsecond line after a no-break space\nLine 0 of b"),
+    assertTrue(
+        content.startsWith(
+            "padded line one, then a CRLF\nsecond line after a no-break space\nLine 0 of b"),
         content);
     assertEquals(8, (int) b.getAs("nlines"));
 
@@ -104,16 +121,27 @@ class WarcReaderTest {
   void minLengthIsAParameter() throws IOException {
     Path file = tmp.resolve("one.wet.gz");
     WarcFixtures.writeGzip(file, wetRecords());
-    WarcReader.Result all = WarcReader.read(spark, List.of(file.toString()), WarcReader.Options.defaults()
-        .withMinLength(0));
+    WarcReader.Result all =
+        WarcReader.read(
+            spark, List.of(file.toString()), WarcReader.Options.defaults().withMinLength(0));
     List<Row> rows = rows(all);
     assertEquals(4, rows.size());
-    Row shortDoc = rows.stream().filter(r -> r.getAs("url").equals("http://short.example/")).findFirst().get();
+    Row shortDoc =
+        rows.stream().filter(r -> r.getAs("url").equals("http://short.example/")).findFirst().get();
     assertEquals("too short to keep", shortDoc.getAs("raw_content"));
-    assertEquals(file.toUri().toString().replace("file:///", "file:/"), shortDoc.getAs("cc_segment"),
+    assertEquals(
+        file.toUri().toString().replace("file:///", "file:/"),
+        shortDoc.getAs("cc_segment"),
         "no crawl-data/ in the path: the whole path");
-    assertEquals(1, WarcReader.read(spark, List.of(file.toString()), WarcReader.Options.defaults().withMinLength(
-        pythonLength(body("c", 10)))).documents().count(), "min_len counts code points");
+    assertEquals(
+        1,
+        WarcReader.read(
+                spark,
+                List.of(file.toString()),
+                WarcReader.Options.defaults().withMinLength(pythonLength(body("c", 10))))
+            .documents()
+            .count(),
+        "min_len counts code points");
     assertThrows(CorralException.class, () -> new WarcReader.Options(-1));
   }
 
@@ -132,7 +160,8 @@ class WarcReaderTest {
     Files.write(file, WarcFixtures.concat(cut.toArray(new byte[0][])));
 
     WarcReader.Result result = WarcReader.read(spark, List.of(file.toString()));
-    List<String> urls = rows(result).stream().map(r -> (String) r.getAs("url")).collect(Collectors.toList());
+    List<String> urls =
+        rows(result).stream().map(r -> (String) r.getAs("url")).collect(Collectors.toList());
     assertEquals(List.of("http://example.com/a", "https://user@example.org:8080/b?q=1"), urls);
     assertEquals(1, result.malformedRecords());
     assertEquals(2, result.documentsRead());
@@ -141,7 +170,8 @@ class WarcReaderTest {
   @Test
   void readsOnAfterADamagedMemberInTheMiddle() throws IOException {
     List<byte[]> members = new ArrayList<>(WarcFixtures.members(wetRecords()));
-    // Damage the deflate data of record A (member 1) and cut record B's member short: two bad records, then C.
+    // Damage the deflate data of record A (member 1) and cut record B's member short: two bad
+    // records, then C.
     byte[] a = members.get(1).clone();
     for (int i = 12; i < a.length - 8; i += 3) {
       a[i] = (byte) 0xff;
@@ -153,19 +183,31 @@ class WarcReaderTest {
     Files.write(file, WarcFixtures.concat(members.toArray(new byte[0][])));
 
     WarcReader.Result result = WarcReader.read(spark, List.of(file.toString()));
-    List<String> urls = rows(result).stream().map(r -> (String) r.getAs("url")).collect(Collectors.toList());
+    List<String> urls =
+        rows(result).stream().map(r -> (String) r.getAs("url")).collect(Collectors.toList());
     assertEquals(List.of("http://example.net/c"), urls);
     assertEquals(2, result.malformedRecords());
   }
 
   @Test
   void readsWarcResponsesWithTextPayloadsGzippedOrPlain() throws IOException {
-    String html = "<html><head><title>T</title></head>\n<body>" + body("html", 6) + "</body></html>";
-    List<byte[]> records = List.of(
-        WarcFixtures.warcinfo("x.warc.gz"),
-        WarcFixtures.response("http://example.com/page", "2019-02-15T19:15:59Z", "text/html; charset=UTF-8", html),
-        WarcFixtures.response("http://example.com/img.png", "2019-02-15T19:16:00Z", "image/png", body("png", 9)),
-        WarcFixtures.response("http://example.com/robots.txt", "2019-02-15T19:16:01Z", "text/plain", body("t", 7)));
+    String html =
+        "<html><head><title>T</title></head>\n<body>" + body("html", 6) + "</body></html>";
+    List<byte[]> records =
+        List.of(
+            WarcFixtures.warcinfo("x.warc.gz"),
+            WarcFixtures.response(
+                "http://example.com/page",
+                "2019-02-15T19:15:59Z",
+                "text/html; charset=UTF-8",
+                html),
+            WarcFixtures.response(
+                "http://example.com/img.png", "2019-02-15T19:16:00Z", "image/png", body("png", 9)),
+            WarcFixtures.response(
+                "http://example.com/robots.txt",
+                "2019-02-15T19:16:01Z",
+                "text/plain",
+                body("t", 7)));
     Path gz = tmp.resolve("warc/a.warc.gz");
     WarcFixtures.writeGzip(gz, records);
     Path plain = tmp.resolve("warc/b.warc");
@@ -179,7 +221,9 @@ class WarcReaderTest {
       assertEquals("http://example.com/page", page.getAs("url"));
       assertEquals(html, page.getAs("raw_content"));
       assertNull(page.getAs("title"));
-      assertEquals(html.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, (int) page.getAs("length"));
+      assertEquals(
+          html.getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
+          (int) page.getAs("length"));
       assertTrue(((String) page.getAs("digest")).startsWith("sha1:"), "payload digest");
       assertEquals(0, result.malformedRecords());
     }
@@ -188,22 +232,33 @@ class WarcReaderTest {
   @Test
   void skipsABadRecordInAnUncompressedFile() throws IOException {
     List<byte[]> records = new ArrayList<>(wetRecords());
-    // A record whose Content-Length is not a number: jwarc cannot parse it; the next "WARC/" line starts over.
-    records.set(1, new String(records.get(1), java.nio.charset.StandardCharsets.UTF_8)
-        .replaceFirst("Content-Length: \\d+", "Content-Length: lots").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    // A record whose Content-Length is not a number: jwarc cannot parse it; the next "WARC/" line
+    // starts over.
+    records.set(
+        1,
+        new String(records.get(1), java.nio.charset.StandardCharsets.UTF_8)
+            .replaceFirst("Content-Length: \\d+", "Content-Length: lots")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     Path file = tmp.resolve("bad.warc.wet");
     WarcFixtures.writePlain(file, records);
     WarcReader.Result result = WarcReader.read(spark, List.of(file.toString()));
-    List<String> urls = rows(result).stream().map(r -> (String) r.getAs("url")).collect(Collectors.toList());
+    List<String> urls =
+        rows(result).stream().map(r -> (String) r.getAs("url")).collect(Collectors.toList());
     assertEquals(List.of("http://example.net/c", "https://user@example.org:8080/b?q=1"), urls);
     assertEquals(1, result.malformedRecords());
   }
 
-  /** How a record's Content-Length lies, given its true block length and the bytes of the records after it. */
+  /**
+   * How a record's Content-Length lies, given its true block length and the bytes of the records
+   * after it.
+   */
   enum Lie {
     TOO_SMALL((n, after) -> String.valueOf(n - 7)),
     TOO_LARGE((n, after) -> String.valueOf(n + 7)),
-    /** Swallows every record after it but the last 10 bytes of the file (past the end when it is the last). */
+    /**
+     * Swallows every record after it but the last 10 bytes of the file (past the end when it is the
+     * last).
+     */
     SWALLOWING((n, after) -> String.valueOf(after == 0 ? n + 100 : n + 4 + after - 10)),
     NEGATIVE((n, after) -> "-" + n),
     GARBAGE((n, after) -> "lots"),
@@ -216,9 +271,14 @@ class WarcReaderTest {
     }
   }
 
-  /** How a test file is stored: plain, one gzip member per record (Common Crawl), or one member for all. */
+  /**
+   * How a test file is stored: plain, one gzip member per record (Common Crawl), or one member for
+   * all.
+   */
   enum Storage {
-    PLAIN, GZIP_PER_RECORD, GZIP_WHOLE;
+    PLAIN,
+    GZIP_PER_RECORD,
+    GZIP_WHOLE;
 
     void write(Path file, List<byte[]> records) throws IOException {
       switch (this) {
@@ -232,14 +292,18 @@ class WarcReaderTest {
     }
   }
 
-  private static final List<String> THREE_URLS = List.of("http://one.example/", "http://two.example/",
-      "http://three.example/");
+  private static final List<String> THREE_URLS =
+      List.of("http://one.example/", "http://two.example/", "http://three.example/");
 
   private static List<byte[]> threeDocuments() {
     List<byte[]> records = new ArrayList<>();
     for (int i = 0; i < THREE_URLS.size(); i++) {
-      records.add(WarcFixtures.conversion(THREE_URLS.get(i), "2019-02-15T19:16:0" + i + "Z", "Page " + i,
-          body("doc" + i, 6 + i)));
+      records.add(
+          WarcFixtures.conversion(
+              THREE_URLS.get(i),
+              "2019-02-15T19:16:0" + i + "Z",
+              "Page " + i,
+              body("doc" + i, 6 + i)));
     }
     return records;
   }
@@ -252,7 +316,9 @@ class WarcReaderTest {
       after += records.get(i).length;
     }
     byte[] r = records.get(liar);
-    out.set(liar, WarcFixtures.withContentLength(r, lie.value.apply(WarcFixtures.contentLength(r), after)));
+    out.set(
+        liar,
+        WarcFixtures.withContentLength(r, lie.value.apply(WarcFixtures.contentLength(r), after)));
     return out;
   }
 
@@ -262,10 +328,11 @@ class WarcReaderTest {
   private static Direct readDirect(Path file, long maxBlockBytes) throws IOException {
     FileCounts counts = new FileCounts();
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file.toUri());
-    org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(
-        new org.apache.hadoop.conf.Configuration());
+    org.apache.hadoop.fs.FileSystem fs =
+        org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration());
     List<String> urls = new ArrayList<>();
-    try (WarcFileRecords records = new WarcFileRecords(fs, path, "segment", 0, counts, maxBlockBytes)) {
+    try (WarcFileRecords records =
+        new WarcFileRecords(fs, path, "segment", 0, counts, maxBlockBytes)) {
       records.forEachRemaining(r -> urls.add(r.getString(0)));
     }
     return new Direct(urls, counts.value().values().iterator().next());
@@ -273,9 +340,18 @@ class WarcReaderTest {
 
   @org.junit.jupiter.params.ParameterizedTest(name = "{0} on record {1}, {2}")
   @org.junit.jupiter.params.provider.MethodSource("liesEverywhere")
-  void aLyingContentLengthCostsOnlyItsOwnRecord(Lie lie, int liar, Storage storage) throws IOException {
-    Path file = tmp.resolve("lie-" + lie + "-" + liar + "-" + storage + ".warc.wet" + (storage == Storage.PLAIN
-        ? "" : ".gz"));
+  void aLyingContentLengthCostsOnlyItsOwnRecord(Lie lie, int liar, Storage storage)
+      throws IOException {
+    Path file =
+        tmp.resolve(
+            "lie-"
+                + lie
+                + "-"
+                + liar
+                + "-"
+                + storage
+                + ".warc.wet"
+                + (storage == Storage.PLAIN ? "" : ".gz"));
     storage.write(file, lying(threeDocuments(), liar, lie));
     Direct read = readDirect(file, WarcFileRecords.MAX_BLOCK_BYTES);
     List<String> expected = new ArrayList<>(THREE_URLS);
@@ -311,9 +387,14 @@ class WarcReaderTest {
   @Test
   void aRecordAboveTheCapIsMalformedEvenWhenItsLengthIsTrue() throws IOException {
     List<byte[]> records = new ArrayList<>(threeDocuments());
-    records.set(1, WarcFixtures.conversion(THREE_URLS.get(1), "2019-02-15T19:16:01Z", "Page 1", body("long", 20)));
+    records.set(
+        1,
+        WarcFixtures.conversion(
+            THREE_URLS.get(1), "2019-02-15T19:16:01Z", "Page 1", body("long", 20)));
     long middle = WarcFixtures.contentLength(records.get(1));
-    long cap = Math.max(WarcFixtures.contentLength(records.get(0)), WarcFixtures.contentLength(records.get(2)));
+    long cap =
+        Math.max(
+            WarcFixtures.contentLength(records.get(0)), WarcFixtures.contentLength(records.get(2)));
     assertTrue(middle > cap, "the middle record is the longest");
     for (Storage storage : Storage.values()) {
       Path file = tmp.resolve("cap-" + storage + ".warc.wet");
@@ -326,9 +407,13 @@ class WarcReaderTest {
 
   @Test
   void aBlockFollowedByAnythingButTheNextRecordIsMalformed() throws IOException {
-    // True lengths, but stray bytes between records 1 and 2: record 1 does not end where a record starts.
+    // True lengths, but stray bytes between records 1 and 2: record 1 does not end where a record
+    // starts.
     List<byte[]> records = new ArrayList<>(threeDocuments());
-    records.set(0, WarcFixtures.concat(records.get(0), "\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    records.set(
+        0,
+        WarcFixtures.concat(
+            records.get(0), "\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     Path file = tmp.resolve("stray.warc.wet");
     WarcFixtures.writePlain(file, records);
     Direct read = readDirect(file, WarcFileRecords.MAX_BLOCK_BYTES);
@@ -345,21 +430,29 @@ class WarcReaderTest {
     for (int i = 0; i <= lies.length; i++) {
       String url = "http://honest.example/" + i;
       honest.add(url);
-      records.add(WarcFixtures.conversion(url, "2019-02-15T19:16:00Z", "Honest " + i, body("honest" + i, 6)));
+      records.add(
+          WarcFixtures.conversion(
+              url, "2019-02-15T19:16:00Z", "Honest " + i, body("honest" + i, 6)));
       if (i < lies.length) {
-        records.add(WarcFixtures.conversion("http://liar.example/" + i, "2019-02-15T19:16:00Z", "Liar " + i,
-            body("liar" + i, 6)));
+        records.add(
+            WarcFixtures.conversion(
+                "http://liar.example/" + i,
+                "2019-02-15T19:16:00Z",
+                "Liar " + i,
+                body("liar" + i, 6)));
       }
     }
     for (int i = 0; i < lies.length; i++) {
-      // SWALLOWING here swallows what follows up to 10 bytes before the end: resync must find every record.
+      // SWALLOWING here swallows what follows up to 10 bytes before the end: resync must find every
+      // record.
       records = lying(records, 2 * i + 1, lies[i]);
     }
     for (Storage storage : List.of(Storage.PLAIN, Storage.GZIP_PER_RECORD)) {
       Path file = tmp.resolve("liars-" + storage + ".warc.wet");
       storage.write(file, records);
       WarcReader.Result result = WarcReader.read(spark, List.of(file.toString()));
-      List<String> urls = rows(result).stream().map(r -> (String) r.getAs("url")).collect(Collectors.toList());
+      List<String> urls =
+          rows(result).stream().map(r -> (String) r.getAs("url")).collect(Collectors.toList());
       assertEquals(honest.stream().sorted().collect(Collectors.toList()), urls, storage.toString());
       assertEquals(lies.length, result.malformedRecords(), storage.toString());
       assertEquals(honest.size(), result.documentsRead(), storage.toString());
@@ -370,21 +463,31 @@ class WarcReaderTest {
   void expandsGlobsFoldersAndListsOfPaths() throws IOException {
     WarcFixtures.writeGzip(tmp.resolve("crawl/s1/wet/one.warc.wet.gz"), wetRecords().subList(0, 2));
     WarcFixtures.writeGzip(tmp.resolve("crawl/s2/wet/two.warc.wet.gz"), wetRecords().subList(2, 3));
-    WarcFixtures.writeGzip(tmp.resolve("crawl/s2/wet/_ignored.warc.wet.gz"), wetRecords().subList(4, 5));
+    WarcFixtures.writeGzip(
+        tmp.resolve("crawl/s2/wet/_ignored.warc.wet.gz"), wetRecords().subList(4, 5));
     WarcFixtures.writeGzip(tmp.resolve("other/three.warc.wet.gz"), wetRecords().subList(4, 5));
 
-    WarcReader.Result glob = WarcReader.read(spark, List.of(tmp.resolve("crawl/*/wet/*.wet.gz").toString()));
+    WarcReader.Result glob =
+        WarcReader.read(spark, List.of(tmp.resolve("crawl/*/wet/*.wet.gz").toString()));
     assertEquals(2, glob.files().size());
     assertEquals(2, glob.documents().count());
     assertEquals(2, glob.documents().rdd().getNumPartitions(), "one task per file");
 
-    WarcReader.Result folders = WarcReader.read(spark, List.of(tmp.resolve("crawl").toString(),
-        tmp.resolve("other/three.warc.wet.gz").toString(), tmp.resolve("crawl/s1").toString()));
-    assertEquals(3, folders.files().size(), "folders recursed, hidden files skipped, repeats read once");
+    WarcReader.Result folders =
+        WarcReader.read(
+            spark,
+            List.of(
+                tmp.resolve("crawl").toString(),
+                tmp.resolve("other/three.warc.wet.gz").toString(),
+                tmp.resolve("crawl/s1").toString()));
+    assertEquals(
+        3, folders.files().size(), "folders recursed, hidden files skipped, repeats read once");
     assertEquals(3, folders.documents().count());
 
-    CorralException missing = assertThrows(CorralException.class,
-        () -> WarcReader.read(spark, List.of(tmp.resolve("nothing/*.gz").toString())));
+    CorralException missing =
+        assertThrows(
+            CorralException.class,
+            () -> WarcReader.read(spark, List.of(tmp.resolve("nothing/*.gz").toString())));
     assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
   }
 
@@ -393,6 +496,8 @@ class WarcReaderTest {
     assertEquals("example.com", WarcFileRecords.domain("http://example.com"));
     assertEquals("a.b:81", WarcFileRecords.domain("https://a.b:81#frag"));
     assertEquals("", WarcFileRecords.domain("mailto:x@y"));
-    assertEquals("crawl-data/CC-MAIN-2019-09/x.gz", WarcReader.segmentOf("s3a://commoncrawl/crawl-data/CC-MAIN-2019-09/x.gz"));
+    assertEquals(
+        "crawl-data/CC-MAIN-2019-09/x.gz",
+        WarcReader.segmentOf("s3a://commoncrawl/crawl-data/CC-MAIN-2019-09/x.gz"));
   }
 }

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corral.curation.fasttext.FastTextModel;
-import dev.corral.curation.fasttext.Prediction;
 import dev.corral.core.testing.SparkMlContract;
 import dev.corral.core.testing.TestSpark;
+import dev.corral.curation.fasttext.FastTextModel;
+import dev.corral.curation.fasttext.Prediction;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -39,23 +39,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LanguageIdentifierTest {
-  private static final StructType SCHEMA = new StructType()
-      .add("id", DataTypes.IntegerType, false)
-      .add("udhr", DataTypes.StringType, true)
-      .add("text", DataTypes.StringType, true);
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("id", DataTypes.IntegerType, false)
+          .add("udhr", DataTypes.StringType, true)
+          .add("text", DataTypes.StringType, true);
 
   private static SparkSession spark;
   private static FastTextModel model;
   private static List<Row> udhr;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void start() throws IOException {
     spark = TestSpark.start("LanguageIdentifierTest", Map.of());
     model = FastTextModel.load(TestSpark.lidModel());
-    List<String> lines = Files.readAllLines(TestSpark.sharedDir().resolve("data/udhr-dev.tsv"), StandardCharsets.UTF_8);
+    List<String> lines =
+        Files.readAllLines(
+            TestSpark.sharedDir().resolve("data/udhr-dev.tsv"), StandardCharsets.UTF_8);
     udhr = new ArrayList<>();
     // Every 25th paragraph: a few hundred rows over most of the languages in the file.
     for (int i = 0; i < lines.size(); i += 25) {
@@ -90,14 +92,20 @@ class LanguageIdentifierTest {
   @Test
   void keepsTheSparkMlParamsContract() {
     SparkMlContract.checkParams(new LanguageIdentifier());
-    SparkMlContract.checkParams(new LanguageIdentifier().setTopK(3).setMinScore(0.8).setInputCol("body"));
+    SparkMlContract.checkParams(
+        new LanguageIdentifier().setTopK(3).setMinScore(0.8).setInputCol("body"));
   }
 
   @Test
   void savesAndLoadsItsParams() {
-    LanguageIdentifier stage = new LanguageIdentifier().setInputCol("body").setTopK(2).setMinScore(0.65)
-        .setOutputCol("lang");
-    LanguageIdentifier loaded = SparkMlContract.checkReadWrite(stage, tmp.resolve("langid").toString());
+    LanguageIdentifier stage =
+        new LanguageIdentifier()
+            .setInputCol("body")
+            .setTopK(2)
+            .setMinScore(0.65)
+            .setOutputCol("lang");
+    LanguageIdentifier loaded =
+        SparkMlContract.checkReadWrite(stage, tmp.resolve("langid").toString());
     assertEquals("body", loaded.getInputCol());
     assertEquals(0.65, loaded.getMinScore());
     assertEquals(2, loaded.getTopK());
@@ -157,13 +165,17 @@ class LanguageIdentifierTest {
         agree += in.getString(1).equals(r.getAs("language")) ? 1 : 0;
       }
     }
-    // Sanity on top of the oracle: where the page's html lang is a lid.176 label, most short paragraphs agree.
-    assertTrue(eligible > 50 && agree * 2 > eligible, "lid agrees with html lang on " + agree + "/" + eligible);
+    // Sanity on top of the oracle: where the page's html lang is a lid.176 label, most short
+    // paragraphs agree.
+    assertTrue(
+        eligible > 50 && agree * 2 > eligible,
+        "lid agrees with html lang on " + agree + "/" + eligible);
   }
 
   @Test
   void replacesLineBreaksBySpaces() {
-    Map<Integer, Row> out = byId(new LanguageIdentifier().transform(udhrFrame().filter("udhr = 'multi'")));
+    Map<Integer, Row> out =
+        byId(new LanguageIdentifier().transform(udhrFrame().filter("udhr = 'multi'")));
     assertEquals(4, out.size());
     float first = -1;
     for (Row r : out.values()) {
@@ -178,10 +190,15 @@ class LanguageIdentifierTest {
 
   @Test
   void nullEmptyAndBlankTexts() {
-    List<Row> rows = List.of(RowFactory.create(0, "x", null), RowFactory.create(1, "x", ""),
-        RowFactory.create(2, "x", "   "), RowFactory.create(3, "x", "\n\r\t \f"),
-        RowFactory.create(4, "x", "The quick brown fox jumps over the lazy dog."));
-    Map<Integer, Row> out = byId(new LanguageIdentifier().setTopK(2).transform(spark.createDataFrame(rows, SCHEMA)));
+    List<Row> rows =
+        List.of(
+            RowFactory.create(0, "x", null),
+            RowFactory.create(1, "x", ""),
+            RowFactory.create(2, "x", "   "),
+            RowFactory.create(3, "x", "\n\r\t \f"),
+            RowFactory.create(4, "x", "The quick brown fox jumps over the lazy dog."));
+    Map<Integer, Row> out =
+        byId(new LanguageIdentifier().setTopK(2).transform(spark.createDataFrame(rows, SCHEMA)));
     assertEquals(5, out.size(), "rows must not be dropped");
     Row nul = out.get(0);
     assertNull(nul.getAs("language"));
@@ -204,7 +221,8 @@ class LanguageIdentifierTest {
     int known = 0;
     for (Row in : udhr) {
       Row r = out.get(in.getInt(0));
-      Prediction best = model.predict(in.getString(2).replace('\n', ' ').replace('\r', ' '), 1, 0f).get(0);
+      Prediction best =
+          model.predict(in.getString(2).replace('\n', ' ').replace('\r', ' '), 1, 0f).get(0);
       float score = r.getAs("language_score");
       assertEquals(best.probability(), score, 0f);
       if (score < min) {
@@ -215,49 +233,76 @@ class LanguageIdentifierTest {
         known++;
       }
     }
-    assertTrue(unknown > 0 && known > 0, "both sides of the threshold are exercised: " + unknown + "/" + known);
+    assertTrue(
+        unknown > 0 && known > 0,
+        "both sides of the threshold are exercised: " + unknown + "/" + known);
   }
 
   @Test
   void outputSchemaMatchesTransformSchema() {
     Dataset<Row> in = udhrFrame();
     for (int k : new int[] {0, 2}) {
-      LanguageIdentifier stage = new LanguageIdentifier().setTopK(k).setOutputCol("lang").setScoreCol("lang_p");
+      LanguageIdentifier stage =
+          new LanguageIdentifier().setTopK(k).setOutputCol("lang").setScoreCol("lang_p");
       StructType expected = stage.transformSchema(in.schema());
       Dataset<Row> out = stage.transform(in);
       assertEquals(expected, out.schema());
       assertEquals(k == 0 ? 5 : 6, out.columns().length);
       assertEquals(DataTypes.FloatType, out.schema().apply("lang_p").dataType());
     }
-    assertEquals(DataTypes.createArrayType(LanguageIdentifier.TOPK_ELEMENT, false),
-        new LanguageIdentifier().setTopK(1).transformSchema(in.schema()).apply("language_topk").dataType());
+    assertEquals(
+        DataTypes.createArrayType(LanguageIdentifier.TOPK_ELEMENT, false),
+        new LanguageIdentifier()
+            .setTopK(1)
+            .transformSchema(in.schema())
+            .apply("language_topk")
+            .dataType());
   }
 
   @Test
   void columnNamesWithDotsWork() {
     Dataset<Row> in = udhrFrame().withColumnRenamed("text", "doc.text");
-    Dataset<Row> out = new LanguageIdentifier().setInputCol("doc.text").setOutputCol("doc.lang").transform(in);
+    Dataset<Row> out =
+        new LanguageIdentifier().setInputCol("doc.text").setOutputCol("doc.lang").transform(in);
     assertEquals(udhr.size(), out.filter(out.col("`doc.lang`").isNotNull()).count());
   }
 
   @Test
   void schemaErrorsNameTheColumn() {
     Dataset<Row> in = udhrFrame();
-    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-        () -> new LanguageIdentifier().setInputCol("body").transform(in));
+    IllegalArgumentException missing =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new LanguageIdentifier().setInputCol("body").transform(in));
     assertTrue(missing.getMessage().contains("'body' does not exist"), missing.getMessage());
-    IllegalArgumentException notString = assertThrows(IllegalArgumentException.class,
-        () -> new LanguageIdentifier().setInputCol("id").transformSchema(in.schema()));
-    assertTrue(notString.getMessage().contains("'id' must be of type string but is int"), notString.getMessage());
-    IllegalArgumentException exists = assertThrows(IllegalArgumentException.class,
-        () -> new LanguageIdentifier().setOutputCol("udhr").transformSchema(in.schema()));
+    IllegalArgumentException notString =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new LanguageIdentifier().setInputCol("id").transformSchema(in.schema()));
+    assertTrue(
+        notString.getMessage().contains("'id' must be of type string but is int"),
+        notString.getMessage());
+    IllegalArgumentException exists =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new LanguageIdentifier().setOutputCol("udhr").transformSchema(in.schema()));
     assertTrue(exists.getMessage().contains("'udhr' already exists"), exists.getMessage());
-    IllegalArgumentException topK = assertThrows(IllegalArgumentException.class,
-        () -> new LanguageIdentifier().setTopK(1).setTopKCol("udhr").transformSchema(in.schema()));
+    IllegalArgumentException topK =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new LanguageIdentifier()
+                    .setTopK(1)
+                    .setTopKCol("udhr")
+                    .transformSchema(in.schema()));
     assertTrue(topK.getMessage().contains("'udhr'"), topK.getMessage());
-    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
-        () -> new LanguageIdentifier().setScoreCol("language").transformSchema(in.schema()));
-    assertTrue(twice.getMessage().contains("'language' is named by two output params"), twice.getMessage());
+    IllegalArgumentException twice =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new LanguageIdentifier().setScoreCol("language").transformSchema(in.schema()));
+    assertTrue(
+        twice.getMessage().contains("'language' is named by two output params"),
+        twice.getMessage());
     // With topK = 0 no top-k column is added, so its name may exist already.
     new LanguageIdentifier().setTopKCol("udhr").transformSchema(in.schema());
   }
@@ -266,7 +311,8 @@ class LanguageIdentifierTest {
   void modelRunsOncePerRowInTheOptimizedPlan() {
     Dataset<Row> out = new LanguageIdentifier().setTopK(2).transform(udhrFrame());
     assertEquals(1, countUdfCalls(out), out.queryExecution().optimizedPlan().toString());
-    Dataset<Row> filtered = out.filter("language = 'en'").select("id", "language", "language_score");
+    Dataset<Row> filtered =
+        out.filter("language = 'en'").select("id", "language", "language_score");
     filtered.count();
     assertEquals(1, countUdfCalls(filtered), filtered.queryExecution().optimizedPlan().toString());
   }
@@ -280,8 +326,12 @@ class LanguageIdentifierTest {
   void rowFunctionSerializesWithoutTheModel() throws Exception {
     LanguageIdentifier.LanguageFunction f =
         new LanguageIdentifier.LanguageFunction(LanguageIdentifier.BUNDLED_MODEL, 0.5, 3);
-    assertEquals("en", f.call("Everyone has the right to life, liberty and security of person."
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).getString(0));
+    assertEquals(
+        "en",
+        f.call(
+                "Everyone has the right to life, liberty and security of person."
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            .getString(0));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(f);
@@ -293,9 +343,10 @@ class LanguageIdentifierTest {
   @Test
   void worksInsideAPipelineThatIsSavedAndLoaded() throws IOException {
     LanguageIdentifier langid = new LanguageIdentifier().setTopK(1);
-    SQLTransformer flag = new SQLTransformer()
-        .setStatement("SELECT *, language = 'en' AS is_english FROM __THIS__");
-    PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {langid, flag}).fit(udhrFrame());
+    SQLTransformer flag =
+        new SQLTransformer().setStatement("SELECT *, language = 'en' AS is_english FROM __THIS__");
+    PipelineModel fitted =
+        new Pipeline().setStages(new PipelineStage[] {langid, flag}).fit(udhrFrame());
     String path = tmp.resolve("pipeline").toString();
     fitted.write().overwrite().save(path);
     PipelineModel loaded = PipelineModel.load(path);
@@ -306,10 +357,15 @@ class LanguageIdentifierTest {
     assertEquals(before, after);
     assertEquals(udhr.size(), after.size());
     Row any = after.values().iterator().next();
-    assertArrayEquals(new String[] {"id", "udhr", "text", "language", "language_score", "language_topk", "is_english"},
+    assertArrayEquals(
+        new String[] {
+          "id", "udhr", "text", "language", "language_score", "language_topk", "is_english"
+        },
         any.schema().fieldNames());
     // A Pipeline checks column contracts before any data moves.
-    Pipeline broken = new Pipeline().setStages(new PipelineStage[] {new LanguageIdentifier().setInputCol("nope")});
+    Pipeline broken =
+        new Pipeline()
+            .setStages(new PipelineStage[] {new LanguageIdentifier().setInputCol("nope")});
     assertThrows(IllegalArgumentException.class, () -> broken.fit(udhrFrame()));
   }
 }

@@ -20,7 +20,11 @@ record Arpa(long[] counts, Map<String, float[]> entries) {
         k = Integer.parseInt(line.substring(1, line.indexOf('-')));
       } else if (k > 0 && !line.isEmpty() && !line.startsWith("\\")) {
         String[] f = line.split("\t");
-        entries.put(k + ":" + f[1], new float[] {Float.parseFloat(f[0]), f.length > 2 ? Float.parseFloat(f[2]) : Float.NaN});
+        entries.put(
+            k + ":" + f[1],
+            new float[] {
+              Float.parseFloat(f[0]), f.length > 2 ? Float.parseFloat(f[2]) : Float.NaN
+            });
       }
     }
     return new Arpa(java.util.Arrays.copyOf(counts, order), entries);

@@ -10,11 +10,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
-/** The KenLM golden files in {@code src/test/resources/lm/} (see the README there for how each was made). */
+/**
+ * The KenLM golden files in {@code src/test/resources/lm/} (see the README there for how each was
+ * made).
+ */
 final class Goldens {
   private Goldens() {}
 
-  /** One line of KenLM {@code query} output: each word's log10 probability and the sentence total. */
+  /**
+   * One line of KenLM {@code query} output: each word's log10 probability and the sentence total.
+   */
   record Query(float[] words, float total, int oov) {}
 
   static InputStream open(String name) {
@@ -30,7 +35,8 @@ final class Goldens {
   }
 
   static List<String> lines(String name) {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(open(name), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(open(name), StandardCharsets.UTF_8))) {
       return r.lines().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -47,7 +53,10 @@ final class Goldens {
     return ArpaReader.read(open("lmplz.o" + order + ".arpa.gz"), "lmplz.o" + order + ".arpa.gz");
   }
 
-  /** Parses {@code query}'s lines: {@code word=id n log10p} per word, tab-separated, then {@code Total: t OOV: n}. */
+  /**
+   * Parses {@code query}'s lines: {@code word=id n log10p} per word, tab-separated, then {@code
+   * Total: t OOV: n}.
+   */
   static List<Query> query(String name) {
     List<Query> out = new ArrayList<>();
     for (String line : lines(name)) {

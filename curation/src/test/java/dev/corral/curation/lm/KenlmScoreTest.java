@@ -8,9 +8,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Corral scores lmplz's own ARPA files as KenLM's {@code query} does (the same {@code FullScore} that Python's
- * {@code model.score} calls): every word's log10 probability and every sentence total, held-out lines with
- * unknown words, an empty line and a literal {@code </s>} included.
+ * Corral scores lmplz's own ARPA files as KenLM's {@code query} does (the same {@code FullScore}
+ * that Python's {@code model.score} calls): every word's log10 probability and every sentence
+ * total, held-out lines with unknown words, an empty line and a literal {@code </s>} included.
  */
 class KenlmScoreTest {
   @ParameterizedTest
@@ -31,6 +31,8 @@ class KenlmScoreTest {
       maxDiff = Math.max(maxDiff, Math.abs(total - q.total()));
       assertEquals(q.total(), total, 1e-4f, "line " + (i + 1));
     }
-    System.out.printf("order %d: %d sentences, max |Corral - KenLM| total = %.3g%n", order, sentences.size(), maxDiff);
+    System.out.printf(
+        "order %d: %d sentences, max |Corral - KenLM| total = %.3g%n",
+        order, sentences.size(), maxDiff);
   }
 }

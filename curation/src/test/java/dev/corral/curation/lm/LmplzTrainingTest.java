@@ -10,9 +10,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Corral's trainer on lmplz's corpus gives lmplz's model: the same n-grams, counts in the header, and every
- * log10 probability and back-off within 1e-4 (in practice equal floats but for an ulp of log10 here and
- * there, see the README).
+ * Corral's trainer on lmplz's corpus gives lmplz's model: the same n-grams, counts in the header,
+ * and every log10 probability and back-off within 1e-4 (in practice equal floats but for an ulp of
+ * log10 here and there, see the README).
  */
 class LmplzTrainingTest {
   @ParameterizedTest
@@ -37,11 +37,18 @@ class LmplzTrainingTest {
         double diff = Math.abs(want[j] - got[j]);
         exact += diff == 0 ? 1 : 0;
         maxDiff = Math.max(maxDiff, diff);
-        assertTrue(diff <= 1e-4, () -> e.getKey() + ": lmplz " + List.of(want[0], want[1]) + " corral "
-            + List.of(got[0], got[1]));
+        assertTrue(
+            diff <= 1e-4,
+            () ->
+                e.getKey()
+                    + ": lmplz "
+                    + List.of(want[0], want[1])
+                    + " corral "
+                    + List.of(got[0], got[1]));
       }
     }
-    System.out.printf("order %d: %d n-grams, %d values, %d equal to lmplz's float, max |diff| = %.3g%n",
+    System.out.printf(
+        "order %d: %d n-grams, %d values, %d equal to lmplz's float, max |diff| = %.3g%n",
         order, lmplz.entries().size(), values, exact, maxDiff);
   }
 }

@@ -1,17 +1,19 @@
 package dev.corral.curation.lm;
 
-import dev.corral.core.text.PythonStr;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corral.core.CorralException;
+import dev.corral.core.text.PythonStr;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Scoring semantics, memory, Python's whitespace, the writer's number format and training's guard rails. */
+/**
+ * Scoring semantics, memory, Python's whitespace, the writer's number format and training's guard
+ * rails.
+ */
 class NgramModelTest {
   @Test
   void scoresWithAndWithoutSentenceMarkers() {
@@ -19,7 +21,8 @@ class NgramModelTest {
     assertArrayEquals(new float[] {-0.3f, -0.4f, -0.2f}, m.wordScores("hello world", true, true));
     // No <s>: hello is a unigram; no </s>: two scores only.
     assertArrayEquals(new float[] {-0.7f, -0.4f}, m.wordScores("hello world", false, false));
-    assertEquals(-0.3f + -0.4f + -0.2f, m.score("hello\u00a0world"), 0f); // NBSP splits, as in Python
+    assertEquals(
+        -0.3f + -0.4f + -0.2f, m.score("hello\u00a0world"), 0f); // NBSP splits, as in Python
     assertEquals(-0.5f + -0.5f, m.score(""), 0f);
     assertTrue(m.contains("hello") && !m.contains("mars"));
     assertEquals(5, m.vocabularySize());
@@ -33,15 +36,18 @@ class NgramModelTest {
       ngrams += m.count(k);
     }
     double perNgram = (double) m.ngramBytes() / ngrams;
-    System.out.printf("%s: %.2f bytes per n-gram in arrays, %.1f MB vocabulary for %d words%n", m, perNgram,
-        m.vocabularyBytes() / 1e6, m.vocabularySize());
+    System.out.printf(
+        "%s: %.2f bytes per n-gram in arrays, %.1f MB vocabulary for %d words%n",
+        m, perNgram, m.vocabularyBytes() / 1e6, m.vocabularySize());
     assertTrue(perNgram <= 16, "bytes per n-gram " + perNgram);
   }
 
   @Test
   void pythonWhitespace() {
-    assertArrayEquals(new String[] {"a", "b", "c", "d"}, PythonStr.split("\u3000a\u2003b\u001fc\u0085d\n"));
-    assertArrayEquals(new String[] {"a\u200bb"}, PythonStr.split(" a\u200bb ")); // ZWSP is not a space
+    assertArrayEquals(
+        new String[] {"a", "b", "c", "d"}, PythonStr.split("\u3000a\u2003b\u001fc\u0085d\n"));
+    assertArrayEquals(
+        new String[] {"a\u200bb"}, PythonStr.split(" a\u200bb ")); // ZWSP is not a space
     assertEquals("x y", PythonStr.strip("\u00a0x y\u202f"));
     assertEquals("a b", Tokenizer.whitespace().tokenize("  a \t b\n"));
   }
@@ -59,13 +65,19 @@ class NgramModelTest {
 
   @Test
   void trainingRefusesSpecialWordsAndDegenerateCorpora() {
-    CorralException special = assertThrows(CorralException.class,
-        () -> new NgramTrainer(2).trainToString(List.of("a <unk> b")));
-    assertEquals("n-gram training text: the special word <unk> is not allowed in the corpus (as in KenLM's lmplz)",
+    CorralException special =
+        assertThrows(
+            CorralException.class, () -> new NgramTrainer(2).trainToString(List.of("a <unk> b")));
+    assertEquals(
+        "n-gram training text: the special word <unk> is not allowed in the corpus (as in KenLM's lmplz)",
         special.getMessage());
-    CorralException tiny = assertThrows(CorralException.class,
-        () -> new NgramTrainer(2).trainToString(List.of("a b", "a b")));
-    assertTrue(tiny.getMessage().startsWith("cannot estimate the n-gram language model: no 1-grams have adjusted count"),
+    CorralException tiny =
+        assertThrows(
+            CorralException.class, () -> new NgramTrainer(2).trainToString(List.of("a b", "a b")));
+    assertTrue(
+        tiny.getMessage()
+            .startsWith(
+                "cannot estimate the n-gram language model: no 1-grams have adjusted count"),
         tiny.getMessage());
   }
 }

@@ -46,7 +46,8 @@ class SparkTrainingTest {
     try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(fromSpark))) {
       assertEquals(expected, new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
-    // The adjusted counts lmplz's conventions give: <s>-initial n-grams keep occurrences, others continuations.
+    // The adjusted counts lmplz's conventions give: <s>-initial n-grams keep occurrences, others
+    // continuations.
     NgramCounts counts = NgramCounts.count(corpus, 3);
     assertEquals(0, counts.adjustedCount("<s>"));
     assertEquals(0, counts.adjustedCount("<unk>"));

@@ -33,28 +33,46 @@ class MixtureConfigTest {
 
   @Test
   void mistakesAreNamed() throws Exception {
-    String sources = "sources:\n  - {name: a, path: x, proportion: 0.6, epochs: 1}\n"
-        + "  - {name: b, path: y, proportion: 0.3, epochs: 1}\n";
-    assertTrue(fails("use_epochs: true\n" + sources).getMessage()
-        .endsWith("m.yaml: sources[*].proportion: sum to 0.900000, not 1"));
-    assertTrue(fails("use_epochs: true\nsead: 3\n" + sources.replace("0.3", "0.4")).getMessage()
-        .contains("unknown key 'sead'"));
-    assertTrue(fails("use_epochs: true\nsources:\n  - {name: a, path: x, proportion: 1, epoch: 1}\n").getMessage()
-        .contains("sources[0]: unknown key 'epoch'"));
-    assertTrue(fails("sources:\n  - {name: a, path: x, proportion: 1, epochs: 1}\n").getMessage()
-        .endsWith("give exactly one of 'budget_tokens' and 'use_epochs: true'"));
-    assertTrue(fails("use_epochs: true\noutput: {formats: [csv]}\nsources:\n  - {name: a, path: x, proportion: 1, "
-        + "epochs: 1}\n").getMessage().contains("unknown format 'csv'"));
+    String sources =
+        "sources:\n  - {name: a, path: x, proportion: 0.6, epochs: 1}\n"
+            + "  - {name: b, path: y, proportion: 0.3, epochs: 1}\n";
+    assertTrue(
+        fails("use_epochs: true\n" + sources)
+            .getMessage()
+            .endsWith("m.yaml: sources[*].proportion: sum to 0.900000, not 1"));
+    assertTrue(
+        fails("use_epochs: true\nsead: 3\n" + sources.replace("0.3", "0.4"))
+            .getMessage()
+            .contains("unknown key 'sead'"));
+    assertTrue(
+        fails("use_epochs: true\nsources:\n  - {name: a, path: x, proportion: 1, epoch: 1}\n")
+            .getMessage()
+            .contains("sources[0]: unknown key 'epoch'"));
+    assertTrue(
+        fails("sources:\n  - {name: a, path: x, proportion: 1, epochs: 1}\n")
+            .getMessage()
+            .endsWith("give exactly one of 'budget_tokens' and 'use_epochs: true'"));
+    assertTrue(
+        fails(
+                "use_epochs: true\noutput: {formats: [csv]}\nsources:\n  - {name: a, path: x, proportion: 1, "
+                    + "epochs: 1}\n")
+            .getMessage()
+            .contains("unknown format 'csv'"));
   }
 
   @Test
   void twoSourcesOfOneNameAreAnError() throws Exception {
-    String yaml = "use_epochs: true\nsources:\n  - {name: wiki, path: x, proportion: 0.5, epochs: 1}\n"
-        + "  - {name: books, path: y, proportion: 0.25, epochs: 1}\n"
-        + "  - {name: wiki, path: z, proportion: 0.25, epochs: 2}\n";
-    assertEquals(tmp.resolve("m.yaml") + ": sources[2].name: 'wiki' is already the name of sources[0]",
+    String yaml =
+        "use_epochs: true\nsources:\n  - {name: wiki, path: x, proportion: 0.5, epochs: 1}\n"
+            + "  - {name: books, path: y, proportion: 0.25, epochs: 1}\n"
+            + "  - {name: wiki, path: z, proportion: 0.25, epochs: 2}\n";
+    assertEquals(
+        tmp.resolve("m.yaml") + ": sources[2].name: 'wiki' is already the name of sources[0]",
         fails(yaml).getMessage());
-    assertEquals(3, MixtureConfig.parse("ok.yaml", yaml.replace("name: wiki, path: z", "name: wiki2, path: z"))
-        .sources.size());
+    assertEquals(
+        3,
+        MixtureConfig.parse("ok.yaml", yaml.replace("name: wiki, path: z", "name: wiki2, path: z"))
+            .sources
+            .size());
   }
 }

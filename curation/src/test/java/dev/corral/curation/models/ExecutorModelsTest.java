@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import dev.corral.core.testing.TestSpark;
 
 import dev.corral.core.CorralException;
+import dev.corral.core.testing.TestSpark;
 import dev.corral.curation.fasttext.FastTextModel;
 import dev.corral.curation.langid.LanguageIdentifier;
 import java.nio.file.Files;
@@ -34,8 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExecutorModelsTest {
   private static SparkSession spark;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void start() {
@@ -60,11 +59,14 @@ class ExecutorModelsTest {
     assertEquals(0, ExecutorModels.loads(uri));
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < 400; i++) {
-      texts.add(i % 2 == 0 ? "Everyone has the right to education, number " + i
-          : "Toute personne a droit à l'éducation, numéro " + i);
+      texts.add(
+          i % 2 == 0
+              ? "Everyone has the right to education, number " + i
+              : "Toute personne a droit à l'éducation, numéro " + i);
     }
     int partitions = 16;
-    JavaRDD<String> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(texts, partitions);
+    JavaRDD<String> rdd =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(texts, partitions);
     Dataset<Row> in = spark.createDataset(rdd.rdd(), Encoders.STRING()).toDF("text");
     assertEquals(partitions, in.rdd().getNumPartitions());
     Dataset<Row> out = new LanguageIdentifier().setModelPath(uri).transform(in);
@@ -86,10 +88,11 @@ class ExecutorModelsTest {
     try {
       List<Future<FastTextModel>> results = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
-        Callable<FastTextModel> call = () -> {
-          go.await();
-          return ExecutorModels.fastText(uri);
-        };
+        Callable<FastTextModel> call =
+            () -> {
+              go.await();
+              return ExecutorModels.fastText(uri);
+            };
         results.add(pool.submit(call));
       }
       go.countDown();
@@ -109,7 +112,8 @@ class ExecutorModelsTest {
     String text = "Tout le monde a droit à la liberté de pensée.";
     FastTextModel reference = FastTextModel.load(TestSpark.lidModel());
     float expected = reference.predict(text, 1, 0f).get(0).probability();
-    for (String uri : List.of(LanguageIdentifier.BUNDLED_MODEL, local.toString(), local.toUri().toString())) {
+    for (String uri :
+        List.of(LanguageIdentifier.BUNDLED_MODEL, local.toString(), local.toUri().toString())) {
       FastTextModel model = ExecutorModels.fastText(uri);
       assertEquals("__label__fr", model.predict(text, 1, 0f).get(0).label(), uri);
       assertEquals(expected, model.predict(text, 1, 0f).get(0).probability(), 0f, uri);
@@ -124,9 +128,12 @@ class ExecutorModelsTest {
     CorralException e = assertThrows(CorralException.class, () -> ExecutorModels.fastText(missing));
     assertEquals(missing + ": cannot read: no such file", e.getMessage());
     assertEquals(0, ExecutorModels.loads(missing));
-    CorralException builtin = assertThrows(CorralException.class, () -> ExecutorModels.fastText("builtin:lid.999.ftz"));
-    assertEquals("builtin:lid.999.ftz: no such bundled model (bundled: lid.176.ftz)", builtin.getMessage());
-    assertThrows(CorralException.class, () -> ExecutorModels.fastText("builtin:../langid/lid.176.ftz"));
+    CorralException builtin =
+        assertThrows(CorralException.class, () -> ExecutorModels.fastText("builtin:lid.999.ftz"));
+    assertEquals(
+        "builtin:lid.999.ftz: no such bundled model (bundled: lid.176.ftz)", builtin.getMessage());
+    assertThrows(
+        CorralException.class, () -> ExecutorModels.fastText("builtin:../langid/lid.176.ftz"));
     // A failed load is not cached: once the file appears, the same URI loads.
     Files.copy(TestSpark.lidModel(), Path.of(java.net.URI.create(missing)));
     assertEquals(176, ExecutorModels.fastText(missing).labelCount());
@@ -137,7 +144,8 @@ class ExecutorModelsTest {
   void aFileThatIsNotAModelNamesItself() throws Exception {
     Path junk = tmp.resolve("junk.ftz");
     Files.writeString(junk, "not a model at all");
-    CorralException e = assertThrows(CorralException.class, () -> ExecutorModels.fastText(junk.toString()));
+    CorralException e =
+        assertThrows(CorralException.class, () -> ExecutorModels.fastText(junk.toString()));
     assertTrue(e.getMessage().startsWith(junk + ": not a valid fastText model"), e.getMessage());
   }
 }

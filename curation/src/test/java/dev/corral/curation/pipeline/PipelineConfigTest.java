@@ -3,9 +3,9 @@ package dev.corral.curation.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import dev.corral.core.pipeline.PipelineConfig;
 
 import dev.corral.core.CorralException;
+import dev.corral.core.pipeline.PipelineConfig;
 import dev.corral.curation.langid.LanguageIdentifier;
 import dev.corral.curation.quality.QualityClassifier;
 import java.nio.file.Files;
@@ -28,8 +28,17 @@ class PipelineConfigTest {
   @Test
   void theShippedConfigBuildsWithItsParams() {
     PipelineConfig config = PipelineConfig.read(Path.of("../conf/ccnet-quality.yaml"));
-    assertEquals(List.of("LineDeduplicator", "LanguageIdentifier", "LanguageFilter", "PerplexityScorer",
-        "PerplexityBuckets", "QualityClassifier", "GopherQualityFilter", "GopherRepetitionFilter", "C4Filter"),
+    assertEquals(
+        List.of(
+            "LineDeduplicator",
+            "LanguageIdentifier",
+            "LanguageFilter",
+            "PerplexityScorer",
+            "PerplexityBuckets",
+            "QualityClassifier",
+            "GopherQualityFilter",
+            "GopherRepetitionFilter",
+            "C4Filter"),
         config.stageNames());
     Pipeline pipeline = config.toPipeline();
     assertEquals(0.5, ((LanguageIdentifier) pipeline.getStages()[1]).getMinScore());
@@ -39,18 +48,43 @@ class PipelineConfigTest {
 
   @Test
   void mistakesAreNamed() throws Exception {
-    CorralException e = assertThrows(CorralException.class,
-        () -> PipelineConfig.read(yaml("stages:\n  - stage: LanguageIdentifier\nstagez: []\n")));
-    assertTrue(e.getMessage().endsWith("p.yaml: unknown key 'stagez' (known: description, input, name, output, stages)"),
+    CorralException e =
+        assertThrows(
+            CorralException.class,
+            () ->
+                PipelineConfig.read(yaml("stages:\n  - stage: LanguageIdentifier\nstagez: []\n")));
+    assertTrue(
+        e.getMessage()
+            .endsWith(
+                "p.yaml: unknown key 'stagez' (known: description, input, name, output, stages)"),
         e.getMessage());
-    e = assertThrows(CorralException.class,
-        () -> PipelineConfig.read(yaml("stages:\n  - stage: LangId\n")).toPipeline());
-    assertTrue(e.getMessage().contains("stages[0]: unknown stage 'LangId' (known: LineDeduplicator, LanguageIdentifier,"), e.getMessage());
-    e = assertThrows(CorralException.class, () -> PipelineConfig.read(
-        yaml("stages:\n  - stage: LanguageIdentifier\n    params: {minscore: 0.4}\n")).toPipeline());
-    assertTrue(e.getMessage().contains("stage LanguageIdentifier has no param 'minscore' (params:"), e.getMessage());
-    e = assertThrows(CorralException.class, () -> PipelineConfig.read(
-        yaml("stages:\n  - stage: LanguageIdentifier\n    params: {minScore: 7}\n")).toPipeline());
+    e =
+        assertThrows(
+            CorralException.class,
+            () -> PipelineConfig.read(yaml("stages:\n  - stage: LangId\n")).toPipeline());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "stages[0]: unknown stage 'LangId' (known: LineDeduplicator, LanguageIdentifier,"),
+        e.getMessage());
+    e =
+        assertThrows(
+            CorralException.class,
+            () ->
+                PipelineConfig.read(
+                        yaml(
+                            "stages:\n  - stage: LanguageIdentifier\n    params: {minscore: 0.4}\n"))
+                    .toPipeline());
+    assertTrue(
+        e.getMessage().contains("stage LanguageIdentifier has no param 'minscore' (params:"),
+        e.getMessage());
+    e =
+        assertThrows(
+            CorralException.class,
+            () ->
+                PipelineConfig.read(
+                        yaml("stages:\n  - stage: LanguageIdentifier\n    params: {minScore: 7}\n"))
+                    .toPipeline());
     assertTrue(e.getMessage().contains("param 'minScore' cannot be 7"), e.getMessage());
     e = assertThrows(CorralException.class, () -> PipelineConfig.read(yaml("name: x\n")));
     assertTrue(e.getMessage().endsWith("'stages' must be a non-empty list"), e.getMessage());

@@ -20,7 +20,10 @@ public record GenerationConfig(
 
   static final String FILE = "generation_config.json";
 
-  /** Reads {@code dir/generation_config.json}, falling back to Hugging Face's defaults and {@code model}. */
+  /**
+   * Reads {@code dir/generation_config.json}, falling back to Hugging Face's defaults and {@code
+   * model}.
+   */
   static GenerationConfig read(Path dir, LlamaConfig model) {
     Path file = dir.resolve(FILE);
     if (!Files.isRegularFile(file)) {
@@ -28,16 +31,24 @@ public record GenerationConfig(
     }
     LlamaConfig.Keys k = new LlamaConfig.Keys(file.toString(), LlamaConfig.parseObject(file));
     int[] eos = k.optIds("eos_token_id");
-    GenerationConfig g = new GenerationConfig(
-        k.optBoolean("do_sample", false),
-        k.optDouble("temperature", 1.0),
-        k.optInt("top_k", 50),
-        k.optDouble("top_p", 1.0),
-        k.optInt("max_new_tokens", -1),
-        eos.length == 0 ? model.eosIds() : eos);
+    GenerationConfig g =
+        new GenerationConfig(
+            k.optBoolean("do_sample", false),
+            k.optDouble("temperature", 1.0),
+            k.optInt("top_k", 50),
+            k.optDouble("top_p", 1.0),
+            k.optInt("max_new_tokens", -1),
+            eos.length == 0 ? model.eosIds() : eos);
     if (!(g.temperature() >= 0) || g.topK() < 0 || !(g.topP() > 0 && g.topP() <= 1)) {
-      throw Errors.badConfig(file.toString(), "temperature/top_k/top_p",
-          "must be >= 0, >= 0 and in (0, 1], got " + g.temperature() + ", " + g.topK() + ", " + g.topP());
+      throw Errors.badConfig(
+          file.toString(),
+          "temperature/top_k/top_p",
+          "must be >= 0, >= 0 and in (0, 1], got "
+              + g.temperature()
+              + ", "
+              + g.topK()
+              + ", "
+              + g.topP());
     }
     for (int id : g.eosIds()) {
       if (id < 0 || id >= model.vocabSize()) {

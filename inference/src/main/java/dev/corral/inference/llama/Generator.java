@@ -11,15 +11,15 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Text generation for a batch of prompts: the prompts are left-padded and run through the model once
- * (prefill), then one token per row per step is fed back through the {@link KvCache}. Greedy by default
- * (or as the checkpoint's {@code generation_config.json} says); temperature, top-k and top-p sampling with a
- * seed, and Hugging Face's repetition penalty. A row stops at a stop token (the checkpoint's eos ids plus
- * any given), when its decoded text holds a stop string, or after {@code maxNewTokens}; finished rows leave
- * the batch (their cache rows are dropped), so they cost no more compute. Prompts run in batches of
- * {@code batchSize}, sorted by length; results come back in input order. With sampling, prompt {@code i} draws
- * from its own random stream derived from the seed and {@code i}, so a run is reproducible whatever the
- * batching.
+ * Text generation for a batch of prompts: the prompts are left-padded and run through the model
+ * once (prefill), then one token per row per step is fed back through the {@link KvCache}. Greedy
+ * by default (or as the checkpoint's {@code generation_config.json} says); temperature, top-k and
+ * top-p sampling with a seed, and Hugging Face's repetition penalty. A row stops at a stop token
+ * (the checkpoint's eos ids plus any given), when its decoded text holds a stop string, or after
+ * {@code maxNewTokens}; finished rows leave the batch (their cache rows are dropped), so they cost
+ * no more compute. Prompts run in batches of {@code batchSize}, sorted by length; results come back
+ * in input order. With sampling, prompt {@code i} draws from its own random stream derived from the
+ * seed and {@code i}, so a run is reproducible whatever the batching.
  *
  * <pre>{@code
  * Generator gen = Generator.builder().setModel(model).optMaxNewTokens(32).build();
@@ -39,10 +39,14 @@ public final class Generator {
   private Generator(Builder b) {
     GenerationConfig g = b.model.generationConfig();
     this.model = b.model;
-    this.maxNewTokens = b.maxNewTokens != null ? b.maxNewTokens
-        : g.maxNewTokens() > 0 ? g.maxNewTokens() : Builder.DEFAULT_MAX_NEW_TOKENS;
+    this.maxNewTokens =
+        b.maxNewTokens != null
+            ? b.maxNewTokens
+            : g.maxNewTokens() > 0 ? g.maxNewTokens() : Builder.DEFAULT_MAX_NEW_TOKENS;
     double temperature = b.temperature != null ? b.temperature : g.doSample() ? g.temperature() : 0;
-    this.sampler = new Sampler(temperature, b.topK != null ? b.topK : g.topK(), b.topP != null ? b.topP : g.topP());
+    this.sampler =
+        new Sampler(
+            temperature, b.topK != null ? b.topK : g.topK(), b.topP != null ? b.topP : g.topP());
     this.seed = b.seed;
     this.stopTokens = new LinkedHashSet<>();
     for (int id : g.eosIds()) {
@@ -50,7 +54,8 @@ public final class Generator {
     }
     for (int id : b.stopTokens) {
       if (id < 0 || id >= model.config().vocabSize()) {
-        throw Errors.badArgument("stop token", id, "an id in 0.." + (model.config().vocabSize() - 1));
+        throw Errors.badArgument(
+            "stop token", id, "an id in 0.." + (model.config().vocabSize() - 1));
       }
       stopTokens.add(id);
     }
@@ -58,8 +63,8 @@ public final class Generator {
     this.repetitionPenalty = b.repetitionPenalty;
     this.stopStrings = List.copyOf(b.stopStrings);
     if (!stopStrings.isEmpty() && !model.hasTokenizer()) {
-      throw Errors.badArgument("stop strings", stopStrings,
-          "none: the checkpoint has no tokenizer.json to decode with");
+      throw Errors.badArgument(
+          "stop strings", stopStrings, "none: the checkpoint has no tokenizer.json to decode with");
     }
   }
 
@@ -70,8 +75,8 @@ public final class Generator {
   /** Why a row stopped. */
   public enum FinishReason {
     /**
-     * It produced a stop token (kept as the last token), or its text came to hold a stop string (the tokens
-     * that made it are kept; the text is cut before it).
+     * It produced a stop token (kept as the last token), or its text came to hold a stop string
+     * (the tokens that made it are kept; the text is cut before it).
      */
     STOP,
     /** It produced {@code maxNewTokens} tokens. */
@@ -102,7 +107,10 @@ public final class Generator {
     return generateIds(ids);
   }
 
-  /** Continues token id prompts (BOS first if the model expects one), batched; texts decoded if it can. */
+  /**
+   * Continues token id prompts (BOS first if the model expects one), batched; texts decoded if it
+   * can.
+   */
   public List<Generation> generateIds(List<int[]> prompts) {
     int max = model.config().maxPositions();
     for (int i = 0; i < prompts.size(); i++) {
@@ -111,8 +119,14 @@ public final class Generator {
         throw Errors.badInput("prompt " + i, "no tokens");
       }
       if (len + maxNewTokens > max) {
-        throw Errors.badInput("prompt " + i, len + " tokens + " + maxNewTokens
-            + " new ones exceed max_position_embeddings (" + max + ")");
+        throw Errors.badInput(
+            "prompt " + i,
+            len
+                + " tokens + "
+                + maxNewTokens
+                + " new ones exceed max_position_embeddings ("
+                + max
+                + ")");
       }
     }
     SplittableRandom root = new SplittableRandom(seed);
@@ -198,7 +212,8 @@ public final class Generator {
           }
           if (stopTokens.contains(next[i])) {
             reason[b] = FinishReason.STOP;
-          } else if (!stopStrings.isEmpty() && (texts[b] = stopStringText(generated[b], count[b])) != null) {
+          } else if (!stopStrings.isEmpty()
+              && (texts[b] = stopStringText(generated[b], count[b])) != null) {
             reason[b] = FinishReason.STOP;
           } else if (count[b] == maxNewTokens) {
             reason[b] = FinishReason.LENGTH;
@@ -231,15 +246,18 @@ public final class Generator {
     Generation[] out = new Generation[n];
     for (int b = 0; b < n; b++) {
       int[] tokens = Arrays.copyOf(generated[b], count[b]);
-      String text = texts[b] != null ? texts[b] : model.hasTokenizer() ? model.tokenizer().decode(tokens) : null;
+      String text =
+          texts[b] != null
+              ? texts[b]
+              : model.hasTokenizer() ? model.tokenizer().decode(tokens) : null;
       out[b] = new Generation(prompts.get(b), tokens, text, reason[b]);
     }
     return out;
   }
 
   /**
-   * Hugging Face's repetition penalty: the logit of every token already seen is divided by {@code penalty}
-   * when positive and multiplied by it when negative.
+   * Hugging Face's repetition penalty: the logit of every token already seen is divided by {@code
+   * penalty} when positive and multiplied by it when negative.
    */
   static void penalize(float[] logits, int from, Set<Integer> seen, double penalty) {
     for (int id : seen) {
@@ -261,7 +279,9 @@ public final class Generator {
     return cut < 0 ? null : text.substring(0, cut);
   }
 
-  /** {@code set*} fields are required, {@code opt*} optional (defaults from generation_config.json). */
+  /**
+   * {@code set*} fields are required, {@code opt*} optional (defaults from generation_config.json).
+   */
   public static final class Builder {
     static final int DEFAULT_MAX_NEW_TOKENS = 128;
 
@@ -279,8 +299,9 @@ public final class Generator {
     private Builder() {}
 
     /**
-     * Hugging Face's repetition penalty (CTRL): before each pick, the logits of tokens already in the prompt
-     * or the generated text are divided by it when positive, multiplied by it when negative. 1 (default) is off.
+     * Hugging Face's repetition penalty (CTRL): before each pick, the logits of tokens already in
+     * the prompt or the generated text are divided by it when positive, multiplied by it when
+     * negative. 1 (default) is off.
      */
     public Builder optRepetitionPenalty(double penalty) {
       if (!(penalty > 0) || Double.isInfinite(penalty)) {
@@ -291,8 +312,8 @@ public final class Generator {
     }
 
     /**
-     * Strings that end a row once its decoded text holds one: finish reason STOP, the text cut before it.
-     * Needs the checkpoint's tokenizer.
+     * Strings that end a row once its decoded text holds one: finish reason STOP, the text cut
+     * before it. Needs the checkpoint's tokenizer.
      */
     public Builder optStopStrings(String... stops) {
       for (String stop : stops) {
@@ -309,7 +330,10 @@ public final class Generator {
       return this;
     }
 
-    /** Tokens to generate at most per prompt (default: max_new_tokens of generation_config.json, else 128). */
+    /**
+     * Tokens to generate at most per prompt (default: max_new_tokens of generation_config.json,
+     * else 128).
+     */
     public Builder optMaxNewTokens(int maxNewTokens) {
       if (maxNewTokens <= 0) {
         throw Errors.badArgument("max new tokens", maxNewTokens, "a positive number");
@@ -318,7 +342,10 @@ public final class Generator {
       return this;
     }
 
-    /** Sampling temperature; 0 is greedy (default: greedy unless generation_config.json sets do_sample). */
+    /**
+     * Sampling temperature; 0 is greedy (default: greedy unless generation_config.json sets
+     * do_sample).
+     */
     public Builder optTemperature(double temperature) {
       if (!(temperature >= 0) || Double.isInfinite(temperature)) {
         throw Errors.badArgument("temperature", temperature, "a finite number >= 0");

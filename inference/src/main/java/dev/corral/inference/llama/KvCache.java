@@ -3,16 +3,17 @@ package dev.corral.inference.llama;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Keys and values of every layer for the tokens a batch has seen so far, so that each new token attends to
- * them without recomputing the prefix. Slots are filled left to right for all rows at once; a row's
- * padding slots are marked and never attended to. Made by {@link LlamaModel#newCache}; one cache serves one
- * batch of sequences, and is not for use by two threads at once.
+ * Keys and values of every layer for the tokens a batch has seen so far, so that each new token
+ * attends to them without recomputing the prefix. Slots are filled left to right for all rows at
+ * once; a row's padding slots are marked and never attended to. Made by {@link
+ * LlamaModel#newCache}; one cache serves one batch of sequences, and is not for use by two threads
+ * at once.
  */
 public final class KvCache implements AutoCloseable {
   final NDManager manager;
@@ -36,8 +37,8 @@ public final class KvCache implements AutoCloseable {
   }
 
   /**
-   * Keeps only the given rows (indices into the current batch, ascending), so that rows that are done no
-   * longer cost compute; row {@code rows[i]} becomes row {@code i}.
+   * Keeps only the given rows (indices into the current batch, ascending), so that rows that are
+   * done no longer cost compute; row {@code rows[i]} becomes row {@code i}.
    */
   void keep(int[] rows) {
     if (rows.length == real.length) {
@@ -62,7 +63,8 @@ public final class KvCache implements AutoCloseable {
     for (int r : rows) {
       parts.add(a.get(new NDIndex("{}:{}", r, r + 1)));
     }
-    NDArray out = parts.size() == 1 ? parts.get(0).duplicate() : NDArrays.concat(parts, 0); // a copy
+    NDArray out =
+        parts.size() == 1 ? parts.get(0).duplicate() : NDArrays.concat(parts, 0); // a copy
     parts.close();
     a.close();
     return out;

@@ -14,16 +14,18 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The architecture of a LLaMA-family checkpoint, read from Hugging Face's {@code config.json} and checked
- * in one place ({@link #validate}). Names follow llama2.c ({@code dim}, {@code hiddenDim}, {@code nLayers},
- * {@code nHeads}, {@code nKvHeads}, {@code headSize}); the JSON keys they come from are in each comment.
+ * The architecture of a LLaMA-family checkpoint, read from Hugging Face's {@code config.json} and
+ * checked in one place ({@link #validate}). Names follow llama2.c ({@code dim}, {@code hiddenDim},
+ * {@code nLayers}, {@code nHeads}, {@code nKvHeads}, {@code headSize}); the JSON keys they come
+ * from are in each comment.
  *
  * @param vocabSize vocab_size
  * @param dim hidden_size: width of the residual stream
  * @param hiddenDim intermediate_size: width of the SwiGLU feed-forward layer
  * @param nLayers num_hidden_layers
  * @param nHeads num_attention_heads: query heads
- * @param nKvHeads num_key_value_heads (default nHeads): key/value heads, shared by nHeads / nKvHeads queries
+ * @param nKvHeads num_key_value_heads (default nHeads): key/value heads, shared by nHeads /
+ *     nKvHeads queries
  * @param headSize head_dim (default dim / nHeads)
  * @param normEps rms_norm_eps
  * @param ropeTheta rope_theta (default 10000)
@@ -51,7 +53,8 @@ public record LlamaConfig(
 
   /**
    * Rope scaling from config.json's {@code rope_scaling}: {@code linear} divides every frequency by
-   * {@code factor}; {@code llama3} (LLaMA 3.1+) divides only the low frequencies and blends the middle band.
+   * {@code factor}; {@code llama3} (LLaMA 3.1+) divides only the low frequencies and blends the
+   * middle band.
    *
    * @param type "linear" or "llama3"
    * @param factor factor
@@ -60,14 +63,21 @@ public record LlamaConfig(
    * @param originalMaxPositions original_max_position_embeddings (llama3 only)
    */
   public record RopeScaling(
-      String type, double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositions) {}
+      String type,
+      double factor,
+      double lowFreqFactor,
+      double highFreqFactor,
+      int originalMaxPositions) {}
 
   /** Reads and validates {@code dir/config.json}. */
   public static LlamaConfig read(Path dir) {
     return readFile(dir.resolve("config.json"));
   }
 
-  /** Reads and validates a config.json by any name (init-random reads one before it writes anything). */
+  /**
+   * Reads and validates a config.json by any name (init-random reads one before it writes
+   * anything).
+   */
   static LlamaConfig readFile(Path file) {
     JsonObject json = parseObject(file);
     String where = file.toString();
@@ -75,7 +85,8 @@ public record LlamaConfig(
 
     String modelType = k.optString("model_type", "llama");
     if (!modelType.equals("llama")) {
-      throw Errors.unsupportedFeature(where, "model_type '" + modelType + "' (only 'llama' checkpoints)");
+      throw Errors.unsupportedFeature(
+          where, "model_type '" + modelType + "' (only 'llama' checkpoints)");
     }
     String act = k.optString("hidden_act", "silu");
     if (!act.equals("silu")) {
@@ -91,21 +102,22 @@ public record LlamaConfig(
     int nKvHeads = k.optInt("num_key_value_heads", nHeads);
     int headSize = k.optInt("head_dim", nHeads > 0 && dim % nHeads == 0 ? dim / nHeads : -1);
     int maxPositions = k.requiredInt("max_position_embeddings");
-    LlamaConfig config = new LlamaConfig(
-        k.requiredInt("vocab_size"),
-        dim,
-        k.requiredInt("intermediate_size"),
-        k.requiredInt("num_hidden_layers"),
-        nHeads,
-        nKvHeads,
-        headSize,
-        k.requiredDouble("rms_norm_eps"),
-        k.optDouble("rope_theta", 10000.0),
-        ropeScaling(k, maxPositions),
-        maxPositions,
-        k.optBoolean("tie_word_embeddings", false),
-        k.optInt("bos_token_id", -1),
-        k.optIds("eos_token_id"));
+    LlamaConfig config =
+        new LlamaConfig(
+            k.requiredInt("vocab_size"),
+            dim,
+            k.requiredInt("intermediate_size"),
+            k.requiredInt("num_hidden_layers"),
+            nHeads,
+            nKvHeads,
+            headSize,
+            k.requiredDouble("rms_norm_eps"),
+            k.optDouble("rope_theta", 10000.0),
+            ropeScaling(k, maxPositions),
+            maxPositions,
+            k.optBoolean("tie_word_embeddings", false),
+            k.optInt("bos_token_id", -1),
+            k.optIds("eos_token_id"));
     config.validate(where);
     return config;
   }
@@ -120,11 +132,17 @@ public record LlamaConfig(
     positive(where, "num_key_value_heads", nKvHeads);
     positive(where, "max_position_embeddings", maxPositions);
     if (headSize <= 0 || headSize % 2 != 0) {
-      throw Errors.badConfig(where, "head_dim", "must be a positive even number (hidden_size / "
-          + "num_attention_heads when absent), got " + headSize);
+      throw Errors.badConfig(
+          where,
+          "head_dim",
+          "must be a positive even number (hidden_size / "
+              + "num_attention_heads when absent), got "
+              + headSize);
     }
     if (nHeads % nKvHeads != 0) {
-      throw Errors.badConfig(where, "num_key_value_heads",
+      throw Errors.badConfig(
+          where,
+          "num_key_value_heads",
           "(" + nKvHeads + ") must divide num_attention_heads (" + nHeads + ")");
     }
     if (!(normEps > 0) || !Double.isFinite(normEps)) {
@@ -134,18 +152,21 @@ public record LlamaConfig(
       throw Errors.badConfig(where, "rope_theta", "must be a number above 1, got " + ropeTheta);
     }
     if (bosId >= vocabSize) {
-      throw Errors.badConfig(where, "bos_token_id", bosId + " is outside the vocabulary of " + vocabSize);
+      throw Errors.badConfig(
+          where, "bos_token_id", bosId + " is outside the vocabulary of " + vocabSize);
     }
     for (int eos : eosIds) {
       if (eos < 0 || eos >= vocabSize) {
-        throw Errors.badConfig(where, "eos_token_id", eos + " is outside the vocabulary of " + vocabSize);
+        throw Errors.badConfig(
+            where, "eos_token_id", eos + " is outside the vocabulary of " + vocabSize);
       }
     }
   }
 
   /**
-   * The rotary inverse frequencies {@code theta^(-2i/headSize)} for i in [0, headSize/2), with rope scaling
-   * applied as Hugging Face's {@code _compute_llama3_parameters} and linear scaling do; in double precision.
+   * The rotary inverse frequencies {@code theta^(-2i/headSize)} for i in [0, headSize/2), with rope
+   * scaling applied as Hugging Face's {@code _compute_llama3_parameters} and linear scaling do; in
+   * double precision.
    */
   public double[] ropeInvFreq() {
     double[] inv = new double[headSize / 2];
@@ -162,7 +183,8 @@ public record LlamaConfig(
       }
       return inv;
     }
-    // llama3: wavelengths longer than old_context / low_freq_factor are slowed by `factor`, shorter than
+    // llama3: wavelengths longer than old_context / low_freq_factor are slowed by `factor`, shorter
+    // than
     // old_context / high_freq_factor are kept, and the band between is interpolated smoothly.
     double oldContext = ropeScaling.originalMaxPositions();
     double lowFreqWavelen = oldContext / ropeScaling.lowFreqFactor();
@@ -172,8 +194,9 @@ public record LlamaConfig(
       if (wavelen > lowFreqWavelen) {
         inv[i] = inv[i] / factor;
       } else if (wavelen >= highFreqWavelen) {
-        double smooth = (oldContext / wavelen - ropeScaling.lowFreqFactor())
-            / (ropeScaling.highFreqFactor() - ropeScaling.lowFreqFactor());
+        double smooth =
+            (oldContext / wavelen - ropeScaling.lowFreqFactor())
+                / (ropeScaling.highFreqFactor() - ropeScaling.lowFreqFactor());
         inv[i] = (1 - smooth) * inv[i] / factor + smooth * inv[i];
       }
     }
@@ -202,10 +225,25 @@ public record LlamaConfig(
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "LlamaConfig[vocab=%d, dim=%d, hiddenDim=%d, layers=%d, heads=%d, "
+    return String.format(
+        Locale.ROOT,
+        "LlamaConfig[vocab=%d, dim=%d, hiddenDim=%d, layers=%d, heads=%d, "
             + "kvHeads=%d, headSize=%d, eps=%s, theta=%s, ropeScaling=%s, maxPositions=%d, tied=%s, bos=%d, "
-            + "eos=%s]", vocabSize, dim, hiddenDim, nLayers, nHeads, nKvHeads, headSize, normEps, ropeTheta,
-        ropeScaling, maxPositions, tiedEmbeddings, bosId, Arrays.toString(eosIds));
+            + "eos=%s]",
+        vocabSize,
+        dim,
+        hiddenDim,
+        nLayers,
+        nHeads,
+        nKvHeads,
+        headSize,
+        normEps,
+        ropeTheta,
+        ropeScaling,
+        maxPositions,
+        tiedEmbeddings,
+        bosId,
+        Arrays.toString(eosIds));
   }
 
   private static RopeScaling ropeScaling(Keys k, int maxPositions) {
@@ -221,29 +259,36 @@ public record LlamaConfig(
     switch (type) {
       case "default":
         return null;
-      case "linear": {
-        double factor = s.requiredDouble("factor");
-        checkFactor(k.where, factor);
-        return new RopeScaling("linear", factor, 0, 0, maxPositions);
-      }
-      case "llama3": {
-        double factor = s.requiredDouble("factor");
-        checkFactor(k.where, factor);
-        double low = s.requiredDouble("low_freq_factor");
-        double high = s.requiredDouble("high_freq_factor");
-        if (!(low > 0) || !(high > low)) {
-          throw Errors.badConfig(k.where, "rope_scaling",
-              "needs 0 < low_freq_factor < high_freq_factor, got " + low + " and " + high);
+      case "linear":
+        {
+          double factor = s.requiredDouble("factor");
+          checkFactor(k.where, factor);
+          return new RopeScaling("linear", factor, 0, 0, maxPositions);
         }
-        int original = s.requiredInt("original_max_position_embeddings");
-        if (original <= 0) {
-          throw Errors.badConfig(k.where, "rope_scaling.original_max_position_embeddings",
-              "must be positive, got " + original);
+      case "llama3":
+        {
+          double factor = s.requiredDouble("factor");
+          checkFactor(k.where, factor);
+          double low = s.requiredDouble("low_freq_factor");
+          double high = s.requiredDouble("high_freq_factor");
+          if (!(low > 0) || !(high > low)) {
+            throw Errors.badConfig(
+                k.where,
+                "rope_scaling",
+                "needs 0 < low_freq_factor < high_freq_factor, got " + low + " and " + high);
+          }
+          int original = s.requiredInt("original_max_position_embeddings");
+          if (original <= 0) {
+            throw Errors.badConfig(
+                k.where,
+                "rope_scaling.original_max_position_embeddings",
+                "must be positive, got " + original);
+          }
+          return new RopeScaling("llama3", factor, low, high, original);
         }
-        return new RopeScaling("llama3", factor, low, high, original);
-      }
       default:
-        throw Errors.unsupportedFeature(k.where, "rope_scaling type '" + type + "' (supported: linear, llama3)");
+        throw Errors.unsupportedFeature(
+            k.where, "rope_scaling type '" + type + "' (supported: linear, llama3)");
     }
   }
 

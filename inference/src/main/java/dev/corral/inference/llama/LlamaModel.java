@@ -21,19 +21,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A LLaMA-family causal language model (Touvron et al. 2023) on DJL NDArrays with the PyTorch engine, loaded
- * from a Hugging Face checkpoint folder; it computes in f32 on the CPU, in f16 on a GPU when the checkpoint is
- * stored in 16 bits (norm statistics and softmax in f32 there, as Hugging Face does). {@link #forward} reads
- * top to bottom like the paper: token embedding; per layer a pre-norm (RMSNorm) grouped-query attention block
- * with rotary position embeddings (Hugging Face's rotate-half convention) and a pre-norm SwiGLU feed-forward
- * block, each added to the residual stream; a final RMSNorm; the output projection to vocabulary logits.
+ * A LLaMA-family causal language model (Touvron et al. 2023) on DJL NDArrays with the PyTorch
+ * engine, loaded from a Hugging Face checkpoint folder; it computes in f32 on the CPU, in f16 on a
+ * GPU when the checkpoint is stored in 16 bits (norm statistics and softmax in f32 there, as
+ * Hugging Face does). {@link #forward} reads top to bottom like the paper: token embedding; per
+ * layer a pre-norm (RMSNorm) grouped-query attention block with rotary position embeddings (Hugging
+ * Face's rotate-half convention) and a pre-norm SwiGLU feed-forward block, each added to the
+ * residual stream; a final RMSNorm; the output projection to vocabulary logits.
  *
- * <p>A batch holds rows of different lengths left-padded to one width: padding slots are masked out of
- * attention and skipped by rotary positions, so every row computes what it would alone. Keys and values go
- * to a {@link KvCache}, so generation feeds only the new token each step.
+ * <p>A batch holds rows of different lengths left-padded to one width: padding slots are masked out
+ * of attention and skipped by rotary positions, so every row computes what it would alone. Keys and
+ * values go to a {@link KvCache}, so generation feeds only the new token each step.
  *
- * <p>Use {@link Scorer} for log-likelihoods and {@link Generator} for text; close the model to free its
- * tensors.
+ * <p>Use {@link Scorer} for log-likelihoods and {@link Generator} for text; close the model to free
+ * its tensors.
  */
 public final class LlamaModel implements AutoCloseable {
   private final Path dir;
@@ -45,15 +46,24 @@ public final class LlamaModel implements AutoCloseable {
   private final NDArray invFreq; // (head_size / 2) f64: rotary frequencies, rope scaling applied
   private final float attentionScale; // 1 / sqrt(head_size)
   private final DataType dtype; // of the weights, the cache and the activations: FLOAT32 or FLOAT16
-  // weight -> (ROW_BLOCKS, in, out / ROW_BLOCKS) view of it, for the CPU's few-row products (see linear)
+  // weight -> (ROW_BLOCKS, in, out / ROW_BLOCKS) view of it, for the CPU's few-row products (see
+  // linear)
   private final Map<NDArray, NDArray> rowBlocks;
 
-  /** Blocks of weight rows a CPU product of at most {@link #MAX_BLOCKED_ROWS} rows is split into. */
+  /**
+   * Blocks of weight rows a CPU product of at most {@link #MAX_BLOCKED_ROWS} rows is split into.
+   */
   private static final int ROW_BLOCKS = 8;
+
   private static final long MAX_BLOCKED_ROWS = 16;
 
-  private LlamaModel(Path dir, LlamaConfig config, GenerationConfig generationConfig, LlamaTokenizer tokenizer,
-      NDManager manager, Weights w) {
+  private LlamaModel(
+      Path dir,
+      LlamaConfig config,
+      GenerationConfig generationConfig,
+      LlamaTokenizer tokenizer,
+      NDManager manager,
+      Weights w) {
     this.dir = dir;
     this.config = config;
     this.generationConfig = generationConfig;
@@ -66,17 +76,23 @@ public final class LlamaModel implements AutoCloseable {
     this.rowBlocks = manager.getDevice().equals(Device.cpu()) ? rowBlocks(w) : Map.of();
   }
 
-  /** Each weight matrix whose rows split evenly into {@link #ROW_BLOCKS} as a (P, in, out / P) view of it. */
+  /**
+   * Each weight matrix whose rows split evenly into {@link #ROW_BLOCKS} as a (P, in, out / P) view
+   * of it.
+   */
   private static Map<NDArray, NDArray> rowBlocks(Weights w) {
     Map<NDArray, NDArray> views = new IdentityHashMap<>();
-    for (NDArray[] perLayer : List.of(w.wq, w.wk, w.wv, w.wo, w.w1, w.w2, w.w3, new NDArray[] {w.wcls})) {
+    for (NDArray[] perLayer :
+        List.of(w.wq, w.wk, w.wv, w.wo, w.w1, w.w2, w.w3, new NDArray[] {w.wcls})) {
       for (NDArray weight : perLayer) {
         long out = weight.getShape().get(0);
         if (out % ROW_BLOCKS != 0) {
           continue;
         }
-        try (NDArray byBlock = weight.reshape(ROW_BLOCKS, out / ROW_BLOCKS, weight.getShape().get(1))) {
-          NDArray view = byBlock.transpose(0, 2, 1); // shares the weight's memory; closed with the model
+        try (NDArray byBlock =
+            weight.reshape(ROW_BLOCKS, out / ROW_BLOCKS, weight.getShape().get(1))) {
+          NDArray view =
+              byBlock.transpose(0, 2, 1); // shares the weight's memory; closed with the model
           NDScope.unregister(view);
           views.put(weight, view);
         }
@@ -86,17 +102,18 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   /**
-   * Loads the checkpoint in {@code dir} ({@code config.json}, {@code model.safetensors} or a sharded index,
-   * optional {@code generation_config.json} and {@code tokenizer.json}) onto {@code device}, in f32 on the
-   * CPU and, on a GPU, in f16 when the checkpoint is stored in 16 bits.
+   * Loads the checkpoint in {@code dir} ({@code config.json}, {@code model.safetensors} or a
+   * sharded index, optional {@code generation_config.json} and {@code tokenizer.json}) onto {@code
+   * device}, in f32 on the CPU and, on a GPU, in f16 when the checkpoint is stored in 16 bits.
    */
   public static LlamaModel load(Path dir, Device device) {
     return load(dir, device, null);
   }
 
   /**
-   * {@link #load(Path, Device)} in the given dtype: {@code FLOAT32}, or {@code FLOAT16} (half the memory; bf16
-   * checkpoints are converted, and a weight beyond float16's range is refused); null for the default.
+   * {@link #load(Path, Device)} in the given dtype: {@code FLOAT32}, or {@code FLOAT16} (half the
+   * memory; bf16 checkpoints are converted, and a weight beyond float16's range is refused); null
+   * for the default.
    */
   public static LlamaModel load(Path dir, Device device, DataType dtype) {
     LlamaConfig config = LlamaConfig.read(dir);
@@ -148,7 +165,8 @@ public final class LlamaModel implements AutoCloseable {
   /** The checkpoint's tokenizer; an error when its folder has no {@code tokenizer.json}. */
   public LlamaTokenizer tokenizer() {
     if (tokenizer == null) {
-      throw Errors.badInput(dir.toString(), "the checkpoint has no tokenizer.json; pass token ids instead of text");
+      throw Errors.badInput(
+          dir.toString(), "the checkpoint has no tokenizer.json; pass token ids instead of text");
     }
     return tokenizer;
   }
@@ -159,15 +177,16 @@ public final class LlamaModel implements AutoCloseable {
       throw Errors.badArgument("batch size", batchSize, "a positive number");
     }
     if (capacity <= 0 || capacity > config.maxPositions()) {
-      throw Errors.badArgument("cache capacity", capacity,
-          "1.." + config.maxPositions() + " (max_position_embeddings)");
+      throw Errors.badArgument(
+          "cache capacity", capacity, "1.." + config.maxPositions() + " (max_position_embeddings)");
     }
     return new KvCache(manager, config, batchSize, capacity, dtype);
   }
 
   /**
-   * The next-token log-probabilities after every position of one sequence: {@code [t][v] = log P(v | ids[..t])}.
-   * Meant for inspection and tests (it returns {@code length x vocab} floats); {@link Scorer} is the lean path.
+   * The next-token log-probabilities after every position of one sequence: {@code [t][v] = log P(v
+   * | ids[..t])}. Meant for inspection and tests (it returns {@code length x vocab} floats); {@link
+   * Scorer} is the lean path.
    */
   public float[][] logProbs(int[] ids) {
     return logProbs(List.of(ids)).get(0);
@@ -198,7 +217,8 @@ public final class LlamaModel implements AutoCloseable {
    * One forward pass over a block of {@code T} new tokens for every row of {@code cache}'s batch.
    *
    * @param tokens (batch, T) token ids; padding slots may hold any id
-   * @param real (batch, T) which slots hold real tokens (false: padding, masked out and given no position)
+   * @param real (batch, T) which slots hold real tokens (false: padding, masked out and given no
+   *     position)
    * @param cache keys and values of earlier blocks; this block's are appended
    * @param lastOnly compute logits for the last slot only (what generation needs)
    * @return logits (batch, T or 1, vocab_size) f32, owned by the caller (close it)
@@ -227,17 +247,22 @@ public final class LlamaModel implements AutoCloseable {
     try (NDScope scope = new NDScope()) {
       NDManager m = cache.manager;
       NDArray mask = attentionMask(m, keyReal, batch, t, s, start); // (batch, 1, 1, T, S) 0 or -inf
-      NDArray[] rope = rotary(m.create(pos, new Shape(batch, t))); // cos, sin: (batch, T, 1, head_size)
-      NDIndex written = new NDIndex(":, :, {}:{}", start, s); // the cache slots of this block's keys and values
+      NDArray[] rope =
+          rotary(m.create(pos, new Shape(batch, t))); // cos, sin: (batch, T, 1, head_size)
+      NDIndex written =
+          new NDIndex(":, :, {}:{}", start, s); // the cache slots of this block's keys and values
       NDIndex seen = new NDIndex(":, :, :{}", s); //              the slots attended to
 
       // token embedding
-      NDArray x = Embedding.embedding(m.create(ids, new Shape(batch, t)), w.tokenEmbeddingTable,
-          SparseFormat.DENSE).singletonOrThrow(); // (batch, T, dim)
+      NDArray x =
+          Embedding.embedding(
+                  m.create(ids, new Shape(batch, t)), w.tokenEmbeddingTable, SparseFormat.DENSE)
+              .singletonOrThrow(); // (batch, T, dim)
 
       for (int l = 0; l < config.nLayers(); l++) {
         NDArray out;
-        // A scope per layer frees its activations (scores are batch x heads x T x S floats) before the next
+        // A scope per layer frees its activations (scores are batch x heads x T x S floats) before
+        // the next
         // layer: memory is one layer's worth, not n_layers' worth.
         try (NDScope layer = new NDScope()) {
           // attention block: x = x + Attention(RMSNorm(x))
@@ -283,32 +308,52 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   /** Grouped-query self-attention over the cache's slots, this block's keys and values appended. */
-  private NDArray attention(int l, NDArray x, NDArray cos, NDArray sin, NDArray mask, KvCache cache,
-      NDIndex written, NDIndex seen) {
+  private NDArray attention(
+      int l,
+      NDArray x,
+      NDArray cos,
+      NDArray sin,
+      NDArray mask,
+      KvCache cache,
+      NDIndex written,
+      NDIndex seen) {
     long batch = x.getShape().get(0);
     long t = x.getShape().get(1);
     int hs = config.headSize();
     int nKv = config.nKvHeads();
     int group = config.nHeads() / nKv; // query heads per key/value head
 
-    NDArray q = linear(x, w.wq[l]).reshape(batch, t, config.nHeads(), hs); // (batch, T, n_heads, head_size)
-    NDArray k = linear(x, w.wk[l]).reshape(batch, t, nKv, hs); //            (batch, T, n_kv_heads, head_size)
-    NDArray v = linear(x, w.wv[l]).reshape(batch, t, nKv, hs); //            (batch, T, n_kv_heads, head_size)
+    NDArray q =
+        linear(x, w.wq[l]).reshape(batch, t, config.nHeads(), hs); // (batch, T, n_heads, head_size)
+    NDArray k =
+        linear(x, w.wk[l])
+            .reshape(batch, t, nKv, hs); //            (batch, T, n_kv_heads, head_size)
+    NDArray v =
+        linear(x, w.wv[l])
+            .reshape(batch, t, nKv, hs); //            (batch, T, n_kv_heads, head_size)
     q = rope(q, cos, sin);
     k = rope(k, cos, sin);
 
-    cache.keys[l].set(written, k.transpose(0, 2, 1, 3)); //   cache: (batch, n_kv_heads, capacity, head_size)
+    cache.keys[l].set(
+        written, k.transpose(0, 2, 1, 3)); //   cache: (batch, n_kv_heads, capacity, head_size)
     cache.values[l].set(written, v.transpose(0, 2, 1, 3));
-    NDArray keys = cache.keys[l].get(seen).expandDims(2); //     (batch, n_kv_heads, 1, S, head_size)
-    NDArray values = cache.values[l].get(seen).expandDims(2); // (batch, n_kv_heads, 1, S, head_size)
+    NDArray keys =
+        cache.keys[l].get(seen).expandDims(2); //     (batch, n_kv_heads, 1, S, head_size)
+    NDArray values =
+        cache.values[l].get(seen).expandDims(2); // (batch, n_kv_heads, 1, S, head_size)
 
     // query head h uses key/value head h / group: split the heads axis into (n_kv_heads, group)
-    NDArray qg = q.reshape(batch, t, nKv, group, hs).transpose(0, 2, 3, 1, 4); // (batch, n_kv, group, T, hs)
-    NDArray scores = f32(qg.matMul(keys.transpose(0, 1, 2, 4, 3))) //            (batch, n_kv, group, T, S)
-        .mul(attentionScale).add(mask);
+    NDArray qg =
+        q.reshape(batch, t, nKv, group, hs).transpose(0, 2, 3, 1, 4); // (batch, n_kv, group, T, hs)
+    NDArray scores =
+        f32(qg.matMul(keys.transpose(0, 1, 2, 4, 3))) //            (batch, n_kv, group, T, S)
+            .mul(attentionScale)
+            .add(mask);
     NDArray att = scores.softmax(-1).toType(dtype, false);
-    NDArray out = att.matMul(values) //                                            (batch, n_kv, group, T, hs)
-        .transpose(0, 3, 1, 2, 4).reshape(batch, t, (long) config.nHeads() * hs); // (batch, T, n_heads * hs)
+    NDArray out =
+        att.matMul(values) //                                            (batch, n_kv, group, T, hs)
+            .transpose(0, 3, 1, 2, 4)
+            .reshape(batch, t, (long) config.nHeads() * hs); // (batch, T, n_heads * hs)
     return linear(out, w.wo[l]); // (batch, T, dim)
   }
 
@@ -323,29 +368,35 @@ public final class LlamaModel implements AutoCloseable {
   private static NDArray rope(NDArray x, NDArray cos, NDArray sin) {
     long half = x.getShape().get(3) / 2;
     NDList halves = x.split(new long[] {half}, 3); // x1 = x[..., :half], x2 = x[..., half:]
-    NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), 3); // (-x2, x1)
+    NDArray rotated =
+        NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), 3); // (-x2, x1)
     return x.mul(cos).add(rotated.mul(sin));
   }
 
   /**
-   * cos and sin of position * frequency, (batch, T, 1, head_size), the frequencies repeated for the two
-   * halves; angles in f64 so long positions keep their precision.
+   * cos and sin of position * frequency, (batch, T, 1, head_size), the frequencies repeated for the
+   * two halves; angles in f64 so long positions keep their precision.
    */
   private NDArray[] rotary(NDArray positions) {
-    NDArray angles = positions.toType(DataType.FLOAT64, false).expandDims(-1).mul(invFreq); // (batch, T, hs/2)
-    NDArray emb = NDArrays.concat(new NDList(angles, angles), -1).expandDims(2); //        (batch, T, 1, hs)
+    NDArray angles =
+        positions.toType(DataType.FLOAT64, false).expandDims(-1).mul(invFreq); // (batch, T, hs/2)
+    NDArray emb =
+        NDArrays.concat(new NDList(angles, angles), -1).expandDims(2); //        (batch, T, 1, hs)
     return new NDArray[] {emb.cos().toType(dtype, false), emb.sin().toType(dtype, false)};
   }
 
   /**
-   * Additive attention mask, (batch, 1, 1, T, S): slot j is visible from the query in slot i when j <= i
-   * (causal) and j holds a real token; a query always sees itself, so padding rows stay finite.
+   * Additive attention mask, (batch, 1, 1, T, S): slot j is visible from the query in slot i when j
+   * <= i (causal) and j holds a real token; a query always sees itself, so padding rows stay
+   * finite.
    */
-  private static NDArray attentionMask(NDManager m, boolean[] keyReal, int batch, int t, int s, int start) {
+  private static NDArray attentionMask(
+      NDManager m, boolean[] keyReal, int batch, int t, int s, int start) {
     NDArray query = m.arange(start, s).reshape(t, 1); // (T, 1) slot of each query
     NDArray key = m.arange(0, s).reshape(1, s); //        (1, S)
     NDArray real = m.create(keyReal, new Shape(batch, 1, s)); // (batch, 1, S)
-    NDArray visible = key.lte(query).expandDims(0).logicalAnd(real).logicalOr(key.eq(query)); // (batch, T, S)
+    NDArray visible =
+        key.lte(query).expandDims(0).logicalAnd(real).logicalOr(key.eq(query)); // (batch, T, S)
     Shape shape = new Shape(batch, t, s); // PyTorch's where broadcasts, DJL's does not
     NDArray zero = m.zeros(shape, DataType.FLOAT32);
     NDArray blocked = m.full(shape, Float.NEGATIVE_INFINITY, DataType.FLOAT32);
@@ -353,10 +404,11 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   /**
-   * x W^T over the last axis. A few rows on the CPU (decoding) run as {@link #ROW_BLOCKS} products over blocks
-   * of W's rows: MKL computes a lone row as a matrix-vector product on one core, at about a third of memory
-   * bandwidth on CPUs it has no tuned kernel for, while its batched product spreads the blocks over all cores
-   * (the same dot products; see BENCHMARKS.md, "LLaMA engine vs llama.cpp").
+   * x W^T over the last axis. A few rows on the CPU (decoding) run as {@link #ROW_BLOCKS} products
+   * over blocks of W's rows: MKL computes a lone row as a matrix-vector product on one core, at
+   * about a third of memory bandwidth on CPUs it has no tuned kernel for, while its batched product
+   * spreads the blocks over all cores (the same dot products; see BENCHMARKS.md, "LLaMA engine vs
+   * llama.cpp").
    */
   private NDArray linear(NDArray x, NDArray weight) {
     Shape in = x.getShape();
@@ -373,23 +425,27 @@ public final class LlamaModel implements AutoCloseable {
 
   private void checkBlock(int[][] tokens, boolean[][] real, KvCache cache, int t, int s) {
     if (tokens.length != cache.batchSize() || real.length != cache.batchSize()) {
-      throw Errors.badArgument("batch", tokens.length + " rows", cache.batchSize() + " rows, as the cache");
+      throw Errors.badArgument(
+          "batch", tokens.length + " rows", cache.batchSize() + " rows, as the cache");
     }
     if (t == 0) {
       throw Errors.badArgument("block", "0 tokens", "at least one token");
     }
     if (s > cache.capacity()) {
-      throw Errors.badArgument("block", t + " tokens after " + cache.length,
+      throw Errors.badArgument(
+          "block",
+          t + " tokens after " + cache.length,
           "at most " + cache.capacity() + " tokens in all (the cache's capacity)");
     }
     for (int b = 0; b < tokens.length; b++) {
       if (tokens[b].length != t || real[b].length != t) {
-        throw Errors.badArgument("row " + b, tokens[b].length + " tokens", t + ", as every row of the block");
+        throw Errors.badArgument(
+            "row " + b, tokens[b].length + " tokens", t + ", as every row of the block");
       }
       for (int id : tokens[b]) {
         if (id < 0 || id >= config.vocabSize()) {
-          throw Errors.badInput("row " + b, "token id " + id + " is outside the vocabulary of "
-              + config.vocabSize());
+          throw Errors.badInput(
+              "row " + b, "token id " + id + " is outside the vocabulary of " + config.vocabSize());
         }
       }
     }

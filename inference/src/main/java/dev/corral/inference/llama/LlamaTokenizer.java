@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The checkpoint's {@code tokenizer.json} through Hugging Face's tokenizers library (DJL binding, native
- * library inside its jar). Encoding adds the special tokens the file's post-processor asks for (BOS for
- * LLaMA); no truncation or padding, since batching is the engine's job.
+ * The checkpoint's {@code tokenizer.json} through Hugging Face's tokenizers library (DJL binding,
+ * native library inside its jar). Encoding adds the special tokens the file's post-processor asks
+ * for (BOS for LLaMA); no truncation or padding, since batching is the engine's job.
  */
 public final class LlamaTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
@@ -20,16 +20,18 @@ public final class LlamaTokenizer implements AutoCloseable {
   /** Loads a {@code tokenizer.json} file. */
   public static LlamaTokenizer load(Path tokenizerJson) {
     try {
-      return new LlamaTokenizer(HuggingFaceTokenizer.builder()
-          .optTokenizerPath(tokenizerJson)
-          .optAddSpecialTokens(true)
-          .optTruncation(false)
-          .optPadding(false)
-          .build());
+      return new LlamaTokenizer(
+          HuggingFaceTokenizer.builder()
+              .optTokenizerPath(tokenizerJson)
+              .optAddSpecialTokens(true)
+              .optTruncation(false)
+              .optPadding(false)
+              .build());
     } catch (IOException e) {
       throw Errors.unreadable(tokenizerJson.toString(), e);
     } catch (RuntimeException e) {
-      throw Errors.badCheckpoint(tokenizerJson.toString(), "not a Hugging Face tokenizer: " + e.getMessage());
+      throw Errors.badCheckpoint(
+          tokenizerJson.toString(), "not a Hugging Face tokenizer: " + e.getMessage());
     }
   }
 

@@ -26,31 +26,40 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Writes a random-weight LLaMA checkpoint of any size from a {@code config.json}: a Hugging Face folder
- * ({@code config.json}, {@code model.safetensors} in F32, and a {@code tokenizer.json} when one is given and its
- * vocabulary has {@code vocab_size} tokens), and optionally {@code model.gguf} (GGUF v3, F32) for llama.cpp,
- * laid out as the shared fixture's {@code make_model.py} writes it: llama.cpp tensor names, the q and k rows
- * permuted from Hugging Face's rotate-half order to llama.cpp's interleaved one, the tokenizer's vocabulary
- * in the {@code tokenizer.ggml.*} keys. Weights are normal with standard deviation {@code initializer_range}
- * (default 0.02), norms are ones; every tensor draws from its own stream of {@code seed}, so a seed gives the
- * same checkpoint every time.
+ * Writes a random-weight LLaMA checkpoint of any size from a {@code config.json}: a Hugging Face
+ * folder ({@code config.json}, {@code model.safetensors} in F32, and a {@code tokenizer.json} when
+ * one is given and its vocabulary has {@code vocab_size} tokens), and optionally {@code model.gguf}
+ * (GGUF v3, F32) for llama.cpp, laid out as the shared fixture's {@code make_model.py} writes it:
+ * llama.cpp tensor names, the q and k rows permuted from Hugging Face's rotate-half order to
+ * llama.cpp's interleaved one, the tokenizer's vocabulary in the {@code tokenizer.ggml.*} keys.
+ * Weights are normal with standard deviation {@code initializer_range} (default 0.02), norms are
+ * ones; every tensor draws from its own stream of {@code seed}, so a seed gives the same checkpoint
+ * every time.
  *
- * <p>Nothing is written until everything is checked: the config, the output folder (an existing non-empty one
- * is replaced only when asked), and the exact bytes the checkpoint takes against the free space of the output's
- * file system. The files are written into a hidden folder beside the output and moved into place only once
- * complete, so a failed run (an exception, a full disk) leaves nothing behind, and a replaced checkpoint stays
- * whole until its successor is.
+ * <p>Nothing is written until everything is checked: the config, the output folder (an existing
+ * non-empty one is replaced only when asked), and the exact bytes the checkpoint takes against the
+ * free space of the output's file system. The files are written into a hidden folder beside the
+ * output and moved into place only once complete, so a failed run (an exception, a full disk)
+ * leaves nothing behind, and a replaced checkpoint stays whole until its successor is.
  */
 public final class RandomCheckpoint {
   private static final int ALIGN = 32;
+
   /** The most values one tensor may hold: each is generated as one Java float array. */
   private static final long MAX_TENSOR_VALUES = Integer.MAX_VALUE - 8;
-  /** Fewer bytes than any tensor's entry in the safetensors header takes; bounds the header before building it. */
+
+  /**
+   * Fewer bytes than any tensor's entry in the safetensors header takes; bounds the header before
+   * building it.
+   */
   private static final long MIN_HEADER_ENTRY = 64;
 
   private RandomCheckpoint() {}
 
-  /** One tensor: Hugging Face name, llama.cpp name, shape (rows, cols) or (n), q/k heads to permute (0: none). */
+  /**
+   * One tensor: Hugging Face name, llama.cpp name, shape (rows, cols) or (n), q/k heads to permute
+   * (0: none).
+   */
   record Tensor(String hf, String gguf, long[] shape, boolean norm, int permuteHeads) {
     long size() {
       long n = 1;
@@ -62,14 +71,22 @@ public final class RandomCheckpoint {
   }
 
   /**
-   * What a checkpoint will be, checked and measured, before a byte of it is written or a weight is drawn.
+   * What a checkpoint will be, checked and measured, before a byte of it is written or a weight is
+   * drawn.
    *
    * @param vocab the tokenizer's vocabulary when tokenizer.json is written, else null
    * @param ggufHeader the GGUF header and metadata when model.gguf is written, else null
    * @param bytes the exact bytes of all files, saturated at {@link Long#MAX_VALUE}
    */
-  record Plan(LlamaConfig config, double std, List<Tensor> tensors, List<String> vocab, byte[] tokenizerJson,
-      byte[] safetensorsHeader, byte[] ggufHeader, long bytes) {
+  record Plan(
+      LlamaConfig config,
+      double std,
+      List<Tensor> tensors,
+      List<String> vocab,
+      byte[] tokenizerJson,
+      byte[] safetensorsHeader,
+      byte[] ggufHeader,
+      long bytes) {
     long params() {
       long n = 0;
       for (Tensor t : tensors) {
@@ -80,23 +97,36 @@ public final class RandomCheckpoint {
   }
 
   /**
-   * Writes the checkpoint for {@code configJson} into the folder {@code out}, which must not exist or be empty;
-   * returns the number of parameters.
+   * Writes the checkpoint for {@code configJson} into the folder {@code out}, which must not exist
+   * or be empty; returns the number of parameters.
    *
-   * @param tokenizerJson a LLaMA tokenizer.json's bytes, or null for none (then no GGUF can be written)
+   * @param tokenizerJson a LLaMA tokenizer.json's bytes, or null for none (then no GGUF can be
+   *     written)
    */
-  public static long write(Path configJson, Path out, long seed, boolean gguf, byte[] tokenizerJson) {
+  public static long write(
+      Path configJson, Path out, long seed, boolean gguf, byte[] tokenizerJson) {
     return write(configJson, out, seed, gguf, tokenizerJson, false);
   }
 
-  /** {@link #write(Path, Path, long, boolean, byte[])}, replacing a non-empty {@code out} when {@code overwrite}. */
-  public static long write(Path configJson, Path out, long seed, boolean gguf, byte[] tokenizerJson,
-      boolean overwrite) {
+  /**
+   * {@link #write(Path, Path, long, boolean, byte[])}, replacing a non-empty {@code out} when
+   * {@code overwrite}.
+   */
+  public static long write(
+      Path configJson, Path out, long seed, boolean gguf, byte[] tokenizerJson, boolean overwrite) {
     return write(configJson, out, seed, gguf, tokenizerJson, overwrite, file -> {});
   }
 
-  /** The write, telling {@code written} of each file once it is complete in the temporary folder. */
-  static long write(Path configJson, Path out, long seed, boolean gguf, byte[] tokenizerJson, boolean overwrite,
+  /**
+   * The write, telling {@code written} of each file once it is complete in the temporary folder.
+   */
+  static long write(
+      Path configJson,
+      Path out,
+      long seed,
+      boolean gguf,
+      byte[] tokenizerJson,
+      boolean overwrite,
       Consumer<Path> written) {
     Path target = out.toAbsolutePath().normalize();
     checkOutput(target, overwrite);
@@ -107,8 +137,9 @@ public final class RandomCheckpoint {
     }
     for (Tensor t : plan.tensors()) {
       if (t.size() > MAX_TENSOR_VALUES) {
-        throw Errors.unsupported(configJson.toString(), "tensor " + t.hf() + " of " + t.size()
-            + " values (at most " + MAX_TENSOR_VALUES + ")");
+        throw Errors.unsupported(
+            configJson.toString(),
+            "tensor " + t.hf() + " of " + t.size() + " values (at most " + MAX_TENSOR_VALUES + ")");
       }
     }
     Path parent = target.getParent();
@@ -137,7 +168,8 @@ public final class RandomCheckpoint {
         }
       }
       if (wrote != plan.bytes()) {
-        throw new IllegalStateException("init-random wrote " + wrote + " bytes but planned " + plan.bytes());
+        throw new IllegalStateException(
+            "init-random wrote " + wrote + " bytes but planned " + plan.bytes());
       }
       replace(temp, target);
       placed = true;
@@ -167,8 +199,9 @@ public final class RandomCheckpoint {
     if (!overwrite) {
       try (Stream<Path> entries = Files.list(target)) {
         if (entries.findAny().isPresent()) {
-          throw Errors.badOutput(target.toString(), "the folder exists and is not empty; pass --overwrite to "
-              + "replace it");
+          throw Errors.badOutput(
+              target.toString(),
+              "the folder exists and is not empty; pass --overwrite to " + "replace it");
         }
       } catch (IOException e) {
         throw Errors.unreadable(target.toString(), e);
@@ -206,8 +239,14 @@ public final class RandomCheckpoint {
     }
     if (gguf) {
       if (vocab == null) {
-        throw Errors.badArgument("gguf", configJson.toString(), "a config whose vocab_size is the tokenizer's ("
-            + (tokenizerJson == null ? "no tokenizer given" : vocab(tokenizerJson).size() + " tokens") + ")");
+        throw Errors.badArgument(
+            "gguf",
+            configJson.toString(),
+            "a config whose vocab_size is the tokenizer's ("
+                + (tokenizerJson == null
+                    ? "no tokenizer given"
+                    : vocab(tokenizerJson).size() + " tokens")
+                + ")");
       }
       if (c.ropeScaling() != null) {
         throw Errors.unsupportedFeature(configJson.toString(), "rope_scaling in the GGUF writer");
@@ -215,8 +254,14 @@ public final class RandomCheckpoint {
     }
     long tensorCount = 9L * c.nLayers() + 3;
     if (tensorCount * MIN_HEADER_ENTRY > SafeTensors.MAX_HEADER_BYTES) {
-      throw Errors.unsupported(configJson.toString(), "num_hidden_layers " + c.nLayers() + ": the safetensors "
-          + "header would pass the format's limit of " + SafeTensors.MAX_HEADER_BYTES + " bytes");
+      throw Errors.unsupported(
+          configJson.toString(),
+          "num_hidden_layers "
+              + c.nLayers()
+              + ": the safetensors "
+              + "header would pass the format's limit of "
+              + SafeTensors.MAX_HEADER_BYTES
+              + " bytes");
     }
     List<Tensor> tensors = tensors(c);
     byte[] stHeader = safetensorsHeader(tensors);
@@ -247,8 +292,8 @@ public final class RandomCheckpoint {
   }
 
   /**
-   * Moves the complete {@code temp} to {@code target}; an existing target is first moved aside (hidden) and
-   * deleted only once {@code temp} is in its place, and put back if that fails.
+   * Moves the complete {@code temp} to {@code target}; an existing target is first moved aside
+   * (hidden) and deleted only once {@code temp} is in its place, and put back if that fails.
    */
   private static void replace(Path temp, Path target) throws IOException {
     if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -290,7 +335,8 @@ public final class RandomCheckpoint {
     try {
       deleteTree(root);
     } catch (IOException | UncheckedIOException ignored) {
-      // Cleaning up after a failure: the failure is what gets reported, and the next run deletes the rest.
+      // Cleaning up after a failure: the failure is what gets reported, and the next run deletes
+      // the rest.
     }
   }
 
@@ -314,26 +360,81 @@ public final class RandomCheckpoint {
     long q = (long) c.nHeads() * c.headSize();
     long kv = (long) c.nKvHeads() * c.headSize();
     List<Tensor> t = new ArrayList<>();
-    t.add(new Tensor("model.embed_tokens.weight", "token_embd.weight", new long[] {c.vocabSize(), c.dim()}, false, 0));
+    t.add(
+        new Tensor(
+            "model.embed_tokens.weight",
+            "token_embd.weight",
+            new long[] {c.vocabSize(), c.dim()},
+            false,
+            0));
     for (int l = 0; l < c.nLayers(); l++) {
       String p = "model.layers." + l + ".";
       String g = "blk." + l + ".";
-      t.add(new Tensor(p + "input_layernorm.weight", g + "attn_norm.weight", new long[] {c.dim()}, true, 0));
-      t.add(new Tensor(p + "self_attn.q_proj.weight", g + "attn_q.weight", new long[] {q, c.dim()}, false, c.nHeads()));
-      t.add(new Tensor(p + "self_attn.k_proj.weight", g + "attn_k.weight", new long[] {kv, c.dim()}, false,
-          c.nKvHeads()));
-      t.add(new Tensor(p + "self_attn.v_proj.weight", g + "attn_v.weight", new long[] {kv, c.dim()}, false, 0));
-      t.add(new Tensor(p + "self_attn.o_proj.weight", g + "attn_output.weight", new long[] {c.dim(), q}, false, 0));
-      t.add(new Tensor(p + "post_attention_layernorm.weight", g + "ffn_norm.weight", new long[] {c.dim()}, true, 0));
-      t.add(new Tensor(p + "mlp.gate_proj.weight", g + "ffn_gate.weight", new long[] {c.hiddenDim(), c.dim()}, false,
-          0));
-      t.add(new Tensor(p + "mlp.up_proj.weight", g + "ffn_up.weight", new long[] {c.hiddenDim(), c.dim()}, false, 0));
-      t.add(new Tensor(p + "mlp.down_proj.weight", g + "ffn_down.weight", new long[] {c.dim(), c.hiddenDim()}, false,
-          0));
+      t.add(
+          new Tensor(
+              p + "input_layernorm.weight", g + "attn_norm.weight", new long[] {c.dim()}, true, 0));
+      t.add(
+          new Tensor(
+              p + "self_attn.q_proj.weight",
+              g + "attn_q.weight",
+              new long[] {q, c.dim()},
+              false,
+              c.nHeads()));
+      t.add(
+          new Tensor(
+              p + "self_attn.k_proj.weight",
+              g + "attn_k.weight",
+              new long[] {kv, c.dim()},
+              false,
+              c.nKvHeads()));
+      t.add(
+          new Tensor(
+              p + "self_attn.v_proj.weight",
+              g + "attn_v.weight",
+              new long[] {kv, c.dim()},
+              false,
+              0));
+      t.add(
+          new Tensor(
+              p + "self_attn.o_proj.weight",
+              g + "attn_output.weight",
+              new long[] {c.dim(), q},
+              false,
+              0));
+      t.add(
+          new Tensor(
+              p + "post_attention_layernorm.weight",
+              g + "ffn_norm.weight",
+              new long[] {c.dim()},
+              true,
+              0));
+      t.add(
+          new Tensor(
+              p + "mlp.gate_proj.weight",
+              g + "ffn_gate.weight",
+              new long[] {c.hiddenDim(), c.dim()},
+              false,
+              0));
+      t.add(
+          new Tensor(
+              p + "mlp.up_proj.weight",
+              g + "ffn_up.weight",
+              new long[] {c.hiddenDim(), c.dim()},
+              false,
+              0));
+      t.add(
+          new Tensor(
+              p + "mlp.down_proj.weight",
+              g + "ffn_down.weight",
+              new long[] {c.dim(), c.hiddenDim()},
+              false,
+              0));
     }
     t.add(new Tensor("model.norm.weight", "output_norm.weight", new long[] {c.dim()}, true, 0));
     if (!c.tiedEmbeddings()) {
-      t.add(new Tensor("lm_head.weight", "output.weight", new long[] {c.vocabSize(), c.dim()}, false, 0));
+      t.add(
+          new Tensor(
+              "lm_head.weight", "output.weight", new long[] {c.vocabSize(), c.dim()}, false, 0));
     }
     return t;
   }
@@ -356,8 +457,8 @@ public final class RandomCheckpoint {
   }
 
   /**
-   * Hugging Face's rotate-half rows to llama.cpp's interleaved rows (convert_hf_to_gguf's permute): within each
-   * head, row {@code i * half + j} moves to {@code 2 * j + i}.
+   * Hugging Face's rotate-half rows to llama.cpp's interleaved rows (convert_hf_to_gguf's permute):
+   * within each head, row {@code i * half + j} moves to {@code 2 * j + i}.
    */
   static float[] permute(float[] w, int rows, int cols, int heads) {
     float[] out = new float[w.length];
@@ -366,7 +467,8 @@ public final class RandomCheckpoint {
     for (int h = 0; h < heads; h++) {
       for (int i = 0; i < 2; i++) {
         for (int j = 0; j < half; j++) {
-          System.arraycopy(w, (h * hd + i * half + j) * cols, out, (h * hd + 2 * j + i) * cols, cols);
+          System.arraycopy(
+              w, (h * hd + i * half + j) * cols, out, (h * hd + 2 * j + i) * cols, cols);
         }
       }
     }
@@ -383,7 +485,11 @@ public final class RandomCheckpoint {
       for (int i = 0; i < t.shape().length; i++) {
         h.append(i > 0 ? "," : "").append(t.shape()[i]);
       }
-      h.append("],\"data_offsets\":[").append(off).append(',').append(addSat(off, bytes)).append("]}");
+      h.append("],\"data_offsets\":[")
+          .append(off)
+          .append(',')
+          .append(addSat(off, bytes))
+          .append("]}");
       off = addSat(off, bytes);
     }
     h.append('}');
@@ -395,8 +501,10 @@ public final class RandomCheckpoint {
 
   private static void writeSafetensors(Path file, Plan plan, long seed) throws IOException {
     byte[] header = plan.safetensorsHeader();
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer len =
+          ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
       writeFully(ch, len);
       writeFully(ch, ByteBuffer.wrap(header));
       List<Tensor> tensors = plan.tensors();
@@ -440,7 +548,12 @@ public final class RandomCheckpoint {
     kv.key("tokenizer.ggml.token_type", Gguf.ARR).u32(Gguf.I32).u64(vocab.size());
     for (int i = 0; i < vocab.size(); i++) {
       String t = vocab.get(i);
-      kv.u32(i == 0 ? 2 : i == 1 || i == 2 ? 3 : t.startsWith("<0x") && t.endsWith(">") && t.length() == 6 ? 6 : 1);
+      kv.u32(
+          i == 0
+              ? 2
+              : i == 1 || i == 2
+                  ? 3
+                  : t.startsWith("<0x") && t.endsWith(">") && t.length() == 6 ? 6 : 1);
     }
     n += 3;
     n += kv.u32("tokenizer.ggml.bos_token_id", c.bosId() >= 0 ? c.bosId() : 1);
@@ -455,7 +568,9 @@ public final class RandomCheckpoint {
     long off = 0;
     for (Tensor t : tensors) {
       head.string(t.gguf()).u32(t.shape().length);
-      for (int d = t.shape().length - 1; d >= 0; d--) { // ggml: ne[0] is the fastest-varying dimension
+      for (int d = t.shape().length - 1;
+          d >= 0;
+          d--) { // ggml: ne[0] is the fastest-varying dimension
         head.u64(t.shape()[d]);
       }
       head.u32(0).u64(off); // F32
@@ -467,7 +582,8 @@ public final class RandomCheckpoint {
   private static void writeGguf(Path file, Plan plan, long seed) throws IOException {
     byte[] h = plan.ggufHeader();
     List<Tensor> tensors = plan.tensors();
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       writeFully(ch, ByteBuffer.wrap(h));
       writeFully(ch, ByteBuffer.allocate((int) (pad(h.length) - h.length)));
       for (int i = 0; i < tensors.size(); i++) {
@@ -506,8 +622,10 @@ public final class RandomCheckpoint {
 
   /** tokenizer.json's model.vocab, by id; an error when the ids are not 0..n-1. */
   static List<String> vocab(byte[] tokenizerJson) {
-    JsonObject model = JsonParser.parseString(new String(tokenizerJson, StandardCharsets.UTF_8)).getAsJsonObject()
-        .getAsJsonObject("model");
+    JsonObject model =
+        JsonParser.parseString(new String(tokenizerJson, StandardCharsets.UTF_8))
+            .getAsJsonObject()
+            .getAsJsonObject("model");
     JsonObject v = model.getAsJsonObject("vocab");
     String[] byId = new String[v.size()];
     for (Map.Entry<String, JsonElement> e : v.entrySet()) {

@@ -25,14 +25,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The tensors of a Hugging Face checkpoint in the safetensors format: {@code model.safetensors}, or the
- * shards listed by {@code model.safetensors.index.json}. A file is an 8-byte little-endian header length
- * {@code N}, {@code N} bytes of JSON ({@code name -> {dtype, shape, data_offsets: [begin, end]}}, offsets
- * relative to the end of the header), then the data.
+ * The tensors of a Hugging Face checkpoint in the safetensors format: {@code model.safetensors}, or
+ * the shards listed by {@code model.safetensors.index.json}. A file is an 8-byte little-endian
+ * header length {@code N}, {@code N} bytes of JSON ({@code name -> {dtype, shape, data_offsets:
+ * [begin, end]}}, offsets relative to the end of the header), then the data.
  *
- * <p>Reading is defensive: the header length, every dtype, shape and offset pair are checked against the
- * file's size (and one another) before anything is allocated, and each error is one line naming the file and
- * the tensor. Only the header is read here; {@link Weights} maps the data.
+ * <p>Reading is defensive: the header length, every dtype, shape and offset pair are checked
+ * against the file's size (and one another) before anything is allocated, and each error is one
+ * line naming the file and the tensor. Only the header is read here; {@link Weights} maps the data.
  */
 final class SafeTensors {
   /** The largest header the format allows (the reference implementation's limit). */
@@ -88,10 +88,14 @@ final class SafeTensors {
     if (Files.isRegularFile(index)) {
       return readSharded(dir, index);
     }
-    throw Errors.badCheckpoint(dir.toString(), "neither " + SINGLE_FILE + " nor " + INDEX_FILE + " is there");
+    throw Errors.badCheckpoint(
+        dir.toString(), "neither " + SINGLE_FILE + " nor " + INDEX_FILE + " is there");
   }
 
-  /** Reads the shards named by an index's {@code weight_map}; each tensor must sit in the shard it names. */
+  /**
+   * Reads the shards named by an index's {@code weight_map}; each tensor must sit in the shard it
+   * names.
+   */
   static Map<String, Entry> readSharded(Path dir, Path index) {
     JsonObject json = LlamaConfig.parseObject(index);
     JsonElement map = json.get("weight_map");
@@ -102,11 +106,14 @@ final class SafeTensors {
     for (Map.Entry<String, JsonElement> e : map.getAsJsonObject().entrySet()) {
       JsonElement v = e.getValue();
       if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
-        throw Errors.badTensor(index.toString(), e.getKey(), "weight_map value must be a file name");
+        throw Errors.badTensor(
+            index.toString(), e.getKey(), "weight_map value must be a file name");
       }
       Path shard = dir.resolve(v.getAsString()).normalize();
       if (!dir.normalize().equals(shard.getParent())) {
-        throw Errors.badTensor(index.toString(), e.getKey(),
+        throw Errors.badTensor(
+            index.toString(),
+            e.getKey(),
             "shard '" + v.getAsString() + "' is not a file in the checkpoint folder");
       }
       shardOf.put(e.getKey(), shard);
@@ -119,15 +126,20 @@ final class SafeTensors {
     for (Map.Entry<String, Path> e : shardOf.entrySet()) {
       Entry entry = shards.get(e.getValue()).get(e.getKey());
       if (entry == null) {
-        throw Errors.badTensor(index.toString(), e.getKey(),
-            "the index puts it in " + e.getValue().getFileName() + " but that shard does not hold it");
+        throw Errors.badTensor(
+            index.toString(),
+            e.getKey(),
+            "the index puts it in "
+                + e.getValue().getFileName()
+                + " but that shard does not hold it");
       }
       all.put(e.getKey(), entry);
     }
     for (Map.Entry<Path, Map<String, Entry>> shard : shards.entrySet()) {
       for (String name : shard.getValue().keySet()) {
         if (!shardOf.containsKey(name)) {
-          throw Errors.badTensor(shard.getKey().toString(), name, "is in the shard but not in " + INDEX_FILE);
+          throw Errors.badTensor(
+              shard.getKey().toString(), name, "is in the shard but not in " + INDEX_FILE);
         }
       }
     }
@@ -140,22 +152,33 @@ final class SafeTensors {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size < 8) {
-        throw Errors.badCheckpoint(where, "file is " + size + " bytes, too short for the 8-byte header length");
+        throw Errors.badCheckpoint(
+            where, "file is " + size + " bytes, too short for the 8-byte header length");
       }
       ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       readFully(ch, lenBuf, 0, where);
       long headerLen = lenBuf.getLong(0);
       if (headerLen < 2 || headerLen > MAX_HEADER_BYTES || headerLen > size - 8) {
-        throw Errors.badCheckpoint(where, "header length " + Long.toUnsignedString(headerLen)
-            + " is impossible for a file of " + size + " bytes (must be 2.." + Math.min(MAX_HEADER_BYTES, size - 8)
-            + ")");
+        throw Errors.badCheckpoint(
+            where,
+            "header length "
+                + Long.toUnsignedString(headerLen)
+                + " is impossible for a file of "
+                + size
+                + " bytes (must be 2.."
+                + Math.min(MAX_HEADER_BYTES, size - 8)
+                + ")");
       }
       ByteBuffer header = ByteBuffer.allocate((int) headerLen);
       readFully(ch, header, 8, where);
       String text;
       try {
-        text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .decode(header.flip()).toString();
+        text =
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .decode(header.flip())
+                .toString();
       } catch (CharacterCodingException e) {
         throw Errors.badCheckpoint(where, "header is not UTF-8");
       }
@@ -176,7 +199,8 @@ final class SafeTensors {
     }
   }
 
-  private static Map<String, Entry> entries(Path file, JsonObject json, long dataStart, long dataBytes) {
+  private static Map<String, Entry> entries(
+      Path file, JsonObject json, long dataStart, long dataBytes) {
     String where = file.toString();
     Map<String, Entry> out = new LinkedHashMap<>();
     List<long[]> spans = new ArrayList<>();
@@ -197,7 +221,8 @@ final class SafeTensors {
       try {
         dtype = DType.valueOf(dt.getAsString());
       } catch (IllegalArgumentException ex) {
-        throw Errors.badTensor(where, name, "dtype " + dt.getAsString() + " is not supported (F32, F16, BF16)");
+        throw Errors.badTensor(
+            where, name, "dtype " + dt.getAsString() + " is not supported (F32, F16, BF16)");
       }
       long[] shape = longs(where, name, t.get("shape"), "shape", -1);
       long[] offsets = longs(where, name, t.get("data_offsets"), "data_offsets", 2);
@@ -213,15 +238,38 @@ final class SafeTensors {
       long begin = offsets[0];
       long end = offsets[1];
       if (begin > end) {
-        throw Errors.badTensor(where, name, "data_offsets [" + begin + ", " + end + "] run backwards");
+        throw Errors.badTensor(
+            where, name, "data_offsets [" + begin + ", " + end + "] run backwards");
       }
       if (end > dataBytes) {
-        throw Errors.badTensor(where, name, "data_offsets [" + begin + ", " + end + "] run past the end of the "
-            + "data (" + dataBytes + " bytes; is the file truncated?)");
+        throw Errors.badTensor(
+            where,
+            name,
+            "data_offsets ["
+                + begin
+                + ", "
+                + end
+                + "] run past the end of the "
+                + "data ("
+                + dataBytes
+                + " bytes; is the file truncated?)");
       }
       if (end - begin != elements * dtype.bytes) {
-        throw Errors.badTensor(where, name, "data_offsets [" + begin + ", " + end + "] hold " + (end - begin)
-            + " bytes but shape " + Arrays.toString(shape) + " of " + dtype + " needs " + elements * dtype.bytes);
+        throw Errors.badTensor(
+            where,
+            name,
+            "data_offsets ["
+                + begin
+                + ", "
+                + end
+                + "] hold "
+                + (end - begin)
+                + " bytes but shape "
+                + Arrays.toString(shape)
+                + " of "
+                + dtype
+                + " needs "
+                + elements * dtype.bytes);
       }
       spans.add(new long[] {begin, end, out.size()});
       out.put(name, new Entry(name, file, dtype, shape, dataStart + begin, end - begin));
@@ -233,7 +281,9 @@ final class SafeTensors {
       long[] prev = spans.get(i - 1);
       long[] cur = spans.get(i);
       if (cur[0] < prev[1] && cur[1] > cur[0]) {
-        throw Errors.badTensor(where, names.get((int) cur[2]),
+        throw Errors.badTensor(
+            where,
+            names.get((int) cur[2]),
             "data overlaps tensor '" + names.get((int) prev[2]) + "'");
       }
     }
@@ -246,7 +296,8 @@ final class SafeTensors {
     }
     JsonArray a = e.getAsJsonArray();
     if (arity >= 0 && a.size() != arity) {
-      throw Errors.badTensor(where, name, key + " must have " + arity + " entries, has " + a.size());
+      throw Errors.badTensor(
+          where, name, key + " must have " + arity + " entries, has " + a.size());
     }
     long[] out = new long[a.size()];
     for (int i = 0; i < out.length; i++) {
@@ -263,12 +314,14 @@ final class SafeTensors {
     return out;
   }
 
-  static void readFully(FileChannel ch, ByteBuffer buf, long position, String where) throws IOException {
+  static void readFully(FileChannel ch, ByteBuffer buf, long position, String where)
+      throws IOException {
     long pos = position;
     while (buf.hasRemaining()) {
       int n = ch.read(buf, pos);
       if (n < 0) {
-        throw Errors.badCheckpoint(where, "file ends at byte " + pos + " while reading " + buf.limit() + " bytes");
+        throw Errors.badCheckpoint(
+            where, "file ends at byte " + pos + " while reading " + buf.limit() + " bytes");
       }
       pos += n;
     }

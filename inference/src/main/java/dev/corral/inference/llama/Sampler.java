@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Picks the next token from logits as Hugging Face's sampling does: divide by the temperature, keep the
- * {@code topK} most likely tokens, keep the smallest most-likely set whose probability reaches {@code topP},
- * renormalise, draw. Temperature 0 is greedy (argmax, first index on ties).
+ * Picks the next token from logits as Hugging Face's sampling does: divide by the temperature, keep
+ * the {@code topK} most likely tokens, keep the smallest most-likely set whose probability reaches
+ * {@code topP}, renormalise, draw. Temperature 0 is greedy (argmax, first index on ties).
  */
 final class Sampler {
   private final double temperature;
@@ -38,7 +38,8 @@ final class Sampler {
     for (int v = 0; v < vocab; v++) {
       order[v] = v;
     }
-    Arrays.sort(order, (a, b) -> Float.compare(logits[from + b], logits[from + a])); // most likely first
+    Arrays.sort(
+        order, (a, b) -> Float.compare(logits[from + b], logits[from + a])); // most likely first
     int keep = topK > 0 ? Math.min(topK, vocab) : vocab;
     double max = logits[from + order[0]] / temperature;
     double[] p = new double[keep];

@@ -12,10 +12,10 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Log-likelihood scoring as in the LLaMA paper's evaluation: the log-probability of every token of a text
- * given the ones before it (total, mean, perplexity), and of a continuation given a context. Texts are
- * tokenized with the model's tokenizer (BOS first), sorted by length and run in batches of
- * {@code batchSize} rows, left-padded; results come back in input order.
+ * Log-likelihood scoring as in the LLaMA paper's evaluation: the log-probability of every token of
+ * a text given the ones before it (total, mean, perplexity), and of a continuation given a context.
+ * Texts are tokenized with the model's tokenizer (BOS first), sorted by length and run in batches
+ * of {@code batchSize} rows, left-padded; results come back in input order.
  *
  * <pre>{@code
  * Scorer scorer = Scorer.builder().setModel(model).optBatchSize(16).build();
@@ -36,7 +36,10 @@ public final class Scorer {
     return new Builder();
   }
 
-  /** Scores of every token of a text after the first: {@code logProbs[i] = log P(ids[i+1] | ids[..i])}. */
+  /**
+   * Scores of every token of a text after the first: {@code logProbs[i] = log P(ids[i+1] |
+   * ids[..i])}.
+   */
   public TokenScores score(String text) {
     return scoreAll(List.of(text)).get(0);
   }
@@ -63,15 +66,16 @@ public final class Scorer {
   }
 
   /**
-   * Continuation scores for pairs {@code (contexts[i], continuations[i])}, batched. As in lm-evaluation-harness,
-   * the context's trailing spaces move to the continuation, then the continuation's tokens are those of
-   * {@code context + continuation} after the context's own tokens, so the pieces split where the tokenizer
-   * splits the whole text.
+   * Continuation scores for pairs {@code (contexts[i], continuations[i])}, batched. As in
+   * lm-evaluation-harness, the context's trailing spaces move to the continuation, then the
+   * continuation's tokens are those of {@code context + continuation} after the context's own
+   * tokens, so the pieces split where the tokenizer splits the whole text.
    */
-  public List<ContinuationScore> scoreContinuations(List<String> contexts, List<String> continuations) {
+  public List<ContinuationScore> scoreContinuations(
+      List<String> contexts, List<String> continuations) {
     if (contexts.size() != continuations.size()) {
-      throw Errors.badArgument("continuations", continuations.size() + " items",
-          contexts.size() + ", one per context");
+      throw Errors.badArgument(
+          "continuations", continuations.size() + " items", contexts.size() + ", one per context");
     }
     LlamaTokenizer tok = model.tokenizer();
     List<int[]> rows = new ArrayList<>(contexts.size());
@@ -88,7 +92,8 @@ public final class Scorer {
       int[] whole = tok.encode(ctx + cont);
       int[] ctxIds = tok.encode(ctx);
       if (whole.length <= ctxIds.length) {
-        throw Errors.badInput("continuation " + i, "'" + continuations.get(i) + "' adds no tokens to its context");
+        throw Errors.badInput(
+            "continuation " + i, "'" + continuations.get(i) + "' adds no tokens to its context");
       }
       rows.add(whole);
       contextLengths[i] = ctxIds.length;
@@ -105,18 +110,24 @@ public final class Scorer {
         ll += scored.logProbs[i][j - 1]; // log P(whole[j] | whole[..j-1])
         greedy &= scored.greedy[i][j - 1];
       }
-      out.add(new ContinuationScore(Arrays.copyOf(whole, from), Arrays.copyOfRange(whole, from, whole.length),
-          ll, greedy, conts[i].codePointCount(0, conts[i].length())));
+      out.add(
+          new ContinuationScore(
+              Arrays.copyOf(whole, from),
+              Arrays.copyOfRange(whole, from, whole.length),
+              ll,
+              greedy,
+              conts[i].codePointCount(0, conts[i].length())));
     }
     return out;
   }
 
   /**
-   * Scores of texts of any length with a sliding window, as Hugging Face's perplexity recipe: windows of
-   * {@code maxLength} tokens start every {@code stride} tokens, and each window scores only the tokens the
-   * previous one did not, so every token after the first is scored once, with between
-   * {@code maxLength - stride} and {@code maxLength - 1} tokens of context (all of them in the first window).
-   * Texts that fit in one window score as {@link #scoreAll}. All windows of all texts run batched.
+   * Scores of texts of any length with a sliding window, as Hugging Face's perplexity recipe:
+   * windows of {@code maxLength} tokens start every {@code stride} tokens, and each window scores
+   * only the tokens the previous one did not, so every token after the first is scored once, with
+   * between {@code maxLength - stride} and {@code maxLength - 1} tokens of context (all of them in
+   * the first window). Texts that fit in one window score as {@link #scoreAll}. All windows of all
+   * texts run batched.
    */
   public List<TokenScores> scoreAllSliding(List<String> texts, int maxLength, int stride) {
     return scoreIdsSliding(encodeAll(texts), maxLength, stride);
@@ -127,11 +138,15 @@ public final class Scorer {
     return scoreAllSliding(List.of(text), maxLength, stride).get(0);
   }
 
-  /** {@link #scoreAllSliding} for token id sequences (each with its BOS if the model expects one). */
+  /**
+   * {@link #scoreAllSliding} for token id sequences (each with its BOS if the model expects one).
+   */
   public List<TokenScores> scoreIdsSliding(List<int[]> rows, int maxLength, int stride) {
     if (maxLength < 2 || maxLength > model.config().maxPositions()) {
-      throw Errors.badArgument("max length", maxLength, "2.." + model.config().maxPositions()
-          + " (max_position_embeddings)");
+      throw Errors.badArgument(
+          "max length",
+          maxLength,
+          "2.." + model.config().maxPositions() + " (max_position_embeddings)");
     }
     if (stride <= 0 || stride > maxLength) {
       throw Errors.badArgument("stride", stride, "1.." + maxLength + " (the max length)");
@@ -156,7 +171,9 @@ public final class Scorer {
     }
     for (int w = 0; w < windows.size(); w++) {
       int[] span = spans.get(w);
-      for (int t = span[2]; t < span[3]; t++) { // token t, predicted from slot t - begin - 1 of the window
+      for (int t = span[2];
+          t < span[3];
+          t++) { // token t, predicted from slot t - begin - 1 of the window
         logProbs[span[0]][t - 1] = scored.logProbs[w][t - span[1] - 1];
       }
     }
@@ -167,19 +184,23 @@ public final class Scorer {
     return out;
   }
 
-  /** The LLaMA paper's prompt for {@link #scoreCalibrated}: the completion's likelihood given only this. */
+  /**
+   * The LLaMA paper's prompt for {@link #scoreCalibrated}: the completion's likelihood given only
+   * this.
+   */
   public static final String ANSWER_PROMPT = "Answer:";
 
   /**
-   * The LLaMA paper's normalised multiple-choice score (used for OpenBookQA, BoolQ): log P(completion |
-   * context) - log P(completion | "Answer:"), for pairs {@code (contexts[i], continuations[i])}, batched.
+   * The LLaMA paper's normalised multiple-choice score (used for OpenBookQA, BoolQ): log
+   * P(completion | context) - log P(completion | "Answer:"), for pairs {@code (contexts[i],
+   * continuations[i])}, batched.
    */
   public List<CalibratedScore> scoreCalibrated(List<String> contexts, List<String> continuations) {
     List<String> allContexts = new ArrayList<>(contexts);
     List<String> allContinuations = new ArrayList<>(continuations);
     if (contexts.size() != continuations.size()) {
-      throw Errors.badArgument("continuations", continuations.size() + " items",
-          contexts.size() + ", one per context");
+      throw Errors.badArgument(
+          "continuations", continuations.size() + " items", contexts.size() + ", one per context");
     }
     for (String c : continuations) {
       allContexts.add(ANSWER_PROMPT);
@@ -205,7 +226,10 @@ public final class Scorer {
    * @param unconditional log P(completion | "Answer:")
    */
   public record CalibratedScore(ContinuationScore conditional, ContinuationScore unconditional) {
-    /** log P(completion | context) - log P(completion | "Answer:"): pick the choice with the highest. */
+    /**
+     * log P(completion | context) - log P(completion | "Answer:"): pick the choice with the
+     * highest.
+     */
     public double score() {
       return conditional.logLikelihood() - unconditional.logLikelihood();
     }
@@ -222,17 +246,24 @@ public final class Scorer {
   private static void checkScorable(List<int[]> rows) {
     for (int i = 0; i < rows.size(); i++) {
       if (rows.get(i).length < 2) {
-        throw Errors.badInput("text " + i, rows.get(i).length + " token(s); scoring needs at least 2");
+        throw Errors.badInput(
+            "text " + i, rows.get(i).length + " token(s); scoring needs at least 2");
       }
     }
   }
 
-  /** Per row: log P(row[t+1] | row[..t]) and whether row[t+1] was the argmax, for t in [0, len - 1). */
+  /**
+   * Per row: log P(row[t+1] | row[..t]) and whether row[t+1] was the argmax, for t in [0, len - 1).
+   */
   private Rows run(List<int[]> rows) {
     for (int i = 0; i < rows.size(); i++) {
       if (rows.get(i).length > model.config().maxPositions()) {
-        throw Errors.badInput("text " + i, rows.get(i).length + " tokens exceed max_position_embeddings ("
-            + model.config().maxPositions() + ")");
+        throw Errors.badInput(
+            "text " + i,
+            rows.get(i).length
+                + " tokens exceed max_position_embeddings ("
+                + model.config().maxPositions()
+                + ")");
       }
     }
     Integer[] order = new Integer[rows.size()];
@@ -249,7 +280,8 @@ public final class Scorer {
       }
       LlamaModel.Padded p = LlamaModel.Padded.left(batch);
       int width = p.width();
-      long[] targets = new long[n * width]; // (batch, width): the token after each slot, 0 past the end
+      long[] targets =
+          new long[n * width]; // (batch, width): the token after each slot, 0 past the end
       for (int b = 0; b < n; b++) {
         for (int t = 0; t + 1 < width; t++) {
           targets[b * width + t] = p.tokens()[b][t + 1];
@@ -331,11 +363,12 @@ public final class Scorer {
    * @param contextIds the context's tokens, BOS first
    * @param continuationIds the continuation's tokens
    * @param logLikelihood the sum of the continuation tokens' log-probabilities
-   * @param greedy whether every continuation token was the most likely one (greedy decoding would produce it)
+   * @param greedy whether every continuation token was the most likely one (greedy decoding would
+   *     produce it)
    * @param chars the continuation's length in Unicode code points
    */
-  public record ContinuationScore(int[] contextIds, int[] continuationIds, double logLikelihood, boolean greedy,
-      int chars) {
+  public record ContinuationScore(
+      int[] contextIds, int[] continuationIds, double logLikelihood, boolean greedy, int chars) {
     /** Log-likelihood per continuation token. */
     public double perToken() {
       return logLikelihood / continuationIds.length;

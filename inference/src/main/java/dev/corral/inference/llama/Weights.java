@@ -18,30 +18,38 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The weights of a LLaMA model as engine tensors, named as in llama2.c (Hugging Face names in comments).
- * Per-layer tensors are arrays indexed by layer; each shape is written {@code (out, in)} as in
- * {@code torch.nn.Linear}.
+ * The weights of a LLaMA model as engine tensors, named as in llama2.c (Hugging Face names in
+ * comments). Per-layer tensors are arrays indexed by layer; each shape is written {@code (out, in)}
+ * as in {@code torch.nn.Linear}.
  *
- * <p>Loading first checks every tensor's presence, dtype and shape against {@link LlamaConfig}, then moves
- * the data into tensors of one dtype, f32 or f16: f32 tensors for a CPU model are memory-mapped and handed to
- * PyTorch without a copy (the tensor borrows the mapped pages, so the weights are never held twice); anything
- * else is copied into a tensor of the model's dtype in blocks of rows through small reused buffers (bf16 is
- * widened in Java on the way: DJL 0.35's PyTorch engine has no bfloat16 type and aborts the JVM on one);
- * tensors for a GPU are then moved one at a time.
+ * <p>Loading first checks every tensor's presence, dtype and shape against {@link LlamaConfig},
+ * then moves the data into tensors of one dtype, f32 or f16: f32 tensors for a CPU model are
+ * memory-mapped and handed to PyTorch without a copy (the tensor borrows the mapped pages, so the
+ * weights are never held twice); anything else is copied into a tensor of the model's dtype in
+ * blocks of rows through small reused buffers (bf16 is widened in Java on the way: DJL 0.35's
+ * PyTorch engine has no bfloat16 type and aborts the JVM on one); tensors for a GPU are then moved
+ * one at a time.
  */
 final class Weights {
   final NDArray tokenEmbeddingTable; // (vocab_size, dim)              model.embed_tokens.weight
   final NDArray[] rmsAttWeight; //      (layer) -> (dim)               input_layernorm.weight
-  final NDArray[] wq; //                (layer) -> (n_heads * head_size, dim)     self_attn.q_proj.weight
-  final NDArray[] wk; //                (layer) -> (n_kv_heads * head_size, dim)  self_attn.k_proj.weight
-  final NDArray[] wv; //                (layer) -> (n_kv_heads * head_size, dim)  self_attn.v_proj.weight
-  final NDArray[] wo; //                (layer) -> (dim, n_heads * head_size)     self_attn.o_proj.weight
-  final NDArray[] rmsFfnWeight; //      (layer) -> (dim)               post_attention_layernorm.weight
+  final NDArray[]
+      wq; //                (layer) -> (n_heads * head_size, dim)     self_attn.q_proj.weight
+  final NDArray[]
+      wk; //                (layer) -> (n_kv_heads * head_size, dim)  self_attn.k_proj.weight
+  final NDArray[]
+      wv; //                (layer) -> (n_kv_heads * head_size, dim)  self_attn.v_proj.weight
+  final NDArray[]
+      wo; //                (layer) -> (dim, n_heads * head_size)     self_attn.o_proj.weight
+  final NDArray[]
+      rmsFfnWeight; //      (layer) -> (dim)               post_attention_layernorm.weight
   final NDArray[] w1; //                (layer) -> (hidden_dim, dim)   mlp.gate_proj.weight
   final NDArray[] w2; //                (layer) -> (dim, hidden_dim)   mlp.down_proj.weight
   final NDArray[] w3; //                (layer) -> (hidden_dim, dim)   mlp.up_proj.weight
   final NDArray rmsFinalWeight; //      (dim)                          model.norm.weight
-  final NDArray wcls; //                (vocab_size, dim)              lm_head.weight, or the embedding if tied
+  final NDArray
+      wcls; //                (vocab_size, dim)              lm_head.weight, or the embedding if
+  // tied
   final DataType dtype; //              of every tensor above: FLOAT32 or FLOAT16
 
   private Weights(Map<String, NDArray> t, LlamaConfig c, DataType dtype) {
@@ -103,9 +111,9 @@ final class Weights {
   private static final float F16_MAX = 65504f;
 
   /**
-   * The dtype a model on {@code device} holds its weights in by default: f32 on the CPU (where the engine
-   * computes in f32); on a GPU f16 when the checkpoint is stored in 16 bits (bf16 becomes f16: DJL 0.35's
-   * PyTorch engine has no bfloat16), f32 otherwise.
+   * The dtype a model on {@code device} holds its weights in by default: f32 on the CPU (where the
+   * engine computes in f32); on a GPU f16 when the checkpoint is stored in 16 bits (bf16 becomes
+   * f16: DJL 0.35's PyTorch engine has no bfloat16), f32 otherwise.
    */
   private static DataType defaultType(Map<String, SafeTensors.Entry> entries, Device device) {
     if (device.equals(Device.cpu())) {
@@ -120,9 +128,9 @@ final class Weights {
   }
 
   /**
-   * Checks the checkpoint in {@code dir} against {@code c} (every tensor present, shapes as config.json
-   * says, nothing unexpected) and only then loads it into {@code manager}'s device as {@code dtype}
-   * (FLOAT32 or FLOAT16; null for the device's default).
+   * Checks the checkpoint in {@code dir} against {@code c} (every tensor present, shapes as
+   * config.json says, nothing unexpected) and only then loads it into {@code manager}'s device as
+   * {@code dtype} (FLOAT32 or FLOAT16; null for the device's default).
    */
   static Weights load(Path dir, LlamaConfig c, NDManager manager, DataType requested) {
     if (requested != null && requested != DataType.FLOAT32 && requested != DataType.FLOAT16) {
@@ -137,16 +145,25 @@ final class Weights {
         throw Errors.badTensor(dir.toString(), e.getKey(), "is missing from the checkpoint");
       }
       if (!Arrays.equals(entry.shape(), e.getValue())) {
-        throw Errors.badTensor(entry.file().toString(), e.getKey(), "has shape " + entry.shapeString()
-            + " but config.json implies " + Arrays.toString(e.getValue()));
+        throw Errors.badTensor(
+            entry.file().toString(),
+            e.getKey(),
+            "has shape "
+                + entry.shapeString()
+                + " but config.json implies "
+                + Arrays.toString(e.getValue()));
       }
     }
     for (SafeTensors.Entry entry : entries.values()) {
       String name = entry.name();
-      boolean ignorable = name.endsWith(".rotary_emb.inv_freq") // recomputed from rope_theta
-          || (c.tiedEmbeddings() && name.equals("lm_head.weight")); // a saved copy of the tied embedding
+      boolean ignorable =
+          name.endsWith(".rotary_emb.inv_freq") // recomputed from rope_theta
+              || (c.tiedEmbeddings()
+                  && name.equals("lm_head.weight")); // a saved copy of the tied embedding
       if (!expected.containsKey(name) && !ignorable) {
-        throw Errors.badTensor(entry.file().toString(), name,
+        throw Errors.badTensor(
+            entry.file().toString(),
+            name,
             "is not part of a LlamaForCausalLM with this config.json");
       }
     }
@@ -171,7 +188,11 @@ final class Weights {
   private static final class Loader implements AutoCloseable {
     /** Largest tensor mapped in place: what one Java buffer can index. */
     private static final long MAX_MAPPED_BYTES = Integer.MAX_VALUE;
-    /** Copied tensors move in blocks of rows of about this many f32 bytes, bounding the extra memory. */
+
+    /**
+     * Copied tensors move in blocks of rows of about this many f32 bytes, bounding the extra
+     * memory.
+     */
     private static final long BLOCK_BYTES = 32L << 20;
 
     private final NDManager target;
@@ -194,12 +215,15 @@ final class Weights {
       FileChannel ch = channel(e.file());
       Shape shape = new Shape(e.shape());
       if (e.dtype() == SafeTensors.DType.F32 && mapInPlace && e.length() <= MAX_MAPPED_BYTES) {
-        // Zero copy: PyTorch's tensor points into the mapping, which it keeps alive through the buffer.
-        ByteBuffer mapped = ch.map(FileChannel.MapMode.READ_ONLY, e.offset(), e.length())
-            .order(ByteOrder.LITTLE_ENDIAN);
+        // Zero copy: PyTorch's tensor points into the mapping, which it keeps alive through the
+        // buffer.
+        ByteBuffer mapped =
+            ch.map(FileChannel.MapMode.READ_ONLY, e.offset(), e.length())
+                .order(ByteOrder.LITTLE_ENDIAN);
         return finish(staging.create(mapped, shape, DataType.FLOAT32));
       }
-      // Otherwise copy into a tensor PyTorch owns, a block of rows at a time (tensors here are 1-D or 2-D).
+      // Otherwise copy into a tensor PyTorch owns, a block of rows at a time (tensors here are 1-D
+      // or 2-D).
       long rows = e.shape()[0];
       long rowElements = rows == 0 ? 0 : e.elements() / rows;
       long rowsPerBlock = Math.max(1, BLOCK_BYTES / Math.max(1, rowElements * Float.BYTES));
@@ -229,10 +253,11 @@ final class Weights {
     }
 
     /**
-     * {@code elements} values from byte {@code offset} as a CPU tensor over the reused buffers: f32, or f16 when
-     * both the file and the model hold f16.
+     * {@code elements} values from byte {@code offset} as a CPU tensor over the reused buffers:
+     * f32, or f16 when both the file and the model hold f16.
      */
-    private NDArray readBlock(FileChannel ch, SafeTensors.Entry e, long offset, long elements, Shape shape)
+    private NDArray readBlock(
+        FileChannel ch, SafeTensors.Entry e, long offset, long elements, Shape shape)
         throws IOException {
       int n = Math.toIntExact(elements * e.dtype().bytes);
       if (scratch == null || scratch.capacity() < n) {
@@ -258,9 +283,10 @@ final class Weights {
     }
 
     /**
-     * 16-bit values widened to f32 in Java into one reused buffer, so that no block allocates engine memory
-     * (freed blocks would stay in the process's heap): f16 through {@code table}, bf16 (no table) as its bits
-     * shifted left by 16, since DJL 0.35's PyTorch engine aborts the JVM on a bfloat16 buffer.
+     * 16-bit values widened to f32 in Java into one reused buffer, so that no block allocates
+     * engine memory (freed blocks would stay in the process's heap): f16 through {@code table},
+     * bf16 (no table) as its bits shifted left by 16, since DJL 0.35's PyTorch engine aborts the
+     * JVM on a bfloat16 buffer.
      */
     private NDArray widen(ByteBuffer raw, long elements, Shape shape, float[] table) {
       int bytes = Math.toIntExact(elements * Float.BYTES);
@@ -296,8 +322,10 @@ final class Weights {
           NDArray lo = block.min()) { // two reductions: no block-sized temporary
         float m = Math.max(hi.getFloat(), -lo.getFloat());
         if (!(m <= F16_MAX)) {
-          throw Errors.badTensor(e.file().toString(), e.name(), "holds " + m + ", beyond float16's range (max "
-              + F16_MAX + "); load it as float32");
+          throw Errors.badTensor(
+              e.file().toString(),
+              e.name(),
+              "holds " + m + ", beyond float16's range (max " + F16_MAX + "); load it as float32");
         }
       }
       return block.toType(dtype, false);

@@ -10,12 +10,13 @@ import java.util.NoSuchElementException;
 /**
  * Streams the rows of a partition through a batched model in bounded memory, keeping their order.
  *
- * <p>Rows are read a window at a time ({@code window} rows). Each row is prepared (tokenized and checked);
- * a row that fails gets its error and no model time. The prepared rows of the window are sorted by length, so
- * rows of similar length share a batch and padding stays small, then cut into batches whose padded size
- * (sequences x longest sequence) fits the token budget; a row larger than the budget runs alone. When a batch
- * fails, its rows run one by one, so only the row at fault gets the error. The window is then emitted in input
- * order. Memory holds one window, whatever the partition's size.
+ * <p>Rows are read a window at a time ({@code window} rows). Each row is prepared (tokenized and
+ * checked); a row that fails gets its error and no model time. The prepared rows of the window are
+ * sorted by length, so rows of similar length share a batch and padding stays small, then cut into
+ * batches whose padded size (sequences x longest sequence) fits the token budget; a row larger than
+ * the budget runs alone. When a batch fails, its rows run one by one, so only the row at fault gets
+ * the error. The window is then emitted in input order. Memory holds one window, whatever the
+ * partition's size.
  *
  * @param <I> an input row
  * @param <P> a prepared row (token ids and what the model needs)
@@ -25,7 +26,10 @@ import java.util.NoSuchElementException;
 final class Batcher<I, P, R, O> implements Iterator<O> {
   /** What a stage does with its rows; {@link Batcher} does the rest. */
   interface Work<I, P, R, O> {
-    /** Tokenizes and checks a row; throws (usually {@code CorralException}) for a row the model cannot take. */
+    /**
+     * Tokenizes and checks a row; throws (usually {@code CorralException}) for a row the model
+     * cannot take.
+     */
     P prepare(I row);
 
     /** Sequences the row puts in a batch (several for a multiple-choice row). */

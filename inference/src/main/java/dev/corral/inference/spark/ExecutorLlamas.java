@@ -24,19 +24,19 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
 
 /**
- * The LLaMA models of one JVM (an executor, or the driver in local mode), loaded lazily on first use, shared
- * by every task of the JVM and closed when the JVM exits. Keyed by (model path, placement, dtype): an
- * executor with one GPU holds one model per checkpoint however many tasks it runs; an executor given two GPUs
- * holds one per GPU.
+ * The LLaMA models of one JVM (an executor, or the driver in local mode), loaded lazily on first
+ * use, shared by every task of the JVM and closed when the JVM exits. Keyed by (model path,
+ * placement, dtype): an executor with one GPU holds one model per checkpoint however many tasks it
+ * runs; an executor given two GPUs holds one per GPU.
  *
- * <p>Task closures carry the model path only, never a model: a 7B model is 28 GB in f32 and tensors are not
- * serializable anyway. The path is any Hadoop path: a local folder ({@code /models/x}, {@code file:}) is read
- * in place; a remote one ({@code hdfs:}, {@code s3a:}, ...) is copied once per JVM to executor-local disk (the
- * executor's working folder, which Spark removes with the application), since the engine maps safetensors
- * files from a local file system.
+ * <p>Task closures carry the model path only, never a model: a 7B model is 28 GB in f32 and tensors
+ * are not serializable anyway. The path is any Hadoop path: a local folder ({@code /models/x},
+ * {@code file:}) is read in place; a remote one ({@code hdfs:}, {@code s3a:}, ...) is copied once
+ * per JVM to executor-local disk (the executor's working folder, which Spark removes with the
+ * application), since the engine maps safetensors files from a local file system.
  *
- * <p>Concurrent first calls for one key wait for a single load; other keys load in parallel. A failed load
- * is not remembered, so a retried task tries again.
+ * <p>Concurrent first calls for one key wait for a single load; other keys load in parallel. A
+ * failed load is not remembered, so a retried task tries again.
  */
 public final class ExecutorLlamas {
   /**
@@ -57,8 +57,11 @@ public final class ExecutorLlamas {
     if (!LlamaTransformer.DTYPES.contains(dtype)) {
       throw Errors.badArgument("dtype", dtype, "one of " + LlamaTransformer.DTYPES);
     }
-    return ModelCache.get(cacheKey(new Key(modelPath, placement.label(), dtype)),
-        () -> LlamaModel.load(localFolder(modelPath), placement.device(), LlamaTransformer.engineType(dtype)));
+    return ModelCache.get(
+        cacheKey(new Key(modelPath, placement.label(), dtype)),
+        () ->
+            LlamaModel.load(
+                localFolder(modelPath), placement.device(), LlamaTransformer.engineType(dtype)));
   }
 
   /** How many times this JVM loaded the model for {@code key}: 1 after any number of tasks. */
@@ -69,10 +72,12 @@ public final class ExecutorLlamas {
   /** Loads per key in this JVM, for reports and tests. */
   public static Map<Key, Long> loads() {
     Map<Key, Long> out = new java.util.TreeMap<>(Comparator.comparing(Key::toString));
-    ModelCache.loads(KIND).forEach((k, n) -> {
-      String[] variant = k.variant().split(" ", 2);
-      out.put(new Key(k.uri(), variant[0], variant[1]), n);
-    });
+    ModelCache.loads(KIND)
+        .forEach(
+            (k, n) -> {
+              String[] variant = k.variant().split(" ", 2);
+              out.put(new Key(k.uri(), variant[0], variant[1]), n);
+            });
     return out;
   }
 
@@ -80,7 +85,10 @@ public final class ExecutorLlamas {
     return new ModelCache.Key(KIND, key.modelPath(), key.device() + " " + key.dtype());
   }
 
-  /** The checkpoint folder on this machine's disk: the path itself when local, else a copy made once. */
+  /**
+   * The checkpoint folder on this machine's disk: the path itself when local, else a copy made
+   * once.
+   */
   static Path localFolder(String modelPath) {
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(modelPath);
     try {
@@ -88,7 +96,8 @@ public final class ExecutorLlamas {
       if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
         return new File(fs.makeQualified(path).toUri()).toPath();
       }
-      return ModelCache.get(new ModelCache.Key("llama-copy", modelPath),
+      return ModelCache.get(
+          new ModelCache.Key("llama-copy", modelPath),
           () -> copyToLocal(fs, path, Path.of(localRoot(), "corral-models")));
     } catch (IOException e) {
       throw Errors.unreadable(modelPath, e);
@@ -96,8 +105,9 @@ public final class ExecutorLlamas {
   }
 
   /**
-   * Copies the folder {@code path} of {@code fs} to {@code root/<hash of its URI>/}, through a temporary
-   * folder and an atomic rename, so a half-copied checkpoint is never loaded; reuses a finished copy.
+   * Copies the folder {@code path} of {@code fs} to {@code root/<hash of its URI>/}, through a
+   * temporary folder and an atomic rename, so a half-copied checkpoint is never loaded; reuses a
+   * finished copy.
    */
   static Path copyToLocal(FileSystem fs, org.apache.hadoop.fs.Path path, Path root) {
     String uri = fs.makeQualified(path).toString();
@@ -134,16 +144,21 @@ public final class ExecutorLlamas {
     }
   }
 
-  /** Executor-local disk: the executor's working folder (or the driver's temp folder in local mode). */
+  /**
+   * Executor-local disk: the executor's working folder (or the driver's temp folder in local mode).
+   */
   private static String localRoot() {
-    return SparkEnv.get() != null ? SparkFiles.getRootDirectory() : System.getProperty("java.io.tmpdir");
+    return SparkEnv.get() != null
+        ? SparkFiles.getRootDirectory()
+        : System.getProperty("java.io.tmpdir");
   }
 
   private static void deleteQuietly(Path dir) {
     try {
       deleteTree(dir);
     } catch (IOException e) {
-      // A leftover temporary folder sits in the executor's working folder and goes with the application.
+      // A leftover temporary folder sits in the executor's working folder and goes with the
+      // application.
     }
   }
 
@@ -157,5 +172,4 @@ public final class ExecutorLlamas {
       }
     }
   }
-
 }

@@ -6,13 +6,14 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * The progress counters of a LLaMA stage: rows done, rows with an error, tokens in (tokenized inputs: texts,
- * context plus continuation, prompts) and tokens out (generated tokens). They are named Spark accumulators, so
- * they show in the Spark UI on the stage that ran the model, and the driver reads them while a job runs (see
- * {@link InferenceProgress}).
+ * The progress counters of a LLaMA stage: rows done, rows with an error, tokens in (tokenized
+ * inputs: texts, context plus continuation, prompts) and tokens out (generated tokens). They are
+ * named Spark accumulators, so they show in the Spark UI on the stage that ran the model, and the
+ * driver reads them while a job runs (see {@link InferenceProgress}).
  *
- * <p>The workers update them in a transformation, so a task that is retried (a lost executor) counts its rows
- * again: they measure work done, not the rows of the result; count the result for that.
+ * <p>The workers update them in a transformation, so a task that is retried (a lost executor)
+ * counts its rows again: they measure work done, not the rows of the result; count the result for
+ * that.
  */
 public final class InferenceMetrics implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -22,7 +23,10 @@ public final class InferenceMetrics implements Serializable {
   private final LongAccumulator tokensIn;
   private final LongAccumulator tokensOut;
 
-  private InferenceMetrics(LongAccumulator rows, LongAccumulator errors, LongAccumulator tokensIn,
+  private InferenceMetrics(
+      LongAccumulator rows,
+      LongAccumulator errors,
+      LongAccumulator tokensIn,
       LongAccumulator tokensOut) {
     this.rows = rows;
     this.errors = errors;
@@ -31,12 +35,14 @@ public final class InferenceMetrics implements Serializable {
   }
 
   /**
-   * Registers four accumulators named {@code corral.<name>.rows}, {@code .errors}, {@code .tokens_in} and
-   * {@code .tokens_out}.
+   * Registers four accumulators named {@code corral.<name>.rows}, {@code .errors}, {@code
+   * .tokens_in} and {@code .tokens_out}.
    */
   public static InferenceMetrics register(SparkContext sc, String name) {
-    return new InferenceMetrics(sc.longAccumulator("corral." + name + ".rows"),
-        sc.longAccumulator("corral." + name + ".errors"), sc.longAccumulator("corral." + name + ".tokens_in"),
+    return new InferenceMetrics(
+        sc.longAccumulator("corral." + name + ".rows"),
+        sc.longAccumulator("corral." + name + ".errors"),
+        sc.longAccumulator("corral." + name + ".tokens_in"),
         sc.longAccumulator("corral." + name + ".tokens_out"));
   }
 

@@ -15,10 +15,11 @@ import scala.Tuple4;
 import scala.collection.JavaConverters;
 
 /**
- * A console progress line for a job running a LLaMA stage: a daemon thread prints rows done, tokens/s and the
- * ETA (from the input's row count) every few seconds while the job runs, and {@link #summary} gives the final
- * line. Counts are the accumulators of finished tasks plus what running tasks last reported in their executors'
- * heartbeats ({@code spark.executor.heartbeatInterval}), so a long partition shows progress before it ends.
+ * A console progress line for a job running a LLaMA stage: a daemon thread prints rows done,
+ * tokens/s and the ETA (from the input's row count) every few seconds while the job runs, and
+ * {@link #summary} gives the final line. Counts are the accumulators of finished tasks plus what
+ * running tasks last reported in their executors' heartbeats ({@code
+ * spark.executor.heartbeatInterval}), so a long partition shows progress before it ends.
  */
 public final class InferenceProgress implements AutoCloseable {
   private final SparkContext sc;
@@ -27,14 +28,24 @@ public final class InferenceProgress implements AutoCloseable {
   private final String label;
   private final long startNanos = System.nanoTime();
   private final long[] ids;
+
   /** Running tasks' last reported values: task id -> accumulator index -> value. */
   private final Map<Long, long[]> running = new ConcurrentHashMap<>();
+
   private final Listener listener = new Listener();
   private final Thread thread;
 
-  /** Starts printing {@link #line} to {@code out} every {@code periodMillis}; {@code totalRows} < 0: unknown. */
-  public InferenceProgress(SparkContext sc, InferenceMetrics metrics, long totalRows, String label,
-      PrintStream out, long periodMillis) {
+  /**
+   * Starts printing {@link #line} to {@code out} every {@code periodMillis}; {@code totalRows} < 0:
+   * unknown.
+   */
+  public InferenceProgress(
+      SparkContext sc,
+      InferenceMetrics metrics,
+      long totalRows,
+      String label,
+      PrintStream out,
+      long periodMillis) {
     this.sc = sc;
     this.metrics = metrics;
     this.totalRows = totalRows;
@@ -45,17 +56,20 @@ public final class InferenceProgress implements AutoCloseable {
       ids[i] = accs.get(i).id();
     }
     sc.addSparkListener(listener);
-    thread = new Thread(() -> {
-      try {
-        while (!Thread.currentThread().isInterrupted()) {
-          Thread.sleep(periodMillis);
-          out.println(line());
-          out.flush();
-        }
-      } catch (InterruptedException e) {
-        // closed
-      }
-    }, "corral-progress");
+    thread =
+        new Thread(
+            () -> {
+              try {
+                while (!Thread.currentThread().isInterrupted()) {
+                  Thread.sleep(periodMillis);
+                  out.println(line());
+                  out.flush();
+                }
+              } catch (InterruptedException e) {
+                // closed
+              }
+            },
+            "corral-progress");
     thread.setDaemon(true);
     thread.start();
   }
@@ -89,8 +103,11 @@ public final class InferenceProgress implements AutoCloseable {
     } else {
       b.append(" rows");
     }
-    b.append(", ").append(s.errors()).append(" errors, ")
-        .append(String.format(Locale.ROOT, "%.1f tokens/s", seconds > 0 ? s.tokens() / seconds : 0.0));
+    b.append(", ")
+        .append(s.errors())
+        .append(" errors, ")
+        .append(
+            String.format(Locale.ROOT, "%.1f tokens/s", seconds > 0 ? s.tokens() / seconds : 0.0));
     if (total >= 0) {
       b.append(", ETA ");
       if (rows >= total) {
@@ -118,8 +135,15 @@ public final class InferenceProgress implements AutoCloseable {
   public String summary() {
     InferenceMetrics.Snapshot s = metrics.snapshot();
     double seconds = (System.nanoTime() - startNanos) / 1e9;
-    return String.format(Locale.ROOT, "%s: %d rows, %d errors, %d tokens in, %d tokens out, %.1f tokens/s in %.1fs",
-        label, s.rows(), s.errors(), s.tokensIn(), s.tokensOut(), seconds > 0 ? s.tokens() / seconds : 0.0,
+    return String.format(
+        Locale.ROOT,
+        "%s: %d rows, %d errors, %d tokens in, %d tokens out, %.1f tokens/s in %.1fs",
+        label,
+        s.rows(),
+        s.errors(),
+        s.tokensIn(),
+        s.tokensOut(),
+        seconds > 0 ? s.tokens() / seconds : 0.0,
         seconds);
   }
 
@@ -139,8 +163,8 @@ public final class InferenceProgress implements AutoCloseable {
   private final class Listener extends SparkListener {
     @Override
     public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
-      for (Tuple4<Object, Object, Object, scala.collection.Seq<AccumulableInfo>> t
-          : JavaConverters.seqAsJavaList(update.accumUpdates())) {
+      for (Tuple4<Object, Object, Object, scala.collection.Seq<AccumulableInfo>> t :
+          JavaConverters.seqAsJavaList(update.accumUpdates())) {
         long task = (Long) t._1();
         for (AccumulableInfo info : JavaConverters.seqAsJavaList(t._4())) {
           for (int i = 0; i < ids.length; i++) {

@@ -25,14 +25,15 @@ import org.apache.spark.sql.types.StructType;
 import scala.runtime.AbstractFunction1;
 
 /**
- * Text generation with a LLaMA-family model on every row of a table: the prompt column in, {@code generation}
- * (the new text, special tokens skipped), {@code generated_tokens} (their ids, a stop token included),
- * {@code finish_reason} ({@code stop} or {@code length}), {@code error} and {@code device} out.
+ * Text generation with a LLaMA-family model on every row of a table: the prompt column in, {@code
+ * generation} (the new text, special tokens skipped), {@code generated_tokens} (their ids, a stop
+ * token included), {@code finish_reason} ({@code stop} or {@code length}), {@code error} and {@code
+ * device} out.
  *
- * <p>Sampling params left unset take the checkpoint's {@code generation_config.json} (greedy when it does not
- * sample), as {@link Generator} does. With sampling, a row draws from a random stream derived from
- * {@code seed} and its place in its batch, so a run is reproducible for the same input, partitioning and
- * params; greedy decoding does not depend on batching at all.
+ * <p>Sampling params left unset take the checkpoint's {@code generation_config.json} (greedy when
+ * it does not sample), as {@link Generator} does. With sampling, a row draws from a random stream
+ * derived from {@code seed} and its place in its batch, so a run is reproducible for the same
+ * input, partitioning and params; greedy decoding does not depend on batching at all.
  *
  * <pre>{@code
  * Dataset<Row> out = new LlamaGenerator().setModelPath("/models/tinyllama").setMaxNewTokens(64).transform(prompts);
@@ -41,7 +42,10 @@ import scala.runtime.AbstractFunction1;
 public final class LlamaGenerator extends LlamaTransformer<LlamaGenerator> {
   private static final long serialVersionUID = 1L;
 
-  /** Tokens generated when neither {@code maxNewTokens} nor generation_config.json says, as in {@link Generator}. */
+  /**
+   * Tokens generated when neither {@code maxNewTokens} nor generation_config.json says, as in
+   * {@link Generator}.
+   */
   static final int DEFAULT_MAX_NEW_TOKENS = 128;
 
   private final Param<String> promptCol;
@@ -59,17 +63,41 @@ public final class LlamaGenerator extends LlamaTransformer<LlamaGenerator> {
   public LlamaGenerator(String uid) {
     super(uid);
     promptCol = new Param<>(this, "promptCol", "column of prompts (string)", NonBlank.INSTANCE);
-    maxNewTokens = new IntParam(this, "maxNewTokens", "tokens to generate at most per row (unset: "
-        + "generation_config.json's max_new_tokens, else " + DEFAULT_MAX_NEW_TOKENS + ")", ParamValidators.gt(0));
-    temperature = new DoubleParam(this, "temperature", "sampling temperature, 0 = greedy (unset: greedy unless "
-        + "generation_config.json sets do_sample)", ParamValidators.gtEq(0));
-    topK = new IntParam(this, "topK", "sample among the k most likely tokens, 0 = off (unset: "
-        + "generation_config.json)", ParamValidators.gtEq(0));
-    topP = new DoubleParam(this, "topP", "nucleus sampling mass in (0, 1], 1 = off (unset: generation_config.json)",
-        ParamValidators.inRange(0, 1, false, true));
+    maxNewTokens =
+        new IntParam(
+            this,
+            "maxNewTokens",
+            "tokens to generate at most per row (unset: "
+                + "generation_config.json's max_new_tokens, else "
+                + DEFAULT_MAX_NEW_TOKENS
+                + ")",
+            ParamValidators.gt(0));
+    temperature =
+        new DoubleParam(
+            this,
+            "temperature",
+            "sampling temperature, 0 = greedy (unset: greedy unless "
+                + "generation_config.json sets do_sample)",
+            ParamValidators.gtEq(0));
+    topK =
+        new IntParam(
+            this,
+            "topK",
+            "sample among the k most likely tokens, 0 = off (unset: " + "generation_config.json)",
+            ParamValidators.gtEq(0));
+    topP =
+        new DoubleParam(
+            this,
+            "topP",
+            "nucleus sampling mass in (0, 1], 1 = off (unset: generation_config.json)",
+            ParamValidators.inRange(0, 1, false, true));
     seed = new LongParam(this, "seed", "seed of the sampling streams");
-    stopTokenIds = new IntArrayParam(this, "stopTokenIds", "token ids that end a row, besides the checkpoint's "
-        + "eos ids", NonNegative.INSTANCE);
+    stopTokenIds =
+        new IntArrayParam(
+            this,
+            "stopTokenIds",
+            "token ids that end a row, besides the checkpoint's " + "eos ids",
+            NonNegative.INSTANCE);
     setDefault(promptCol, "prompt");
     setDefault(seed, 0L);
     setDefault(stopTokenIds, new int[0]);
@@ -217,8 +245,13 @@ public final class LlamaGenerator extends LlamaTransformer<LlamaGenerator> {
     }
 
     private Generator generator(LlamaModel model, int newTokens, int batchSize) {
-      Generator.Builder b = Generator.builder().setModel(model).optMaxNewTokens(newTokens)
-          .optSeed(seed).optStopTokens(stopTokenIds).optBatchSize(batchSize);
+      Generator.Builder b =
+          Generator.builder()
+              .setModel(model)
+              .optMaxNewTokens(newTokens)
+              .optSeed(seed)
+              .optStopTokens(stopTokenIds)
+              .optBatchSize(batchSize);
       if (temperature != null) {
         b.optTemperature(temperature);
       }
@@ -235,19 +268,29 @@ public final class LlamaGenerator extends LlamaTransformer<LlamaGenerator> {
     Batcher.Work<Row, int[], Generator.Generation, Row> work(LlamaModel model, String device) {
       LlamaTokenizer tok = model.tokenizer();
       GenerationConfig g = model.generationConfig();
-      // resolved as Generator resolves it, because the token budget and the length check need the number
-      int newTokens = maxNewTokens != null ? maxNewTokens
-          : g.maxNewTokens() > 0 ? g.maxNewTokens() : DEFAULT_MAX_NEW_TOKENS;
+      // resolved as Generator resolves it, because the token budget and the length check need the
+      // number
+      int newTokens =
+          maxNewTokens != null
+              ? maxNewTokens
+              : g.maxNewTokens() > 0 ? g.maxNewTokens() : DEFAULT_MAX_NEW_TOKENS;
       int limit = Math.min(inputLimit(model), model.config().maxPositions() - newTokens);
-      // Settings the model rejects (a stop token outside its vocabulary) fail the task here, not every row.
+      // Settings the model rejects (a stop token outside its vocabulary) fail the task here, not
+      // every row.
       generator(model, newTokens, 1);
       return new Batcher.Work<>() {
         @Override
         public int[] prepare(Row row) {
           int[] ids = tok.encode(LlamaScorer.text(row, promptCol, "prompt"));
           if (ids.length > limit) {
-            throw Errors.badInput("prompt", ids.length + " tokens exceed the limit of " + limit
-                + " (maxInputTokens, or the model's context less " + newTokens + " new tokens)");
+            throw Errors.badInput(
+                "prompt",
+                ids.length
+                    + " tokens exceed the limit of "
+                    + limit
+                    + " (maxInputTokens, or the model's context less "
+                    + newTokens
+                    + " new tokens)");
           }
           return ids;
         }
@@ -286,15 +329,21 @@ public final class LlamaGenerator extends LlamaTransformer<LlamaGenerator> {
           for (int t : g.tokens()) {
             tokens.add(t);
           }
-          return append(row, g.text(), scala.collection.JavaConverters.asScalaBuffer(tokens).toSeq(),
-              g.finishReason().name().toLowerCase(Locale.ROOT), null, device);
+          return append(
+              row,
+              g.text(),
+              scala.collection.JavaConverters.asScalaBuffer(tokens).toSeq(),
+              g.finishReason().name().toLowerCase(Locale.ROOT),
+              null,
+              device);
         }
       };
     }
   }
 
   // A named class, not a lambda, so that Params holding it stay Java-serializable.
-  private static final class NonNegative extends AbstractFunction1<int[], Object> implements Serializable {
+  private static final class NonNegative extends AbstractFunction1<int[], Object>
+      implements Serializable {
     private static final long serialVersionUID = 1L;
     static final NonNegative INSTANCE = new NonNegative();
 

@@ -17,8 +17,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Log-likelihood scoring with a LLaMA-family model, the LLaMA paper's evaluation protocol (Touvron et al.
- * 2023, section 3), on every row of a table. Three modes ({@code mode}):
+ * Log-likelihood scoring with a LLaMA-family model, the LLaMA paper's evaluation protocol (Touvron
+ * et al. 2023, section 3), on every row of a table. Three modes ({@code mode}):
  *
  * <table>
  *   <caption>modes, inputs and outputs</caption>
@@ -34,11 +34,11 @@ import org.apache.spark.sql.types.StructType;
  *       log-likelihood per character (the paper's normalisation)</td></tr>
  * </table>
  *
- * <p>Choice mode also adds {@code choice_logprobs}, every completion's log-likelihood. Every mode adds
- * {@code error} (null, or why the row has no scores: null or empty input, longer than {@code maxInputTokens}
- * or the model's context, a continuation that adds no tokens) and {@code device} (where the model ran). Log
- * values are natural logs. Continuations split from their context as in lm-evaluation-harness (see
- * {@link Scorer#scoreContinuations}).
+ * <p>Choice mode also adds {@code choice_logprobs}, every completion's log-likelihood. Every mode
+ * adds {@code error} (null, or why the row has no scores: null or empty input, longer than {@code
+ * maxInputTokens} or the model's context, a continuation that adds no tokens) and {@code device}
+ * (where the model ran). Log values are natural logs. Continuations split from their context as in
+ * lm-evaluation-harness (see {@link Scorer#scoreContinuations}).
  *
  * <pre>{@code
  * Dataset<Row> scored = new LlamaScorer().setModelPath("hdfs:///models/llama-2-7b").setMode("perplexity")
@@ -64,13 +64,27 @@ public final class LlamaScorer extends LlamaTransformer<LlamaScorer> {
   public LlamaScorer(String uid) {
     super(uid);
     mode = new Param<>(this, "mode", "what to score: " + MODES, ParamValidators.inArray(MODES));
-    textCol = new Param<>(this, "textCol", "column of texts to score (perplexity mode)", NonBlank.INSTANCE);
-    contextCol = new Param<>(this, "contextCol", "column of contexts (continuation and choice modes)",
-        NonBlank.INSTANCE);
-    continuationCol = new Param<>(this, "continuationCol", "column of continuations (continuation mode)",
-        NonBlank.INSTANCE);
-    choicesCol = new Param<>(this, "choicesCol", "column of candidate completions, array of strings (choice mode)",
-        NonBlank.INSTANCE);
+    textCol =
+        new Param<>(
+            this, "textCol", "column of texts to score (perplexity mode)", NonBlank.INSTANCE);
+    contextCol =
+        new Param<>(
+            this,
+            "contextCol",
+            "column of contexts (continuation and choice modes)",
+            NonBlank.INSTANCE);
+    continuationCol =
+        new Param<>(
+            this,
+            "continuationCol",
+            "column of continuations (continuation mode)",
+            NonBlank.INSTANCE);
+    choicesCol =
+        new Param<>(
+            this,
+            "choicesCol",
+            "column of candidate completions, array of strings (choice mode)",
+            NonBlank.INSTANCE);
     setDefault(mode, "perplexity");
     setDefault(textCol, "text");
     setDefault(contextCol, "context");
@@ -153,12 +167,14 @@ public final class LlamaScorer extends LlamaTransformer<LlamaScorer> {
 
   @Override
   protected List<StructField> resultFields() {
-    List<StructField> out = new ArrayList<>(List.of(
-        field("logprob", DataTypes.DoubleType),
-        field("tokens", DataTypes.IntegerType),
-        field("perplexity", DataTypes.DoubleType),
-        field("logprob_norm_chars", DataTypes.DoubleType),
-        field("choice", DataTypes.IntegerType)));
+    List<StructField> out =
+        new ArrayList<>(
+            List.of(
+                field("logprob", DataTypes.DoubleType),
+                field("tokens", DataTypes.IntegerType),
+                field("perplexity", DataTypes.DoubleType),
+                field("logprob_norm_chars", DataTypes.DoubleType),
+                field("choice", DataTypes.IntegerType)));
     if (getMode().equals("choice")) {
       out.add(field("choice_logprobs", DataTypes.createArrayType(DataTypes.DoubleType, true)));
     }
@@ -178,11 +194,15 @@ public final class LlamaScorer extends LlamaTransformer<LlamaScorer> {
       case "perplexity":
         return new TextWorker(column(schema, getTextCol(), DataTypes.StringType));
       case "continuation":
-        return new PairWorker(column(schema, getContextCol(), DataTypes.StringType),
-            column(schema, getContinuationCol(), DataTypes.StringType), false);
+        return new PairWorker(
+            column(schema, getContextCol(), DataTypes.StringType),
+            column(schema, getContinuationCol(), DataTypes.StringType),
+            false);
       default:
-        return new PairWorker(column(schema, getContextCol(), DataTypes.StringType),
-            column(schema, getChoicesCol(), DataTypes.createArrayType(DataTypes.StringType)), true);
+        return new PairWorker(
+            column(schema, getContextCol(), DataTypes.StringType),
+            column(schema, getChoicesCol(), DataTypes.createArrayType(DataTypes.StringType)),
+            true);
     }
   }
 
@@ -200,8 +220,12 @@ public final class LlamaScorer extends LlamaTransformer<LlamaScorer> {
 
   static void checkLength(int tokens, int limit, String what) {
     if (tokens > limit) {
-      throw Errors.badInput(what, tokens + " tokens exceed the limit of " + limit
-          + " (maxInputTokens or the model's context)");
+      throw Errors.badInput(
+          what,
+          tokens
+              + " tokens exceed the limit of "
+              + limit
+              + " (maxInputTokens or the model's context)");
     }
   }
 
@@ -246,7 +270,11 @@ public final class LlamaScorer extends LlamaTransformer<LlamaScorer> {
 
         @Override
         public List<Scorer.TokenScores> run(List<int[]> batch) {
-          return Scorer.builder().setModel(model).optBatchSize(batch.size()).build().scoreIds(batch);
+          return Scorer.builder()
+              .setModel(model)
+              .optBatchSize(batch.size())
+              .build()
+              .scoreIds(batch);
         }
 
         @Override
@@ -259,10 +287,16 @@ public final class LlamaScorer extends LlamaTransformer<LlamaScorer> {
     }
   }
 
-  /** A row of continuation or choice mode: one context and its continuations, with their padded width. */
+  /**
+   * A row of continuation or choice mode: one context and its continuations, with their padded
+   * width.
+   */
   private record Pairs(String context, List<String> continuations, int width, long tokens) {}
 
-  /** Continuation mode (one continuation per row) and choice mode (several, the best per character chosen). */
+  /**
+   * Continuation mode (one continuation per row) and choice mode (several, the best per character
+   * chosen).
+   */
   private static final class PairWorker extends Worker<Pairs, List<Scorer.ContinuationScore>> {
     private static final long serialVersionUID = 1L;
     private final int contextCol;
@@ -276,7 +310,8 @@ public final class LlamaScorer extends LlamaTransformer<LlamaScorer> {
     }
 
     @Override
-    Batcher.Work<Row, Pairs, List<Scorer.ContinuationScore>, Row> work(LlamaModel model, String device) {
+    Batcher.Work<Row, Pairs, List<Scorer.ContinuationScore>, Row> work(
+        LlamaModel model, String device) {
       LlamaTokenizer tok = model.tokenizer();
       int limit = inputLimit(model);
       return new Batcher.Work<>() {
@@ -339,8 +374,12 @@ public final class LlamaScorer extends LlamaTransformer<LlamaScorer> {
               continuations.add(c);
             }
           }
-          List<Scorer.ContinuationScore> flat = Scorer.builder().setModel(model).optBatchSize(contexts.size())
-              .build().scoreContinuations(contexts, continuations);
+          List<Scorer.ContinuationScore> flat =
+              Scorer.builder()
+                  .setModel(model)
+                  .optBatchSize(contexts.size())
+                  .build()
+                  .scoreContinuations(contexts, continuations);
           List<List<Scorer.ContinuationScore>> out = new ArrayList<>(batch.size());
           int k = 0;
           for (Pairs p : batch) {
@@ -353,26 +392,44 @@ public final class LlamaScorer extends LlamaTransformer<LlamaScorer> {
         @Override
         public Row output(Row row, List<Scorer.ContinuationScore> scores, String error) {
           if (scores == null) {
-            return choice ? append(row, null, null, null, null, null, null, error, device)
+            return choice
+                ? append(row, null, null, null, null, null, null, error, device)
                 : append(row, null, null, null, null, null, error, device);
           }
           int best = 0;
           for (int i = 1; i < scores.size(); i++) {
             if (scores.get(i).perChar() > scores.get(best).perChar()) {
-              best = i; // ties keep the first, so the choice does not depend on float noise in order
+              best =
+                  i; // ties keep the first, so the choice does not depend on float noise in order
             }
           }
           Scorer.ContinuationScore s = scores.get(best);
           Double ppl = Math.exp(-s.perToken());
           if (!choice) {
-            return append(row, s.logLikelihood(), s.continuationIds().length, ppl, s.perChar(), null, null, device);
+            return append(
+                row,
+                s.logLikelihood(),
+                s.continuationIds().length,
+                ppl,
+                s.perChar(),
+                null,
+                null,
+                device);
           }
           Double[] all = new Double[scores.size()];
           for (int i = 0; i < all.length; i++) {
             all[i] = scores.get(i).logLikelihood();
           }
-          return append(row, s.logLikelihood(), s.continuationIds().length, ppl, s.perChar(), best,
-              scala.collection.JavaConverters.asScalaBuffer(List.of(all)).toSeq(), null, device);
+          return append(
+              row,
+              s.logLikelihood(),
+              s.continuationIds().length,
+              ppl,
+              s.perChar(),
+              best,
+              scala.collection.JavaConverters.asScalaBuffer(List.of(all)).toSeq(),
+              null,
+              device);
         }
       };
     }

@@ -26,9 +26,10 @@ import org.apache.spark.sql.types.StructType;
 import scala.runtime.AbstractFunction1;
 
 /**
- * What {@link LlamaScorer} and {@link LlamaGenerator} share: the model params, the batching params, the
- * {@code error} and {@code device} columns, and the partition loop (place the task, get the executor's model,
- * stream the rows through a {@link Batcher}). Subclasses add their params and columns and say what a batch is.
+ * What {@link LlamaScorer} and {@link LlamaGenerator} share: the model params, the batching params,
+ * the {@code error} and {@code device} columns, and the partition loop (place the task, get the
+ * executor's model, stream the rows through a {@link Batcher}). Subclasses add their params and
+ * columns and say what a batch is.
  *
  * @param <T> the concrete stage, so that setters chain
  */
@@ -37,10 +38,12 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
   private static final long serialVersionUID = 1L;
 
   /**
-   * The dtypes a model can compute in: {@code auto} is f32 on the CPU and, on a GPU, f16 for a checkpoint stored
-   * in 16 bits (bf16 included: DJL 0.35's PyTorch engine has no bfloat16), f32 otherwise.
+   * The dtypes a model can compute in: {@code auto} is f32 on the CPU and, on a GPU, f16 for a
+   * checkpoint stored in 16 bits (bf16 included: DJL 0.35's PyTorch engine has no bfloat16), f32
+   * otherwise.
    */
   static final List<String> DTYPES = List.of("auto", "float32", "float16");
+
   /** The engine's dtype for a {@link #DTYPES} name; null for {@code auto}. */
   static ai.djl.ndarray.types.DataType engineType(String dtype) {
     return switch (dtype) {
@@ -52,6 +55,7 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
 
   /** Output column: why a row has no result, null when it has one. */
   public static final String ERROR = "error";
+
   /** Output column: where the row's model ran ({@code cpu}, {@code gpu:0}, ...). */
   public static final String DEVICE = "device";
 
@@ -62,27 +66,61 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
   private final IntParam maxInputTokens;
   private final IntParam sortWindow;
   private final BooleanParam cpuFallback;
+
   /** Counters the next transforms update; not a param (accumulators belong to one SparkContext). */
   private transient InferenceMetrics metrics;
+
   private transient InferenceMetrics lastMetrics;
 
   protected LlamaTransformer(String uid) {
     this.uid = uid;
     // Params are created in the constructor, not as field initializers, because they read the uid.
-    modelPath = new Param<>(this, "modelPath", "Hugging Face checkpoint folder (any Hadoop path; remote folders "
-        + "are copied once per executor)", NonBlank.INSTANCE);
-    dtype = new Param<>(this, "dtype", "dtype the model computes in: " + DTYPES + " (auto: float32 on the "
-        + "CPU; on a GPU float16 for f16/bf16 checkpoints, float32 otherwise)", ParamValidators.inArray(DTYPES));
-    batchTokens = new IntParam(this, "batchTokens", "token budget of one forward pass: sequences x longest "
-        + "sequence (padded), prompt plus new tokens when generating; a longer row runs alone",
-        ParamValidators.gt(0));
-    maxInputTokens = new IntParam(this, "maxInputTokens", "longest input in tokens (BOS included); a longer row "
-        + "gets an error; 0 means the model's context (max_position_embeddings)", ParamValidators.gtEq(0));
-    sortWindow = new IntParam(this, "sortWindow", "rows read, sorted by length and batched together; bounds the "
-        + "memory a partition needs and the padding saved", ParamValidators.gt(0));
-    cpuFallback = new BooleanParam(this, "cpuFallback", "load on the CPU even where the task has a GPU, still "
-        + "keying the model cache and the device column by the GPU address (tests with fake GPUs); unset: the "
-        + "Spark setting " + CorralConf.LLAMA_CPU_FALLBACK.key() + ", default false");
+    modelPath =
+        new Param<>(
+            this,
+            "modelPath",
+            "Hugging Face checkpoint folder (any Hadoop path; remote folders "
+                + "are copied once per executor)",
+            NonBlank.INSTANCE);
+    dtype =
+        new Param<>(
+            this,
+            "dtype",
+            "dtype the model computes in: "
+                + DTYPES
+                + " (auto: float32 on the "
+                + "CPU; on a GPU float16 for f16/bf16 checkpoints, float32 otherwise)",
+            ParamValidators.inArray(DTYPES));
+    batchTokens =
+        new IntParam(
+            this,
+            "batchTokens",
+            "token budget of one forward pass: sequences x longest "
+                + "sequence (padded), prompt plus new tokens when generating; a longer row runs alone",
+            ParamValidators.gt(0));
+    maxInputTokens =
+        new IntParam(
+            this,
+            "maxInputTokens",
+            "longest input in tokens (BOS included); a longer row "
+                + "gets an error; 0 means the model's context (max_position_embeddings)",
+            ParamValidators.gtEq(0));
+    sortWindow =
+        new IntParam(
+            this,
+            "sortWindow",
+            "rows read, sorted by length and batched together; bounds the "
+                + "memory a partition needs and the padding saved",
+            ParamValidators.gt(0));
+    cpuFallback =
+        new BooleanParam(
+            this,
+            "cpuFallback",
+            "load on the CPU even where the task has a GPU, still "
+                + "keying the model cache and the device column by the GPU address (tests with fake GPUs); unset: the "
+                + "Spark setting "
+                + CorralConf.LLAMA_CPU_FALLBACK.key()
+                + ", default false");
     setDefault(dtype, "auto");
     setDefault(batchTokens, 4096);
     setDefault(maxInputTokens, 0);
@@ -174,8 +212,9 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
   }
 
   /**
-   * Counters the following {@link #transform}s update (rows, errors, tokens in and out); unset, each transform
-   * registers its own, named after the stage ({@code corral.llamaScorer.rows}, ...), see {@link #lastMetrics}.
+   * Counters the following {@link #transform}s update (rows, errors, tokens in and out); unset,
+   * each transform registers its own, named after the stage ({@code corral.llamaScorer.rows}, ...),
+   * see {@link #lastMetrics}.
    */
   public T setMetrics(InferenceMetrics value) {
     metrics = value;
@@ -203,7 +242,10 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
   /** Checks the input columns of {@code schema}. */
   protected abstract void checkInputs(StructType schema);
 
-  /** The executor-side work for a partition, holding settings and column positions only (it is serialized). */
+  /**
+   * The executor-side work for a partition, holding settings and column positions only (it is
+   * serialized).
+   */
   protected abstract Worker<?, ?> worker(StructType schema);
 
   @Override
@@ -212,7 +254,8 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
     StructType out = schema;
     for (StructField f : resultFields()) {
       if (Arrays.asList(schema.fieldNames()).contains(f.name())) {
-        throw Errors.badInput(getClass().getSimpleName() + ": column '" + f.name() + "'",
+        throw Errors.badInput(
+            getClass().getSimpleName() + ": column '" + f.name() + "'",
             "already exists; stages add columns and never overwrite (rename or drop it first)");
       }
       out = out.add(f);
@@ -232,12 +275,18 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
     worker.batchTokens = getBatchTokens();
     worker.maxInputTokens = getMaxInputTokens();
     worker.sortWindow = getSortWindow();
-    worker.cpuFallback = isSet(cpuFallback) ? getCpuFallback()
-        : CorralConf.LLAMA_CPU_FALLBACK.get(dataset.sparkSession());
+    worker.cpuFallback =
+        isSet(cpuFallback)
+            ? getCpuFallback()
+            : CorralConf.LLAMA_CPU_FALLBACK.get(dataset.sparkSession());
     worker.width = dataset.schema().size();
     String name = getClass().getSimpleName();
-    lastMetrics = metrics != null ? metrics : InferenceMetrics.register(dataset.sparkSession().sparkContext(),
-        Character.toLowerCase(name.charAt(0)) + name.substring(1));
+    lastMetrics =
+        metrics != null
+            ? metrics
+            : InferenceMetrics.register(
+                dataset.sparkSession().sparkContext(),
+                Character.toLowerCase(name.charAt(0)) + name.substring(1));
     worker.metrics = lastMetrics;
     return dataset.toDF().mapPartitions(worker, Encoders.row(out));
   }
@@ -245,12 +294,14 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
   /** Column index of {@code name}, checked to have {@code type}. */
   protected final int column(StructType schema, String name, DataType type) {
     if (!Arrays.asList(schema.fieldNames()).contains(name)) {
-      throw Errors.badInput(getClass().getSimpleName() + ": column '" + name + "'",
+      throw Errors.badInput(
+          getClass().getSimpleName() + ": column '" + name + "'",
           "does not exist; columns are " + Arrays.toString(schema.fieldNames()));
     }
     DataType actual = schema.apply(name).dataType();
     if (!DataType.equalsIgnoreNullability(actual, type)) {
-      throw Errors.badInput(getClass().getSimpleName() + ": column '" + name + "'",
+      throw Errors.badInput(
+          getClass().getSimpleName() + ": column '" + name + "'",
           "must be of type " + type.simpleString() + " but is " + actual.simpleString());
     }
     return schema.fieldIndex(name);
@@ -261,8 +312,9 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
   }
 
   /**
-   * The partition loop. Runs on executors: finds the task's placement, takes the JVM's model for it from
-   * {@link ExecutorLlamas}, and streams the rows through a {@link Batcher} with the stage's {@link #work}.
+   * The partition loop. Runs on executors: finds the task's placement, takes the JVM's model for it
+   * from {@link ExecutorLlamas}, and streams the rows through a {@link Batcher} with the stage's
+   * {@link #work}.
    *
    * @param <P> a prepared row
    * @param <R> a row's result
@@ -293,7 +345,8 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
       GpuPinning.Placement placement = GpuPinning.currentTask(cpuFallback);
       LlamaModel model = ExecutorLlamas.get(modelPath, placement, dtype);
       Batcher.Work<Row, P, R, Row> work = work(model, placement.label());
-      return new Batcher<>(rows, metrics == null ? work : new Counted<>(work, metrics), sortWindow, batchTokens);
+      return new Batcher<>(
+          rows, metrics == null ? work : new Counted<>(work, metrics), sortWindow, batchTokens);
     }
 
     /** The input row followed by {@code results}. */

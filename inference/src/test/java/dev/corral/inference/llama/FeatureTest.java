@@ -16,13 +16,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Features the llama-tiny fixture lacks, checked against {@link JavaReference} on checkpoints written here. */
+/**
+ * Features the llama-tiny fixture lacks, checked against {@link JavaReference} on checkpoints
+ * written here.
+ */
 class FeatureTest {
   static final double TOLERANCE = 1e-4;
   static final int[] IDS = {1, 5, 9, 33, 7, 7, 62, 0, 41, 18, 3, 27, 50, 11, 44, 20, 38, 2, 6, 13};
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void tiedEmbeddingsWithMultiHeadAttention() throws IOException {
@@ -40,8 +42,9 @@ class FeatureTest {
     c.kvHeads = 1;
     c.headDim = 12; // heads * head_dim != hidden_size, as in some checkpoints
     c.theta = 500000;
-    c.ropeScalingJson = "{\"rope_type\": \"llama3\", \"factor\": 8.0, \"low_freq_factor\": 1.0, "
-        + "\"high_freq_factor\": 4.0, \"original_max_position_embeddings\": 16}";
+    c.ropeScalingJson =
+        "{\"rope_type\": \"llama3\", \"factor\": 8.0, \"low_freq_factor\": 1.0, "
+            + "\"high_freq_factor\": 4.0, \"original_max_position_embeddings\": 16}";
     c.randomize(11);
     double[] llama3 = {8.0, 1.0, 4.0, 16};
     Path dir = c.write(tmp.resolve("llama3"), "F32");
@@ -83,7 +86,8 @@ class FeatureTest {
         assertEquals(DataType.FLOAT16, model.dtype());
         float[][] half = model.logProbs(IDS);
         double d = maxDiff(half, toDouble(f32));
-        // activations rounded to 11 bits: close to f32, and not f32 (else the model did not compute in f16)
+        // activations rounded to 11 bits: close to f32, and not f32 (else the model did not compute
+        // in f16)
         assertTrue(d < 0.08 && d > 1e-6, stored + ": max |f16 - f32| log-prob " + d);
         // the f16 cache: one token at a time gives what the full pass gives, to f16 rounding
         try (KvCache cache = model.newCache(1, IDS.length)) {
@@ -99,10 +103,14 @@ class FeatureTest {
     }
     c.tensors.get("model.layers.1.mlp.up_proj.weight")[7] = 1e6f; // exact in bf16, infinite in f16
     Path big = c.write(tmp.resolve("big"), "BF16");
-    CorralException e = assertThrows(CorralException.class,
-        () -> LlamaModel.load(big, Device.cpu(), DataType.FLOAT16).close());
-    assertTrue(e.getMessage().contains("model.layers.1.mlp.up_proj.weight")
-        && e.getMessage().contains("float16"), e.getMessage());
+    CorralException e =
+        assertThrows(
+            CorralException.class,
+            () -> LlamaModel.load(big, Device.cpu(), DataType.FLOAT16).close());
+    assertTrue(
+        e.getMessage().contains("model.layers.1.mlp.up_proj.weight")
+            && e.getMessage().contains("float16"),
+        e.getMessage());
     try (LlamaModel model = LlamaModel.load(big)) {
       assertEquals(DataType.FLOAT32, model.dtype(), "f32 holds it");
     }
@@ -122,12 +130,20 @@ class FeatureTest {
     Files.write(sharded.resolve("model-00002-of-00002.safetensors"), c.safetensors(second, "F32"));
     StringBuilder index = new StringBuilder("{\"metadata\": {}, \"weight_map\": {");
     for (String n : names) {
-      index.append(index.charAt(index.length() - 1) == '{' ? "" : ", ").append('"').append(n).append("\": \"")
-          .append(first.contains(n) ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors")
+      index
+          .append(index.charAt(index.length() - 1) == '{' ? "" : ", ")
+          .append('"')
+          .append(n)
+          .append("\": \"")
+          .append(
+              first.contains(n)
+                  ? "model-00001-of-00002.safetensors"
+                  : "model-00002-of-00002.safetensors")
           .append('"');
     }
     Files.writeString(sharded.resolve(SafeTensors.INDEX_FILE), index.append("}}").toString());
-    try (LlamaModel a = LlamaModel.load(single); LlamaModel b = LlamaModel.load(sharded)) {
+    try (LlamaModel a = LlamaModel.load(single);
+        LlamaModel b = LlamaModel.load(sharded)) {
       assertEquals(0, maxDiff(a.logProbs(IDS), toDouble(b.logProbs(IDS))), 1e-6);
     }
   }
@@ -154,16 +170,24 @@ class FeatureTest {
   void leftPaddedBatchEqualsEachRowAlone() throws IOException {
     TinyCheckpoint c = new TinyCheckpoint().randomize(17);
     try (LlamaModel model = LlamaModel.load(c.write(tmp.resolve("m"), "F32"))) {
-      List<int[]> rows = List.of(java.util.Arrays.copyOf(IDS, 3), IDS, java.util.Arrays.copyOf(IDS, 11),
-          new int[] {1});
+      List<int[]> rows =
+          List.of(
+              java.util.Arrays.copyOf(IDS, 3),
+              IDS,
+              java.util.Arrays.copyOf(IDS, 11),
+              new int[] {1});
       List<float[][]> batched = model.logProbs(rows);
       for (int i = 0; i < rows.size(); i++) {
-        assertEquals(0, maxDiff(batched.get(i), toDouble(model.logProbs(rows.get(i)))), 1e-5, "row " + i);
-        assertEquals(0, maxDiff(batched.get(i), JavaReference.logProbs(c, null, rows.get(i))), TOLERANCE);
+        assertEquals(
+            0, maxDiff(batched.get(i), toDouble(model.logProbs(rows.get(i)))), 1e-5, "row " + i);
+        assertEquals(
+            0, maxDiff(batched.get(i), JavaReference.logProbs(c, null, rows.get(i))), TOLERANCE);
       }
       // and greedy generation of the batch equals each prompt alone
-      Generator batch = Generator.builder().setModel(model).optMaxNewTokens(12).optBatchSize(4).build();
-      Generator alone = Generator.builder().setModel(model).optMaxNewTokens(12).optBatchSize(1).build();
+      Generator batch =
+          Generator.builder().setModel(model).optMaxNewTokens(12).optBatchSize(4).build();
+      Generator alone =
+          Generator.builder().setModel(model).optMaxNewTokens(12).optBatchSize(1).build();
       List<Generator.Generation> a = batch.generateIds(rows);
       List<Generator.Generation> b = alone.generateIds(rows);
       for (int i = 0; i < rows.size(); i++) {
@@ -178,16 +202,28 @@ class FeatureTest {
     TinyCheckpoint c = new TinyCheckpoint().randomize(19);
     try (LlamaModel model = LlamaModel.load(c.write(tmp.resolve("m"), "F32"))) {
       int[] prompt = {1, 5, 9};
-      Generator.Generation free = Generator.builder().setModel(model).optMaxNewTokens(20).build()
-          .generateIds(List.of(prompt)).get(0);
+      Generator.Generation free =
+          Generator.builder()
+              .setModel(model)
+              .optMaxNewTokens(20)
+              .build()
+              .generateIds(List.of(prompt))
+              .get(0);
       int first = free.tokens()[0];
       // stopping at the first generated token
-      Generator.Generation stopped = Generator.builder().setModel(model).optMaxNewTokens(20)
-          .optStopTokens(first).build().generateIds(List.of(prompt)).get(0);
+      Generator.Generation stopped =
+          Generator.builder()
+              .setModel(model)
+              .optMaxNewTokens(20)
+              .optStopTokens(first)
+              .build()
+              .generateIds(List.of(prompt))
+              .get(0);
       assertArrayEquals(new int[] {first}, stopped.tokens());
       assertEquals(Generator.FinishReason.STOP, stopped.finishReason());
       for (int i = 0; i < free.tokens().length - 1; i++) {
-        assertTrue(free.tokens()[i] != 2 && free.tokens()[i] != 3, "eos (config.json [2, 3]) not last");
+        assertTrue(
+            free.tokens()[i] != 2 && free.tokens()[i] != 3, "eos (config.json [2, 3]) not last");
       }
       if (free.finishReason() == Generator.FinishReason.LENGTH) {
         assertEquals(20, free.tokens().length);
@@ -200,17 +236,29 @@ class FeatureTest {
     TinyCheckpoint c = new TinyCheckpoint().randomize(23);
     try (LlamaModel model = LlamaModel.load(c.write(tmp.resolve("m"), "F32"))) {
       List<int[]> prompts = List.of(new int[] {1, 4}, new int[] {1, 8, 9, 10});
-      Generator.Builder sampling = Generator.builder().setModel(model).optMaxNewTokens(15).optTemperature(1.5)
-          .optTopP(0.95).optSeed(42);
+      Generator.Builder sampling =
+          Generator.builder()
+              .setModel(model)
+              .optMaxNewTokens(15)
+              .optTemperature(1.5)
+              .optTopP(0.95)
+              .optSeed(42);
       List<Generator.Generation> a = sampling.build().generateIds(prompts);
       List<Generator.Generation> b = sampling.optBatchSize(1).build().generateIds(prompts);
       for (int i = 0; i < prompts.size(); i++) {
         assertArrayEquals(a.get(i).tokens(), b.get(i).tokens());
       }
-      List<Generator.Generation> greedy = Generator.builder().setModel(model).optMaxNewTokens(15).build()
-          .generateIds(prompts);
-      List<Generator.Generation> topOne = Generator.builder().setModel(model).optMaxNewTokens(15)
-          .optTemperature(0.7).optTopK(1).optSeed(1).build().generateIds(prompts);
+      List<Generator.Generation> greedy =
+          Generator.builder().setModel(model).optMaxNewTokens(15).build().generateIds(prompts);
+      List<Generator.Generation> topOne =
+          Generator.builder()
+              .setModel(model)
+              .optMaxNewTokens(15)
+              .optTemperature(0.7)
+              .optTopK(1)
+              .optSeed(1)
+              .build()
+              .generateIds(prompts);
       for (int i = 0; i < prompts.size(); i++) {
         assertArrayEquals(greedy.get(i).tokens(), topOne.get(i).tokens());
       }

@@ -17,17 +17,25 @@ final class Fixtures {
   private Fixtures() {}
 
   static Path tinyDir() {
-    Path p = Path.of(System.getProperty("corral.shared.dir", "../../shared"), "fixtures", "llama-tiny");
+    Path p =
+        Path.of(System.getProperty("corral.shared.dir", "../../shared"), "fixtures", "llama-tiny");
     if (!Files.isRegularFile(p.resolve("model.safetensors"))) {
-      throw new IllegalStateException("llama-tiny fixture not found at " + p.toAbsolutePath()
-          + "; set -Dcorral.shared.dir");
+      throw new IllegalStateException(
+          "llama-tiny fixture not found at " + p.toAbsolutePath() + "; set -Dcorral.shared.dir");
     }
     return p;
   }
 
   /** One prompt of reference.json. */
-  record Reference(String text, int[] promptIds, int[][] top10Ids, double[][] top10LogProbs,
-      double[] nextTokenLogProbs, double[] numpyNextTokenLogProbs, double promptLogProb, int[] greedy,
+  record Reference(
+      String text,
+      int[] promptIds,
+      int[][] top10Ids,
+      double[][] top10LogProbs,
+      double[] nextTokenLogProbs,
+      double[] numpyNextTokenLogProbs,
+      double promptLogProb,
+      int[] greedy,
       int[] numpyGreedy) {}
 
   static List<Reference> references() {
@@ -52,10 +60,17 @@ final class Fixtures {
           lps[i][j] = row.get(j).getAsJsonArray().get(1).getAsDouble();
         }
       }
-      out.add(new Reference(o.get("text").getAsString(), ints(o.getAsJsonArray("prompt_ids")), ids, lps,
-          doubles(o.getAsJsonArray("next_token_logprobs")), doubles(o.getAsJsonArray("numpy_next_token_logprobs")),
-          o.get("prompt_logprob").getAsDouble(), ints(o.getAsJsonArray("greedy_continuation")),
-          ints(o.getAsJsonArray("numpy_greedy_continuation"))));
+      out.add(
+          new Reference(
+              o.get("text").getAsString(),
+              ints(o.getAsJsonArray("prompt_ids")),
+              ids,
+              lps,
+              doubles(o.getAsJsonArray("next_token_logprobs")),
+              doubles(o.getAsJsonArray("numpy_next_token_logprobs")),
+              o.get("prompt_logprob").getAsDouble(),
+              ints(o.getAsJsonArray("greedy_continuation")),
+              ints(o.getAsJsonArray("numpy_greedy_continuation"))));
     }
     return out;
   }

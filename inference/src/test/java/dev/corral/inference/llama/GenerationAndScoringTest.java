@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Repetition penalty, stop strings, finished rows leaving the batch, sliding-window scoring and the
- * "Answer:"-normalised multiple-choice score, each against a straightforward computation with the engine.
+ * "Answer:"-normalised multiple-choice score, each against a straightforward computation with the
+ * engine.
  */
 class GenerationAndScoringTest {
   static LlamaModel model;
@@ -84,18 +85,24 @@ class GenerationAndScoringTest {
       prompts.add(model.tokenizer().encode(t));
     }
     int maxNew = 10;
-    List<Generator.Generation> plain = Generator.builder().setModel(model).optMaxNewTokens(maxNew).build()
-        .generateIds(prompts);
+    List<Generator.Generation> plain =
+        Generator.builder().setModel(model).optMaxNewTokens(maxNew).build().generateIds(prompts);
     for (double penalty : new double[] {1.5, 0.05}) {
-      Generator gen = Generator.builder().setModel(model).optMaxNewTokens(maxNew).optRepetitionPenalty(penalty)
-          .optBatchSize(4).build();
+      Generator gen =
+          Generator.builder()
+              .setModel(model)
+              .optMaxNewTokens(maxNew)
+              .optRepetitionPenalty(penalty)
+              .optBatchSize(4)
+              .build();
       List<Generator.Generation> got = gen.generateIds(prompts);
       boolean differs = false;
       for (int i = 0; i < prompts.size(); i++) {
         int[] expected = referencePenalized(prompts.get(i), maxNew, penalty);
         int[] tokens = got.get(i).tokens();
         // the reference ignores eos; compare up to the engine's stop
-        assertArrayEquals(Arrays.copyOf(expected, tokens.length), tokens, "prompt " + i + " penalty " + penalty);
+        assertArrayEquals(
+            Arrays.copyOf(expected, tokens.length), tokens, "prompt " + i + " penalty " + penalty);
         differs |= !Arrays.equals(tokens, plain.get(i).tokens());
       }
       if (penalty < 1) {
@@ -111,12 +118,18 @@ class GenerationAndScoringTest {
   @Test
   void stopStringEndsTheRowAndIsCutFromTheText() {
     String prompt = texts.get(0);
-    Generator.Generation full = Generator.builder().setModel(model).optMaxNewTokens(24).build().generate(prompt);
+    Generator.Generation full =
+        Generator.builder().setModel(model).optMaxNewTokens(24).build().generate(prompt);
     String text = full.text();
     assertTrue(text.length() > 8, "continuation too short to test: '" + text + "'");
     String stop = text.substring(text.length() / 2, text.length() / 2 + 3);
-    Generator.Generation cut = Generator.builder().setModel(model).optMaxNewTokens(24).optStopStrings("\u0000never", stop)
-        .build().generate(prompt);
+    Generator.Generation cut =
+        Generator.builder()
+            .setModel(model)
+            .optMaxNewTokens(24)
+            .optStopStrings("\u0000never", stop)
+            .build()
+            .generate(prompt);
     assertEquals(Generator.FinishReason.STOP, cut.finishReason());
     assertFalse(cut.text().contains(stop), cut.text());
     assertEquals(text.substring(0, text.indexOf(stop)), cut.text());
@@ -134,17 +147,29 @@ class GenerationAndScoringTest {
       prompts.add(model.tokenizer().encode(t));
     }
     // a stop token that some rows produce early and others later or never
-    int[] first = Generator.builder().setModel(model).optMaxNewTokens(12).build()
-        .generateIds(List.of(prompts.get(0))).get(0).tokens();
+    int[] first =
+        Generator.builder()
+            .setModel(model)
+            .optMaxNewTokens(12)
+            .build()
+            .generateIds(List.of(prompts.get(0)))
+            .get(0)
+            .tokens();
     int stop = first[Math.min(3, first.length - 1)];
     for (boolean sample : new boolean[] {false, true}) {
-      Generator.Builder b = Generator.builder().setModel(model).optMaxNewTokens(12).optStopTokens(stop)
-          .optSeed(42).optBatchSize(prompts.size());
+      Generator.Builder b =
+          Generator.builder()
+              .setModel(model)
+              .optMaxNewTokens(12)
+              .optStopTokens(stop)
+              .optSeed(42)
+              .optBatchSize(prompts.size());
       if (sample) {
         b.optTemperature(0.8).optTopK(20);
       }
       List<Generator.Generation> all = b.build().generateIds(prompts);
-      // one prompt per batch: nothing to drop; prompt i draws from the same stream as in the big batch
+      // one prompt per batch: nothing to drop; prompt i draws from the same stream as in the big
+      // batch
       List<Generator.Generation> single = b.optBatchSize(1).build().generateIds(prompts);
       Set<Integer> lengths = new LinkedHashSet<>();
       for (int i = 0; i < prompts.size(); i++) {
@@ -154,7 +179,8 @@ class GenerationAndScoringTest {
         lengths.add(all.get(i).tokens().length);
       }
       if (!sample) {
-        assertNotEquals(1, lengths.size(), "every row finished at the same step: nothing left the batch");
+        assertNotEquals(
+            1, lengths.size(), "every row finished at the same step: nothing left the batch");
       }
     }
   }
@@ -169,7 +195,8 @@ class GenerationAndScoringTest {
     Scorer scorer = Scorer.builder().setModel(model).optBatchSize(3).build();
     Scorer.TokenScores got = scorer.scoreSliding(text, maxLength, stride);
     assertEquals(ids.length - 1, got.count());
-    // reference: token t is scored by the first window [begin, begin + maxLength) that reaches it, with
+    // reference: token t is scored by the first window [begin, begin + maxLength) that reaches it,
+    // with
     // context ids[begin..t-1], windows starting every stride tokens
     int prevEnd = 0;
     int checked = 0;
@@ -188,10 +215,15 @@ class GenerationAndScoringTest {
     Scorer.TokenScores whole = scorer.score(texts.get(1));
     int n = whole.ids().length;
     assertArrayEquals(whole.logProbs(), scorer.scoreSliding(texts.get(1), n, 1).logProbs(), 1e-5f);
-    // (batches of other sizes take other BLAS kernels: equal to float rounding, log-probs reach -50 here)
-    List<Scorer.TokenScores> many = scorer.scoreAllSliding(List.of(texts.get(1), text), maxLength, stride);
+    // (batches of other sizes take other BLAS kernels: equal to float rounding, log-probs reach -50
+    // here)
+    List<Scorer.TokenScores> many =
+        scorer.scoreAllSliding(List.of(texts.get(1), text), maxLength, stride);
     assertArrayEquals(got.logProbs(), many.get(1).logProbs(), 1e-4f);
-    assertArrayEquals(scorer.scoreSliding(texts.get(1), maxLength, stride).logProbs(), many.get(0).logProbs(), 1e-4f);
+    assertArrayEquals(
+        scorer.scoreSliding(texts.get(1), maxLength, stride).logProbs(),
+        many.get(0).logProbs(),
+        1e-4f);
   }
 
   @Test
@@ -207,7 +239,8 @@ class GenerationAndScoringTest {
       assertEquals(cond, got.get(i).conditional().logLikelihood(), 1e-4);
       assertEquals(uncond, got.get(i).unconditional().logLikelihood(), 1e-4);
       assertEquals(cond - uncond, got.get(i).score(), 1e-4);
-      assertArrayEquals(scorer.scoreContinuation(context, choices.get(i)).continuationIds(),
+      assertArrayEquals(
+          scorer.scoreContinuation(context, choices.get(i)).continuationIds(),
           got.get(i).conditional().continuationIds());
     }
   }

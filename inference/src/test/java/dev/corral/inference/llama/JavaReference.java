@@ -2,8 +2,8 @@ package dev.corral.inference.llama;
 
 /**
  * A straightforward pure-Java LLaMA forward pass in double precision with Hugging Face semantics
- * (rotate-half RoPE, llama3 rope scaling, GQA via repeat_kv, SwiGLU, tied embeddings), written independently
- * of the engine to check features the llama.cpp fixture does not cover.
+ * (rotate-half RoPE, llama3 rope scaling, GQA via repeat_kv, SwiGLU, tied embeddings), written
+ * independently of the engine to check features the llama.cpp fixture does not cover.
  */
 final class JavaReference {
   private JavaReference() {}
@@ -25,8 +25,14 @@ final class JavaReference {
       double[][] v = new double[T][];
       for (int t = 0; t < T; t++) {
         double[] h = rms(x[t], c.tensors.get(p + "input_layernorm.weight"), c.eps);
-        q[t] = rope(matvec(c.tensors.get(p + "self_attn.q_proj.weight"), h, c.heads * hs), t, inv, hs);
-        k[t] = rope(matvec(c.tensors.get(p + "self_attn.k_proj.weight"), h, c.kvHeads * hs), t, inv, hs);
+        q[t] =
+            rope(matvec(c.tensors.get(p + "self_attn.q_proj.weight"), h, c.heads * hs), t, inv, hs);
+        k[t] =
+            rope(
+                matvec(c.tensors.get(p + "self_attn.k_proj.weight"), h, c.kvHeads * hs),
+                t,
+                inv,
+                hs);
         v[t] = matvec(c.tensors.get(p + "self_attn.v_proj.weight"), h, c.kvHeads * hs);
       }
       for (int t = 0; t < T; t++) {
@@ -88,8 +94,9 @@ final class JavaReference {
   }
 
   /**
-   * inv_freq as transformers' _compute_default_rope_parameters and _compute_llama3_parameters compute it;
-   * {@code llama3} = {factor, low_freq_factor, high_freq_factor, original_max_position_embeddings} or null.
+   * inv_freq as transformers' _compute_default_rope_parameters and _compute_llama3_parameters
+   * compute it; {@code llama3} = {factor, low_freq_factor, high_freq_factor,
+   * original_max_position_embeddings} or null.
    */
   static double[] invFreq(TinyCheckpoint c, double[] llama3) {
     int hs = c.headSize();
@@ -110,7 +117,8 @@ final class JavaReference {
     for (int i = 0; i < inv.length; i++) {
       double wavelen = 2 * Math.PI / inv[i];
       double scaled = wavelen > lowFreqWavelen ? inv[i] / factor : inv[i];
-      double smoothFactor = (oldContextLen / wavelen - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
+      double smoothFactor =
+          (oldContextLen / wavelen - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
       double smoothed = (1 - smoothFactor) * scaled / factor + smoothFactor * scaled;
       boolean medium = !(wavelen < highFreqWavelen) && !(wavelen > lowFreqWavelen);
       out[i] = medium ? smoothed : scaled;

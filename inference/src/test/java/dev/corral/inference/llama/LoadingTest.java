@@ -15,10 +15,11 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Defensive loading: a damaged or mismatched checkpoint is a one-line error naming what is wrong. */
+/**
+ * Defensive loading: a damaged or mismatched checkpoint is a one-line error naming what is wrong.
+ */
 class LoadingTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Path good() throws IOException {
     return new TinyCheckpoint().randomize(1).write(tmp.resolve("m"), "F32");
@@ -49,8 +50,14 @@ class LoadingTest {
   void shapeThatDisagreesWithConfigJson() throws IOException {
     Path dir = good();
     Path config = dir.resolve("config.json");
-    Files.writeString(config, Files.readString(config).replace("\"intermediate_size\": 40", "\"intermediate_size\": 48"));
-    assertMentions(fails(dir), "model.layers.0.mlp.gate_proj.weight", "[40, 32]", "config.json implies [48, 32]");
+    Files.writeString(
+        config,
+        Files.readString(config).replace("\"intermediate_size\": 40", "\"intermediate_size\": 48"));
+    assertMentions(
+        fails(dir),
+        "model.layers.0.mlp.gate_proj.weight",
+        "[40, 32]",
+        "config.json implies [48, 32]");
   }
 
   @Test
@@ -61,7 +68,11 @@ class LoadingTest {
     for (long len : new long[] {bytes.length, -1L, 1L, 200L << 20}) {
       ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(0, len);
       Files.write(f, bytes);
-      assertMentions(fails(dir), "model.safetensors", "header length " + Long.toUnsignedString(len), "impossible");
+      assertMentions(
+          fails(dir),
+          "model.safetensors",
+          "header length " + Long.toUnsignedString(len),
+          "impossible");
     }
     Files.write(f, new byte[5]);
     assertMentions(fails(dir), "too short");
@@ -79,22 +90,32 @@ class LoadingTest {
 
   @Test
   void offsetsThatDisagreeWithTheShape() throws IOException {
-    assertMentions(failsWithHeader("\"dtype\":\"F32\",\"shape\":[64,32],\"data_offsets\":[0,8188]",
-        "\"dtype\":\"F32\",\"shape\":[64,32],\"data_offsets\":[0,8192]"), "model.embed_tokens.weight", "8188 bytes",
+    assertMentions(
+        failsWithHeader(
+            "\"dtype\":\"F32\",\"shape\":[64,32],\"data_offsets\":[0,8188]",
+            "\"dtype\":\"F32\",\"shape\":[64,32],\"data_offsets\":[0,8192]"),
+        "model.embed_tokens.weight",
+        "8188 bytes",
         "needs 8192");
   }
 
   @Test
   void unsupportedDtypeIsNamed() throws IOException {
-    assertMentions(failsWithHeader("\"dtype\":\"I32\",\"shape\":[64,32]", "\"dtype\":\"F32\",\"shape\":[64,32]"),
-        "model.embed_tokens.weight", "dtype I32 is not supported");
+    assertMentions(
+        failsWithHeader(
+            "\"dtype\":\"I32\",\"shape\":[64,32]", "\"dtype\":\"F32\",\"shape\":[64,32]"),
+        "model.embed_tokens.weight",
+        "dtype I32 is not supported");
   }
 
   @Test
   void overlappingTensors() throws IOException {
-    // model.layers.0.input_layernorm.weight follows the embedding at [8192, 8320]: move it onto the embedding
-    assertMentions(failsWithHeader("\"data_offsets\":[0,128]", "\"data_offsets\":[8192,8320]"),
-        "overlaps", "model.embed_tokens.weight");
+    // model.layers.0.input_layernorm.weight follows the embedding at [8192, 8320]: move it onto the
+    // embedding
+    assertMentions(
+        failsWithHeader("\"data_offsets\":[0,128]", "\"data_offsets\":[8192,8320]"),
+        "overlaps",
+        "model.embed_tokens.weight");
   }
 
   @Test
@@ -114,13 +135,17 @@ class LoadingTest {
     Path dir = good();
     Path config = dir.resolve("config.json");
     String original = Files.readString(config);
-    Files.writeString(config, original.replace("\"num_key_value_heads\": 2", "\"num_key_value_heads\": 3"));
+    Files.writeString(
+        config, original.replace("\"num_key_value_heads\": 2", "\"num_key_value_heads\": 3"));
     assertMentions(fails(dir), "config.json", "num_key_value_heads", "must divide");
     Files.writeString(config, original.replace("\"hidden_size\": 32,", ""));
     assertMentions(fails(dir), "config.json", "'hidden_size' is missing");
-    Files.writeString(config, original.replace("\"rope_scaling\": null", "\"rope_scaling\": {\"type\": \"yarn\"}"));
+    Files.writeString(
+        config,
+        original.replace("\"rope_scaling\": null", "\"rope_scaling\": {\"type\": \"yarn\"}"));
     assertMentions(fails(dir), "unsupported", "yarn");
-    Files.writeString(config, original.replace("\"hidden_act\": \"silu\"", "\"hidden_act\": \"gelu\""));
+    Files.writeString(
+        config, original.replace("\"hidden_act\": \"silu\"", "\"hidden_act\": \"gelu\""));
     assertMentions(fails(dir), "gelu");
     Files.writeString(config, "{not json");
     assertMentions(fails(dir), "config.json", "malformed JSON");
@@ -131,9 +156,12 @@ class LoadingTest {
     Path dir = good();
     Files.move(dir.resolve("model.safetensors"), dir.resolve("model-00001-of-00001.safetensors"));
     Path index = dir.resolve(SafeTensors.INDEX_FILE);
-    Files.writeString(index, "{\"weight_map\": {\"model.embed_tokens.weight\": \"../elsewhere.safetensors\"}}");
+    Files.writeString(
+        index, "{\"weight_map\": {\"model.embed_tokens.weight\": \"../elsewhere.safetensors\"}}");
     assertMentions(fails(dir), "model.embed_tokens.weight", "not a file in the checkpoint folder");
-    Files.writeString(index, "{\"weight_map\": {\"model.embed_tokens.weight\": \"model-00001-of-00001.safetensors\"}}");
+    Files.writeString(
+        index,
+        "{\"weight_map\": {\"model.embed_tokens.weight\": \"model-00001-of-00001.safetensors\"}}");
     assertMentions(fails(dir), "is in the shard but not in");
   }
 
@@ -144,7 +172,10 @@ class LoadingTest {
     assertMentions(fails(dir), "neither model.safetensors nor model.safetensors.index.json");
   }
 
-  /** Writes a good checkpoint, then replaces {@code original} by {@code broken} in its header (same length). */
+  /**
+   * Writes a good checkpoint, then replaces {@code original} by {@code broken} in its header (same
+   * length).
+   */
   private String failsWithHeader(String broken, String original) throws IOException {
     Path dir = good();
     Path f = dir.resolve("model.safetensors");
@@ -153,8 +184,12 @@ class LoadingTest {
     String header = new String(bytes, 8, headerLen, StandardCharsets.UTF_8);
     assertTrue(header.contains(original), header);
     String padded = broken + " ".repeat(original.length() - broken.length());
-    byte[] h = header.replaceFirst(java.util.regex.Pattern.quote(original),
-        java.util.regex.Matcher.quoteReplacement(padded)).getBytes(StandardCharsets.UTF_8);
+    byte[] h =
+        header
+            .replaceFirst(
+                java.util.regex.Pattern.quote(original),
+                java.util.regex.Matcher.quoteReplacement(padded))
+            .getBytes(StandardCharsets.UTF_8);
     System.arraycopy(h, 0, bytes, 8, headerLen);
     Files.write(f, bytes);
     return fails(dir);

@@ -21,12 +21,23 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** init-random checkpoints load in the engine, and their GGUF is laid out as the fixture's llama.cpp one. */
+/**
+ * init-random checkpoints load in the engine, and their GGUF is laid out as the fixture's llama.cpp
+ * one.
+ */
 class RandomCheckpointTest {
   @TempDir Path tmp;
 
-  /** A parsed GGUF file: metadata (type and value), tensors (dims, type, offset), and where the data starts. */
-  record Gguf(int version, Map<String, Object[]> kv, Map<String, long[]> tensors, long dataStart, ByteBuffer buf) {
+  /**
+   * A parsed GGUF file: metadata (type and value), tensors (dims, type, offset), and where the data
+   * starts.
+   */
+  record Gguf(
+      int version,
+      Map<String, Object[]> kv,
+      Map<String, long[]> tensors,
+      long dataStart,
+      ByteBuffer buf) {
     float[] tensor(String name, int count) {
       long[] info = tensors.get(name);
       ByteBuffer b = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -66,7 +77,10 @@ class RandomCheckpointTest {
       info[nd + 1] = b.getLong(); // offset
       tensors.put(name, info);
     }
-    long align = kv.containsKey("general.alignment") ? ((Number) kv.get("general.alignment")[1]).longValue() : 32;
+    long align =
+        kv.containsKey("general.alignment")
+            ? ((Number) kv.get("general.alignment")[1]).longValue()
+            : 32;
     long dataStart = (b.position() + align - 1) / align * align;
     return new Gguf(version, kv, tensors, dataStart, b);
   }
@@ -79,21 +93,28 @@ class RandomCheckpointTest {
 
   static Object value(ByteBuffer b, int type) {
     switch (type) {
-      case 4: return Integer.toUnsignedLong(b.getInt());
-      case 5: return b.getInt();
-      case 6: return b.getFloat();
-      case 7: return b.get() != 0;
-      case 8: return str(b);
-      case 9: {
-        int et = b.getInt();
-        long n = b.getLong();
-        List<Object> items = new ArrayList<>();
-        for (long i = 0; i < n; i++) {
-          items.add(value(b, et));
+      case 4:
+        return Integer.toUnsignedLong(b.getInt());
+      case 5:
+        return b.getInt();
+      case 6:
+        return b.getFloat();
+      case 7:
+        return b.get() != 0;
+      case 8:
+        return str(b);
+      case 9:
+        {
+          int et = b.getInt();
+          long n = b.getLong();
+          List<Object> items = new ArrayList<>();
+          for (long i = 0; i < n; i++) {
+            items.add(value(b, et));
+          }
+          return items;
         }
-        return items;
-      }
-      default: throw new AssertionError("unexpected GGUF type " + type);
+      default:
+        throw new AssertionError("unexpected GGUF type " + type);
     }
   }
 
@@ -101,7 +122,8 @@ class RandomCheckpointTest {
     byte[] all = Files.readAllBytes(file);
     ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
     int n = (int) b.getLong();
-    JsonObject header = JsonParser.parseString(new String(all, 8, n, StandardCharsets.UTF_8)).getAsJsonObject();
+    JsonObject header =
+        JsonParser.parseString(new String(all, 8, n, StandardCharsets.UTF_8)).getAsJsonObject();
     JsonObject t = header.getAsJsonObject(name);
     assertEquals("F32", t.get("dtype").getAsString());
     long from = t.getAsJsonArray("data_offsets").get(0).getAsLong();
@@ -119,8 +141,11 @@ class RandomCheckpointTest {
     Path out = tmp.resolve("random");
     long params = RandomCheckpoint.write(fixture.resolve("config.json"), out, 7, true, tokenizer);
     LlamaConfig c = LlamaConfig.read(fixture);
-    long perLayer = 2L * c.dim() + 2L * c.dim() * c.nHeads() * c.headSize()
-        + 2L * c.dim() * c.nKvHeads() * c.headSize() + 3L * c.dim() * c.hiddenDim();
+    long perLayer =
+        2L * c.dim()
+            + 2L * c.dim() * c.nHeads() * c.headSize()
+            + 2L * c.dim() * c.nKvHeads() * c.headSize()
+            + 3L * c.dim() * c.hiddenDim();
     assertEquals(2L * c.vocabSize() * c.dim() + c.nLayers() * perLayer + c.dim(), params);
 
     try (LlamaModel model = LlamaModel.load(out)) {
@@ -135,8 +160,16 @@ class RandomCheckpointTest {
         }
         assertEquals(1, sum, 1e-3);
       }
-      assertTrue(Generator.builder().setModel(model).optMaxNewTokens(8).build().generateIds(List.of(ids)).get(0)
-          .tokens().length > 0);
+      assertTrue(
+          Generator.builder()
+                  .setModel(model)
+                  .optMaxNewTokens(8)
+                  .build()
+                  .generateIds(List.of(ids))
+                  .get(0)
+                  .tokens()
+                  .length
+              > 0);
     }
 
     Gguf mine = parse(out.resolve("model.gguf"));
@@ -146,16 +179,20 @@ class RandomCheckpointTest {
     for (String key : theirs.kv().keySet()) {
       assertEquals(theirs.kv().get(key)[0], mine.kv().get(key)[0], "type of " + key);
       if (!key.equals("general.name")) {
-        assertTrue(theirs.kv().get(key)[1].equals(mine.kv().get(key)[1]), key); // no 32000-item messages
+        assertTrue(
+            theirs.kv().get(key)[1].equals(mine.kv().get(key)[1]), key); // no 32000-item messages
       }
     }
-    assertEquals(new ArrayList<>(theirs.tensors().keySet()), new ArrayList<>(mine.tensors().keySet()));
+    assertEquals(
+        new ArrayList<>(theirs.tensors().keySet()), new ArrayList<>(mine.tensors().keySet()));
     for (String name : theirs.tensors().keySet()) {
-      assertArrayEquals(theirs.tensors().get(name), mine.tensors().get(name), name); // dims, type, offset
+      assertArrayEquals(
+          theirs.tensors().get(name), mine.tensors().get(name), name); // dims, type, offset
     }
     assertEquals(theirs.dataStart(), mine.dataStart());
 
-    // data: q and k rows permuted to llama.cpp's order (as make_model.py), the rest as in the safetensors
+    // data: q and k rows permuted to llama.cpp's order (as make_model.py), the rest as in the
+    // safetensors
     Path st = out.resolve("model.safetensors");
     int hd = c.headSize();
     float[] q = safetensor(st, "model.layers.1.self_attn.q_proj.weight");
@@ -165,12 +202,15 @@ class RandomCheckpointTest {
         for (int j = 0; j < hd / 2; j++) {
           int from = (h * hd + i * hd / 2 + j) * c.dim();
           int to = (h * hd + 2 * j + i) * c.dim();
-          assertArrayEquals(Arrays.copyOfRange(q, from, from + c.dim()), Arrays.copyOfRange(gq, to, to + c.dim()));
+          assertArrayEquals(
+              Arrays.copyOfRange(q, from, from + c.dim()),
+              Arrays.copyOfRange(gq, to, to + c.dim()));
         }
       }
     }
     float[] k = safetensor(st, "model.layers.0.self_attn.k_proj.weight");
-    assertArrayEquals(RandomCheckpoint.permute(k, c.nKvHeads() * hd, c.dim(), c.nKvHeads()),
+    assertArrayEquals(
+        RandomCheckpoint.permute(k, c.nKvHeads() * hd, c.dim(), c.nKvHeads()),
         mine.tensor("blk.0.attn_k.weight", k.length));
     assertTrue(!Arrays.equals(k, mine.tensor("blk.0.attn_k.weight", k.length)));
     float[] v = safetensor(st, "model.layers.0.self_attn.v_proj.weight");
@@ -181,23 +221,34 @@ class RandomCheckpointTest {
     for (float x : lm) {
       sq += x * x;
     }
-    assertEquals(0.25, Math.sqrt(sq / lm.length), 0.01); // initializer_range of the fixture's config
+    assertEquals(
+        0.25, Math.sqrt(sq / lm.length), 0.01); // initializer_range of the fixture's config
 
-    // the permutation is make_model.py's on the fixture: its GGUF q rows are its safetensors' rows permuted
-    float[] fq = safetensor(fixture.resolve("model.safetensors"), "model.layers.0.self_attn.q_proj.weight");
-    assertArrayEquals(RandomCheckpoint.permute(fq, c.nHeads() * hd, c.dim(), c.nHeads()),
+    // the permutation is make_model.py's on the fixture: its GGUF q rows are its safetensors' rows
+    // permuted
+    float[] fq =
+        safetensor(fixture.resolve("model.safetensors"), "model.layers.0.self_attn.q_proj.weight");
+    assertArrayEquals(
+        RandomCheckpoint.permute(fq, c.nHeads() * hd, c.dim(), c.nHeads()),
         theirs.tensor("blk.0.attn_q.weight", fq.length));
 
     // a seed gives the same checkpoint
     Path again = tmp.resolve("again");
     RandomCheckpoint.write(fixture.resolve("config.json"), again, 7, false, tokenizer);
-    assertArrayEquals(Files.readAllBytes(st), Files.readAllBytes(again.resolve("model.safetensors")));
+    assertArrayEquals(
+        Files.readAllBytes(st), Files.readAllBytes(again.resolve("model.safetensors")));
     assertTrue(!Files.exists(again.resolve("model.gguf")));
   }
-  /** The names in {@code dir}, sorted: a failed or finished run leaves no hidden folder beside its output. */
+
+  /**
+   * The names in {@code dir}, sorted: a failed or finished run leaves no hidden folder beside its
+   * output.
+   */
   static List<String> names(Path dir) throws IOException {
     try (java.util.stream.Stream<Path> list = Files.list(dir)) {
-      return list.map(p -> p.getFileName().toString()).sorted().collect(java.util.stream.Collectors.toList());
+      return list.map(p -> p.getFileName().toString())
+          .sorted()
+          .collect(java.util.stream.Collectors.toList());
     }
   }
 
@@ -215,29 +266,39 @@ class RandomCheckpointTest {
     byte[] tokenizer = Files.readAllBytes(fixture.resolve("tokenizer.json"));
     Path config = fixture.resolve("config.json");
     RandomCheckpoint.write(config, tmp.resolve("both"), 1, true, tokenizer);
-    assertEquals(RandomCheckpoint.bytesToWrite(config, true, tokenizer), folderBytes(tmp.resolve("both")));
+    assertEquals(
+        RandomCheckpoint.bytesToWrite(config, true, tokenizer), folderBytes(tmp.resolve("both")));
     RandomCheckpoint.write(config, tmp.resolve("plain"), 1, false, null);
-    assertEquals(RandomCheckpoint.bytesToWrite(config, false, null), folderBytes(tmp.resolve("plain")));
+    assertEquals(
+        RandomCheckpoint.bytesToWrite(config, false, null), folderBytes(tmp.resolve("plain")));
     assertEquals(List.of("config.json", "model.safetensors"), names(tmp.resolve("plain")));
     assertEquals(List.of("both", "plain"), names(tmp));
   }
 
   @Test
   void aCheckpointLargerThanTheFreeDiskIsRefusedBeforeAnythingIsWritten() throws IOException {
-    // 4 TB of embeddings alone: far beyond the test machine's disk, and beyond its memory if a weight were drawn.
+    // 4 TB of embeddings alone: far beyond the test machine's disk, and beyond its memory if a
+    // weight were drawn.
     Path config = tmp.resolve("huge.json");
-    Files.writeString(config, "{\"vocab_size\": 1000000, \"hidden_size\": 1048576, \"intermediate_size\": 4194304, "
-        + "\"num_hidden_layers\": 4, \"num_attention_heads\": 1024, \"max_position_embeddings\": 4096, "
-        + "\"rms_norm_eps\": 1e-5}", StandardCharsets.UTF_8);
+    Files.writeString(
+        config,
+        "{\"vocab_size\": 1000000, \"hidden_size\": 1048576, \"intermediate_size\": 4194304, "
+            + "\"num_hidden_layers\": 4, \"num_attention_heads\": 1024, \"max_position_embeddings\": 4096, "
+            + "\"rms_norm_eps\": 1e-5}",
+        StandardCharsets.UTF_8);
     long needed = RandomCheckpoint.bytesToWrite(config, false, null);
     long embeddings = 1_000_000L * 1_048_576 * 4;
     assertTrue(needed > 2 * embeddings, "embeddings and lm_head, layers, headers");
     Path out = tmp.resolve("huge");
-    dev.corral.core.CorralException e = org.junit.jupiter.api.Assertions.assertThrows(
-        dev.corral.core.CorralException.class, () -> RandomCheckpoint.write(config, out, 0, false, null));
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(out.toString())
-        + ": needs ([0-9,]+) bytes \\([0-9.]+ [KMGTPE]iB\\) but its file system has ([0-9,]+) bytes.* free")
-        .matcher(e.getMessage());
+    dev.corral.core.CorralException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.corral.core.CorralException.class,
+            () -> RandomCheckpoint.write(config, out, 0, false, null));
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(out.toString())
+                    + ": needs ([0-9,]+) bytes \\([0-9.]+ [KMGTPE]iB\\) but its file system has ([0-9,]+) bytes.* free")
+            .matcher(e.getMessage());
     assertTrue(m.matches(), e.getMessage());
     assertEquals(needed, Long.parseLong(m.group(1).replace(",", "")));
     assertTrue(Long.parseLong(m.group(2).replace(",", "")) < needed);
@@ -253,26 +314,38 @@ class RandomCheckpointTest {
     RandomCheckpoint.write(config, out, 1, false, null);
     byte[] first = Files.readAllBytes(out.resolve("model.safetensors"));
 
-    dev.corral.core.CorralException e = org.junit.jupiter.api.Assertions.assertThrows(
-        dev.corral.core.CorralException.class, () -> RandomCheckpoint.write(config, out, 2, false, null));
-    assertEquals(out + ": the folder exists and is not empty; pass --overwrite to replace it", e.getMessage());
-    assertArrayEquals(first, Files.readAllBytes(out.resolve("model.safetensors")), "the real weights stay");
+    dev.corral.core.CorralException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.corral.core.CorralException.class,
+            () -> RandomCheckpoint.write(config, out, 2, false, null));
+    assertEquals(
+        out + ": the folder exists and is not empty; pass --overwrite to replace it",
+        e.getMessage());
+    assertArrayEquals(
+        first, Files.readAllBytes(out.resolve("model.safetensors")), "the real weights stay");
 
     Files.writeString(out.resolve("stale.txt"), "from before");
     RandomCheckpoint.write(config, out, 2, false, null, true);
     RandomCheckpoint.write(config, tmp.resolve("fresh"), 2, false, null);
-    assertArrayEquals(Files.readAllBytes(tmp.resolve("fresh/model.safetensors")),
+    assertArrayEquals(
+        Files.readAllBytes(tmp.resolve("fresh/model.safetensors")),
         Files.readAllBytes(out.resolve("model.safetensors")));
-    assertEquals(List.of("config.json", "model.safetensors"), names(out), "the old folder is gone, not merged");
+    assertEquals(
+        List.of("config.json", "model.safetensors"),
+        names(out),
+        "the old folder is gone, not merged");
     assertEquals(List.of("ckpt", "fresh"), names(tmp));
 
     Files.createDirectory(tmp.resolve("empty"));
     RandomCheckpoint.write(config, tmp.resolve("empty"), 3, false, null);
     assertEquals(List.of("config.json", "model.safetensors"), names(tmp.resolve("empty")));
     Files.writeString(tmp.resolve("file"), "x");
-    assertEquals(tmp.resolve("file") + ": exists and is not a folder", org.junit.jupiter.api.Assertions.assertThrows(
-        dev.corral.core.CorralException.class,
-        () -> RandomCheckpoint.write(config, tmp.resolve("file"), 3, false, null, true)).getMessage());
+    assertEquals(
+        tmp.resolve("file") + ": exists and is not a folder",
+        org.junit.jupiter.api.Assertions.assertThrows(
+                dev.corral.core.CorralException.class,
+                () -> RandomCheckpoint.write(config, tmp.resolve("file"), 3, false, null, true))
+            .getMessage());
   }
 
   @Test
@@ -280,13 +353,15 @@ class RandomCheckpointTest {
     Path fixture = Fixtures.tinyDir();
     byte[] tokenizer = Files.readAllBytes(fixture.resolve("tokenizer.json"));
     Path config = fixture.resolve("config.json");
-    java.util.function.Consumer<Path> failAfterWeights = file -> {
-      if (file.getFileName().toString().equals("model.safetensors")) {
-        throw new java.io.UncheckedIOException(new IOException("No space left on device"));
-      }
-    };
+    java.util.function.Consumer<Path> failAfterWeights =
+        file -> {
+          if (file.getFileName().toString().equals("model.safetensors")) {
+            throw new java.io.UncheckedIOException(new IOException("No space left on device"));
+          }
+        };
     Path out = tmp.resolve("new");
-    org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+    org.junit.jupiter.api.Assertions.assertThrows(
+        java.io.UncheckedIOException.class,
         () -> RandomCheckpoint.write(config, out, 1, true, tokenizer, false, failAfterWeights));
     assertEquals(List.of(), names(tmp), "no output, no header-only file, no temporary folder");
 
@@ -296,7 +371,8 @@ class RandomCheckpointTest {
     for (String name : names(old)) {
       before.put(name, Files.readAllBytes(old.resolve(name)));
     }
-    org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+    org.junit.jupiter.api.Assertions.assertThrows(
+        java.io.UncheckedIOException.class,
         () -> RandomCheckpoint.write(config, old, 2, true, tokenizer, true, failAfterWeights));
     assertEquals(new ArrayList<>(before.keySet()), names(old));
     for (String name : names(old)) {

@@ -9,7 +9,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The engine against llama-tiny's reference outputs from llama.cpp (and numpy with Hugging Face semantics). */
+/**
+ * The engine against llama-tiny's reference outputs from llama.cpp (and numpy with Hugging Face
+ * semantics).
+ */
 class ReferenceTest {
   static final double TOLERANCE = 1e-3;
   static LlamaModel model;
@@ -35,7 +38,9 @@ class ReferenceTest {
         for (int j = 0; j < 10; j++) {
           double d = Math.abs(lp[t][r.top10Ids()[t][j]] - r.top10LogProbs()[t][j]);
           maxDiff = Math.max(maxDiff, d);
-          assertTrue(d < TOLERANCE, r.text() + " position " + t + " token " + r.top10Ids()[t][j] + ": " + d);
+          assertTrue(
+              d < TOLERANCE,
+              r.text() + " position " + t + " token " + r.top10Ids()[t][j] + ": " + d);
         }
         // and the engine's own top 10 are the reference's values, in order
         float[] sorted = lp[t].clone();
@@ -58,8 +63,10 @@ class ReferenceTest {
   @Test
   void nextTokenLogProbsMatchLlamaCppAndNumpyBatchedAndAlone() {
     List<String> texts = refs.stream().map(Fixtures.Reference::text).toList();
-    List<Scorer.TokenScores> batched = Scorer.builder().setModel(model).optBatchSize(8).build().scoreAll(texts);
-    List<Scorer.TokenScores> alone = Scorer.builder().setModel(model).optBatchSize(1).build().scoreAll(texts);
+    List<Scorer.TokenScores> batched =
+        Scorer.builder().setModel(model).optBatchSize(8).build().scoreAll(texts);
+    List<Scorer.TokenScores> alone =
+        Scorer.builder().setModel(model).optBatchSize(1).build().scoreAll(texts);
     double maxCpp = 0;
     double maxNumpy = 0;
     double maxBatch = 0;
@@ -76,7 +83,8 @@ class ReferenceTest {
       assertEquals(r.promptLogProb(), s.total(), 1e-2, r.text());
       assertEquals(Math.exp(-r.promptLogProb() / s.count()), s.perplexity(), 1e-3 * s.perplexity());
     }
-    System.out.printf("max |diff| next-token log-probs: llama.cpp %.3g, numpy %.3g, batched vs alone %.3g%n",
+    System.out.printf(
+        "max |diff| next-token log-probs: llama.cpp %.3g, numpy %.3g, batched vs alone %.3g%n",
         maxCpp, maxNumpy, maxBatch);
     assertTrue(maxCpp < TOLERANCE, "vs llama.cpp " + maxCpp);
     assertTrue(maxNumpy < TOLERANCE, "vs numpy " + maxNumpy);
@@ -87,11 +95,15 @@ class ReferenceTest {
   void continuationScoreIsTheSumOverTheContinuationTokens() {
     Fixtures.Reference r = refs.get(0); // "The quick brown fox jumps over the lazy dog."
     String context = "The quick brown fox ";
-    Scorer.ContinuationScore c = Scorer.builder().setModel(model).build()
-        .scoreContinuation(context, r.text().substring(context.length()));
+    Scorer.ContinuationScore c =
+        Scorer.builder()
+            .setModel(model)
+            .build()
+            .scoreContinuation(context, r.text().substring(context.length()));
     int n = c.contextIds().length;
     assertArrayEquals(r.promptIds(), concat(c.contextIds(), c.continuationIds()));
-    assertArrayEquals(java.util.Arrays.copyOf(r.promptIds(), n), model.tokenizer().encode(context.strip()));
+    assertArrayEquals(
+        java.util.Arrays.copyOf(r.promptIds(), n), model.tokenizer().encode(context.strip()));
     double expected = 0;
     for (int j = n; j < r.promptIds().length; j++) {
       expected += r.nextTokenLogProbs()[j - 1];
@@ -119,8 +131,13 @@ class ReferenceTest {
   void greedyContinuationsMatchExactlyBatchedAndAlone() {
     List<int[]> prompts = refs.stream().map(Fixtures.Reference::promptIds).toList();
     for (int batchSize : new int[] {8, 3, 1}) {
-      List<Generator.Generation> out = Generator.builder().setModel(model).optMaxNewTokens(16)
-          .optBatchSize(batchSize).build().generateIds(prompts);
+      List<Generator.Generation> out =
+          Generator.builder()
+              .setModel(model)
+              .optMaxNewTokens(16)
+              .optBatchSize(batchSize)
+              .build()
+              .generateIds(prompts);
       for (int i = 0; i < refs.size(); i++) {
         Fixtures.Reference r = refs.get(i);
         Generator.Generation g = out.get(i);
@@ -133,9 +150,12 @@ class ReferenceTest {
             break;
           }
         }
-        assertArrayEquals(java.util.Arrays.copyOf(r.greedy(), expectedLength), g.tokens(),
+        assertArrayEquals(
+            java.util.Arrays.copyOf(r.greedy(), expectedLength),
+            g.tokens(),
             r.text() + " (batch size " + batchSize + ")");
-        assertEquals(expectedLength == 16 ? Generator.FinishReason.LENGTH : Generator.FinishReason.STOP,
+        assertEquals(
+            expectedLength == 16 ? Generator.FinishReason.LENGTH : Generator.FinishReason.STOP,
             g.finishReason());
         assertEquals(model.tokenizer().decode(g.tokens()), g.text());
       }
@@ -145,7 +165,8 @@ class ReferenceTest {
   @Test
   void generatingFromTextEncodesThePrompt() {
     Fixtures.Reference r = refs.get(6); // "Hi"
-    Generator.Generation g = Generator.builder().setModel(model).optMaxNewTokens(16).build().generate(r.text());
+    Generator.Generation g =
+        Generator.builder().setModel(model).optMaxNewTokens(16).build().generate(r.text());
     assertArrayEquals(r.promptIds(), g.promptIds());
     assertArrayEquals(r.greedy(), g.tokens());
   }

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A random LLaMA checkpoint written from Java (config.json + safetensors), for tests of features the shared
- * fixture lacks. Weights are multiples of 1/64 in [-2, 2], exact in F32, F16 and BF16 alike, so the three
- * encodings of one checkpoint must give the same outputs.
+ * A random LLaMA checkpoint written from Java (config.json + safetensors), for tests of features
+ * the shared fixture lacks. Weights are multiples of 1/64 in [-2, 2], exact in F32, F16 and BF16
+ * alike, so the three encodings of one checkpoint must give the same outputs.
  */
 final class TinyCheckpoint {
   int vocab = 64;
@@ -82,11 +82,24 @@ final class TinyCheckpoint {
   String configJson() {
     StringBuilder s = new StringBuilder("{\n");
     s.append("  \"architectures\": [\"LlamaForCausalLM\"],\n  \"model_type\": \"llama\",\n");
-    s.append(String.format(Locale.ROOT, "  \"vocab_size\": %d,\n  \"hidden_size\": %d,\n  \"intermediate_size\": %d,\n"
-        + "  \"num_hidden_layers\": %d,\n  \"num_attention_heads\": %d,\n  \"num_key_value_heads\": %d,\n"
-        + "  \"max_position_embeddings\": %d,\n  \"rms_norm_eps\": %s,\n  \"rope_theta\": %s,\n"
-        + "  \"tie_word_embeddings\": %s,\n  \"bos_token_id\": 1,\n  \"eos_token_id\": [2, 3],\n"
-        + "  \"hidden_act\": \"silu\"", vocab, dim, hidden, layers, heads, kvHeads, maxPos, eps, theta, tied));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "  \"vocab_size\": %d,\n  \"hidden_size\": %d,\n  \"intermediate_size\": %d,\n"
+                + "  \"num_hidden_layers\": %d,\n  \"num_attention_heads\": %d,\n  \"num_key_value_heads\": %d,\n"
+                + "  \"max_position_embeddings\": %d,\n  \"rms_norm_eps\": %s,\n  \"rope_theta\": %s,\n"
+                + "  \"tie_word_embeddings\": %s,\n  \"bos_token_id\": 1,\n  \"eos_token_id\": [2, 3],\n"
+                + "  \"hidden_act\": \"silu\"",
+            vocab,
+            dim,
+            hidden,
+            layers,
+            heads,
+            kvHeads,
+            maxPos,
+            eps,
+            theta,
+            tied));
     if (headDim > 0) {
       s.append(",\n  \"head_dim\": ").append(headDim);
     }
@@ -98,7 +111,8 @@ final class TinyCheckpoint {
   Path write(Path dir, String dtype) throws IOException {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("config.json"), configJson());
-    Files.write(dir.resolve("model.safetensors"), safetensors(new ArrayList<>(tensors.keySet()), dtype));
+    Files.write(
+        dir.resolve("model.safetensors"), safetensors(new ArrayList<>(tensors.keySet()), dtype));
     return dir;
   }
 
@@ -113,8 +127,15 @@ final class TinyCheckpoint {
       for (long d : shapes.get(name)) {
         shape.append(shape.length() == 0 ? "" : ",").append(d);
       }
-      header.append(String.format(Locale.ROOT, ",\"%s\":{\"dtype\":\"%s\",\"shape\":[%s],\"data_offsets\":[%d,%d]}",
-          name, dtype, shape, offset, offset + bytes));
+      header.append(
+          String.format(
+              Locale.ROOT,
+              ",\"%s\":{\"dtype\":\"%s\",\"shape\":[%s],\"data_offsets\":[%d,%d]}",
+              name,
+              dtype,
+              shape,
+              offset,
+              offset + bytes));
       offset += bytes;
     }
     header.append('}');
@@ -122,7 +143,8 @@ final class TinyCheckpoint {
       header.append(' ');
     }
     byte[] h = header.toString().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer out = ByteBuffer.allocate((int) (8 + h.length + offset)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out =
+        ByteBuffer.allocate((int) (8 + h.length + offset)).order(ByteOrder.LITTLE_ENDIAN);
     out.putLong(h.length).put(h);
     for (String name : names) {
       for (float f : tensors.get(name)) {

@@ -13,9 +13,15 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The partition loop without Spark or a model: order, budget, bounded reading, per-row errors; and pinning. */
+/**
+ * The partition loop without Spark or a model: order, budget, bounded reading, per-row errors; and
+ * pinning.
+ */
 class BatcherTest {
-  /** Rows are strings; a row's length is its width; "bad" fails to prepare, "poison" fails any batch it is in. */
+  /**
+   * Rows are strings; a row's length is its width; "bad" fails to prepare, "poison" fails any batch
+   * it is in.
+   */
   static final class Upper implements Batcher.Work<String, String, String, String> {
     final List<List<String>> batches = new ArrayList<>();
 
@@ -82,17 +88,18 @@ class BatcherTest {
   @Test
   void readsOneWindowAtATime() {
     int[] read = {0};
-    Iterator<String> endless = new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return true;
-      }
+    Iterator<String> endless =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return true;
+          }
 
-      @Override
-      public String next() {
-        return "r" + read[0]++;
-      }
-    };
+          @Override
+          public String next() {
+            return "r" + read[0]++;
+          }
+        };
     Iterator<String> out = new Batcher<>(endless, new Upper(), 5, 100);
     assertEquals("R0", out.next());
     assertEquals(5, read[0], "the first row needs exactly one window");
@@ -119,16 +126,27 @@ class BatcherTest {
   @Test
   void gpuAddressBecomesADeviceOrTheCpu() {
     assertEquals(new GpuPinning.Placement("cpu", Device.cpu()), GpuPinning.place(null, false));
-    assertEquals(new GpuPinning.Placement("cpu", Device.cpu()), GpuPinning.place(new String[0], true));
-    assertEquals(new GpuPinning.Placement("gpu:1", Device.gpu(1)), GpuPinning.place(new String[] {"1"}, false));
-    assertEquals(new GpuPinning.Placement("gpu:3", Device.gpu(3)), GpuPinning.place(new String[] {"3", "4"}, false));
+    assertEquals(
+        new GpuPinning.Placement("cpu", Device.cpu()), GpuPinning.place(new String[0], true));
+    assertEquals(
+        new GpuPinning.Placement("gpu:1", Device.gpu(1)),
+        GpuPinning.place(new String[] {"1"}, false));
+    assertEquals(
+        new GpuPinning.Placement("gpu:3", Device.gpu(3)),
+        GpuPinning.place(new String[] {"3", "4"}, false));
     // cpuFallback: keyed and reported by the address, loaded on the CPU
-    assertEquals(new GpuPinning.Placement("gpu:1", Device.cpu()), GpuPinning.place(new String[] {"1"}, true));
+    assertEquals(
+        new GpuPinning.Placement("gpu:1", Device.cpu()),
+        GpuPinning.place(new String[] {"1"}, true));
     assertThrows(RuntimeException.class, () -> GpuPinning.place(new String[] {"GPU-8a1e"}, false));
     assertThrows(RuntimeException.class, () -> GpuPinning.place(new String[] {"-1"}, false));
     // outside a Spark task there is no GPU resource
     assertEquals("cpu", GpuPinning.currentTask(false).label());
-    IntStream.range(0, 8).forEach(i -> assertEquals("gpu:" + i,
-        GpuPinning.place(new String[] {Integer.toString(i)}, true).label()));
+    IntStream.range(0, 8)
+        .forEach(
+            i ->
+                assertEquals(
+                    "gpu:" + i,
+                    GpuPinning.place(new String[] {Integer.toString(i)}, true).label()));
   }
 }

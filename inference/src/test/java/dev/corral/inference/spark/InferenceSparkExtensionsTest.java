@@ -25,8 +25,10 @@ class InferenceSparkExtensionsTest {
 
   @BeforeAll
   static void start() {
-    spark = TestSpark.start("InferenceSparkExtensionsTest",
-        Map.of("spark.sql.extensions", InferenceSparkExtensions.class.getName()));
+    spark =
+        TestSpark.start(
+            "InferenceSparkExtensionsTest",
+            Map.of("spark.sql.extensions", InferenceSparkExtensions.class.getName()));
   }
 
   @AfterAll
@@ -37,12 +39,22 @@ class InferenceSparkExtensionsTest {
   @Test
   void perplexityInSqlMatchesTheEngine() {
     List<String> texts = List.of("The cat sat on the mat.", "Spark runs one model per executor.");
-    List<Row> rows = List.of(RowFactory.create(0, texts.get(0)), RowFactory.create(1, texts.get(1)),
-        RowFactory.create(2, ""), RowFactory.create(3, null));
-    spark.createDataFrame(rows, new StructType().add("id", DataTypes.IntegerType).add("text", DataTypes.StringType))
+    List<Row> rows =
+        List.of(
+            RowFactory.create(0, texts.get(0)),
+            RowFactory.create(1, texts.get(1)),
+            RowFactory.create(2, ""),
+            RowFactory.create(3, null));
+    spark
+        .createDataFrame(
+            rows,
+            new StructType().add("id", DataTypes.IntegerType).add("text", DataTypes.StringType))
         .createOrReplaceTempView("docs");
     spark.conf().set(InferenceSparkExtensions.MODEL_CONF, TinyLlama.dir().toString());
-    List<Row> out = spark.sql("SELECT id, corral_perplexity(text) AS ppl FROM docs ORDER BY id").collectAsList();
+    List<Row> out =
+        spark
+            .sql("SELECT id, corral_perplexity(text) AS ppl FROM docs ORDER BY id")
+            .collectAsList();
     try (LlamaModel model = LlamaModel.load(TinyLlama.dir())) {
       Scorer scorer = Scorer.builder().setModel(model).build();
       for (int i = 0; i < 2; i++) {
@@ -52,16 +64,25 @@ class InferenceSparkExtensionsTest {
     }
     assertNull(out.get(2).get(1), "empty text");
     assertNull(out.get(3).get(1), "null text");
-    assertTrue(spark.sql("DESCRIBE FUNCTION corral_perplexity").collectAsList().toString()
-        .contains(InferenceSparkExtensions.MODEL_CONF));
+    assertTrue(
+        spark
+            .sql("DESCRIBE FUNCTION corral_perplexity")
+            .collectAsList()
+            .toString()
+            .contains(InferenceSparkExtensions.MODEL_CONF));
   }
 
   @Test
   void withoutAModelTheQueryFailsSayingWhichSetting() {
     spark.conf().unset(InferenceSparkExtensions.MODEL_CONF);
-    Exception e = assertThrows(Exception.class, () -> spark.sql("SELECT corral_perplexity('hello world')").collect());
-    assertTrue(String.valueOf(e.getMessage()).contains(InferenceSparkExtensions.MODEL_CONF), e.toString());
-    Exception arity = assertThrows(Exception.class, () -> spark.sql("SELECT corral_perplexity('a', 'b')").collect());
+    Exception e =
+        assertThrows(
+            Exception.class, () -> spark.sql("SELECT corral_perplexity('hello world')").collect());
+    assertTrue(
+        String.valueOf(e.getMessage()).contains(InferenceSparkExtensions.MODEL_CONF), e.toString());
+    Exception arity =
+        assertThrows(
+            Exception.class, () -> spark.sql("SELECT corral_perplexity('a', 'b')").collect());
     assertTrue(String.valueOf(arity.getMessage()).contains("1 argument"), arity.toString());
   }
 }

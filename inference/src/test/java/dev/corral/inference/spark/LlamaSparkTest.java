@@ -36,11 +36,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The LLaMA stages in local[2] on llama-tiny: they give what the engine gives row by row and what llama.cpp
- * gave (reference.json), keep row order under any batching, and turn bad rows into {@code error} values.
+ * The LLaMA stages in local[2] on llama-tiny: they give what the engine gives row by row and what
+ * llama.cpp gave (reference.json), keep row order under any batching, and turn bad rows into {@code
+ * error} values.
  */
 class LlamaSparkTest {
-  private static final double LLAMA_CPP_TOLERANCE = 1e-2; // on a sum of log-probs, as the engine's own test
+  private static final double LLAMA_CPP_TOLERANCE =
+      1e-2; // on a sum of log-probs, as the engine's own test
   private static final double ENGINE_TOLERANCE = 1e-3; // batched/padded vs alone, f32
   private static SparkSession spark;
   private static LlamaModel model;
@@ -68,42 +70,69 @@ class LlamaSparkTest {
     for (int i = 0; i < values.size(); i++) {
       rows.add(RowFactory.create(i, values.get(i)));
     }
-    StructType schema = new StructType().add("id", DataTypes.IntegerType).add(column, DataTypes.StringType);
+    StructType schema =
+        new StructType().add("id", DataTypes.IntegerType).add(column, DataTypes.StringType);
     // parallelize slices a list into contiguous partitions, the same ones on every evaluation
-    return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, partitions),
+    return spark.createDataFrame(
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, partitions),
         schema);
   }
 
   @Test
   void stagesKeepTheSparkMlContract(@TempDir Path dir) {
-    LlamaScorer scorer = new LlamaScorer().setModelPath("/models/x").setMode("choice").setBatchTokens(77);
+    LlamaScorer scorer =
+        new LlamaScorer().setModelPath("/models/x").setMode("choice").setBatchTokens(77);
     SparkMlContract.checkParams(scorer);
     SparkMlContract.checkReadWrite(scorer, dir.resolve("scorer").toString());
-    LlamaGenerator gen = new LlamaGenerator().setModelPath("/m").setMaxNewTokens(9).setTemperature(0.7)
-        .setTopK(5).setTopP(0.9).setSeed(42).setStopTokenIds(new int[] {13, 2}).setCpuFallback(true);
+    LlamaGenerator gen =
+        new LlamaGenerator()
+            .setModelPath("/m")
+            .setMaxNewTokens(9)
+            .setTemperature(0.7)
+            .setTopK(5)
+            .setTopP(0.9)
+            .setSeed(42)
+            .setStopTokenIds(new int[] {13, 2})
+            .setCpuFallback(true);
     SparkMlContract.checkParams(gen);
     SparkMlContract.checkParams(new LlamaGenerator());
     SparkMlContract.checkReadWrite(gen, dir.resolve("generator").toString());
-    SparkMlContract.checkReadWrite(new LlamaGenerator(), dir.resolve("generator-defaults").toString());
+    SparkMlContract.checkReadWrite(
+        new LlamaGenerator(), dir.resolve("generator-defaults").toString());
 
-    StructType schema = new StructType().add("text", DataTypes.StringType).add("n", DataTypes.IntegerType);
+    StructType schema =
+        new StructType().add("text", DataTypes.StringType).add("n", DataTypes.IntegerType);
     assertTrue(new LlamaScorer().transformSchema(schema).getFieldIndex("perplexity").isDefined());
-    assertThrows(RuntimeException.class, () -> new LlamaScorer().setTextCol("n").transformSchema(schema));
-    assertThrows(RuntimeException.class, () -> new LlamaScorer().setMode("continuation").transformSchema(schema));
-    assertThrows(RuntimeException.class, () -> new LlamaGenerator().transformSchema(schema)); // no prompt column
+    assertThrows(
+        RuntimeException.class, () -> new LlamaScorer().setTextCol("n").transformSchema(schema));
+    assertThrows(
+        RuntimeException.class,
+        () -> new LlamaScorer().setMode("continuation").transformSchema(schema));
+    assertThrows(
+        RuntimeException.class,
+        () -> new LlamaGenerator().transformSchema(schema)); // no prompt column
     assertThrows(RuntimeException.class, () -> new LlamaScorer().setMode("bleu"));
-    assertThrows(RuntimeException.class, () -> new LlamaScorer().transformSchema(schema.add("error",
-        DataTypes.StringType)));
-    assertThrows(RuntimeException.class, () -> new LlamaScorer().transform(spark.createDataFrame(List.of(), schema)),
+    assertThrows(
+        RuntimeException.class,
+        () -> new LlamaScorer().transformSchema(schema.add("error", DataTypes.StringType)));
+    assertThrows(
+        RuntimeException.class,
+        () -> new LlamaScorer().transform(spark.createDataFrame(List.of(), schema)),
         "modelPath is required");
   }
 
   @Test
   void perplexityEqualsTheEngineAndLlamaCpp() {
     List<String> input = refs.stream().map(TinyLlama.Reference::text).toList();
-    List<Row> out = new LlamaScorer().setModelPath(modelPath).setBatchTokens(64)
-        .transform(texts("text", input, 2)).orderBy("id").collectAsList();
-    List<Scorer.TokenScores> engine = Scorer.builder().setModel(model).optBatchSize(1).build().scoreAll(input);
+    List<Row> out =
+        new LlamaScorer()
+            .setModelPath(modelPath)
+            .setBatchTokens(64)
+            .transform(texts("text", input, 2))
+            .orderBy("id")
+            .collectAsList();
+    List<Scorer.TokenScores> engine =
+        Scorer.builder().setModel(model).optBatchSize(1).build().scoreAll(input);
     for (int i = 0; i < refs.size(); i++) {
       Row r = out.get(i);
       TinyLlama.Reference ref = refs.get(i);
@@ -111,25 +140,41 @@ class LlamaSparkTest {
       assertEquals("cpu", r.getAs("device"));
       assertEquals(ref.promptIds().length - 1, (int) r.getAs("tokens"));
       assertEquals(engine.get(i).total(), r.<Double>getAs("logprob"), ENGINE_TOLERANCE, ref.text());
-      assertEquals(engine.get(i).perplexity(), r.<Double>getAs("perplexity"), 1e-4 * engine.get(i).perplexity());
-      assertEquals(ref.promptLogProb(), r.<Double>getAs("logprob"), LLAMA_CPP_TOLERANCE, ref.text());
+      assertEquals(
+          engine.get(i).perplexity(),
+          r.<Double>getAs("perplexity"),
+          1e-4 * engine.get(i).perplexity());
+      assertEquals(
+          ref.promptLogProb(), r.<Double>getAs("logprob"), LLAMA_CPP_TOLERANCE, ref.text());
       assertNull(r.getAs("choice"));
     }
-    assertEquals(1, ExecutorLlamas.loads(new ExecutorLlamas.Key(modelPath, "cpu", "auto")),
+    assertEquals(
+        1,
+        ExecutorLlamas.loads(new ExecutorLlamas.Key(modelPath, "cpu", "auto")),
         "one model for the driver JVM's local executor, however many tasks");
   }
 
   @Test
   void float16DtypeLoadsItsOwnModelAndStaysCloseToF32() {
     List<String> input = refs.stream().map(TinyLlama.Reference::text).toList();
-    List<Row> half = new LlamaScorer().setModelPath(modelPath).setDtype("float16").setBatchTokens(64)
-        .transform(texts("text", input, 2)).orderBy("id").collectAsList();
-    List<Scorer.TokenScores> engine = Scorer.builder().setModel(model).optBatchSize(1).build().scoreAll(input);
+    List<Row> half =
+        new LlamaScorer()
+            .setModelPath(modelPath)
+            .setDtype("float16")
+            .setBatchTokens(64)
+            .transform(texts("text", input, 2))
+            .orderBy("id")
+            .collectAsList();
+    List<Scorer.TokenScores> engine =
+        Scorer.builder().setModel(model).optBatchSize(1).build().scoreAll(input);
     for (int i = 0; i < refs.size(); i++) {
       assertNull(half.get(i).getAs("error"));
       // f16 activations over a text's tokens: within 1% of the f32 sum of log-probs
-      assertEquals(engine.get(i).total(), half.get(i).<Double>getAs("logprob"),
-          0.01 * Math.abs(engine.get(i).total()) + 1e-3, input.get(i));
+      assertEquals(
+          engine.get(i).total(),
+          half.get(i).<Double>getAs("logprob"),
+          0.01 * Math.abs(engine.get(i).total()) + 1e-3,
+          input.get(i));
     }
     assertEquals(1, ExecutorLlamas.loads(new ExecutorLlamas.Key(modelPath, "cpu", "float16")));
     assertThrows(IllegalArgumentException.class, () -> new LlamaScorer().setDtype("bfloat16"));
@@ -147,15 +192,31 @@ class LlamaSparkTest {
       }
       contexts.add(ref.text().substring(0, cut));
       continuations.add(ref.text().substring(cut));
-      rows.add(RowFactory.create(rows.size(), contexts.get(contexts.size() - 1),
-          continuations.get(continuations.size() - 1)));
+      rows.add(
+          RowFactory.create(
+              rows.size(),
+              contexts.get(contexts.size() - 1),
+              continuations.get(continuations.size() - 1)));
     }
-    StructType schema = new StructType().add("id", DataTypes.IntegerType).add("context", DataTypes.StringType)
-        .add("continuation", DataTypes.StringType);
-    List<Row> out = new LlamaScorer().setModelPath(modelPath).setMode("continuation").setBatchTokens(50)
-        .transform(spark.createDataFrame(rows, schema).repartition(2)).orderBy("id").collectAsList();
-    List<Scorer.ContinuationScore> engine = Scorer.builder().setModel(model).optBatchSize(1).build()
-        .scoreContinuations(contexts, continuations);
+    StructType schema =
+        new StructType()
+            .add("id", DataTypes.IntegerType)
+            .add("context", DataTypes.StringType)
+            .add("continuation", DataTypes.StringType);
+    List<Row> out =
+        new LlamaScorer()
+            .setModelPath(modelPath)
+            .setMode("continuation")
+            .setBatchTokens(50)
+            .transform(spark.createDataFrame(rows, schema).repartition(2))
+            .orderBy("id")
+            .collectAsList();
+    List<Scorer.ContinuationScore> engine =
+        Scorer.builder()
+            .setModel(model)
+            .optBatchSize(1)
+            .build()
+            .scoreContinuations(contexts, continuations);
     int checkedAgainstLlamaCpp = 0;
     int k = 0;
     for (TinyLlama.Reference ref : refs) {
@@ -168,7 +229,8 @@ class LlamaSparkTest {
       assertEquals(e.logLikelihood(), r.<Double>getAs("logprob"), ENGINE_TOLERANCE);
       assertEquals(e.perChar(), r.<Double>getAs("logprob_norm_chars"), ENGINE_TOLERANCE);
       assertEquals(e.continuationIds().length, (int) r.getAs("tokens"));
-      // where the context's tokens are a prefix of the text's, llama.cpp's per-token log-probs add up to it
+      // where the context's tokens are a prefix of the text's, llama.cpp's per-token log-probs add
+      // up to it
       int[] ctx = model.tokenizer().encode(contexts.get(k));
       if (Arrays.equals(ctx, Arrays.copyOf(ref.promptIds(), ctx.length))) {
         double sum = 0;
@@ -180,20 +242,35 @@ class LlamaSparkTest {
       }
       k++;
     }
-    assertTrue(checkedAgainstLlamaCpp >= 4, "continuations checked against llama.cpp: " + checkedAgainstLlamaCpp);
+    assertTrue(
+        checkedAgainstLlamaCpp >= 4,
+        "continuations checked against llama.cpp: " + checkedAgainstLlamaCpp);
 
     // choice: the best per character of a few completions, as the engine scores each one
     String context = "All human beings are born";
     List<String> choices = List.of(" free", " free and equal in dignity", " in", " x");
-    StructType choiceSchema = new StructType().add("context", DataTypes.StringType)
-        .add("choices", DataTypes.createArrayType(DataTypes.StringType));
-    Row r = new LlamaScorer().setModelPath(modelPath).setMode("choice").setBatchTokens(16)
-        .transform(spark.createDataFrame(List.of(RowFactory.create(context, choices)), choiceSchema)).first();
-    List<Scorer.ContinuationScore> each = Scorer.builder().setModel(model).build()
-        .scoreContinuations(Collections.nCopies(choices.size(), context), choices);
+    StructType choiceSchema =
+        new StructType()
+            .add("context", DataTypes.StringType)
+            .add("choices", DataTypes.createArrayType(DataTypes.StringType));
+    Row r =
+        new LlamaScorer()
+            .setModelPath(modelPath)
+            .setMode("choice")
+            .setBatchTokens(16)
+            .transform(
+                spark.createDataFrame(List.of(RowFactory.create(context, choices)), choiceSchema))
+            .first();
+    List<Scorer.ContinuationScore> each =
+        Scorer.builder()
+            .setModel(model)
+            .build()
+            .scoreContinuations(Collections.nCopies(choices.size(), context), choices);
     int best = 0;
     for (int i = 0; i < each.size(); i++) {
-      assertEquals(each.get(i).logLikelihood(), r.<Double>getList(r.fieldIndex("choice_logprobs")).get(i),
+      assertEquals(
+          each.get(i).logLikelihood(),
+          r.<Double>getList(r.fieldIndex("choice_logprobs")).get(i),
           ENGINE_TOLERANCE);
       best = each.get(i).perChar() > each.get(best).perChar() ? i : best;
     }
@@ -205,15 +282,27 @@ class LlamaSparkTest {
   @Test
   void greedyGenerationEqualsTheEngineAndLlamaCpp() {
     List<String> input = refs.stream().map(TinyLlama.Reference::text).toList();
-    List<Row> out = new LlamaGenerator().setModelPath(modelPath).setMaxNewTokens(16).setBatchTokens(100)
-        .transform(texts("prompt", input, 3)).orderBy("id").collectAsList();
-    List<Generator.Generation> engine = Generator.builder().setModel(model).optMaxNewTokens(16).optBatchSize(1)
-        .build().generateAll(input);
+    List<Row> out =
+        new LlamaGenerator()
+            .setModelPath(modelPath)
+            .setMaxNewTokens(16)
+            .setBatchTokens(100)
+            .transform(texts("prompt", input, 3))
+            .orderBy("id")
+            .collectAsList();
+    List<Generator.Generation> engine =
+        Generator.builder()
+            .setModel(model)
+            .optMaxNewTokens(16)
+            .optBatchSize(1)
+            .build()
+            .generateAll(input);
     for (int i = 0; i < refs.size(); i++) {
       Row r = out.get(i);
       assertNull(r.getAs("error"));
       assertEquals("cpu", r.getAs("device"));
-      int[] tokens = r.<Integer>getList(r.fieldIndex("generated_tokens")).stream().mapToInt(x -> x).toArray();
+      int[] tokens =
+          r.<Integer>getList(r.fieldIndex("generated_tokens")).stream().mapToInt(x -> x).toArray();
       assertArrayEquals(refs.get(i).greedy(), tokens, refs.get(i).text());
       assertArrayEquals(engine.get(i).tokens(), tokens);
       assertEquals(engine.get(i).text(), r.getAs("generation"));
@@ -232,12 +321,19 @@ class LlamaSparkTest {
     Collections.shuffle(input, random);
     Dataset<Row> df = texts("text", input, 3);
     // 12 tokens per pass: most rows run alone or in pairs; windows of 5 rows
-    List<Row> tiny = new LlamaScorer().setModelPath(modelPath).setBatchTokens(12).setSortWindow(5)
-        .transform(df).collectAsList();
+    List<Row> tiny =
+        new LlamaScorer()
+            .setModelPath(modelPath)
+            .setBatchTokens(12)
+            .setSortWindow(5)
+            .transform(df)
+            .collectAsList();
     List<Row> wide = new LlamaScorer().setModelPath(modelPath).transform(df).collectAsList();
-    List<Scorer.TokenScores> engine = Scorer.builder().setModel(model).optBatchSize(1).build().scoreAll(input);
+    List<Scorer.TokenScores> engine =
+        Scorer.builder().setModel(model).optBatchSize(1).build().scoreAll(input);
     List<Integer> idsIn = java.util.stream.IntStream.range(0, input.size()).boxed().toList();
-    assertEquals(idsIn, tiny.stream().map(r -> r.<Integer>getAs("id")).toList(), "rows left in input order");
+    assertEquals(
+        idsIn, tiny.stream().map(r -> r.<Integer>getAs("id")).toList(), "rows left in input order");
     assertEquals(idsIn, wide.stream().map(r -> r.<Integer>getAs("id")).toList());
     for (int i = 0; i < tiny.size(); i++) {
       int id = tiny.get(i).getAs("id");
@@ -250,9 +346,15 @@ class LlamaSparkTest {
   @Test
   void badRowsGetAnErrorAndTheirNeighboursTheirResults() {
     String longText = refs.get(3).text(); // over 20 tokens
-    List<String> input = Arrays.asList("Hello world", null, "", longText, "Hi", "The quick brown fox");
-    List<Row> scored = new LlamaScorer().setModelPath(modelPath).setMaxInputTokens(20)
-        .transform(texts("text", input, 1)).orderBy("id").collectAsList();
+    List<String> input =
+        Arrays.asList("Hello world", null, "", longText, "Hi", "The quick brown fox");
+    List<Row> scored =
+        new LlamaScorer()
+            .setModelPath(modelPath)
+            .setMaxInputTokens(20)
+            .transform(texts("text", input, 1))
+            .orderBy("id")
+            .collectAsList();
     List<String> errors = scored.stream().map(r -> r.<String>getAs("error")).toList();
     assertNull(errors.get(0));
     assertTrue(errors.get(1).contains("null"), errors.get(1));
@@ -262,27 +364,51 @@ class LlamaSparkTest {
     assertNull(errors.get(5));
     assertNull(scored.get(3).getAs("logprob"));
     assertNotNull(scored.get(5).getAs("logprob"));
-    assertEquals(Scorer.builder().setModel(model).build().score("Hi").total(),
-        scored.get(4).<Double>getAs("logprob"), ENGINE_TOLERANCE);
+    assertEquals(
+        Scorer.builder().setModel(model).build().score("Hi").total(),
+        scored.get(4).<Double>getAs("logprob"),
+        ENGINE_TOLERANCE);
 
-    List<Row> generated = new LlamaGenerator().setModelPath(modelPath).setMaxNewTokens(240)
-        .transform(texts("prompt", Arrays.asList(longText, null, "Hi"), 1)).orderBy("id").collectAsList();
-    assertTrue(generated.get(0).<String>getAs("error").contains("new tokens"), generated.get(0).toString());
+    List<Row> generated =
+        new LlamaGenerator()
+            .setModelPath(modelPath)
+            .setMaxNewTokens(240)
+            .transform(texts("prompt", Arrays.asList(longText, null, "Hi"), 1))
+            .orderBy("id")
+            .collectAsList();
+    assertTrue(
+        generated.get(0).<String>getAs("error").contains("new tokens"),
+        generated.get(0).toString());
     assertTrue(generated.get(1).<String>getAs("error").contains("null"));
     assertNull(generated.get(2).getAs("error"));
-    assertEquals(240, generated.get(2).getList(generated.get(2).fieldIndex("generated_tokens")).size());
+    assertEquals(
+        240, generated.get(2).getList(generated.get(2).fieldIndex("generated_tokens")).size());
 
     // an empty context is BOS alone and fine; a null continuation is not
-    StructType schema = new StructType().add("context", DataTypes.StringType)
-        .add("continuation", DataTypes.StringType);
-    List<Row> pairs = new LlamaScorer().setModelPath(modelPath).setMode("continuation")
-        .transform(spark.createDataFrame(List.of(RowFactory.create("Hello", " world"),
-            RowFactory.create("", " world"), RowFactory.create("Hello", null)), schema).coalesce(1))
-        .collectAsList();
+    StructType schema =
+        new StructType()
+            .add("context", DataTypes.StringType)
+            .add("continuation", DataTypes.StringType);
+    List<Row> pairs =
+        new LlamaScorer()
+            .setModelPath(modelPath)
+            .setMode("continuation")
+            .transform(
+                spark
+                    .createDataFrame(
+                        List.of(
+                            RowFactory.create("Hello", " world"),
+                            RowFactory.create("", " world"),
+                            RowFactory.create("Hello", null)),
+                        schema)
+                    .coalesce(1))
+            .collectAsList();
     assertNull(pairs.get(0).getAs("error"));
     assertNull(pairs.get(1).getAs("error"));
-    assertEquals(Scorer.builder().setModel(model).build().scoreContinuation("", " world").logLikelihood(),
-        pairs.get(1).<Double>getAs("logprob"), ENGINE_TOLERANCE);
+    assertEquals(
+        Scorer.builder().setModel(model).build().scoreContinuation("", " world").logLikelihood(),
+        pairs.get(1).<Double>getAs("logprob"),
+        ENGINE_TOLERANCE);
     assertTrue(pairs.get(2).<String>getAs("error").contains("null"));
   }
 
@@ -302,8 +428,10 @@ class LlamaSparkTest {
       assertEquals(List.of(copy), left.toList(), "no temporary folder left behind");
     }
     try (LlamaModel copied = LlamaModel.load(copy)) {
-      assertEquals(Scorer.builder().setModel(model).build().score("Hi").total(),
-          Scorer.builder().setModel(copied).build().score("Hi").total(), 1e-6);
+      assertEquals(
+          Scorer.builder().setModel(model).build().score("Hi").total(),
+          Scorer.builder().setModel(copied).build().score("Hi").total(),
+          1e-6);
     }
     // local paths are used in place
     assertEquals(TinyLlama.dir(), ExecutorLlamas.localFolder(TinyLlama.dir().toString()));

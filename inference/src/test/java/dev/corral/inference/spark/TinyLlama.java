@@ -17,13 +17,19 @@ public final class TinyLlama {
   private TinyLlama() {}
 
   /** A prompt with llama.cpp's log-probabilities of its tokens and its 16 greedy tokens. */
-  record Reference(String text, int[] promptIds, double[] nextTokenLogProbs, double promptLogProb, int[] greedy) {}
+  record Reference(
+      String text,
+      int[] promptIds,
+      double[] nextTokenLogProbs,
+      double promptLogProb,
+      int[] greedy) {}
 
   public static Path dir() {
-    Path p = Path.of(System.getProperty("corral.shared.dir", "../../shared"), "fixtures", "llama-tiny");
+    Path p =
+        Path.of(System.getProperty("corral.shared.dir", "../../shared"), "fixtures", "llama-tiny");
     if (!Files.isRegularFile(p.resolve("model.safetensors"))) {
-      throw new IllegalStateException("llama-tiny fixture not found at " + p.toAbsolutePath()
-          + "; set -Dcorral.shared.dir");
+      throw new IllegalStateException(
+          "llama-tiny fixture not found at " + p.toAbsolutePath() + "; set -Dcorral.shared.dir");
     }
     return p.toAbsolutePath().normalize();
   }
@@ -39,8 +45,13 @@ public final class TinyLlama {
         for (int i = 0; i < lp.length; i++) {
           lp[i] = lps.get(i).getAsDouble();
         }
-        out.add(new Reference(o.get("text").getAsString(), ints(o.getAsJsonArray("prompt_ids")), lp,
-            o.get("prompt_logprob").getAsDouble(), ints(o.getAsJsonArray("greedy_continuation"))));
+        out.add(
+            new Reference(
+                o.get("text").getAsString(),
+                ints(o.getAsJsonArray("prompt_ids")),
+                lp,
+                o.get("prompt_logprob").getAsDouble(),
+                ints(o.getAsJsonArray("greedy_continuation"))));
       }
       return out;
     } catch (IOException e) {

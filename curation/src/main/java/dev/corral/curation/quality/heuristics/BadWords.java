@@ -11,20 +11,22 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A bad-words list and its matcher, as C4's reference code uses it (tensorflow_datasets {@code c4_utils}): a
- * lowercased line contains a bad word when an entry occurs in it with no ASCII letter {@code a-z} right before or
- * right after it, so "ass" matches in "an ass." but not in "class". Entries may be phrases ("blow job") or
- * hold digits and symbols ("2g1c", "s&amp;m"). C4's regular expression also demanded a character before and
- * after the entry; here the start and end of the line count as boundaries too, as in DataTrove.
+ * A bad-words list and its matcher, as C4's reference code uses it (tensorflow_datasets {@code
+ * c4_utils}): a lowercased line contains a bad word when an entry occurs in it with no ASCII letter
+ * {@code a-z} right before or right after it, so "ass" matches in "an ass." but not in "class".
+ * Entries may be phrases ("blow job") or hold digits and symbols ("2g1c", "s&amp;m"). C4's regular
+ * expression also demanded a character before and after the entry; here the start and end of the
+ * line count as boundaries too, as in DataTrove.
  *
- * <p>The English list (LDNOOBW, CC BY 4.0, see {@code NOTICE.md} beside the resource) is bundled and loaded once
- * per JVM by {@link #english()}.
+ * <p>The English list (LDNOOBW, CC BY 4.0, see {@code NOTICE.md} beside the resource) is bundled
+ * and loaded once per JVM by {@link #english()}.
  */
 public final class BadWords {
   /** Classpath resource of the bundled English list. */
   public static final String ENGLISH_RESOURCE = "/dev/corral/curation/quality/badwords-en.txt";
 
-  // Entries keyed by their first char: each start position is checked against a handful of entries only.
+  // Entries keyed by their first char: each start position is checked against a handful of entries
+  // only.
   private final Map<Character, List<String>> byFirstChar;
   private final int size;
 
@@ -78,7 +80,8 @@ public final class BadWords {
     return c >= 'a' && c <= 'z';
   }
 
-  // The holder idiom: the list is read when english() is first called, once per JVM (so once per executor).
+  // The holder idiom: the list is read when english() is first called, once per JVM (so once per
+  // executor).
   private static final class EnglishHolder {
     static final BadWords INSTANCE = load(ENGLISH_RESOURCE);
 

@@ -11,33 +11,43 @@ import java.util.regex.Pattern;
  * Text-to-Text Transformer", section 2.2), Spark-free, following its reference implementation
  * (tensorflow_datasets {@code c4_utils.clean_page}) line by line with the paper's numbers.
  *
- * <p>Each line, stripped of surrounding whitespace, is dropped when, in this order: a word (whitespace-separated)
- * is longer than {@code maxWordLength} (1000, the reference code's); after removing Wikipedia-style citations
- * ({@code [1]}, {@code [edit]}, {@code [citation needed]}) it does not end in terminal punctuation
- * ({@code . ! ? "}) or ends in an ellipsis {@code ...}; it has fewer than {@code minWordsPerLine} words (3);
- * it mentions "javascript"; it holds a policy phrase ("terms of use", "privacy policy", "cookie policy", "uses
- * cookies", "use of cookies", "use cookies"). Lines that survive those rules decide the page-level rules, as in
- * the reference code (a "{" in a dropped navigation line does not reject the page):
+ * <p>Each line, stripped of surrounding whitespace, is dropped when, in this order: a word
+ * (whitespace-separated) is longer than {@code maxWordLength} (1000, the reference code's); after
+ * removing Wikipedia-style citations ({@code [1]}, {@code [edit]}, {@code [citation needed]}) it
+ * does not end in terminal punctuation ({@code . ! ? "}) or ends in an ellipsis {@code ...}; it has
+ * fewer than {@code minWordsPerLine} words (3); it mentions "javascript"; it holds a policy phrase
+ * ("terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use
+ * cookies"). Lines that survive those rules decide the page-level rules, as in the reference code
+ * (a "{" in a dropped navigation line does not reject the page):
+ *
  * <ul>
- *   <li>{@code c4_lorem_ipsum}: a line contains "lorem ipsum" (checked before the javascript rule);</li>
- *   <li>{@code c4_curly_brace}: a line contains "{" (checked after the javascript rule);</li>
- *   <li>{@code c4_bad_words}: a kept line contains a word of the bad-words list;</li>
- *   <li>{@code c4_too_few_sentences}: the kept lines hold fewer than {@code minSentences} (5) sentences,
- *       counted per line by {@link SentenceCounter};</li>
- *   <li>{@code c4_too_few_lines}: fewer than {@code minLines} (3) kept lines have at least {@code minLineChars}
- *       (0) characters. This is mC4's line filter (Xue et al. 2021, section 2: three lines of 200 or more
- *       characters; set {@code minLineChars} to 200 for it); {@code minLines = 0} turns it off.</li>
+ *   <li>{@code c4_lorem_ipsum}: a line contains "lorem ipsum" (checked before the javascript rule);
+ *   <li>{@code c4_curly_brace}: a line contains "{" (checked after the javascript rule);
+ *   <li>{@code c4_bad_words}: a kept line contains a word of the bad-words list;
+ *   <li>{@code c4_too_few_sentences}: the kept lines hold fewer than {@code minSentences} (5)
+ *       sentences, counted per line by {@link SentenceCounter};
+ *   <li>{@code c4_too_few_lines}: fewer than {@code minLines} (3) kept lines have at least {@code
+ *       minLineChars} (0) characters. This is mC4's line filter (Xue et al. 2021, section 2: three
+ *       lines of 200 or more characters; set {@code minLineChars} to 200 for it); {@code minLines =
+ *       0} turns it off.
  * </ul>
- * The first page-level rule hit, in line order, names the reason; the last two are checked after all lines.
- * The reference code stops at the first hit; here every line is still cleaned and counted, so the annotations
- * describe the whole page whatever the reason.
+ *
+ * The first page-level rule hit, in line order, names the reason; the last two are checked after
+ * all lines. The reference code stops at the first hit; here every line is still cleaned and
+ * counted, so the annotations describe the whole page whatever the reason.
  */
 public final class C4Cleaner {
   private C4Cleaner() {}
 
   /** The policy phrases of C4's reference code: lines holding one are dropped. */
-  public static final List<String> POLICY_PHRASES = List.of("terms of use", "privacy policy", "cookie policy",
-      "uses cookies", "use of cookies", "use cookies");
+  public static final List<String> POLICY_PHRASES =
+      List.of(
+          "terms of use",
+          "privacy policy",
+          "cookie policy",
+          "uses cookies",
+          "use of cookies",
+          "use cookies");
 
   // "[1]", "[]", "[edit]", "[citation needed]", as the reference code's citation regex.
   private static final Pattern CITATION = Pattern.compile("\\[\\d*]|\\[edit]|\\[citation needed]");
@@ -52,8 +62,14 @@ public final class C4Cleaner {
    * @param minLineChars characters a kept line needs to count for {@code minLines} (0)
    * @param badWords whether the bad-words rule applies
    */
-  public record Settings(int minWordsPerLine, int maxWordLength, int minSentences, int minLines, int minLineChars,
-      boolean badWords) implements Serializable {}
+  public record Settings(
+      int minWordsPerLine,
+      int maxWordLength,
+      int minSentences,
+      int minLines,
+      int minLineChars,
+      boolean badWords)
+      implements Serializable {}
 
   /** C4's values (section 2.2 and the reference code). */
   public static final Settings DEFAULTS = new Settings(3, 1000, 5, 3, 0, true);
@@ -69,7 +85,9 @@ public final class C4Cleaner {
    */
   public record Result(String text, int linesKept, int linesTotal, int sentences, String reason) {}
 
-  /** Cleans {@code page} (not null) with {@code settings}, matching bad words with {@code badWords}. */
+  /**
+   * Cleans {@code page} (not null) with {@code settings}, matching bad words with {@code badWords}.
+   */
   public static Result clean(String page, Settings settings, BadWords badWords) {
     List<String> kept = new ArrayList<>();
     int total = 0;

@@ -1,8 +1,8 @@
 package dev.corral.curation.quality.heuristics;
 
-import dev.corral.core.stage.FilterTransformer;
 import dev.corral.core.Errors;
 import dev.corral.core.stage.FilterColumns;
+import dev.corral.core.stage.FilterTransformer;
 import dev.corral.core.stage.Stages;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,28 +23,34 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * C4's cleaning and page filter as a Spark ML stage (Raffel et al. 2020, section 2.2; the rules, their order
- * and reason codes are in {@link C4Cleaner}). The input column stays untouched: the cleaned page (kept lines
- * joined by {@code \n}) goes to {@code outputCol} (default {@code c4_text}), and under {@code outputPrefix}
- * (default {@code c4_}) it adds {@code lines_kept}, {@code lines_total} and {@code sentences}. It sets
- * {@code drop_reason} where it is still null and the page is rejected: {@code c4_lorem_ipsum},
- * {@code c4_curly_brace}, {@code c4_bad_words}, {@code c4_too_few_sentences} or {@code c4_too_few_lines}.
- * Null text gives null outputs and leaves {@code drop_reason} as it was.
+ * C4's cleaning and page filter as a Spark ML stage (Raffel et al. 2020, section 2.2; the rules,
+ * their order and reason codes are in {@link C4Cleaner}). The input column stays untouched: the
+ * cleaned page (kept lines joined by {@code \n}) goes to {@code outputCol} (default {@code
+ * c4_text}), and under {@code outputPrefix} (default {@code c4_}) it adds {@code lines_kept},
+ * {@code lines_total} and {@code sentences}. It sets {@code drop_reason} where it is still null and
+ * the page is rejected: {@code c4_lorem_ipsum}, {@code c4_curly_brace}, {@code c4_bad_words},
+ * {@code c4_too_few_sentences} or {@code c4_too_few_lines}. Null text gives null outputs and leaves
+ * {@code drop_reason} as it was.
  *
- * <p>Bad words come from the bundled English LDNOOBW list ({@link BadWords#english()}), read once per executor
- * JVM; the row function carries only the settings.
+ * <p>Bad words come from the bundled English LDNOOBW list ({@link BadWords#english()}), read once
+ * per executor JVM; the row function carries only the settings.
  */
 public final class C4Filter extends FilterTransformer<C4Filter> {
   private static final long serialVersionUID = 1L;
 
-  /** Annotation columns, after {@code outputPrefix}, in output order (the cleaned text column comes first). */
+  /**
+   * Annotation columns, after {@code outputPrefix}, in output order (the cleaned text column comes
+   * first).
+   */
   public static final List<String> ANNOTATIONS = List.of("lines_kept", "lines_total", "sentences");
 
-  static final StructType RESULT = FilterColumns.resultType(List.of(
-      DataTypes.createStructField("text", DataTypes.StringType, true),
-      DataTypes.createStructField("lines_kept", DataTypes.IntegerType, true),
-      DataTypes.createStructField("lines_total", DataTypes.IntegerType, true),
-      DataTypes.createStructField("sentences", DataTypes.IntegerType, true)));
+  static final StructType RESULT =
+      FilterColumns.resultType(
+          List.of(
+              DataTypes.createStructField("text", DataTypes.StringType, true),
+              DataTypes.createStructField("lines_kept", DataTypes.IntegerType, true),
+              DataTypes.createStructField("lines_total", DataTypes.IntegerType, true),
+              DataTypes.createStructField("sentences", DataTypes.IntegerType, true)));
 
   private final Param<String> outputCol;
   private final Param<String> outputPrefix;
@@ -64,26 +70,52 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
   public C4Filter(String uid) {
     super(uid);
     C4Cleaner.Settings d = C4Cleaner.DEFAULTS;
-    outputCol = new Param<>(this, "outputCol", "output column for the cleaned text: the kept lines joined by '\\n'",
-        Stages.nonBlank());
-    outputPrefix = new Param<>(this, "outputPrefix", "prefix of the annotation column names", Stages.nonBlank());
-    minWordsPerLine = new IntParam(this, "minWordsPerLine",
-        "fewest words a line needs to be kept (C4, Raffel et al. 2020 section 2.2: 3)", ParamValidators.gtEq(0));
-    maxWordLength = new IntParam(this, "maxWordLength",
-        "lines with a longer word are dropped (C4 reference code, tensorflow_datasets c4_utils: 1000)",
-        ParamValidators.gtEq(1));
-    minSentences = new IntParam(this, "minSentences",
-        "fewest sentences the kept lines must hold (C4 section 2.2: 5); fewer gives c4_too_few_sentences",
-        ParamValidators.gtEq(0));
-    minLines = new IntParam(this, "minLines",
-        "fewest kept lines of at least minLineChars characters (mC4, Xue et al. 2021 section 2: 3); fewer gives "
-            + "c4_too_few_lines; 0 turns the rule off", ParamValidators.gtEq(0));
-    minLineChars = new IntParam(this, "minLineChars",
-        "characters a kept line needs to count for minLines (0 counts every kept line; mC4 uses 200)",
-        ParamValidators.gtEq(0));
-    filterBadWords = new BooleanParam(this, "filterBadWords",
-        "reject pages whose kept lines hold a word of the bundled English bad-words list (C4 section 2.2), "
-            + "giving c4_bad_words");
+    outputCol =
+        new Param<>(
+            this,
+            "outputCol",
+            "output column for the cleaned text: the kept lines joined by '\\n'",
+            Stages.nonBlank());
+    outputPrefix =
+        new Param<>(
+            this, "outputPrefix", "prefix of the annotation column names", Stages.nonBlank());
+    minWordsPerLine =
+        new IntParam(
+            this,
+            "minWordsPerLine",
+            "fewest words a line needs to be kept (C4, Raffel et al. 2020 section 2.2: 3)",
+            ParamValidators.gtEq(0));
+    maxWordLength =
+        new IntParam(
+            this,
+            "maxWordLength",
+            "lines with a longer word are dropped (C4 reference code, tensorflow_datasets c4_utils: 1000)",
+            ParamValidators.gtEq(1));
+    minSentences =
+        new IntParam(
+            this,
+            "minSentences",
+            "fewest sentences the kept lines must hold (C4 section 2.2: 5); fewer gives c4_too_few_sentences",
+            ParamValidators.gtEq(0));
+    minLines =
+        new IntParam(
+            this,
+            "minLines",
+            "fewest kept lines of at least minLineChars characters (mC4, Xue et al. 2021 section 2: 3); fewer gives "
+                + "c4_too_few_lines; 0 turns the rule off",
+            ParamValidators.gtEq(0));
+    minLineChars =
+        new IntParam(
+            this,
+            "minLineChars",
+            "characters a kept line needs to count for minLines (0 counts every kept line; mC4 uses 200)",
+            ParamValidators.gtEq(0));
+    filterBadWords =
+        new BooleanParam(
+            this,
+            "filterBadWords",
+            "reject pages whose kept lines hold a word of the bundled English bad-words list (C4 section 2.2), "
+                + "giving c4_bad_words");
     setDefault(outputCol, "c4_text");
     setDefault(outputPrefix, "c4_");
     setDefault(minWordsPerLine, d.minWordsPerLine());
@@ -208,8 +240,13 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
 
   /** The settings these params name. */
   public C4Cleaner.Settings settings() {
-    return new C4Cleaner.Settings(getMinWordsPerLine(), getMaxWordLength(), getMinSentences(), getMinLines(),
-        getMinLineChars(), getFilterBadWords());
+    return new C4Cleaner.Settings(
+        getMinWordsPerLine(),
+        getMaxWordLength(),
+        getMinSentences(),
+        getMinLines(),
+        getMinLineChars(),
+        getFilterBadWords());
   }
 
   @Override
@@ -218,14 +255,15 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
     if (getOutputCol().equals(getInputCol())) {
       throw Errors.badColumn(stage, getOutputCol(), "is named by two output params");
     }
-    return FilterColumns.transformSchema(stage, schema, getInputCol(), getDropReasonCol(), outputs(), RESULT);
+    return FilterColumns.transformSchema(
+        stage, schema, getInputCol(), getDropReasonCol(), outputs(), RESULT);
   }
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
-    return FilterColumns.transform(dataset, uid, udf(settings()), getInputCol(), getDropReasonCol(), outputs(),
-        RESULT);
+    return FilterColumns.transform(
+        dataset, uid, udf(settings()), getInputCol(), getDropReasonCol(), outputs(), RESULT);
   }
 
   /** Spark ML's reader for a saved stage; {@code Pipeline} loading finds it by reflection. */
@@ -238,7 +276,10 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
     return read().load(path);
   }
 
-  /** The row function as a UDF: page to struct&lt;text, lines_kept, lines_total, sentences, reason&gt;. */
+  /**
+   * The row function as a UDF: page to struct&lt;text, lines_kept, lines_total, sentences,
+   * reason&gt;.
+   */
   public static UserDefinedFunction udf(C4Cleaner.Settings settings) {
     return functions.udf(new C4Function(settings), RESULT).withName("corral_c4");
   }
@@ -252,7 +293,9 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
     return names;
   }
 
-  /** The UDF body. Serializable state: the settings only; the word list is the JVM-wide bundled one. */
+  /**
+   * The UDF body. Serializable state: the settings only; the word list is the JVM-wide bundled one.
+   */
   static final class C4Function implements UDF1<String, Row> {
     private static final long serialVersionUID = 1L;
     private final C4Cleaner.Settings settings;

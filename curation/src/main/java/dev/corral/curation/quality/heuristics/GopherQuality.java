@@ -7,31 +7,40 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The MassiveText quality rules of Gopher (Rae et al. 2021, "Scaling Language Models: Methods, Analysis &amp;
- * Insights from Training Gopher", appendix A.1.1, "Quality filtering"), Spark-free: {@link #annotate} measures
- * a document and {@link Thresholds#reason} names the first rule it breaks. Words are {@link Words#of}.
+ * The MassiveText quality rules of Gopher (Rae et al. 2021, "Scaling Language Models: Methods,
+ * Analysis &amp; Insights from Training Gopher", appendix A.1.1, "Quality filtering"), Spark-free:
+ * {@link #annotate} measures a document and {@link Thresholds#reason} names the first rule it
+ * breaks. Words are {@link Words#of}.
  *
  * <p>Rules, in the order they are checked, with the paper's values:
+ *
  * <ul>
- *   <li>{@code gopher_short_doc} / {@code gopher_long_doc}: fewer than 50 or more than 100,000 words;</li>
- *   <li>{@code gopher_below_avg_word_len} / {@code gopher_above_avg_word_len}: mean word length outside
- *       [3, 10] characters;</li>
- *   <li>{@code gopher_too_many_hashes} / {@code gopher_too_many_ellipsis}: symbol-to-word ratio above 0.1 for
- *       {@code #}, or for ellipses ({@code ...} and {@code …}, each occurrence one symbol);</li>
- *   <li>{@code gopher_too_many_bullets}: more than 90% of lines start with a bullet point;</li>
- *   <li>{@code gopher_too_many_end_ellipsis}: more than 30% of lines end with an ellipsis;</li>
- *   <li>{@code gopher_below_alpha_threshold}: fewer than 80% of words contain an alphabetic character;</li>
- *   <li>{@code gopher_too_few_stop_words}: fewer than 2 of the words {the, be, to, of, and, that, have, with}.</li>
+ *   <li>{@code gopher_short_doc} / {@code gopher_long_doc}: fewer than 50 or more than 100,000
+ *       words;
+ *   <li>{@code gopher_below_avg_word_len} / {@code gopher_above_avg_word_len}: mean word length
+ *       outside [3, 10] characters;
+ *   <li>{@code gopher_too_many_hashes} / {@code gopher_too_many_ellipsis}: symbol-to-word ratio
+ *       above 0.1 for {@code #}, or for ellipses ({@code ...} and {@code …}, each occurrence one
+ *       symbol);
+ *   <li>{@code gopher_too_many_bullets}: more than 90% of lines start with a bullet point;
+ *   <li>{@code gopher_too_many_end_ellipsis}: more than 30% of lines end with an ellipsis;
+ *   <li>{@code gopher_below_alpha_threshold}: fewer than 80% of words contain an alphabetic
+ *       character;
+ *   <li>{@code gopher_too_few_stop_words}: fewer than 2 of the words {the, be, to, of, and, that,
+ *       have, with}.
  * </ul>
- * Line fractions are over non-blank lines, since blank lines separate paragraphs and would dilute them. The
- * stop-word rule counts distinct stop words, case-insensitively, because the paper asks for "at least two of
- * the following English words" (DataTrove counts occurrences, so "the the" passes there and not here).
+ *
+ * Line fractions are over non-blank lines, since blank lines separate paragraphs and would dilute
+ * them. The stop-word rule counts distinct stop words, case-insensitively, because the paper asks
+ * for "at least two of the following English words" (DataTrove counts occurrences, so "the the"
+ * passes there and not here).
  */
 public final class GopherQuality {
   private GopherQuality() {}
 
   /** Gopher's stop words (appendix A.1.1). */
-  public static final Set<String> STOP_WORDS = Set.of("the", "be", "to", "of", "and", "that", "have", "with");
+  public static final Set<String> STOP_WORDS =
+      Set.of("the", "be", "to", "of", "and", "that", "have", "with");
 
   /** Characters that start a bulleted line once leading whitespace is skipped. */
   static final String BULLETS = "•‣◦⁃●▪■·*-";
@@ -48,16 +57,32 @@ public final class GopherQuality {
    * @param alphaWordFrac fraction of words with at least one alphabetic character
    * @param stopWords number of distinct stop words present
    */
-  public record Stats(int words, double meanWordLength, double hashRatio, double ellipsisRatio,
-      double bulletLineFrac, double ellipsisLineFrac, double alphaWordFrac, int stopWords) {}
+  public record Stats(
+      int words,
+      double meanWordLength,
+      double hashRatio,
+      double ellipsisRatio,
+      double bulletLineFrac,
+      double ellipsisLineFrac,
+      double alphaWordFrac,
+      int stopWords) {}
 
   /**
-   * The thresholds, each the paper's value by default ({@link #DEFAULTS}); a document is rejected when a
-   * number falls outside its bound, and a number equal to its bound passes.
+   * The thresholds, each the paper's value by default ({@link #DEFAULTS}); a document is rejected
+   * when a number falls outside its bound, and a number equal to its bound passes.
    */
-  public record Thresholds(int minWords, int maxWords, double minMeanWordLength, double maxMeanWordLength,
-      double maxHashRatio, double maxEllipsisRatio, double maxBulletLineFrac, double maxEllipsisLineFrac,
-      double minAlphaWordFrac, int minStopWords) implements Serializable {
+  public record Thresholds(
+      int minWords,
+      int maxWords,
+      double minMeanWordLength,
+      double maxMeanWordLength,
+      double maxHashRatio,
+      double maxEllipsisRatio,
+      double maxBulletLineFrac,
+      double maxEllipsisLineFrac,
+      double minAlphaWordFrac,
+      int minStopWords)
+      implements Serializable {
 
     /** The first rule {@code s} breaks, as its reason code, or null when it breaks none. */
     public String reason(Stats s) {
@@ -96,7 +121,8 @@ public final class GopherQuality {
   }
 
   /** Appendix A.1.1's values. */
-  public static final Thresholds DEFAULTS = new Thresholds(50, 100_000, 3.0, 10.0, 0.1, 0.1, 0.9, 0.3, 0.8, 2);
+  public static final Thresholds DEFAULTS =
+      new Thresholds(50, 100_000, 3.0, 10.0, 0.1, 0.1, 0.9, 0.3, 0.8, 2);
 
   /** Measures {@code text} (not null). */
   public static Stats annotate(String text) {
@@ -132,8 +158,15 @@ public final class GopherQuality {
       endEllipsis += trimmed.endsWith("...") || trimmed.endsWith("…") ? 1 : 0;
     }
     int n = words.size();
-    return new Stats(n, ratio(letters, n), ratio(hashes, n), ratio(ellipses, n), ratio(bullets, lines),
-        ratio(endEllipsis, lines), ratio(alpha, n), stops.size());
+    return new Stats(
+        n,
+        ratio(letters, n),
+        ratio(hashes, n),
+        ratio(ellipses, n),
+        ratio(bullets, lines),
+        ratio(endEllipsis, lines),
+        ratio(alpha, n),
+        stops.size());
   }
 
   /** Non-overlapping occurrences of {@code what} in {@code text}, as Python's {@code str.count}. */

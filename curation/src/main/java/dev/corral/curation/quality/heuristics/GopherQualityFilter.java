@@ -1,10 +1,10 @@
 package dev.corral.curation.quality.heuristics;
 
-import dev.corral.core.stage.CheckedParams;
-import dev.corral.core.stage.FilterTransformer;
-import dev.corral.core.stage.FilterColumns;
-import dev.corral.core.stage.Stages;
 import dev.corral.core.Errors;
+import dev.corral.core.stage.CheckedParams;
+import dev.corral.core.stage.FilterColumns;
+import dev.corral.core.stage.FilterTransformer;
+import dev.corral.core.stage.Stages;
 import java.util.List;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -23,29 +23,41 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Gopher's quality filter as a Spark ML stage (Rae et al. 2021, appendix A.1.1; the rules, their order and
- * reason codes are in {@link GopherQuality}). It adds, under {@code outputPrefix} (default {@code gopher_}):
- * {@code word_count}, {@code mean_word_length}, {@code hash_ratio}, {@code ellipsis_ratio},
- * {@code bullet_line_frac}, {@code ellipsis_line_frac}, {@code alpha_word_frac}, {@code stop_words}, and sets
- * {@code drop_reason} where it is still null and a rule is broken. Null text gives null annotations and leaves
- * {@code drop_reason} as it was. Each threshold is a param whose default is the paper's value.
+ * Gopher's quality filter as a Spark ML stage (Rae et al. 2021, appendix A.1.1; the rules, their
+ * order and reason codes are in {@link GopherQuality}). It adds, under {@code outputPrefix}
+ * (default {@code gopher_}): {@code word_count}, {@code mean_word_length}, {@code hash_ratio},
+ * {@code ellipsis_ratio}, {@code bullet_line_frac}, {@code ellipsis_line_frac}, {@code
+ * alpha_word_frac}, {@code stop_words}, and sets {@code drop_reason} where it is still null and a
+ * rule is broken. Null text gives null annotations and leaves {@code drop_reason} as it was. Each
+ * threshold is a param whose default is the paper's value.
  */
-public final class GopherQualityFilter extends FilterTransformer<GopherQualityFilter> implements CheckedParams {
+public final class GopherQualityFilter extends FilterTransformer<GopherQualityFilter>
+    implements CheckedParams {
   private static final long serialVersionUID = 1L;
 
   /** Annotation columns, after {@code outputPrefix}, in output order. */
-  public static final List<String> ANNOTATIONS = List.of("word_count", "mean_word_length", "hash_ratio",
-      "ellipsis_ratio", "bullet_line_frac", "ellipsis_line_frac", "alpha_word_frac", "stop_words");
+  public static final List<String> ANNOTATIONS =
+      List.of(
+          "word_count",
+          "mean_word_length",
+          "hash_ratio",
+          "ellipsis_ratio",
+          "bullet_line_frac",
+          "ellipsis_line_frac",
+          "alpha_word_frac",
+          "stop_words");
 
-  static final StructType RESULT = FilterColumns.resultType(List.of(
-      DataTypes.createStructField("word_count", DataTypes.IntegerType, true),
-      DataTypes.createStructField("mean_word_length", DataTypes.DoubleType, true),
-      DataTypes.createStructField("hash_ratio", DataTypes.DoubleType, true),
-      DataTypes.createStructField("ellipsis_ratio", DataTypes.DoubleType, true),
-      DataTypes.createStructField("bullet_line_frac", DataTypes.DoubleType, true),
-      DataTypes.createStructField("ellipsis_line_frac", DataTypes.DoubleType, true),
-      DataTypes.createStructField("alpha_word_frac", DataTypes.DoubleType, true),
-      DataTypes.createStructField("stop_words", DataTypes.IntegerType, true)));
+  static final StructType RESULT =
+      FilterColumns.resultType(
+          List.of(
+              DataTypes.createStructField("word_count", DataTypes.IntegerType, true),
+              DataTypes.createStructField("mean_word_length", DataTypes.DoubleType, true),
+              DataTypes.createStructField("hash_ratio", DataTypes.DoubleType, true),
+              DataTypes.createStructField("ellipsis_ratio", DataTypes.DoubleType, true),
+              DataTypes.createStructField("bullet_line_frac", DataTypes.DoubleType, true),
+              DataTypes.createStructField("ellipsis_line_frac", DataTypes.DoubleType, true),
+              DataTypes.createStructField("alpha_word_frac", DataTypes.DoubleType, true),
+              DataTypes.createStructField("stop_words", DataTypes.IntegerType, true)));
 
   private final Param<String> outputPrefix;
   private final IntParam minDocWords;
@@ -68,35 +80,73 @@ public final class GopherQualityFilter extends FilterTransformer<GopherQualityFi
   public GopherQualityFilter(String uid) {
     super(uid);
     GopherQuality.Thresholds d = GopherQuality.DEFAULTS;
-    outputPrefix = new Param<>(this, "outputPrefix", "prefix of the annotation column names", Stages.nonBlank());
-    minDocWords = new IntParam(this, "minDocWords",
-        "fewest words a document may have (Gopher A.1.1: 50); fewer gives gopher_short_doc", ParamValidators.gtEq(0));
-    maxDocWords = new IntParam(this, "maxDocWords",
-        "most words a document may have (Gopher A.1.1: 100,000); more gives gopher_long_doc",
-        ParamValidators.gtEq(0));
-    minMeanWordLength = new DoubleParam(this, "minMeanWordLength",
-        "lowest mean word length in characters (Gopher A.1.1: 3); below gives gopher_below_avg_word_len",
-        ParamValidators.gtEq(0));
-    maxMeanWordLength = new DoubleParam(this, "maxMeanWordLength",
-        "highest mean word length in characters (Gopher A.1.1: 10); above gives gopher_above_avg_word_len",
-        ParamValidators.gtEq(0));
-    maxHashRatio = new DoubleParam(this, "maxHashRatio",
-        "highest '#' to word ratio (Gopher A.1.1: 0.1); above gives gopher_too_many_hashes", ParamValidators.gtEq(0));
-    maxEllipsisRatio = new DoubleParam(this, "maxEllipsisRatio",
-        "highest ellipsis ('...' or '\u2026') to word ratio (Gopher A.1.1: 0.1); above gives gopher_too_many_ellipsis",
-        ParamValidators.gtEq(0));
-    maxBulletLineFrac = new DoubleParam(this, "maxBulletLineFrac",
-        "highest fraction of non-blank lines starting with a bullet (Gopher A.1.1: 0.9); above gives "
-            + "gopher_too_many_bullets", ParamValidators.inRange(0.0, 1.0));
-    maxEllipsisLineFrac = new DoubleParam(this, "maxEllipsisLineFrac",
-        "highest fraction of non-blank lines ending with an ellipsis (Gopher A.1.1: 0.3); above gives "
-            + "gopher_too_many_end_ellipsis", ParamValidators.inRange(0.0, 1.0));
-    minAlphaWordFrac = new DoubleParam(this, "minAlphaWordFrac",
-        "lowest fraction of words with an alphabetic character (Gopher A.1.1: 0.8); below gives "
-            + "gopher_below_alpha_threshold", ParamValidators.inRange(0.0, 1.0));
-    minStopWords = new IntParam(this, "minStopWords",
-        "fewest distinct stop words of {the, be, to, of, and, that, have, with} (Gopher A.1.1: 2); fewer gives "
-            + "gopher_too_few_stop_words", ParamValidators.inRange(0, GopherQuality.STOP_WORDS.size()));
+    outputPrefix =
+        new Param<>(
+            this, "outputPrefix", "prefix of the annotation column names", Stages.nonBlank());
+    minDocWords =
+        new IntParam(
+            this,
+            "minDocWords",
+            "fewest words a document may have (Gopher A.1.1: 50); fewer gives gopher_short_doc",
+            ParamValidators.gtEq(0));
+    maxDocWords =
+        new IntParam(
+            this,
+            "maxDocWords",
+            "most words a document may have (Gopher A.1.1: 100,000); more gives gopher_long_doc",
+            ParamValidators.gtEq(0));
+    minMeanWordLength =
+        new DoubleParam(
+            this,
+            "minMeanWordLength",
+            "lowest mean word length in characters (Gopher A.1.1: 3); below gives gopher_below_avg_word_len",
+            ParamValidators.gtEq(0));
+    maxMeanWordLength =
+        new DoubleParam(
+            this,
+            "maxMeanWordLength",
+            "highest mean word length in characters (Gopher A.1.1: 10); above gives gopher_above_avg_word_len",
+            ParamValidators.gtEq(0));
+    maxHashRatio =
+        new DoubleParam(
+            this,
+            "maxHashRatio",
+            "highest '#' to word ratio (Gopher A.1.1: 0.1); above gives gopher_too_many_hashes",
+            ParamValidators.gtEq(0));
+    maxEllipsisRatio =
+        new DoubleParam(
+            this,
+            "maxEllipsisRatio",
+            "highest ellipsis ('...' or '\u2026') to word ratio (Gopher A.1.1: 0.1); above gives gopher_too_many_ellipsis",
+            ParamValidators.gtEq(0));
+    maxBulletLineFrac =
+        new DoubleParam(
+            this,
+            "maxBulletLineFrac",
+            "highest fraction of non-blank lines starting with a bullet (Gopher A.1.1: 0.9); above gives "
+                + "gopher_too_many_bullets",
+            ParamValidators.inRange(0.0, 1.0));
+    maxEllipsisLineFrac =
+        new DoubleParam(
+            this,
+            "maxEllipsisLineFrac",
+            "highest fraction of non-blank lines ending with an ellipsis (Gopher A.1.1: 0.3); above gives "
+                + "gopher_too_many_end_ellipsis",
+            ParamValidators.inRange(0.0, 1.0));
+    minAlphaWordFrac =
+        new DoubleParam(
+            this,
+            "minAlphaWordFrac",
+            "lowest fraction of words with an alphabetic character (Gopher A.1.1: 0.8); below gives "
+                + "gopher_below_alpha_threshold",
+            ParamValidators.inRange(0.0, 1.0));
+    minStopWords =
+        new IntParam(
+            this,
+            "minStopWords",
+            "fewest distinct stop words of {the, be, to, of, and, that, have, with} (Gopher A.1.1: 2); fewer gives "
+                + "gopher_too_few_stop_words",
+            ParamValidators.inRange(0, GopherQuality.STOP_WORDS.size()));
     setDefault(outputPrefix, "gopher_");
     setDefault(minDocWords, d.minWords());
     setDefault(maxDocWords, d.maxWords());
@@ -266,35 +316,47 @@ public final class GopherQualityFilter extends FilterTransformer<GopherQualityFi
 
   /** The thresholds these params name. */
   public GopherQuality.Thresholds thresholds() {
-    return new GopherQuality.Thresholds(getMinDocWords(), getMaxDocWords(), getMinMeanWordLength(),
-        getMaxMeanWordLength(), getMaxHashRatio(), getMaxEllipsisRatio(), getMaxBulletLineFrac(),
-        getMaxEllipsisLineFrac(), getMinAlphaWordFrac(), getMinStopWords());
+    return new GopherQuality.Thresholds(
+        getMinDocWords(),
+        getMaxDocWords(),
+        getMinMeanWordLength(),
+        getMaxMeanWordLength(),
+        getMaxHashRatio(),
+        getMaxEllipsisRatio(),
+        getMaxBulletLineFrac(),
+        getMaxEllipsisLineFrac(),
+        getMinAlphaWordFrac(),
+        getMinStopWords());
   }
 
   /** Refuses ranges that no document could fall in: a minimum above its maximum. */
   public void checkParams() {
     if (getMinDocWords() > getMaxDocWords()) {
-      throw Errors.paramsOutOfOrder("GopherQualityFilter", "minDocWords", getMinDocWords(), "maxDocWords",
-          getMaxDocWords());
+      throw Errors.paramsOutOfOrder(
+          "GopherQualityFilter", "minDocWords", getMinDocWords(), "maxDocWords", getMaxDocWords());
     }
     if (getMinMeanWordLength() > getMaxMeanWordLength()) {
-      throw Errors.paramsOutOfOrder("GopherQualityFilter", "minMeanWordLength", getMinMeanWordLength(),
-          "maxMeanWordLength", getMaxMeanWordLength());
+      throw Errors.paramsOutOfOrder(
+          "GopherQualityFilter",
+          "minMeanWordLength",
+          getMinMeanWordLength(),
+          "maxMeanWordLength",
+          getMaxMeanWordLength());
     }
   }
 
   @Override
   public StructType transformSchema(StructType schema) {
     checkParams();
-    return FilterColumns.transformSchema("GopherQualityFilter " + uid, schema, getInputCol(), getDropReasonCol(),
-        outputs(), RESULT);
+    return FilterColumns.transformSchema(
+        "GopherQualityFilter " + uid, schema, getInputCol(), getDropReasonCol(), outputs(), RESULT);
   }
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
-    return FilterColumns.transform(dataset, uid, udf(thresholds()), getInputCol(), getDropReasonCol(), outputs(),
-        RESULT);
+    return FilterColumns.transform(
+        dataset, uid, udf(thresholds()), getInputCol(), getDropReasonCol(), outputs(), RESULT);
   }
 
   /** Spark ML's reader for a saved stage; {@code Pipeline} loading finds it by reflection. */
@@ -307,7 +369,10 @@ public final class GopherQualityFilter extends FilterTransformer<GopherQualityFi
     return read().load(path);
   }
 
-  /** The row function as a UDF: text to the struct of annotations and reason; it carries only the thresholds. */
+  /**
+   * The row function as a UDF: text to the struct of annotations and reason; it carries only the
+   * thresholds.
+   */
   public static UserDefinedFunction udf(GopherQuality.Thresholds thresholds) {
     return functions.udf(new QualityFunction(thresholds), RESULT).withName("corral_gopher_quality");
   }
@@ -331,8 +396,16 @@ public final class GopherQualityFilter extends FilterTransformer<GopherQualityFi
         return null;
       }
       GopherQuality.Stats s = GopherQuality.annotate(text);
-      return RowFactory.create(s.words(), s.meanWordLength(), s.hashRatio(), s.ellipsisRatio(), s.bulletLineFrac(),
-          s.ellipsisLineFrac(), s.alphaWordFrac(), s.stopWords(), thresholds.reason(s));
+      return RowFactory.create(
+          s.words(),
+          s.meanWordLength(),
+          s.hashRatio(),
+          s.ellipsisRatio(),
+          s.bulletLineFrac(),
+          s.ellipsisLineFrac(),
+          s.alphaWordFrac(),
+          s.stopWords(),
+          thresholds.reason(s));
     }
   }
 }

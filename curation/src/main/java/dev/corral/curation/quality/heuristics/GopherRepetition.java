@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The MassiveText repetition rules of Gopher (Rae et al. 2021, appendix A.1.1 "Repetition removal" and Table
- * A1), Spark-free: {@link #annotate} measures a document and {@link Thresholds#reason} names the first rule it
- * breaks. A document is removed when a fraction is above its threshold; one equal to it passes.
+ * The MassiveText repetition rules of Gopher (Rae et al. 2021, appendix A.1.1 "Repetition removal"
+ * and Table A1), Spark-free: {@link #annotate} measures a document and {@link Thresholds#reason}
+ * names the first rule it breaks. A document is removed when a fraction is above its threshold; one
+ * equal to it passes.
  *
  * <table>
  *   <caption>Table A1 thresholds and the reason codes (DataTrove's names)</caption>
@@ -25,22 +26,25 @@ import java.util.Set;
  *       <td>{@code duplicated_N_n_grams}</td></tr>
  * </table>
  *
- * <p>Definitions. Lines and paragraphs are those of {@link Words}, compared after stripping surrounding
- * whitespace; blank lines are not lines here (they separate paragraphs, and counting them would make every
- * multi-paragraph page look repetitive). A line (paragraph) is a duplicate when an equal one came before it;
- * the fractions are duplicates over all lines (paragraphs), and their characters over the characters of the
- * whole text. N-grams are over {@link Words#of}; their character fractions count word characters (no spaces)
- * over the characters of all words. The top n-gram is the most frequent one (ties: the one with more
- * characters); its fraction is the characters of the words covered by its occurrences, 0 when it occurs only
- * once. For n = 5..10 every word covered by any n-gram that occurs more than once, first occurrence included,
- * counts once, as the paper says: "taking care not to count characters that occur in overlapping n-grams more
- * than once". DataTrove counts only repeats after the first, so its n-gram fractions run lower.
+ * <p>Definitions. Lines and paragraphs are those of {@link Words}, compared after stripping
+ * surrounding whitespace; blank lines are not lines here (they separate paragraphs, and counting
+ * them would make every multi-paragraph page look repetitive). A line (paragraph) is a duplicate
+ * when an equal one came before it; the fractions are duplicates over all lines (paragraphs), and
+ * their characters over the characters of the whole text. N-grams are over {@link Words#of}; their
+ * character fractions count word characters (no spaces) over the characters of all words. The top
+ * n-gram is the most frequent one (ties: the one with more characters); its fraction is the
+ * characters of the words covered by its occurrences, 0 when it occurs only once. For n = 5..10
+ * every word covered by any n-gram that occurs more than once, first occurrence included, counts
+ * once, as the paper says: "taking care not to count characters that occur in overlapping n-grams
+ * more than once". DataTrove counts only repeats after the first, so its n-gram fractions run
+ * lower.
  */
 public final class GopherRepetition {
   private GopherRepetition() {}
 
   /** n of the top n-gram rules. */
   public static final int[] TOP_NS = {2, 3, 4};
+
   /** n of the duplicate n-gram rules. */
   public static final int[] DUP_NS = {5, 6, 7, 8, 9, 10};
 
@@ -54,12 +58,26 @@ public final class GopherRepetition {
    * @param topNGramFrac for n = 2, 3, 4: character fraction of the most frequent n-gram
    * @param dupNGramFrac for n = 5..10: character fraction covered by repeated n-grams
    */
-  public record Stats(double dupLineFrac, double dupLineCharFrac, double dupParaFrac, double dupParaCharFrac,
-      double[] topNGramFrac, double[] dupNGramFrac) {}
+  public record Stats(
+      double dupLineFrac,
+      double dupLineCharFrac,
+      double dupParaFrac,
+      double dupParaCharFrac,
+      double[] topNGramFrac,
+      double[] dupNGramFrac) {}
 
-  /** Thresholds; {@code maxTopNGramFrac[i]} is for n = {@code TOP_NS[i]}, {@code maxDupNGramFrac[i]} for DUP_NS. */
-  public record Thresholds(double maxDupLineFrac, double maxDupLineCharFrac, double maxDupParaFrac,
-      double maxDupParaCharFrac, double[] maxTopNGramFrac, double[] maxDupNGramFrac) implements Serializable {
+  /**
+   * Thresholds; {@code maxTopNGramFrac[i]} is for n = {@code TOP_NS[i]}, {@code maxDupNGramFrac[i]}
+   * for DUP_NS.
+   */
+  public record Thresholds(
+      double maxDupLineFrac,
+      double maxDupLineCharFrac,
+      double maxDupParaFrac,
+      double maxDupParaCharFrac,
+      double[] maxTopNGramFrac,
+      double[] maxDupNGramFrac)
+      implements Serializable {
 
     /** The first rule {@code s} breaks, as its reason code, or null when it breaks none. */
     public String reason(Stats s) {
@@ -90,13 +108,20 @@ public final class GopherRepetition {
   }
 
   /** Table A1's values. */
-  public static final Thresholds DEFAULTS = new Thresholds(0.30, 0.20, 0.30, 0.20,
-      new double[] {0.20, 0.18, 0.16}, new double[] {0.15, 0.14, 0.13, 0.12, 0.11, 0.10});
+  public static final Thresholds DEFAULTS =
+      new Thresholds(
+          0.30,
+          0.20,
+          0.30,
+          0.20,
+          new double[] {0.20, 0.18, 0.16},
+          new double[] {0.15, 0.14, 0.13, 0.12, 0.11, 0.10});
 
   /** Measures {@code text} (not null). */
   public static Stats annotate(String text) {
     int chars = text.length();
-    List<String> lines = Words.lines(text).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    List<String> lines =
+        Words.lines(text).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
     long[] line = duplicates(lines);
     long[] para = duplicates(Words.paragraphs(text).stream().map(String::strip).toList());
 
@@ -118,11 +143,18 @@ public final class GopherRepetition {
     for (int i = 0; i < DUP_NS.length; i++) {
       dup[i] = ratio(duplicateNGramChars(ids, lengths, DUP_NS[i]), wordChars);
     }
-    return new Stats(ratio(line[0], lines.size()), ratio(line[1], chars), ratio(para[0], para[2]),
-        ratio(para[1], chars), top, dup);
+    return new Stats(
+        ratio(line[0], lines.size()),
+        ratio(line[1], chars),
+        ratio(para[0], para[2]),
+        ratio(para[1], chars),
+        top,
+        dup);
   }
 
-  /** {duplicates, their characters, items}: an item is a duplicate when an equal one came before it. */
+  /**
+   * {duplicates, their characters, items}: an item is a duplicate when an equal one came before it.
+   */
   private static long[] duplicates(List<String> items) {
     Set<String> seen = new HashSet<>();
     long count = 0;
@@ -136,7 +168,10 @@ public final class GopherRepetition {
     return new long[] {count, chars, items.size()};
   }
 
-  /** Characters of the words covered by the most frequent n-gram's occurrences; 0 if none occurs twice. */
+  /**
+   * Characters of the words covered by the most frequent n-gram's occurrences; 0 if none occurs
+   * twice.
+   */
   private static long topNGramChars(int[] ids, int[] lengths, int n) {
     Map<Gram, Integer> counts = countNGrams(ids, n);
     Gram best = null;
@@ -166,7 +201,10 @@ public final class GopherRepetition {
     return coveredChars(covered, lengths);
   }
 
-  /** Characters of the words covered by any n-gram that occurs at least twice, each word counted once. */
+  /**
+   * Characters of the words covered by any n-gram that occurs at least twice, each word counted
+   * once.
+   */
   private static long duplicateNGramChars(int[] ids, int[] lengths, int n) {
     Map<Gram, Integer> counts = countNGrams(ids, n);
     boolean[] covered = new boolean[ids.length];
@@ -226,7 +264,9 @@ public final class GopherRepetition {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Gram g && g.hash == hash && g.n == n
+      return o instanceof Gram g
+          && g.hash == hash
+          && g.n == n
           && Arrays.equals(ids, start, start + n, g.ids, g.start, g.start + n);
     }
 

@@ -1,7 +1,7 @@
 package dev.corral.curation.quality.heuristics;
 
-import dev.corral.core.stage.FilterTransformer;
 import dev.corral.core.stage.FilterColumns;
+import dev.corral.core.stage.FilterTransformer;
 import dev.corral.core.stage.Stages;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +21,14 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Gopher's repetition filter as a Spark ML stage (Rae et al. 2021, appendix A.1.1 and Table A1; definitions,
- * order and reason codes are in {@link GopherRepetition}). It adds, under {@code outputPrefix} (default
- * {@code gopher_}): {@code dup_line_frac}, {@code dup_line_char_frac}, {@code dup_para_frac},
- * {@code dup_para_char_frac}, {@code top_2_gram_frac} … {@code top_4_gram_frac} and {@code dup_5_gram_frac} …
- * {@code dup_10_gram_frac}, and sets {@code drop_reason} where it is still null and a fraction is above its
- * threshold. Null text gives null annotations and leaves {@code drop_reason} as it was. Each threshold is a
- * param whose default is Table A1's value.
+ * Gopher's repetition filter as a Spark ML stage (Rae et al. 2021, appendix A.1.1 and Table A1;
+ * definitions, order and reason codes are in {@link GopherRepetition}). It adds, under {@code
+ * outputPrefix} (default {@code gopher_}): {@code dup_line_frac}, {@code dup_line_char_frac},
+ * {@code dup_para_frac}, {@code dup_para_char_frac}, {@code top_2_gram_frac} … {@code
+ * top_4_gram_frac} and {@code dup_5_gram_frac} … {@code dup_10_gram_frac}, and sets {@code
+ * drop_reason} where it is still null and a fraction is above its threshold. Null text gives null
+ * annotations and leaves {@code drop_reason} as it was. Each threshold is a param whose default is
+ * Table A1's value.
  */
 public final class GopherRepetitionFilter extends FilterTransformer<GopherRepetitionFilter> {
   private static final long serialVersionUID = 1L;
@@ -35,8 +36,11 @@ public final class GopherRepetitionFilter extends FilterTransformer<GopherRepeti
   /** Annotation columns, after {@code outputPrefix}, in output order. */
   public static final List<String> ANNOTATIONS = annotations();
 
-  static final StructType RESULT = FilterColumns.resultType(ANNOTATIONS.stream()
-      .map(a -> DataTypes.createStructField(a, DataTypes.DoubleType, true)).toList());
+  static final StructType RESULT =
+      FilterColumns.resultType(
+          ANNOTATIONS.stream()
+              .map(a -> DataTypes.createStructField(a, DataTypes.DoubleType, true))
+              .toList());
 
   private final Param<String> outputPrefix;
   private final DoubleParam maxDupLineFrac;
@@ -61,59 +65,100 @@ public final class GopherRepetitionFilter extends FilterTransformer<GopherRepeti
   /** A stage with the given uid; Spark ML's reader and {@code copy} call this. */
   public GopherRepetitionFilter(String uid) {
     super(uid);
-    outputPrefix = new Param<>(this, "outputPrefix", "prefix of the annotation column names", Stages.nonBlank());
-    maxDupLineFrac = new DoubleParam(this, "maxDupLineFrac",
-        "highest fraction of lines that repeat an earlier line (Gopher Table A1: 0.30); "
-            + "above gives dup_line_frac",
-        ParamValidators.inRange(0.0, 1.0));
-    maxDupLineCharFrac = new DoubleParam(this, "maxDupLineCharFrac",
-        "highest fraction of the text's characters in repeated lines (Gopher Table A1: 0.20); "
-            + "above gives dup_line_char_frac",
-        ParamValidators.inRange(0.0, 1.0));
-    maxDupParaFrac = new DoubleParam(this, "maxDupParaFrac",
-        "highest fraction of paragraphs that repeat an earlier paragraph (Gopher Table A1: 0.30); "
-            + "above gives dup_para_frac",
-        ParamValidators.inRange(0.0, 1.0));
-    maxDupParaCharFrac = new DoubleParam(this, "maxDupParaCharFrac",
-        "highest fraction of the text's characters in repeated paragraphs (Gopher Table A1: 0.20); "
-            + "above gives dup_para_char_frac",
-        ParamValidators.inRange(0.0, 1.0));
-    maxTop2GramFrac = new DoubleParam(this, "maxTop2GramFrac",
-        "highest fraction of word characters in the most frequent 2-gram (Gopher Table A1: 0.20); "
-            + "above gives top_2_gram",
-        ParamValidators.inRange(0.0, 1.0));
-    maxTop3GramFrac = new DoubleParam(this, "maxTop3GramFrac",
-        "highest fraction of word characters in the most frequent 3-gram (Gopher Table A1: 0.18); "
-            + "above gives top_3_gram",
-        ParamValidators.inRange(0.0, 1.0));
-    maxTop4GramFrac = new DoubleParam(this, "maxTop4GramFrac",
-        "highest fraction of word characters in the most frequent 4-gram (Gopher Table A1: 0.16); "
-            + "above gives top_4_gram",
-        ParamValidators.inRange(0.0, 1.0));
-    maxDup5GramFrac = new DoubleParam(this, "maxDup5GramFrac",
-        "highest fraction of word characters in repeated 5-grams (Gopher Table A1: 0.15); "
-            + "above gives duplicated_5_n_grams",
-        ParamValidators.inRange(0.0, 1.0));
-    maxDup6GramFrac = new DoubleParam(this, "maxDup6GramFrac",
-        "highest fraction of word characters in repeated 6-grams (Gopher Table A1: 0.14); "
-            + "above gives duplicated_6_n_grams",
-        ParamValidators.inRange(0.0, 1.0));
-    maxDup7GramFrac = new DoubleParam(this, "maxDup7GramFrac",
-        "highest fraction of word characters in repeated 7-grams (Gopher Table A1: 0.13); "
-            + "above gives duplicated_7_n_grams",
-        ParamValidators.inRange(0.0, 1.0));
-    maxDup8GramFrac = new DoubleParam(this, "maxDup8GramFrac",
-        "highest fraction of word characters in repeated 8-grams (Gopher Table A1: 0.12); "
-            + "above gives duplicated_8_n_grams",
-        ParamValidators.inRange(0.0, 1.0));
-    maxDup9GramFrac = new DoubleParam(this, "maxDup9GramFrac",
-        "highest fraction of word characters in repeated 9-grams (Gopher Table A1: 0.11); "
-            + "above gives duplicated_9_n_grams",
-        ParamValidators.inRange(0.0, 1.0));
-    maxDup10GramFrac = new DoubleParam(this, "maxDup10GramFrac",
-        "highest fraction of word characters in repeated 10-grams (Gopher Table A1: 0.10); "
-            + "above gives duplicated_10_n_grams",
-        ParamValidators.inRange(0.0, 1.0));
+    outputPrefix =
+        new Param<>(
+            this, "outputPrefix", "prefix of the annotation column names", Stages.nonBlank());
+    maxDupLineFrac =
+        new DoubleParam(
+            this,
+            "maxDupLineFrac",
+            "highest fraction of lines that repeat an earlier line (Gopher Table A1: 0.30); "
+                + "above gives dup_line_frac",
+            ParamValidators.inRange(0.0, 1.0));
+    maxDupLineCharFrac =
+        new DoubleParam(
+            this,
+            "maxDupLineCharFrac",
+            "highest fraction of the text's characters in repeated lines (Gopher Table A1: 0.20); "
+                + "above gives dup_line_char_frac",
+            ParamValidators.inRange(0.0, 1.0));
+    maxDupParaFrac =
+        new DoubleParam(
+            this,
+            "maxDupParaFrac",
+            "highest fraction of paragraphs that repeat an earlier paragraph (Gopher Table A1: 0.30); "
+                + "above gives dup_para_frac",
+            ParamValidators.inRange(0.0, 1.0));
+    maxDupParaCharFrac =
+        new DoubleParam(
+            this,
+            "maxDupParaCharFrac",
+            "highest fraction of the text's characters in repeated paragraphs (Gopher Table A1: 0.20); "
+                + "above gives dup_para_char_frac",
+            ParamValidators.inRange(0.0, 1.0));
+    maxTop2GramFrac =
+        new DoubleParam(
+            this,
+            "maxTop2GramFrac",
+            "highest fraction of word characters in the most frequent 2-gram (Gopher Table A1: 0.20); "
+                + "above gives top_2_gram",
+            ParamValidators.inRange(0.0, 1.0));
+    maxTop3GramFrac =
+        new DoubleParam(
+            this,
+            "maxTop3GramFrac",
+            "highest fraction of word characters in the most frequent 3-gram (Gopher Table A1: 0.18); "
+                + "above gives top_3_gram",
+            ParamValidators.inRange(0.0, 1.0));
+    maxTop4GramFrac =
+        new DoubleParam(
+            this,
+            "maxTop4GramFrac",
+            "highest fraction of word characters in the most frequent 4-gram (Gopher Table A1: 0.16); "
+                + "above gives top_4_gram",
+            ParamValidators.inRange(0.0, 1.0));
+    maxDup5GramFrac =
+        new DoubleParam(
+            this,
+            "maxDup5GramFrac",
+            "highest fraction of word characters in repeated 5-grams (Gopher Table A1: 0.15); "
+                + "above gives duplicated_5_n_grams",
+            ParamValidators.inRange(0.0, 1.0));
+    maxDup6GramFrac =
+        new DoubleParam(
+            this,
+            "maxDup6GramFrac",
+            "highest fraction of word characters in repeated 6-grams (Gopher Table A1: 0.14); "
+                + "above gives duplicated_6_n_grams",
+            ParamValidators.inRange(0.0, 1.0));
+    maxDup7GramFrac =
+        new DoubleParam(
+            this,
+            "maxDup7GramFrac",
+            "highest fraction of word characters in repeated 7-grams (Gopher Table A1: 0.13); "
+                + "above gives duplicated_7_n_grams",
+            ParamValidators.inRange(0.0, 1.0));
+    maxDup8GramFrac =
+        new DoubleParam(
+            this,
+            "maxDup8GramFrac",
+            "highest fraction of word characters in repeated 8-grams (Gopher Table A1: 0.12); "
+                + "above gives duplicated_8_n_grams",
+            ParamValidators.inRange(0.0, 1.0));
+    maxDup9GramFrac =
+        new DoubleParam(
+            this,
+            "maxDup9GramFrac",
+            "highest fraction of word characters in repeated 9-grams (Gopher Table A1: 0.11); "
+                + "above gives duplicated_9_n_grams",
+            ParamValidators.inRange(0.0, 1.0));
+    maxDup10GramFrac =
+        new DoubleParam(
+            this,
+            "maxDup10GramFrac",
+            "highest fraction of word characters in repeated 10-grams (Gopher Table A1: 0.10); "
+                + "above gives duplicated_10_n_grams",
+            ParamValidators.inRange(0.0, 1.0));
     setDefault(outputPrefix, "gopher_");
     setDefault(maxDupLineFrac, 0.30);
     setDefault(maxDupLineCharFrac, 0.20);
@@ -127,7 +172,8 @@ public final class GopherRepetitionFilter extends FilterTransformer<GopherRepeti
     setDefault(maxDup7GramFrac, 0.13);
     setDefault(maxDup8GramFrac, 0.12);
     setDefault(maxDup9GramFrac, 0.11);
-    setDefault(maxDup10GramFrac, 0.10);  }
+    setDefault(maxDup10GramFrac, 0.10);
+  }
 
   /** Prefix of the annotation columns (default {@code gopher_}). */
   public Param<String> outputPrefix() {
@@ -327,24 +373,38 @@ public final class GopherRepetitionFilter extends FilterTransformer<GopherRepeti
 
   /** The thresholds these params name. */
   public GopherRepetition.Thresholds thresholds() {
-    return new GopherRepetition.Thresholds(getMaxDupLineFrac(), getMaxDupLineCharFrac(), getMaxDupParaFrac(),
+    return new GopherRepetition.Thresholds(
+        getMaxDupLineFrac(),
+        getMaxDupLineCharFrac(),
+        getMaxDupParaFrac(),
         getMaxDupParaCharFrac(),
         new double[] {getMaxTop2GramFrac(), getMaxTop3GramFrac(), getMaxTop4GramFrac()},
-        new double[] {getMaxDup5GramFrac(), getMaxDup6GramFrac(), getMaxDup7GramFrac(), getMaxDup8GramFrac(),
-            getMaxDup9GramFrac(), getMaxDup10GramFrac()});
+        new double[] {
+          getMaxDup5GramFrac(),
+          getMaxDup6GramFrac(),
+          getMaxDup7GramFrac(),
+          getMaxDup8GramFrac(),
+          getMaxDup9GramFrac(),
+          getMaxDup10GramFrac()
+        });
   }
 
   @Override
   public StructType transformSchema(StructType schema) {
-    return FilterColumns.transformSchema("GopherRepetitionFilter " + uid, schema, getInputCol(),
-        getDropReasonCol(), outputs(), RESULT);
+    return FilterColumns.transformSchema(
+        "GopherRepetitionFilter " + uid,
+        schema,
+        getInputCol(),
+        getDropReasonCol(),
+        outputs(),
+        RESULT);
   }
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
-    return FilterColumns.transform(dataset, uid, udf(thresholds()), getInputCol(), getDropReasonCol(), outputs(),
-        RESULT);
+    return FilterColumns.transform(
+        dataset, uid, udf(thresholds()), getInputCol(), getDropReasonCol(), outputs(), RESULT);
   }
 
   /** Spark ML's reader for a saved stage; {@code Pipeline} loading finds it by reflection. */
@@ -357,9 +417,14 @@ public final class GopherRepetitionFilter extends FilterTransformer<GopherRepeti
     return read().load(path);
   }
 
-  /** The row function as a UDF: text to the struct of annotations and reason; it carries only the thresholds. */
+  /**
+   * The row function as a UDF: text to the struct of annotations and reason; it carries only the
+   * thresholds.
+   */
   public static UserDefinedFunction udf(GopherRepetition.Thresholds thresholds) {
-    return functions.udf(new RepetitionFunction(thresholds), RESULT).withName("corral_gopher_repetition");
+    return functions
+        .udf(new RepetitionFunction(thresholds), RESULT)
+        .withName("corral_gopher_repetition");
   }
 
   private List<String> outputs() {
@@ -367,8 +432,9 @@ public final class GopherRepetitionFilter extends FilterTransformer<GopherRepeti
   }
 
   private static List<String> annotations() {
-    List<String> names = new ArrayList<>(List.of("dup_line_frac", "dup_line_char_frac", "dup_para_frac",
-        "dup_para_char_frac"));
+    List<String> names =
+        new ArrayList<>(
+            List.of("dup_line_frac", "dup_line_char_frac", "dup_para_frac", "dup_para_char_frac"));
     for (int n : GopherRepetition.TOP_NS) {
       names.add("top_" + n + "_gram_frac");
     }

@@ -5,19 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How the heuristic filters split text into words and lines, defined once so that every number they report
- * means the same thing.
+ * How the heuristic filters split text into words and lines, defined once so that every number they
+ * report means the same thing.
  *
- * <p><b>Words.</b> Gopher (Rae et al. 2021, appendix A.1.1) does not say how it splits words; DataTrove uses
- * NLTK's {@code word_tokenize}, which makes punctuation its own tokens. Corral splits on Python's whitespace ({@code str.split()}) and
- * trims each token of leading and trailing characters that are neither letters nor digits, dropping tokens
- * that become empty: {@code "Hello,"} is {@code Hello}, {@code "#tag"} is {@code tag}, {@code "e.g."} is
- * {@code e.g}, {@code "3.14"} stays, and {@code "—"}, {@code "..."} or {@code "•"} are no words. This
- * matches {@code word_tokenize} on counts and mean lengths for ordinary prose (both leave punctuation out)
- * without a tokenizer model. Lengths are in Unicode code points.
+ * <p><b>Words.</b> Gopher (Rae et al. 2021, appendix A.1.1) does not say how it splits words;
+ * DataTrove uses NLTK's {@code word_tokenize}, which makes punctuation its own tokens. Corral
+ * splits on Python's whitespace ({@code str.split()}) and trims each token of leading and trailing
+ * characters that are neither letters nor digits, dropping tokens that become empty: {@code
+ * "Hello,"} is {@code Hello}, {@code "#tag"} is {@code tag}, {@code "e.g."} is {@code e.g}, {@code
+ * "3.14"} stays, and {@code "—"}, {@code "..."} or {@code "•"} are no words. This matches {@code
+ * word_tokenize} on counts and mean lengths for ordinary prose (both leave punctuation out) without
+ * a tokenizer model. Lengths are in Unicode code points.
  *
- * <p><b>Lines</b> are split on {@code \n}, {@code \r\n} or {@code \r}. <b>Paragraphs</b> are separated by
- * two or more line breaks, possibly with blanks between them.
+ * <p><b>Lines</b> are split on {@code \n}, {@code \r\n} or {@code \r}. <b>Paragraphs</b> are
+ * separated by two or more line breaks, possibly with blanks between them.
  */
 public final class Words {
   private Words() {}
@@ -65,7 +66,10 @@ public final class Words {
     return false;
   }
 
-  /** The lines of {@code text}: split on any line break, blank lines included, no trailing empty line. */
+  /**
+   * The lines of {@code text}: split on any line break, blank lines included, no trailing empty
+   * line.
+   */
   public static List<String> lines(String text) {
     return text.lines().toList();
   }

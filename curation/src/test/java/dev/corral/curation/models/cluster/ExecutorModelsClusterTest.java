@@ -1,14 +1,13 @@
 package dev.corral.curation.models.cluster;
 
-import dev.corral.core.testing.LocalCluster;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corral.core.testing.LocalCluster;
+import dev.corral.core.testing.TestSpark;
 import dev.corral.curation.langid.LanguageIdentifier;
 import dev.corral.curation.models.ExecutorModels;
-import dev.corral.core.testing.TestSpark;
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -37,26 +36,32 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What only separate executor JVMs can show: the language model is read once per executor JVM however many
- * tasks run there, results equal local mode's, and fake GPUs reach tasks one address per executor.
+ * What only separate executor JVMs can show: the language model is read once per executor JVM
+ * however many tasks run there, results equal local mode's, and fake GPUs reach tasks one address
+ * per executor.
  */
 class ExecutorModelsClusterTest {
   private static final String MODEL = LanguageIdentifier.BUNDLED_MODEL;
   private static final int EXECUTORS = 2;
   private static final int PARTITIONS = 16;
-  private static final StructType SCHEMA = new StructType()
-      .add("id", DataTypes.IntegerType, false)
-      .add("text", DataTypes.StringType, false);
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("id", DataTypes.IntegerType, false)
+          .add("text", DataTypes.StringType, false);
 
   private static List<Row> udhr;
+
   /** id → "language score" from a local[2] session, the reference. */
   private static Map<Integer, String> localLanguages;
+
   private static SparkSession spark;
 
   @BeforeAll
   static void start() throws Exception {
     // UDHR dev set: code, html lang, text; no header.
-    List<String> lines = Files.readAllLines(TestSpark.sharedDir().resolve("data/udhr-dev.tsv"), StandardCharsets.UTF_8);
+    List<String> lines =
+        Files.readAllLines(
+            TestSpark.sharedDir().resolve("data/udhr-dev.tsv"), StandardCharsets.UTF_8);
     udhr = new ArrayList<>();
     for (String line : lines) {
       String[] fields = line.split("\t", 3);
@@ -69,7 +74,8 @@ class ExecutorModelsClusterTest {
     } finally {
       TestSpark.stop(local);
     }
-    spark = LocalCluster.builder("ExecutorModelsClusterTest").executors(EXECUTORS).fakeGpus().start();
+    spark =
+        LocalCluster.builder("ExecutorModelsClusterTest").executors(EXECUTORS).fakeGpus().start();
   }
 
   @AfterAll
@@ -78,9 +84,14 @@ class ExecutorModelsClusterTest {
   }
 
   private static Dataset<Row> identify(SparkSession session) {
-    Dataset<Row> in = session.createDataFrame(
-        JavaSparkContext.fromSparkContext(session.sparkContext()).parallelize(udhr, PARTITIONS), SCHEMA);
-    return new LanguageIdentifier().setModelPath(MODEL).transform(in).select("id", "language", "language_score");
+    Dataset<Row> in =
+        session.createDataFrame(
+            JavaSparkContext.fromSparkContext(session.sparkContext()).parallelize(udhr, PARTITIONS),
+            SCHEMA);
+    return new LanguageIdentifier()
+        .setModelPath(MODEL)
+        .transform(in)
+        .select("id", "language", "language_score");
   }
 
   private static Map<Integer, String> languages(List<Row> rows) {
@@ -91,15 +102,17 @@ class ExecutorModelsClusterTest {
     return out;
   }
 
-  /** What one task saw: where it ran, how often that JVM had read the model, and its rows' languages. */
+  /**
+   * What one task saw: where it ran, how often that JVM had read the model, and its rows'
+   * languages.
+   */
   record PartitionReport(String executorId, String jvm, long loads, Map<Integer, String> languages)
       implements Serializable {}
 
   @Test
   void modelLoadsOncePerExecutorJvmAndAgreesWithLocalMode() {
-    List<PartitionReport> reports = identify(spark).toJavaRDD()
-        .mapPartitions(ExecutorModelsClusterTest::report)
-        .collect();
+    List<PartitionReport> reports =
+        identify(spark).toJavaRDD().mapPartitions(ExecutorModelsClusterTest::report).collect();
 
     assertEquals(PARTITIONS, reports.size());
     Map<String, Set<String>> jvmsByExecutor = new TreeMap<>();
@@ -108,19 +121,26 @@ class ExecutorModelsClusterTest {
       jvmsByExecutor.computeIfAbsent(r.executorId(), k -> new TreeSet<>()).add(r.jvm());
       clusterLanguages.putAll(r.languages());
       // Every task ran after its JVM's first read of the model, and no task read it again.
-      assertEquals(1, r.loads(), () -> "model reads in " + r.jvm() + " (executor " + r.executorId() + ")");
+      assertEquals(
+          1, r.loads(), () -> "model reads in " + r.jvm() + " (executor " + r.executorId() + ")");
     }
-    Set<String> jvms = jvmsByExecutor.values().stream().flatMap(Set::stream).collect(Collectors.toSet());
-    assertEquals(EXECUTORS, jvmsByExecutor.size(), () -> "executors that ran tasks: " + jvmsByExecutor);
+    Set<String> jvms =
+        jvmsByExecutor.values().stream().flatMap(Set::stream).collect(Collectors.toSet());
+    assertEquals(
+        EXECUTORS, jvmsByExecutor.size(), () -> "executors that ran tasks: " + jvmsByExecutor);
     assertEquals(EXECUTORS, jvms.size(), () -> "executor JVMs: " + jvmsByExecutor);
-    assertFalse(jvms.contains(ManagementFactory.getRuntimeMXBean().getName()), "tasks ran in the driver JVM");
+    assertFalse(
+        jvms.contains(ManagementFactory.getRuntimeMXBean().getName()),
+        "tasks ran in the driver JVM");
     assertTrue(reports.size() > jvms.size());
-    // The driver JVM read the model once, for local mode (or an earlier test class), not for the cluster job.
+    // The driver JVM read the model once, for local mode (or an earlier test class), not for the
+    // cluster job.
     assertEquals(1, ExecutorModels.loads(MODEL));
 
     assertEquals(udhr.size(), clusterLanguages.size());
     assertEquals(localLanguages, clusterLanguages);
-    assertTrue(clusterLanguages.values().stream().map(v -> v.split(" ")[0]).distinct().count() > 50,
+    assertTrue(
+        clusterLanguages.values().stream().map(v -> v.split(" ")[0]).distinct().count() > 50,
         "UDHR covers many languages");
   }
 
@@ -130,17 +150,23 @@ class ExecutorModelsClusterTest {
       Row r = rows.next();
       languages.put(r.getInt(0), r.getString(1) + " " + r.getFloat(2));
     }
-    return List.of(new PartitionReport(SparkEnv.get().executorId(),
-        ManagementFactory.getRuntimeMXBean().getName(), ExecutorModels.loads(MODEL), languages)).iterator();
+    return List.of(
+            new PartitionReport(
+                SparkEnv.get().executorId(),
+                ManagementFactory.getRuntimeMXBean().getName(),
+                ExecutorModels.loads(MODEL),
+                languages))
+        .iterator();
   }
 
   @Test
   void fakeGpusReachTasksOneAddressPerExecutor() {
     int tasks = 8;
-    List<String> seen = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(List.of(1, 2, 3, 4, 5, 6, 7, 8), tasks)
-        .mapPartitions(ExecutorModelsClusterTest::gpus)
-        .collect();
+    List<String> seen =
+        JavaSparkContext.fromSparkContext(spark.sparkContext())
+            .parallelize(List.of(1, 2, 3, 4, 5, 6, 7, 8), tasks)
+            .mapPartitions(ExecutorModelsClusterTest::gpus)
+            .collect();
 
     assertEquals(tasks, seen.size());
     Map<String, Set<String>> addressesByExecutor = new TreeMap<>();

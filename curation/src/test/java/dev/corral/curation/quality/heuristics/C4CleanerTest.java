@@ -42,8 +42,10 @@ class C4CleanerTest {
 
   @Test
   void sentenceCountBoundary() {
-    // Four lines of one sentence, then nothing, one more sentence, or a line of two: 4, 5, 6 sentences.
-    for (String extra : new String[] {null, "One more line here.", "One more here. And another one."}) {
+    // Four lines of one sentence, then nothing, one more sentence, or a line of two: 4, 5, 6
+    // sentences.
+    for (String extra :
+        new String[] {null, "One more line here.", "One more here. And another one."}) {
       List<String> lines = good(4);
       if (extra != null) {
         lines.add(extra);
@@ -51,20 +53,24 @@ class C4CleanerTest {
       C4Cleaner.Result r = clean(page(lines));
       int sentences = extra == null ? 4 : extra.length() < 20 ? 5 : 6;
       assertEquals(sentences, r.sentences());
-      assertEquals(sentences < 5 ? "c4_too_few_sentences" : null, r.reason(), sentences + " sentences");
+      assertEquals(
+          sentences < 5 ? "c4_too_few_sentences" : null, r.reason(), sentences + " sentences");
     }
   }
 
   @Test
   void lineCountBoundary() {
     // Five sentences in 2, 3 or 4 kept lines: the mC4-style line rule alone decides.
-    String two = "One sentence here. Two sentences here. Three sentences here.\nFour sentences here. Five ones here.";
+    String two =
+        "One sentence here. Two sentences here. Three sentences here.\nFour sentences here. Five ones here.";
     assertEquals(5, clean(two).sentences());
     assertEquals(2, clean(two).linesKept());
     assertEquals("c4_too_few_lines", clean(two).reason());
     assertNull(clean(two + "\nSix sentences are here.").reason());
     assertNull(clean(two + "\nSix sentences are here.\nSeven sentences are here.").reason());
-    assertNull(C4Cleaner.clean(two, new C4Cleaner.Settings(3, 1000, 5, 0, 0, true), WORDS).reason(), "0 is off");
+    assertNull(
+        C4Cleaner.clean(two, new C4Cleaner.Settings(3, 1000, 5, 0, 0, true), WORDS).reason(),
+        "0 is off");
     // mC4's variant: lines count only with at least minLineChars characters.
     C4Cleaner.Settings mc4 = new C4Cleaner.Settings(3, 1000, 5, 3, 200, true);
     assertEquals("c4_too_few_lines", C4Cleaner.clean(page(good(5)), mc4, WORDS).reason());
@@ -79,7 +85,9 @@ class C4CleanerTest {
     C4Cleaner.Result r = clean(page(lines));
     assertEquals(7, r.linesKept());
     assertEquals(8, r.linesTotal());
-    assertTrue(!r.text().contains("Two words.") && r.text().endsWith("Three words here.\nFour words are here."));
+    assertTrue(
+        !r.text().contains("Two words.")
+            && r.text().endsWith("Three words here.\nFour words are here."));
   }
 
   @Test
@@ -93,8 +101,11 @@ class C4CleanerTest {
     lines.add("   Padded with spaces here.   ");
     C4Cleaner.Result r = clean(page(lines));
     assertEquals(9, r.linesKept());
-    assertTrue(r.text().endsWith(
-        "She said \"yes.\"\nIs this a question?\nWhat a line this is!\nPadded with spaces here."), r.text());
+    assertTrue(
+        r.text()
+            .endsWith(
+                "She said \"yes.\"\nIs this a question?\nWhat a line this is!\nPadded with spaces here."),
+        r.text());
   }
 
   @Test

@@ -7,7 +7,10 @@ import java.util.List;
 final class Docs {
   private Docs() {}
 
-  /** A letters-only word of exactly {@code length} (at least 4) chars, unique per {@code (tag, id < 17576)}. */
+  /**
+   * A letters-only word of exactly {@code length} (at least 4) chars, unique per {@code (tag, id <
+   * 17576)}.
+   */
   static String word(char tag, int id, int length) {
     char[] c = new char[length];
     java.util.Arrays.fill(c, 'x');

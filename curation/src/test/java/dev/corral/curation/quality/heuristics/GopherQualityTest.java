@@ -8,11 +8,16 @@ import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Every Gopher quality rule just under, at and just over its published threshold (appendix A.1.1). */
+/**
+ * Every Gopher quality rule just under, at and just over its published threshold (appendix A.1.1).
+ */
 class GopherQualityTest {
   private static final GopherQuality.Thresholds T = GopherQuality.DEFAULTS;
 
-  /** "the and" then {@code n - 2} five-letter words: mean length near 5, two stop words, all alphabetic. */
+  /**
+   * "the and" then {@code n - 2} five-letter words: mean length near 5, two stop words, all
+   * alphabetic.
+   */
   private static String words(int n) {
     List<String> w = new ArrayList<>(List.of("the", "and"));
     w.addAll(Collections.nCopies(n - 2, "apple"));
@@ -39,11 +44,16 @@ class GopherQualityTest {
 
   @Test
   void wordsAreWhitespaceTokensTrimmedOfPunctuation() {
-    assertEquals(List.of("Hello", "world", "e.g", "3.14", "tag"), Words.of("  Hello, world! — e.g. (3.14) #tag ..."));
+    assertEquals(
+        List.of("Hello", "world", "e.g", "3.14", "tag"),
+        Words.of("  Hello, world! — e.g. (3.14) #tag ..."));
     assertEquals(List.of(), Words.of(" • - ... "));
   }
 
-  /** 50 words: "the", "and", then 48 words of {@code len} chars except {@code odd} that has {@code oddLen}. */
+  /**
+   * 50 words: "the", "and", then 48 words of {@code len} chars except {@code odd} that has {@code
+   * oddLen}.
+   */
   private static String lengths(int len, int oddLen) {
     List<String> w = new ArrayList<>(List.of("the", "and"));
     for (int i = 0; i < 47; i++) {
@@ -55,7 +65,8 @@ class GopherQualityTest {
 
   @Test
   void meanWordLengthBounds() {
-    // Lower bound 3: 3-char words (two stop words + 48 three-letter words), one of them 2 or 4 chars.
+    // Lower bound 3: 3-char words (two stop words + 48 three-letter words), one of them 2 or 4
+    // chars.
     String at = "the and " + Docs.repeat("cat", 48);
     assertEquals(3.0, GopherQuality.annotate(at).meanWordLength());
     assertNull(reason(at));
@@ -87,7 +98,8 @@ class GopherQualityTest {
   void ellipsisRatioBoundsCountBothForms() {
     for (int n : new int[] {4, 5, 6}) {
       // Half "...", half "…", inside the line so that no line ends with one.
-      String text = Docs.repeat("...", n / 2) + " " + Docs.repeat("\u2026", n - n / 2) + " " + words(50);
+      String text =
+          Docs.repeat("...", n / 2) + " " + Docs.repeat("\u2026", n - n / 2) + " " + words(50);
       GopherQuality.Stats s = GopherQuality.annotate(text);
       assertEquals(n / 50.0, s.ellipsisRatio());
       assertEquals(0.0, s.ellipsisLineFrac());
@@ -106,7 +118,8 @@ class GopherQualityTest {
       }
       GopherQuality.Stats s = GopherQuality.annotate(text.toString());
       assertEquals(bulleted / 20.0, s.bulletLineFrac(), "blank lines do not count");
-      assertEquals(bulleted > 18 ? "gopher_too_many_bullets" : null, T.reason(s), bulleted + " bullets");
+      assertEquals(
+          bulleted > 18 ? "gopher_too_many_bullets" : null, T.reason(s), bulleted + " bullets");
     }
   }
 
@@ -116,21 +129,25 @@ class GopherQualityTest {
       StringBuilder text = new StringBuilder();
       for (int i = 0; i < 10; i++) {
         text.append(i == 0 ? "the and apple apple apple" : "apple apple apple apple apple")
-            .append(i < ending ? (i % 2 == 0 ? "..." : " \u2026") : ".").append('\n');
+            .append(i < ending ? (i % 2 == 0 ? "..." : " \u2026") : ".")
+            .append('\n');
       }
       GopherQuality.Stats s = GopherQuality.annotate(text.toString());
       assertEquals(ending / 10.0, s.ellipsisLineFrac());
-      assertEquals(ending > 3 ? "gopher_too_many_end_ellipsis" : null, T.reason(s), ending + " lines");
+      assertEquals(
+          ending > 3 ? "gopher_too_many_end_ellipsis" : null, T.reason(s), ending + " lines");
     }
   }
 
   @Test
   void alphaWordBounds() {
     for (int numbers : new int[] {9, 10, 11}) {
-      String text = "the and " + Docs.repeat("apple", 48 - numbers) + " " + Docs.repeat("1234", numbers);
+      String text =
+          "the and " + Docs.repeat("apple", 48 - numbers) + " " + Docs.repeat("1234", numbers);
       GopherQuality.Stats s = GopherQuality.annotate(text);
       assertEquals((50 - numbers) / 50.0, s.alphaWordFrac());
-      assertEquals(numbers > 10 ? "gopher_below_alpha_threshold" : null, T.reason(s), numbers + " numbers");
+      assertEquals(
+          numbers > 10 ? "gopher_below_alpha_threshold" : null, T.reason(s), numbers + " numbers");
     }
   }
 

@@ -9,9 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every Gopher repetition rule just under, at and just over its Table A1 threshold. Each document is built for
- * one rule; {@link #only} keeps that rule's published threshold and switches the others off (1.0), so the reason
- * is that rule's or none.
+ * Every Gopher repetition rule just under, at and just over its Table A1 threshold. Each document
+ * is built for one rule; {@link #only} keeps that rule's published threshold and switches the
+ * others off (1.0), so the reason is that rule's or none.
  */
 class GopherRepetitionTest {
   private static final GopherRepetition.Thresholds D = GopherRepetition.DEFAULTS;
@@ -35,15 +35,24 @@ class GopherRepetitionTest {
         rule.equals("dup_line_frac") ? D.maxDupLineFrac() : 1.0,
         rule.equals("dup_line_char_frac") ? D.maxDupLineCharFrac() : 1.0,
         rule.equals("dup_para_frac") ? D.maxDupParaFrac() : 1.0,
-        rule.equals("dup_para_char_frac") ? D.maxDupParaCharFrac() : 1.0, top, dup);
+        rule.equals("dup_para_char_frac") ? D.maxDupParaCharFrac() : 1.0,
+        top,
+        dup);
   }
 
-  private static void check(String rule, double expected, double actual, String text, boolean rejected) {
+  private static void check(
+      String rule, double expected, double actual, String text, boolean rejected) {
     assertEquals(expected, actual, rule);
-    assertEquals(rejected ? rule : null, only(rule).reason(GopherRepetition.annotate(text)), rule + ": " + text);
+    assertEquals(
+        rejected ? rule : null,
+        only(rule).reason(GopherRepetition.annotate(text)),
+        rule + ": " + text);
   }
 
-  /** {@code unique} lines of unique words, then the line "ok go" once plus {@code dups} times, interleaved. */
+  /**
+   * {@code unique} lines of unique words, then the line "ok go" once plus {@code dups} times,
+   * interleaved.
+   */
   private static String dupLines(int unique, int dups, String separator) {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < unique; i++) {
@@ -90,8 +99,12 @@ class GopherRepetitionTest {
     for (int[] c : new int[][] {{7, 3}, {6, 3}, {6, 4}}) {
       List<String> paragraphs = new ArrayList<>();
       for (int i = 0; i < c[0]; i++) {
-        paragraphs.add(Docs.word((char) ('a' + i), 0, 8) + "\n" + Docs.word((char) ('a' + i), 1, 8) + "\n"
-            + Docs.word((char) ('a' + i), 2, 8));
+        paragraphs.add(
+            Docs.word((char) ('a' + i), 0, 8)
+                + "\n"
+                + Docs.word((char) ('a' + i), 1, 8)
+                + "\n"
+                + Docs.word((char) ('a' + i), 2, 8));
       }
       for (int i = 0; i <= c[1]; i++) {
         paragraphs.add(2 * i, "ok go");
@@ -105,10 +118,12 @@ class GopherRepetitionTest {
 
   @Test
   void duplicateParagraphCharacterFraction() {
-    // P = "A\nB" (21 chars) twice, as paragraphs among two unique ones; the text is 104, 105 or 106 chars.
+    // P = "A\nB" (21 chars) twice, as paragraphs among two unique ones; the text is 104, 105 or 106
+    // chars.
     String p = Docs.word('p', 0, 10) + "\n" + Docs.word('p', 1, 10);
     for (int u2 : new int[] {32, 31, 30}) {
-      String text = p + "\n\n" + Docs.word('u', 0, 26) + "\n\n" + Docs.word('u', 1, u2) + "\n\n" + p;
+      String text =
+          p + "\n\n" + Docs.word('u', 0, 26) + "\n\n" + Docs.word('u', 1, u2) + "\n\n" + p;
       GopherRepetition.Stats s = GopherRepetition.annotate(text);
       assertEquals(74 + u2, text.length());
       assertEquals(0.25, s.dupParaFrac());
@@ -116,7 +131,10 @@ class GopherRepetitionTest {
     }
   }
 
-  /** The n-gram of {@code gram} words twice, among unique filler words; word characters total {@code total}. */
+  /**
+   * The n-gram of {@code gram} words twice, among unique filler words; word characters total {@code
+   * total}.
+   */
   private static String twice(List<String> gram, int total) {
     int gramChars = gram.stream().mapToInt(String::length).sum();
     List<String> filler = Docs.filler('f', total - 2 * gramChars);
@@ -138,7 +156,8 @@ class GopherRepetitionTest {
 
   @Test
   void topNGramCharacterFraction() {
-    // Covered characters over word characters: 16/80 = 0.20, 36/200 = 0.18, 32/200 = 0.16 at the threshold.
+    // Covered characters over word characters: 16/80 = 0.20, 36/200 = 0.18, 32/200 = 0.16 at the
+    // threshold.
     int[][] cases = {{2, 16, 80}, {3, 36, 200}, {4, 32, 200}};
     for (int i = 0; i < cases.length; i++) {
       int n = cases[i][0];
@@ -155,13 +174,15 @@ class GopherRepetitionTest {
   void topNGramThatOccursOnceIsNoRepetition() {
     GopherRepetition.Stats s = GopherRepetition.annotate("alpha beta gamma delta");
     assertEquals(0.0, s.topNGramFrac()[0]);
-    // Overlapping occurrences count each word once: "la la la la" is all one 2-gram, not 3 x 2 words.
+    // Overlapping occurrences count each word once: "la la la la" is all one 2-gram, not 3 x 2
+    // words.
     assertEquals(1.0, GopherRepetition.annotate("la la la la").topNGramFrac()[0]);
   }
 
   @Test
   void duplicateNGramCharacterFraction() {
-    // 1000 word characters, of which a repeated n-gram covers 1000 * threshold (first occurrence included).
+    // 1000 word characters, of which a repeated n-gram covers 1000 * threshold (first occurrence
+    // included).
     for (int i = 0; i < GopherRepetition.DUP_NS.length; i++) {
       int n = GopherRepetition.DUP_NS[i];
       int covered = (int) Math.round(1000 * D.maxDupNGramFrac()[i]);
@@ -169,7 +190,12 @@ class GopherRepetitionTest {
         int total = 1000 + delta;
         String text = twice(gram(n, covered / 2), total);
         GopherRepetition.Stats s = GopherRepetition.annotate(text);
-        check("duplicated_" + n + "_n_grams", (double) covered / total, s.dupNGramFrac()[i], text, delta < 0);
+        check(
+            "duplicated_" + n + "_n_grams",
+            (double) covered / total,
+            s.dupNGramFrac()[i],
+            text,
+            delta < 0);
         if (i + 1 < GopherRepetition.DUP_NS.length) {
           assertEquals(0.0, s.dupNGramFrac()[i + 1], "no longer n-gram repeats");
         }

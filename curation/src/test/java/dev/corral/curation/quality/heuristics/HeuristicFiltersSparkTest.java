@@ -31,32 +31,37 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The three filters as Spark ML stages: contract, columns, composition in a Pipeline, null text. */
+/**
+ * The three filters as Spark ML stages: contract, columns, composition in a Pipeline, null text.
+ */
 class HeuristicFiltersSparkTest {
-  private static final StructType SCHEMA = new StructType()
-      .add("id", DataTypes.IntegerType, false)
-      .add("text", DataTypes.StringType, true);
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("id", DataTypes.IntegerType, false)
+          .add("text", DataTypes.StringType, true);
 
   private static SparkSession spark;
   private static Map<Integer, String> docs;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void start() {
     spark = TestSpark.start("HeuristicFiltersSparkTest", Map.of());
     docs = new HashMap<>();
     // Plain prose: enough words, sentences and lines for C4 and Gopher, and no repetition.
-    String good = String.join("\n",
-        "The river rises in the northern hills and runs south for about two hundred kilometres.",
-        "Along its banks, farmers grow wheat, barley and vegetables that they sell in nearby towns.",
-        "In spring the water is high, and the old stone bridge at the village is sometimes closed.",
-        "Fishermen say that trout have become rare, though nobody agrees on the reason for that.",
-        "A small museum near the harbour tells the story of the boats that used to carry timber.",
-        "Visitors often walk the path beside the water, stopping at a cafe with a view of the mill.",
-        "Local schools take children there each year to learn how the valley was shaped by ice.",
-        "Most people who live here have never seen the sea, which is still many days away.") + "\n";
+    String good =
+        String.join(
+                "\n",
+                "The river rises in the northern hills and runs south for about two hundred kilometres.",
+                "Along its banks, farmers grow wheat, barley and vegetables that they sell in nearby towns.",
+                "In spring the water is high, and the old stone bridge at the village is sometimes closed.",
+                "Fishermen say that trout have become rare, though nobody agrees on the reason for that.",
+                "A small museum near the harbour tells the story of the boats that used to carry timber.",
+                "Visitors often walk the path beside the water, stopping at a cafe with a view of the mill.",
+                "Local schools take children there each year to learn how the valley was shaped by ice.",
+                "Most people who live here have never seen the sea, which is still many days away.")
+            + "\n";
     docs.put(0, good);
     docs.put(1, null);
     docs.put(2, "Too short. But it ends well. Really it does.");
@@ -91,7 +96,8 @@ class HeuristicFiltersSparkTest {
     SparkMlContract.checkParams(new GopherQualityFilter());
     SparkMlContract.checkParams(new GopherQualityFilter().setMinDocWords(10).setMaxHashRatio(0.2));
     SparkMlContract.checkParams(new GopherRepetitionFilter());
-    SparkMlContract.checkParams(new GopherRepetitionFilter().setMaxTop3GramFrac(0.5).setOutputPrefix("rep_"));
+    SparkMlContract.checkParams(
+        new GopherRepetitionFilter().setMaxTop3GramFrac(0.5).setOutputPrefix("rep_"));
   }
 
   @Test
@@ -100,24 +106,35 @@ class HeuristicFiltersSparkTest {
     assertEquals(GopherQuality.DEFAULTS, new GopherQualityFilter().thresholds());
     GopherRepetition.Thresholds t = new GopherRepetitionFilter().thresholds();
     GopherRepetition.Thresholds d = GopherRepetition.DEFAULTS;
-    assertEquals(List.of(d.maxDupLineFrac(), d.maxDupLineCharFrac(), d.maxDupParaFrac(), d.maxDupParaCharFrac()),
-        List.of(t.maxDupLineFrac(), t.maxDupLineCharFrac(), t.maxDupParaFrac(), t.maxDupParaCharFrac()));
+    assertEquals(
+        List.of(
+            d.maxDupLineFrac(), d.maxDupLineCharFrac(), d.maxDupParaFrac(), d.maxDupParaCharFrac()),
+        List.of(
+            t.maxDupLineFrac(),
+            t.maxDupLineCharFrac(),
+            t.maxDupParaFrac(),
+            t.maxDupParaCharFrac()));
     assertArrayEquals(new double[] {0.20, 0.18, 0.16}, t.maxTopNGramFrac());
     assertArrayEquals(new double[] {0.15, 0.14, 0.13, 0.12, 0.11, 0.10}, t.maxDupNGramFrac());
   }
 
   @Test
   void saveAndLoadTheirParams() {
-    C4Filter c4 = SparkMlContract.checkReadWrite(new C4Filter().setMinSentences(3).setOutputCol("clean"),
-        tmp.resolve("c4").toString());
+    C4Filter c4 =
+        SparkMlContract.checkReadWrite(
+            new C4Filter().setMinSentences(3).setOutputCol("clean"), tmp.resolve("c4").toString());
     assertEquals(3, c4.getMinSentences());
-    GopherQualityFilter q = SparkMlContract.checkReadWrite(new GopherQualityFilter().setMinAlphaWordFrac(0.7),
-        tmp.resolve("quality").toString());
+    GopherQualityFilter q =
+        SparkMlContract.checkReadWrite(
+            new GopherQualityFilter().setMinAlphaWordFrac(0.7), tmp.resolve("quality").toString());
     assertEquals(0.7, q.getMinAlphaWordFrac());
-    GopherRepetitionFilter r = SparkMlContract.checkReadWrite(new GopherRepetitionFilter().setMaxDup7GramFrac(0.3),
-        tmp.resolve("repetition").toString());
+    GopherRepetitionFilter r =
+        SparkMlContract.checkReadWrite(
+            new GopherRepetitionFilter().setMaxDup7GramFrac(0.3),
+            tmp.resolve("repetition").toString());
     assertEquals(0.3, r.getMaxDup7GramFrac());
-    SparkMlContract.checkReadWrite(new GopherRepetitionFilter(), tmp.resolve("defaults").toString());
+    SparkMlContract.checkReadWrite(
+        new GopherRepetitionFilter(), tmp.resolve("defaults").toString());
   }
 
   @Test
@@ -131,9 +148,12 @@ class HeuristicFiltersSparkTest {
 
   @Test
   void rejectParamValuesOutOfRange() {
-    assertThrows(IllegalArgumentException.class, () -> new GopherQualityFilter().setMaxBulletLineFrac(1.5));
-    assertThrows(IllegalArgumentException.class, () -> new GopherQualityFilter().setMinStopWords(9));
-    assertThrows(IllegalArgumentException.class, () -> new GopherRepetitionFilter().setMaxDupLineFrac(-0.1));
+    assertThrows(
+        IllegalArgumentException.class, () -> new GopherQualityFilter().setMaxBulletLineFrac(1.5));
+    assertThrows(
+        IllegalArgumentException.class, () -> new GopherQualityFilter().setMinStopWords(9));
+    assertThrows(
+        IllegalArgumentException.class, () -> new GopherRepetitionFilter().setMaxDupLineFrac(-0.1));
     assertThrows(IllegalArgumentException.class, () -> new C4Filter().setMaxWordLength(0));
     assertThrows(IllegalArgumentException.class, () -> new C4Filter().setOutputCol(" "));
   }
@@ -144,8 +164,11 @@ class HeuristicFiltersSparkTest {
     C4Filter c4 = new C4Filter();
     Dataset<Row> out = c4.transform(in);
     assertEquals(c4.transformSchema(in.schema()), out.schema());
-    assertArrayEquals(new String[] {"id", "text", "c4_text", "c4_lines_kept", "c4_lines_total", "c4_sentences",
-        "drop_reason"}, out.columns());
+    assertArrayEquals(
+        new String[] {
+          "id", "text", "c4_text", "c4_lines_kept", "c4_lines_total", "c4_sentences", "drop_reason"
+        },
+        out.columns());
     Map<Integer, Row> rows = byId(out);
     assertEquals(docs.size(), rows.size(), "rows must not be dropped");
     for (Map.Entry<Integer, String> d : docs.entrySet()) {
@@ -153,7 +176,8 @@ class HeuristicFiltersSparkTest {
       if (d.getValue() == null) {
         continue;
       }
-      C4Cleaner.Result expected = C4Cleaner.clean(d.getValue(), C4Cleaner.DEFAULTS, BadWords.english());
+      C4Cleaner.Result expected =
+          C4Cleaner.clean(d.getValue(), C4Cleaner.DEFAULTS, BadWords.english());
       assertEquals(expected.text(), r.getAs("c4_text"));
       assertEquals(expected.linesKept(), (int) r.getAs("c4_lines_kept"));
       assertEquals(expected.linesTotal(), (int) r.getAs("c4_lines_total"));
@@ -168,8 +192,12 @@ class HeuristicFiltersSparkTest {
 
   @Test
   void nullTextGivesNullAnnotationsAndNoReason() {
-    Pipeline all = new Pipeline().setStages(new PipelineStage[] {
-        new GopherQualityFilter(), new GopherRepetitionFilter(), new C4Filter()});
+    Pipeline all =
+        new Pipeline()
+            .setStages(
+                new PipelineStage[] {
+                  new GopherQualityFilter(), new GopherRepetitionFilter(), new C4Filter()
+                });
     Row r = byId(all.fit(frame()).transform(frame())).get(1);
     for (String name : r.schema().fieldNames()) {
       if (!name.equals("id")) {
@@ -181,39 +209,69 @@ class HeuristicFiltersSparkTest {
   @Test
   void theFirstStageThatRejectsNamesTheReason() {
     Dataset<Row> in = frame();
-    // Document 2 is too short for Gopher and has too few sentences for C4; 4 is repetitive for both stages.
-    Map<Integer, Row> gopherFirst = byId(new Pipeline().setStages(new PipelineStage[] {
-        new GopherQualityFilter(), new GopherRepetitionFilter(), new C4Filter()}).fit(in).transform(in));
+    // Document 2 is too short for Gopher and has too few sentences for C4; 4 is repetitive for both
+    // stages.
+    Map<Integer, Row> gopherFirst =
+        byId(
+            new Pipeline()
+                .setStages(
+                    new PipelineStage[] {
+                      new GopherQualityFilter(), new GopherRepetitionFilter(), new C4Filter()
+                    })
+                .fit(in)
+                .transform(in));
     assertEquals("gopher_short_doc", gopherFirst.get(2).getAs("drop_reason"));
     assertEquals("dup_line_frac", gopherFirst.get(4).getAs("drop_reason"));
     assertEquals("gopher_short_doc", gopherFirst.get(5).getAs("drop_reason"));
     assertNull(gopherFirst.get(0).getAs("drop_reason"));
-    Map<Integer, Row> c4First = byId(new Pipeline().setStages(new PipelineStage[] {
-        new C4Filter(), new GopherRepetitionFilter(), new GopherQualityFilter()}).fit(in).transform(in));
+    Map<Integer, Row> c4First =
+        byId(
+            new Pipeline()
+                .setStages(
+                    new PipelineStage[] {
+                      new C4Filter(), new GopherRepetitionFilter(), new GopherQualityFilter()
+                    })
+                .fit(in)
+                .transform(in));
     assertEquals("c4_too_few_sentences", c4First.get(2).getAs("drop_reason"));
     assertEquals("c4_too_few_sentences", c4First.get(5).getAs("drop_reason"));
     // Later stages still annotate a rejected row.
     assertEquals(9, (int) c4First.get(2).getAs("gopher_word_count"));
     assertEquals(1.0 - 1.0 / 12, (double) c4First.get(4).getAs("gopher_dup_line_frac"), 1e-12);
     // A reason already in the input is kept; the stage only fills nulls.
-    Dataset<Row> marked = in.selectExpr("id", "text", "IF(id = 0, 'earlier', CAST(NULL AS STRING)) AS drop_reason");
+    Dataset<Row> marked =
+        in.selectExpr("id", "text", "IF(id = 0, 'earlier', CAST(NULL AS STRING)) AS drop_reason");
     Map<Integer, Row> kept = byId(new GopherQualityFilter().transform(marked));
     assertEquals("earlier", kept.get(0).getAs("drop_reason"));
     assertEquals("gopher_short_doc", kept.get(2).getAs("drop_reason"));
     String[] columns = new GopherQualityFilter().transform(marked).columns();
-    assertArrayEquals(new String[] {"id", "text", "drop_reason"}, java.util.Arrays.copyOf(columns, 3),
+    assertArrayEquals(
+        new String[] {"id", "text", "drop_reason"},
+        java.util.Arrays.copyOf(columns, 3),
         "drop_reason keeps its place");
-    // Kept: 3 (prose), 4 (repetitive, which is not this stage's business) and 1, whose null text no rule judges.
-    List<Integer> ids = new GopherQualityFilter().transform(marked).filter("drop_reason IS NULL").select("id")
-        .as(org.apache.spark.sql.Encoders.INT()).collectAsList();
+    // Kept: 3 (prose), 4 (repetitive, which is not this stage's business) and 1, whose null text no
+    // rule judges.
+    List<Integer> ids =
+        new GopherQualityFilter()
+            .transform(marked)
+            .filter("drop_reason IS NULL")
+            .select("id")
+            .as(org.apache.spark.sql.Encoders.INT())
+            .collectAsList();
     assertEquals(List.of(1, 3, 4), ids.stream().sorted().toList());
   }
 
   @Test
   void aPipelineOfFiltersSavesAndLoads() throws IOException {
-    PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {
-        new C4Filter().setMinSentences(2), new GopherQualityFilter().setInputCol("c4_text").setOutputPrefix("c4q_"),
-        new GopherRepetitionFilter()}).fit(frame());
+    PipelineModel fitted =
+        new Pipeline()
+            .setStages(
+                new PipelineStage[] {
+                  new C4Filter().setMinSentences(2),
+                  new GopherQualityFilter().setInputCol("c4_text").setOutputPrefix("c4q_"),
+                  new GopherRepetitionFilter()
+                })
+            .fit(frame());
     String path = tmp.resolve("pipeline").toString();
     fitted.write().overwrite().save(path);
     PipelineModel loaded = PipelineModel.load(path);
@@ -226,36 +284,49 @@ class HeuristicFiltersSparkTest {
   @Test
   void schemaErrorsNameTheColumn() {
     StructType schema = SCHEMA.add("c4_sentences", DataTypes.IntegerType);
-    IllegalArgumentException exists = assertThrows(IllegalArgumentException.class,
-        () -> new C4Filter().transformSchema(schema));
+    IllegalArgumentException exists =
+        assertThrows(IllegalArgumentException.class, () -> new C4Filter().transformSchema(schema));
     assertTrue(exists.getMessage().contains("'c4_sentences' already exists"), exists.getMessage());
-    IllegalArgumentException reasonType = assertThrows(IllegalArgumentException.class,
-        () -> new GopherQualityFilter().setDropReasonCol("id").transformSchema(SCHEMA));
-    assertTrue(reasonType.getMessage().contains("'id' must be of type string"), reasonType.getMessage());
-    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-        () -> new GopherRepetitionFilter().setInputCol("body").transformSchema(SCHEMA));
+    IllegalArgumentException reasonType =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new GopherQualityFilter().setDropReasonCol("id").transformSchema(SCHEMA));
+    assertTrue(
+        reasonType.getMessage().contains("'id' must be of type string"), reasonType.getMessage());
+    IllegalArgumentException missing =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new GopherRepetitionFilter().setInputCol("body").transformSchema(SCHEMA));
     assertTrue(missing.getMessage().contains("'body' does not exist"), missing.getMessage());
-    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
-        () -> new C4Filter().setOutputCol("drop_reason").transformSchema(SCHEMA));
+    IllegalArgumentException twice =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new C4Filter().setOutputCol("drop_reason").transformSchema(SCHEMA));
     assertTrue(twice.getMessage().contains("is named by two output params"), twice.getMessage());
   }
 
   @Test
   void rowFunctionsRunOncePerRowAndCarryOnlyTheirSettings() throws IOException {
-    Dataset<Row> out = new GopherRepetitionFilter().transform(new C4Filter().transform(frame()))
-        .filter("drop_reason IS NULL");
+    Dataset<Row> out =
+        new GopherRepetitionFilter()
+            .transform(new C4Filter().transform(frame()))
+            .filter("drop_reason IS NULL");
     out.count();
     String plan = out.queryExecution().optimizedPlan().toString();
     assertEquals(1, plan.split("corral_c4\\(", -1).length - 1, plan);
     assertEquals(1, plan.split("corral_gopher_repetition\\(", -1).length - 1, plan);
-    for (Object f : List.of(new C4Filter.C4Function(C4Cleaner.DEFAULTS),
-        new GopherQualityFilter.QualityFunction(GopherQuality.DEFAULTS),
-        new GopherRepetitionFilter.RepetitionFunction(GopherRepetition.DEFAULTS))) {
+    for (Object f :
+        List.of(
+            new C4Filter.C4Function(C4Cleaner.DEFAULTS),
+            new GopherQualityFilter.QualityFunction(GopherQuality.DEFAULTS),
+            new GopherRepetitionFilter.RepetitionFunction(GopherRepetition.DEFAULTS))) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (ObjectOutputStream o = new ObjectOutputStream(bytes)) {
         o.writeObject(f);
       }
-      assertTrue(bytes.size() < 1024, f.getClass().getSimpleName() + " serializes to " + bytes.size() + " bytes");
+      assertTrue(
+          bytes.size() < 1024,
+          f.getClass().getSimpleName() + " serializes to " + bytes.size() + " bytes");
     }
   }
 }

@@ -33,9 +33,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two executor JVMs with fake GPUs "0" and "1" (no CUDA here): every row reports the GPU its task was given,
- * both GPUs serve rows, and each executor loaded its model exactly once, keyed by its GPU, while running more
- * tasks than there are executors. {@code spark.corral.llama.cpuFallback} makes the models load on the CPU.
+ * Two executor JVMs with fake GPUs "0" and "1" (no CUDA here): every row reports the GPU its task
+ * was given, both GPUs serve rows, and each executor loaded its model exactly once, keyed by its
+ * GPU, while running more tasks than there are executors. {@code spark.corral.llama.cpuFallback}
+ * makes the models load on the CPU.
  */
 class LlamaClusterTest {
   private static final int EXECUTORS = 2;
@@ -46,8 +47,10 @@ class LlamaClusterTest {
   @BeforeAll
   static void start() {
     modelPath = TinyLlama.dir().toString();
-    spark = LlamaExecutors.configure(LocalCluster.builder("LlamaClusterTest").executors(EXECUTORS).fakeGpus())
-        .start();
+    spark =
+        LlamaExecutors.configure(
+                LocalCluster.builder("LlamaClusterTest").executors(EXECUTORS).fakeGpus())
+            .start();
   }
 
   @AfterAll
@@ -63,13 +66,22 @@ class LlamaClusterTest {
     List<Row> rows = new ArrayList<>();
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < 32; i++) {
-      texts.add("Row " + i + " of a table scored on " + (i % 2 == 0 ? "a fake GPU." : "another fake GPU."));
+      texts.add(
+          "Row "
+              + i
+              + " of a table scored on "
+              + (i % 2 == 0 ? "a fake GPU." : "another fake GPU."));
       rows.add(RowFactory.create(i, texts.get(i)));
     }
-    StructType schema = new StructType().add("id", DataTypes.IntegerType).add("text", DataTypes.StringType);
+    StructType schema =
+        new StructType().add("id", DataTypes.IntegerType).add("text", DataTypes.StringType);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    List<Row> out = new LlamaScorer().setModelPath(modelPath).setBatchTokens(64)
-        .transform(spark.createDataFrame(jsc.parallelize(rows, PARTITIONS), schema)).collectAsList();
+    List<Row> out =
+        new LlamaScorer()
+            .setModelPath(modelPath)
+            .setBatchTokens(64)
+            .transform(spark.createDataFrame(jsc.parallelize(rows, PARTITIONS), schema))
+            .collectAsList();
 
     assertEquals(32, out.size());
     Set<String> devices = new TreeSet<>();
@@ -83,19 +95,27 @@ class LlamaClusterTest {
         assertEquals(engine.get(i).total(), r.<Double>getAs("logprob"), 1e-3);
       }
     }
-    assertEquals(Set.of("gpu:0", "gpu:1"), devices, "every row ran on a task's GPU, and both GPUs served rows");
+    assertEquals(
+        Set.of("gpu:0", "gpu:1"),
+        devices,
+        "every row ran on a task's GPU, and both GPUs served rows");
 
     // Ask every executor what it loaded, from more tasks than executors.
-    List<Report> reports = jsc.parallelize(List.of(1, 2, 3, 4, 5, 6, 7, 8), PARTITIONS)
-        .mapPartitions(LlamaClusterTest::report).collect();
+    List<Report> reports =
+        jsc.parallelize(List.of(1, 2, 3, 4, 5, 6, 7, 8), PARTITIONS)
+            .mapPartitions(LlamaClusterTest::report)
+            .collect();
     Map<String, Set<String>> gpusByExecutor = new TreeMap<>();
     for (Report r : reports) {
       gpusByExecutor.computeIfAbsent(r.executor(), k -> new TreeSet<>()).add(r.gpu());
       String key = new ExecutorLlamas.Key(modelPath, "gpu:" + r.gpu(), "auto").toString();
-      assertEquals(Map.of(key, 1L), r.loads(), () -> "executor " + r.executor() + " loaded " + r.loads());
+      assertEquals(
+          Map.of(key, 1L), r.loads(), () -> "executor " + r.executor() + " loaded " + r.loads());
     }
     assertEquals(EXECUTORS, gpusByExecutor.size(), () -> "executor -> GPUs: " + gpusByExecutor);
-    gpusByExecutor.values().forEach(g -> assertEquals(1, g.size(), () -> "executor -> GPUs: " + gpusByExecutor));
+    gpusByExecutor
+        .values()
+        .forEach(g -> assertEquals(1, g.size(), () -> "executor -> GPUs: " + gpusByExecutor));
     assertTrue(PARTITIONS > EXECUTORS);
   }
 

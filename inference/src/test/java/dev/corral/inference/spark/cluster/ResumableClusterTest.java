@@ -3,9 +3,9 @@ package dev.corral.inference.spark.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corral.core.job.ResumableWrite;
 import dev.corral.core.testing.LocalCluster;
 import dev.corral.inference.spark.LlamaScorer;
-import dev.corral.core.job.ResumableWrite;
 import dev.corral.inference.spark.TinyLlama;
 import java.io.File;
 import java.io.IOException;
@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A resumable scoring job on two executor JVMs loses one of them mid-job (its JVM halts while a task runs):
- * Spark retries the task elsewhere, and the Delta output still holds every input row exactly once.
+ * A resumable scoring job on two executor JVMs loses one of them mid-job (its JVM halts while a
+ * task runs): Spark retries the task elsewhere, and the Delta output still holds every input row
+ * exactly once.
  */
 class ResumableClusterTest {
   private static final StructType SCHEMA =
@@ -42,12 +43,15 @@ class ResumableClusterTest {
   @BeforeAll
   static void start() {
     modelPath = TinyLlama.dir().toString();
-    spark = LlamaExecutors.configure(LocalCluster.builder("ResumableClusterTest").executors(2))
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .config("spark.databricks.delta.snapshotPartitions", "1")
-        .config("spark.task.maxFailures", "4")
-        .start();
+    spark =
+        LlamaExecutors.configure(LocalCluster.builder("ResumableClusterTest").executors(2))
+            .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+            .config(
+                "spark.sql.catalog.spark_catalog",
+                "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+            .config("spark.databricks.delta.snapshotPartitions", "1")
+            .config("spark.task.maxFailures", "4")
+            .start();
   }
 
   @AfterAll
@@ -55,7 +59,10 @@ class ResumableClusterTest {
     LocalCluster.stop(spark);
   }
 
-  /** Halts its executor's JVM on the row {@code killAt}, once: the first task to claim the marker dies. */
+  /**
+   * Halts its executor's JVM on the row {@code killAt}, once: the first task to claim the marker
+   * dies.
+   */
   static final class KillExecutorOnce implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
     private final String marker;
@@ -69,18 +76,20 @@ class ResumableClusterTest {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
       List<Row> out = new ArrayList<>();
-      rows.forEachRemaining(r -> {
-        if (r.getInt(0) == killAt) {
-          try {
-            if (new File(marker).createNewFile()) {
-              Runtime.getRuntime().halt(137); // as a kill -9 would: no shutdown hooks, no task failure report
+      rows.forEachRemaining(
+          r -> {
+            if (r.getInt(0) == killAt) {
+              try {
+                if (new File(marker).createNewFile()) {
+                  Runtime.getRuntime()
+                      .halt(137); // as a kill -9 would: no shutdown hooks, no task failure report
+                }
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
             }
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-        out.add(r);
-      });
+            out.add(r);
+          });
       return out.iterator();
     }
   }
@@ -91,13 +100,18 @@ class ResumableClusterTest {
     for (int i = 0; i < 48; i++) {
       rows.add(RowFactory.create(i, "Row " + i + " of a table whose executor dies."));
     }
-    Dataset<Row> input = spark.createDataFrame(
-        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, 8), SCHEMA)
-        .mapPartitions(new KillExecutorOnce(tmp.resolve("killed").toString(), 29), Encoders.row(SCHEMA));
+    Dataset<Row> input =
+        spark
+            .createDataFrame(
+                JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, 8),
+                SCHEMA)
+            .mapPartitions(
+                new KillExecutorOnce(tmp.resolve("killed").toString(), 29), Encoders.row(SCHEMA));
     String output = tmp.resolve("scored").toString();
     LlamaScorer scorer = new LlamaScorer().setModelPath(modelPath).setBatchTokens(64);
 
-    ResumableWrite.Result r = ResumableWrite.run(spark, input, scorer::transform, output, "cluster", 4);
+    ResumableWrite.Result r =
+        ResumableWrite.run(spark, input, scorer::transform, output, "cluster", 4);
 
     assertTrue(Files.exists(tmp.resolve("killed")), "an executor was killed");
     assertEquals(2, r.chunks());
