@@ -1,4 +1,5 @@
-// Corral's LLaMA engine throughput, as a single-file program: java -cp corral.jar LlamaThroughput.java MODEL_DIR REPS
+// Corral's LLaMA engine throughput, as a single-file program: java -cp corral.jar
+// LlamaThroughput.java MODEL_DIR REPS
 // Prints "pp16x256 SECONDS", "gen_b1 SECONDS TOKENS", "gen_b16 SECONDS TOKENS" per repetition.
 import dev.corral.inference.llama.Generator;
 import dev.corral.inference.llama.LlamaModel;
@@ -37,19 +38,36 @@ public class LlamaThroughput {
       List<int[]> pp = prompts(16, 256, 1);
       List<int[]> short1 = prompts(1, 16, 2);
       List<int[]> short16 = prompts(16, 16, 3);
-      // rep -1 is a warm-up, not printed: the JIT compiles the decode loop's Java side (a cold first run of
+      // rep -1 is a warm-up, not printed: the JIT compiles the decode loop's Java side (a cold
+      // first run of
       // batch-1 generation is ~1.5x slower than the steady state a long job runs in)
       for (int rep = -1; rep < reps; rep++) {
-        // prompt processing: the prefill of 16 x 256 tokens in one batch (logits of the last slot only)
+        // prompt processing: the prefill of 16 x 256 tokens in one batch (logits of the last slot
+        // only)
         long t0 = System.nanoTime();
-        Generator.builder().setModel(model).optMaxNewTokens(1).optBatchSize(16).build().generateIds(pp);
+        Generator.builder()
+            .setModel(model)
+            .optMaxNewTokens(1)
+            .optBatchSize(16)
+            .build()
+            .generateIds(pp);
         if (rep >= 0) System.out.printf("pp16x256 %.3f%n", (System.nanoTime() - t0) / 1e9);
         for (int batch : new int[] {1, 16}) {
           List<int[]> p = batch == 1 ? short1 : short16;
-          Generator gen = Generator.builder().setModel(model).optMaxNewTokens(newTokens).optBatchSize(batch).build();
+          Generator gen =
+              Generator.builder()
+                  .setModel(model)
+                  .optMaxNewTokens(newTokens)
+                  .optBatchSize(batch)
+                  .build();
           // generation speed: time of the run minus the time of its prefill + first token
           long a = System.nanoTime();
-          Generator.builder().setModel(model).optMaxNewTokens(1).optBatchSize(batch).build().generateIds(p);
+          Generator.builder()
+              .setModel(model)
+              .optMaxNewTokens(1)
+              .optBatchSize(batch)
+              .build()
+              .generateIds(p);
           long prefill = System.nanoTime() - a;
           long b = System.nanoTime();
           int tokens = count(gen.generateIds(p)) - batch;

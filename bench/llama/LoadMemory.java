@@ -1,16 +1,19 @@
 // Resident memory of loading a checkpoint into Corral's LLaMA engine, as a single-file program:
 //   java -cp corral.jar LoadMemory.java F32_MODEL_DIR DTYPE WORK_DIR
-// DTYPE F32 loads the folder as it is; F16 or BF16 first writes a copy of it in that dtype under WORK_DIR
+// DTYPE F32 loads the folder as it is; F16 or BF16 first writes a copy of it in that dtype under
+// WORK_DIR
 // (rounded to nearest even), then loads the copy. Prints one line:
 //   load DTYPE f32_weight_mib baseline_mib peak_mib ratio
-// baseline = VmRSS once libtorch is loaded and has run an op (what every engine process has before a model),
-// peak = VmHWM after loading and scoring one text (which reads every weight), ratio = (peak - baseline) / the
+// baseline = VmRSS once libtorch is loaded and has run an op (what every engine process has before
+// a model),
+// peak = VmHWM after loading and scoring one text (which reads every weight), ratio = (peak -
+// baseline) / the
 // f32 weights.
+import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.corral.inference.llama.LlamaModel;
 import dev.corral.inference.llama.Scorer;
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -32,7 +35,9 @@ public class LoadMemory {
     throw new IllegalStateException(field);
   }
 
-  /** A copy of the F32 checkpoint in {@code src} with every tensor in {@code dtype} (F16 or BF16). */
+  /**
+   * A copy of the F32 checkpoint in {@code src} with every tensor in {@code dtype} (F16 or BF16).
+   */
   static Path convert(Path src, String dtype, Path dst) throws IOException {
     if (Files.isRegularFile(dst.resolve("model.safetensors"))) {
       return dst;
@@ -43,17 +48,24 @@ public class LoadMemory {
         Files.copy(src.resolve(f), dst.resolve(f));
       }
     }
-    try (FileChannel in = FileChannel.open(src.resolve("model.safetensors"), StandardOpenOption.READ);
-        FileChannel out = FileChannel.open(dst.resolve("model.safetensors"), StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel in =
+            FileChannel.open(src.resolve("model.safetensors"), StandardOpenOption.READ);
+        FileChannel out =
+            FileChannel.open(
+                dst.resolve("model.safetensors"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
       ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       in.read(len, 0);
       long n = len.getLong(0);
       ByteBuffer hb = ByteBuffer.allocate((int) n);
       in.read(hb, 8);
-      JsonObject header = JsonParser.parseString(new String(hb.array(), StandardCharsets.UTF_8)).getAsJsonObject();
+      JsonObject header =
+          JsonParser.parseString(new String(hb.array(), StandardCharsets.UTF_8)).getAsJsonObject();
       long dataStart = 8 + n;
-      // every tensor halves: new offsets are the old ones / 2 (all tensors are F32 and laid out back to back)
+      // every tensor halves: new offsets are the old ones / 2 (all tensors are F32 and laid out
+      // back to back)
       for (Map.Entry<String, com.google.gson.JsonElement> e : header.entrySet()) {
         if (e.getKey().equals("__metadata__")) {
           continue;
@@ -92,7 +104,10 @@ public class LoadMemory {
     return dst;
   }
 
-  /** IEEE half, nearest even; the model's weights are small normals, so subnormal halves flush to zero. */
+  /**
+   * IEEE half, nearest even; the model's weights are small normals, so subnormal halves flush to
+   * zero.
+   */
   static short f16(float f) {
     int bits = Float.floatToRawIntBits(f);
     int sign = (bits >>> 16) & 0x8000;
@@ -101,7 +116,10 @@ public class LoadMemory {
     if (exp <= 0) {
       return (short) sign;
     }
-    int rounded = (exp << 23 | mant) + 0xfff + ((mant >>> 13) & 1); // exponent and mantissa, rounded at bit 13
+    int rounded =
+        (exp << 23 | mant)
+            + 0xfff
+            + ((mant >>> 13) & 1); // exponent and mantissa, rounded at bit 13
     return (short) (sign | Math.min(rounded >>> 13, 0x7c00));
   }
 
@@ -113,8 +131,10 @@ public class LoadMemory {
   public static void main(String[] args) throws IOException {
     Path f32 = Path.of(args[0]);
     String dtype = args[1];
-    Path dir = dtype.equals("F32") ? f32
-        : convert(f32, dtype, Path.of(args[2]).resolve("llama-100m-" + dtype.toLowerCase()));
+    Path dir =
+        dtype.equals("F32")
+            ? f32
+            : convert(f32, dtype, Path.of(args[2]).resolve("llama-100m-" + dtype.toLowerCase()));
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
       m.ones(new ai.djl.ndarray.types.Shape(4)).sum().getFloat(); // libtorch loaded and initialised
     }
@@ -128,8 +148,13 @@ public class LoadMemory {
       }
       Scorer.builder().setModel(model).build().scoreIds(List.of(ids));
       long peak = statusKib("VmHWM");
-      System.out.printf("load %s %.0f %.0f %.0f %.3f%n", dtype, weightBytes / 1048576.0, baseline / 1024.0,
-          peak / 1024.0, (peak - baseline) * 1024.0 / weightBytes);
+      System.out.printf(
+          "load %s %.0f %.0f %.0f %.3f%n",
+          dtype,
+          weightBytes / 1048576.0,
+          baseline / 1024.0,
+          peak / 1024.0,
+          (peak - baseline) * 1024.0 / weightBytes);
     }
   }
 }

@@ -1,5 +1,7 @@
-// LlamaScorer (perplexity mode) in Spark local[2] against the same engine outside Spark, on the same texts.
-// A single-file program (java SparkThroughput.java), run by bench/llama-spark.sh on the jobs jar's classpath.
+// LlamaScorer (perplexity mode) in Spark local[2] against the same engine outside Spark, on the
+// same texts.
+// A single-file program (java SparkThroughput.java), run by bench/llama-spark.sh on the jobs jar's
+// classpath.
 import dev.corral.inference.llama.Generator;
 import dev.corral.inference.llama.LlamaModel;
 import dev.corral.inference.llama.Scorer;
@@ -30,7 +32,8 @@ public class SparkThroughput {
     Path model = Path.of(args[1]);
     int rows = Integer.parseInt(args[2]);
     int runs = Integer.parseInt(args[3]);
-    // Optional: engine threads sharing the model (the Spark side runs local[2]), and the text length in chars
+    // Optional: engine threads sharing the model (the Spark side runs local[2]), and the text
+    // length in chars
     // (paragraphs are joined until it is reached, then cut).
     int engineThreads = args.length > 4 ? Integer.parseInt(args[4]) : 1;
     int chars = args.length > 5 ? Integer.parseInt(args[5]) : 400;
@@ -38,8 +41,11 @@ public class SparkThroughput {
     List<String> texts = new ArrayList<>();
     StringBuilder pending = new StringBuilder();
     for (String line : Files.readAllLines(textFile)) {
-      if (line.isBlank() || texts.size() >= rows || chars > 400 && line.chars().filter(c -> c > 127).count() * 10 > line.length()) {
-        continue; // long texts: mostly-ASCII paragraphs only, so that chars set the token count (~4.3 per token)
+      if (line.isBlank()
+          || texts.size() >= rows
+          || chars > 400 && line.chars().filter(c -> c > 127).count() * 10 > line.length()) {
+        continue; // long texts: mostly-ASCII paragraphs only, so that chars set the token count
+        // (~4.3 per token)
       }
       pending.append(pending.length() == 0 ? "" : " ").append(line);
       if (pending.length() >= chars || chars <= 400) {
@@ -47,18 +53,26 @@ public class SparkThroughput {
         pending.setLength(0);
       }
     }
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("llama-throughput")
-        .config("spark.ui.enabled", "false").getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("llama-throughput")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
-    Dataset<Row> df = spark.createDataset(texts, Encoders.STRING()).toDF("text").repartition(4).cache();
+    Dataset<Row> df =
+        spark.createDataset(texts, Encoders.STRING()).toDF("text").repartition(4).cache();
     df.count();
     long tokens;
     List<Double> engine = new ArrayList<>();
     List<Double> inSpark = new ArrayList<>();
     try (LlamaModel m = LlamaModel.load(model)) {
-      // The engine alone: the same texts sorted by length (as the Spark stage batches them), batches of 16.
+      // The engine alone: the same texts sorted by length (as the Spark stage batches them),
+      // batches of 16.
       List<String> sorted = new ArrayList<>(texts);
-      sorted.sort((a, b) -> Integer.compare(m.tokenizer().encode(a).length, m.tokenizer().encode(b).length));
+      sorted.sort(
+          (a, b) ->
+              Integer.compare(m.tokenizer().encode(a).length, m.tokenizer().encode(b).length));
       Scorer scorer = Scorer.builder().setModel(m).optBatchSize(16).build();
       scorer.scoreAll(sorted.subList(0, Math.min(32, sorted.size()))); // warm-up
       long t = 0;
@@ -66,7 +80,8 @@ public class SparkThroughput {
         t += m.tokenizer().encode(s).length;
       }
       tokens = t;
-      LlamaScorer stage = new LlamaScorer().setModelPath(model.toString()).setBatchTokens(batchTokens);
+      LlamaScorer stage =
+          new LlamaScorer().setModelPath(model.toString()).setBatchTokens(batchTokens);
       stage.transform(df.limit(32)).write().format("noop").mode("overwrite").save(); // warm-up
       for (int r = 0; r < runs; r++) {
         long t0 = System.nanoTime();
@@ -86,13 +101,26 @@ public class SparkThroughput {
       }
     }
     spark.stop();
-    report("engine outside Spark (" + engineThreads + " thread(s), batches of 16, sorted)", engine, texts.size(), tokens);
-    report("LlamaScorer in Spark local[2] (batchTokens " + batchTokens + ")", inSpark, texts.size(), tokens);
-    System.out.printf(Locale.ROOT, "Spark/engine throughput = %.2f (%d texts, %d tokens)%n",
-        median(engine) / median(inSpark), texts.size(), tokens);
+    report(
+        "engine outside Spark (" + engineThreads + " thread(s), batches of 16, sorted)",
+        engine,
+        texts.size(),
+        tokens);
+    report(
+        "LlamaScorer in Spark local[2] (batchTokens " + batchTokens + ")",
+        inSpark,
+        texts.size(),
+        tokens);
+    System.out.printf(
+        Locale.ROOT,
+        "Spark/engine throughput = %.2f (%d texts, %d tokens)%n",
+        median(engine) / median(inSpark),
+        texts.size(),
+        tokens);
   }
 
-  // LlamaGenerator (greedy) in Spark local[2] against the engine's Generator in two threads sharing the model,
+  // LlamaGenerator (greedy) in Spark local[2] against the engine's Generator in two threads sharing
+  // the model,
   // on the first UDHR paragraphs cut at 200 characters; args[7] new tokens per prompt.
   static void generate(String[] args) throws Exception {
     Path textFile = Path.of(args[0]);
@@ -106,30 +134,52 @@ public class SparkThroughput {
         prompts.add(line.length() > 200 ? line.substring(0, 200) : line);
       }
     }
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("llama-generate-throughput")
-        .config("spark.ui.enabled", "false").getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("llama-generate-throughput")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
-    Dataset<Row> df = spark.createDataset(prompts, Encoders.STRING()).toDF("prompt").repartition(4).cache();
+    Dataset<Row> df =
+        spark.createDataset(prompts, Encoders.STRING()).toDF("prompt").repartition(4).cache();
     df.count();
     List<Double> engine = new ArrayList<>();
     List<Double> inSpark = new ArrayList<>();
     AtomicLong generated = new AtomicLong();
     long sparkTokens = 0;
     try (LlamaModel m = LlamaModel.load(model)) {
-      Generator generator = Generator.builder().setModel(m).optMaxNewTokens(newTokens).optTemperature(0)
-          .optBatchSize(16).build();
+      Generator generator =
+          Generator.builder()
+              .setModel(m)
+              .optMaxNewTokens(newTokens)
+              .optTemperature(0)
+              .optBatchSize(16)
+              .build();
       generator.generateAll(prompts.subList(0, Math.min(4, prompts.size()))); // warm-up
-      LlamaGenerator stage = new LlamaGenerator().setModelPath(model.toString()).setMaxNewTokens(newTokens)
-          .setTemperature(0);
+      LlamaGenerator stage =
+          new LlamaGenerator()
+              .setModelPath(model.toString())
+              .setMaxNewTokens(newTokens)
+              .setTemperature(0);
       stage.transform(df.limit(4)).write().format("noop").mode("overwrite").save(); // warm-up
       for (int r = 0; r < runs; r++) {
         generated.set(0);
         long t0 = System.nanoTime();
-        inThreads(prompts, 2, share -> generator.generateAll(share).forEach(g -> generated.addAndGet(g.tokens().length)));
+        inThreads(
+            prompts,
+            2,
+            share ->
+                generator.generateAll(share).forEach(g -> generated.addAndGet(g.tokens().length)));
         engine.add((System.nanoTime() - t0) / 1e9);
         t0 = System.nanoTime();
-        Dataset<Row> out = stage.transform(df).select(functions.size(functions.col("generated_tokens")).as("n"),
-            functions.col("error")).cache();
+        Dataset<Row> out =
+            stage
+                .transform(df)
+                .select(
+                    functions.size(functions.col("generated_tokens")).as("n"),
+                    functions.col("error"))
+                .cache();
         Row agg = out.agg(functions.sum("n"), functions.count(functions.col("error"))).first();
         inSpark.add((System.nanoTime() - t0) / 1e9);
         sparkTokens = agg.getLong(0);
@@ -140,15 +190,27 @@ public class SparkThroughput {
       }
     }
     spark.stop();
-    report("engine outside Spark (2 threads, batches of 16, greedy)", engine, prompts.size(), generated.get());
+    report(
+        "engine outside Spark (2 threads, batches of 16, greedy)",
+        engine,
+        prompts.size(),
+        generated.get());
     report("LlamaGenerator in Spark local[2] (greedy)", inSpark, prompts.size(), sparkTokens);
-    System.out.printf(Locale.ROOT, "Spark/engine generation throughput = %.2f (%d prompts, %d and %d tokens)%n",
+    System.out.printf(
+        Locale.ROOT,
+        "Spark/engine generation throughput = %.2f (%d prompts, %d and %d tokens)%n",
         (sparkTokens / median(inSpark)) / (generated.get() / median(engine)),
-        prompts.size(), generated.get(), sparkTokens);
+        prompts.size(),
+        generated.get(),
+        sparkTokens);
   }
 
-  /** Runs {@code work} in {@code n} threads, thread k taking every n-th item from k, so the shares are even. */
-  static void inThreads(List<String> items, int n, Consumer<List<String>> work) throws InterruptedException {
+  /**
+   * Runs {@code work} in {@code n} threads, thread k taking every n-th item from k, so the shares
+   * are even.
+   */
+  static void inThreads(List<String> items, int n, Consumer<List<String>> work)
+      throws InterruptedException {
     List<Thread> threads = new ArrayList<>();
     for (int k = 0; k < n; k++) {
       List<String> share = new ArrayList<>();
@@ -177,6 +239,7 @@ public class SparkThroughput {
       b.append(String.format(Locale.ROOT, "%.3f ", r));
     }
     double m = median(runs);
-    System.out.printf(Locale.ROOT, "| %s | %s| %.3f | %.1f | %.0f |%n", what, b, m, rows / m, tokens / m);
+    System.out.printf(
+        Locale.ROOT, "| %s | %s| %.3f | %.1f | %.0f |%n", what, b, m, rows / m, tokens / m);
   }
 }

@@ -25,31 +25,36 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A near-duplicate evaluation corpus of real text, deterministic from a seed: every document is a pure function of
- * its id, so the corpus of {@code n} documents is the first {@code n} of one endless stream and a ground truth
- * computed on a prefix holds at every size.
+ * A near-duplicate evaluation corpus of real text, deterministic from a seed: every document is a
+ * pure function of its id, so the corpus of {@code n} documents is the first {@code n} of one
+ * endless stream and a ground truth computed on a prefix holds at every size.
  *
- * <p>A base document is 3 to 6 distinct random paragraphs of one UDHR translation (the file's first column),
- * in random order, joined by newlines, so documents look like pages and random documents of one language share
- * paragraphs (Jaccard ~0.1–0.2: realistic background). A tenth of base documents get 1 to 3 planted
- * near-duplicates, each edited at a known word-level rate from {@link #EDIT_RATES}: every word is, with that
- * probability, substituted by a word of the same translation's vocabulary, deleted, or followed by an inserted
- * one (each a third of the time). Rate 0 is an exact copy.
+ * <p>A base document is 3 to 6 distinct random paragraphs of one UDHR translation (the file's first
+ * column), in random order, joined by newlines, so documents look like pages and random documents
+ * of one language share paragraphs (Jaccard ~0.1–0.2: realistic background). A tenth of base
+ * documents get 1 to 3 planted near-duplicates, each edited at a known word-level rate from {@link
+ * #EDIT_RATES}: every word is, with that probability, substituted by a word of the same
+ * translation's vocabulary, deleted, or followed by an inserted one (each a third of the time).
+ * Rate 0 is an exact copy.
  *
- * <p>Ids are laid out in blocks of {@link #BLOCK}: a block's base documents and their duplicates are placed at
- * random positions inside it, so every planted pair lies inside one block (a prefix of whole blocks keeps all
- * of its pairs) and duplicates are not next to their sources.
+ * <p>Ids are laid out in blocks of {@link #BLOCK}: a block's base documents and their duplicates
+ * are placed at random positions inside it, so every planted pair lies inside one block (a prefix
+ * of whole blocks keeps all of its pairs) and duplicates are not next to their sources.
  */
 public final class DedupCorpus implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** Word-level edit rates of planted duplicates, drawn uniformly. */
   public static final double[] EDIT_RATES = {0.0, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3};
+
   /** Documents per layout block. */
   public static final int BLOCK = 10_000;
+
   /** Share of base documents that get planted duplicates. */
   public static final double DUPLICATED_SHARE = 0.1;
-  // Translations with fewer paragraphs (two in the file have one) would make every page of them the same.
+
+  // Translations with fewer paragraphs (two in the file have one) would make every page of them the
+  // same.
   private static final int MIN_PARAGRAPHS = 10;
 
   /** A planted near-duplicate: document {@code id} is {@code source} edited at {@code editRate}. */
@@ -96,7 +101,10 @@ public final class DedupCorpus implements Serializable {
     return Arrays.stream(paragraphs).mapToInt(p -> p.length).sum();
   }
 
-  /** The text of document {@code id} (its block is laid out again: for single documents; see {@link #texts}). */
+  /**
+   * The text of document {@code id} (its block is laid out again: for single documents; see {@link
+   * #texts}).
+   */
   public String text(long id) {
     Block block = block(id / BLOCK);
     return text(id, block);
@@ -105,12 +113,15 @@ public final class DedupCorpus implements Serializable {
   /** The texts of the first {@code n} documents, indexed by id. */
   public String[] texts(int n) {
     String[] out = new String[n];
-    IntStream.range(0, (n + BLOCK - 1) / BLOCK).parallel().forEach(b -> {
-      Block block = block(b);
-      for (int pos = 0; pos < BLOCK && block.first + pos < n; pos++) {
-        out[(int) block.first + pos] = text(block.first + pos, block);
-      }
-    });
+    IntStream.range(0, (n + BLOCK - 1) / BLOCK)
+        .parallel()
+        .forEach(
+            b -> {
+              Block block = block(b);
+              for (int pos = 0; pos < BLOCK && block.first + pos < n; pos++) {
+                out[(int) block.first + pos] = text(block.first + pos, block);
+              }
+            });
     return out;
   }
 
@@ -121,7 +132,9 @@ public final class DedupCorpus implements Serializable {
       Block block = block(b);
       for (int pos = 0; pos < BLOCK && block.first + pos < n; pos++) {
         if (block.source[pos] >= 0 && block.first + block.source[pos] < n) {
-          out.add(new Planted(block.first + pos, block.first + block.source[pos], EDIT_RATES[block.rate[pos]]));
+          out.add(
+              new Planted(
+                  block.first + pos, block.first + block.source[pos], EDIT_RATES[block.rate[pos]]));
         }
       }
     }
@@ -129,41 +142,49 @@ public final class DedupCorpus implements Serializable {
   }
 
   /**
-   * The first {@code n} documents as a DataFrame ({@code id} long, {@code text} string) in {@code partitions}
-   * contiguous id ranges, generated on the executors from a broadcast copy of this corpus.
+   * The first {@code n} documents as a DataFrame ({@code id} long, {@code text} string) in {@code
+   * partitions} contiguous id ranges, generated on the executors from a broadcast copy of this
+   * corpus.
    */
   public Dataset<Row> frame(SparkSession spark, long n, int partitions) {
-    Broadcast<DedupCorpus> corpus = spark.sparkContext().broadcast(this,
-        scala.reflect.ClassTag$.MODULE$.apply(DedupCorpus.class));
-    StructType schema = new StructType().add("id", DataTypes.LongType, false)
-        .add("text", DataTypes.StringType, false);
+    Broadcast<DedupCorpus> corpus =
+        spark
+            .sparkContext()
+            .broadcast(this, scala.reflect.ClassTag$.MODULE$.apply(DedupCorpus.class));
+    StructType schema =
+        new StructType()
+            .add("id", DataTypes.LongType, false)
+            .add("text", DataTypes.StringType, false);
     return spark.range(0, n, 1, partitions).mapPartitions(generator(corpus), Encoders.row(schema));
   }
 
-  // Static, so that the function holds the broadcast handle only: every task of every stage that reads the
+  // Static, so that the function holds the broadcast handle only: every task of every stage that
+  // reads the
   // cached corpus deserializes its lineage, and with it anything this function captures.
   private static MapPartitionsFunction<Long, Row> generator(Broadcast<DedupCorpus> corpus) {
-    return ids -> new Iterator<>() {
-      private final DedupCorpus c = corpus.value();
-      private Block block;
+    return ids ->
+        new Iterator<>() {
+          private final DedupCorpus c = corpus.value();
+          private Block block;
 
-      @Override
-      public boolean hasNext() {
-        return ids.hasNext();
-      }
+          @Override
+          public boolean hasNext() {
+            return ids.hasNext();
+          }
 
-      @Override
-      public Row next() {
-        long id = ids.next();
-        if (block == null || block.first != id / BLOCK * BLOCK) {
-          block = c.block(id / BLOCK);
-        }
-        return RowFactory.create(id, c.text(id, block));
-      }
-    };
+          @Override
+          public Row next() {
+            long id = ids.next();
+            if (block == null || block.first != id / BLOCK * BLOCK) {
+              block = c.block(id / BLOCK);
+            }
+            return RowFactory.create(id, c.text(id, block));
+          }
+        };
   }
 
-  // Which position holds a duplicate of which (−1: a base document) and at what rate, for one block.
+  // Which position holds a duplicate of which (−1: a base document) and at what rate, for one
+  // block.
   private static final class Block {
     final long first;
     final int[] source = new int[BLOCK];
@@ -214,7 +235,10 @@ public final class DedupCorpus implements Serializable {
       return baseText(id);
     }
     long sourceId = block.first + source;
-    return edit(baseText(sourceId), language(sourceId), EDIT_RATES[block.rate[pos]],
+    return edit(
+        baseText(sourceId),
+        language(sourceId),
+        EDIT_RATES[block.rate[pos]],
         new SplittableRandom(mix(seed, id, 3)));
   }
 
@@ -263,7 +287,7 @@ public final class DedupCorpus implements Serializable {
         }
         switch (random.nextInt(3)) {
           case 0 -> appendWord(out, lineStart, words[random.nextInt(words.length)]);
-          case 1 -> { } // deleted
+          case 1 -> {} // deleted
           default -> {
             appendWord(out, lineStart, word);
             appendWord(out, lineStart, words[random.nextInt(words.length)]);
@@ -281,7 +305,8 @@ public final class DedupCorpus implements Serializable {
     out.append(word);
   }
 
-  // A 64-bit hash of (seed, id, stream), so that every document and every purpose gets its own random stream.
+  // A 64-bit hash of (seed, id, stream), so that every document and every purpose gets its own
+  // random stream.
   private static long mix(long seed, long id, int stream) {
     long h = seed * 0x9E3779B97F4A7C15L + id;
     h = (h ^ (h >>> 31)) * 0xBF58476D1CE4E5B9L + stream;

@@ -9,12 +9,13 @@ import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 /**
- * Every pair of documents whose shingle sets have exact Jaccard similarity at or above a threshold, two ways:
- * brute force (every pair that passes the size filter {@code |A| ≥ t·|B|} is merged), and prefix filtering
- * (Chaudhuri et al. 2006; Bayardo et al. 2007, "All-Pairs"), which is exact too and lets the truth cover a whole
- * corpus: with tokens in one global order, rarest first, two sets with {@code J ≥ t} share a token among the
- * first {@code |A| − ⌈t·|A|⌉ + 1} of each. The benchmark checks that both agree on a prefix before trusting the
- * faster one. Pairs are encoded as {@code a << 32 | b} with {@code a < b} and returned sorted.
+ * Every pair of documents whose shingle sets have exact Jaccard similarity at or above a threshold,
+ * two ways: brute force (every pair that passes the size filter {@code |A| ≥ t·|B|} is merged), and
+ * prefix filtering (Chaudhuri et al. 2006; Bayardo et al. 2007, "All-Pairs"), which is exact too
+ * and lets the truth cover a whole corpus: with tokens in one global order, rarest first, two sets
+ * with {@code J ≥ t} share a token among the first {@code |A| − ⌈t·|A|⌉ + 1} of each. The benchmark
+ * checks that both agree on a prefix before trusting the faster one. Pairs are encoded as {@code a
+ * << 32 | b} with {@code a < b} and returned sorted.
  */
 public final class DedupGroundTruth {
   private DedupGroundTruth() {}
@@ -30,18 +31,30 @@ public final class DedupGroundTruth {
     Integer[] boxed = IntStream.range(0, n).boxed().toArray(Integer[]::new);
     Arrays.sort(boxed, Comparator.comparingInt(i -> sets[i].length));
     int[] order = Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();
-    return run(threads, () -> IntStream.range(0, n).parallel().mapToObj(i -> {
-      long[] a = sets[order[i]];
-      LongStream.Builder found = LongStream.builder();
-      // Sorted by size: once |B| exceeds |A| / t no later B can reach the threshold.
-      for (int j = i + 1; j < n && sets[order[j]].length * threshold <= a.length + 1e-9; j++) {
-        if (!(a.length == 0 && sets[order[j]].length == 0)
-            && Jaccard.similarity(a, sets[order[j]]) >= threshold) {
-          found.add(pair(order[i], order[j]));
-        }
-      }
-      return found.build().toArray();
-    }).flatMapToLong(LongStream::of).sorted().toArray());
+    return run(
+        threads,
+        () ->
+            IntStream.range(0, n)
+                .parallel()
+                .mapToObj(
+                    i -> {
+                      long[] a = sets[order[i]];
+                      LongStream.Builder found = LongStream.builder();
+                      // Sorted by size: once |B| exceeds |A| / t no later B can reach the
+                      // threshold.
+                      for (int j = i + 1;
+                          j < n && sets[order[j]].length * threshold <= a.length + 1e-9;
+                          j++) {
+                        if (!(a.length == 0 && sets[order[j]].length == 0)
+                            && Jaccard.similarity(a, sets[order[j]]) >= threshold) {
+                          found.add(pair(order[i], order[j]));
+                        }
+                      }
+                      return found.build().toArray();
+                    })
+                .flatMapToLong(LongStream::of)
+                .sorted()
+                .toArray());
   }
 
   /** The same pairs as {@link #bruteForce}, by prefix filtering. */
@@ -55,7 +68,8 @@ public final class DedupGroundTruth {
     for (int i = 0; i < n; i++) {
       place[order[i]] = i;
     }
-    // Postings of prefix tokens only, each list in size order (CSR: start offsets, then document places).
+    // Postings of prefix tokens only, each list in size order (CSR: start offsets, then document
+    // places).
     int tokens = 0;
     for (int[] r : ranked) {
       for (int t : r) {
@@ -80,39 +94,49 @@ public final class DedupGroundTruth {
         postings[fill[r[k]]++] = i;
       }
     }
-    return run(threads, () -> IntStream.range(0, n).parallel().mapToObj(i -> {
-      long[] a = sets[order[i]];
-      int[] r = ranked[order[i]];
-      LongStream.Builder found = LongStream.builder();
-      // Candidates are smaller-or-equal sets seen earlier in size order, each merged once.
-      int[] seen = new int[0];
-      int seenCount = 0;
-      for (int k = 0; k < prefix(r.length, threshold); k++) {
-        for (int p = start[r[k]]; p < start[r[k] + 1]; p++) {
-          int j = postings[p];
-          if (j >= i) {
-            break;
-          }
-          if (sets[order[j]].length < threshold * a.length - 1e-9) {
-            continue;
-          }
-          if (seenCount == seen.length) {
-            seen = Arrays.copyOf(seen, Math.max(16, seenCount * 2));
-          }
-          seen[seenCount++] = j;
-        }
-      }
-      Arrays.sort(seen, 0, seenCount);
-      for (int c = 0; c < seenCount; c++) {
-        if (c > 0 && seen[c] == seen[c - 1]) {
-          continue;
-        }
-        if (Jaccard.similarity(a, sets[order[seen[c]]]) >= threshold) {
-          found.add(pair(order[i], order[seen[c]]));
-        }
-      }
-      return found.build().toArray();
-    }).flatMapToLong(LongStream::of).sorted().toArray());
+    return run(
+        threads,
+        () ->
+            IntStream.range(0, n)
+                .parallel()
+                .mapToObj(
+                    i -> {
+                      long[] a = sets[order[i]];
+                      int[] r = ranked[order[i]];
+                      LongStream.Builder found = LongStream.builder();
+                      // Candidates are smaller-or-equal sets seen earlier in size order, each
+                      // merged once.
+                      int[] seen = new int[0];
+                      int seenCount = 0;
+                      for (int k = 0; k < prefix(r.length, threshold); k++) {
+                        for (int p = start[r[k]]; p < start[r[k] + 1]; p++) {
+                          int j = postings[p];
+                          if (j >= i) {
+                            break;
+                          }
+                          if (sets[order[j]].length < threshold * a.length - 1e-9) {
+                            continue;
+                          }
+                          if (seenCount == seen.length) {
+                            seen = Arrays.copyOf(seen, Math.max(16, seenCount * 2));
+                          }
+                          seen[seenCount++] = j;
+                        }
+                      }
+                      Arrays.sort(seen, 0, seenCount);
+                      for (int c = 0; c < seenCount; c++) {
+                        if (c > 0 && seen[c] == seen[c - 1]) {
+                          continue;
+                        }
+                        if (Jaccard.similarity(a, sets[order[seen[c]]]) >= threshold) {
+                          found.add(pair(order[i], order[seen[c]]));
+                        }
+                      }
+                      return found.build().toArray();
+                    })
+                .flatMapToLong(LongStream::of)
+                .sorted()
+                .toArray());
   }
 
   // Tokens needed in the prefix: a set of size m meets one of J ≥ t in at least ⌈t·m⌉ tokens.
@@ -120,7 +144,8 @@ public final class DedupGroundTruth {
     return Math.min(m, m - (int) Math.ceil(threshold * m - 1e-9) + 1);
   }
 
-  // Each set's tokens as ranks in one global order, rarest first (ties by hash), each list sorted ascending.
+  // Each set's tokens as ranks in one global order, rarest first (ties by hash), each list sorted
+  // ascending.
   private static int[][] rankTokens(long[][] sets) {
     long[] all = Arrays.stream(sets).flatMapToLong(LongStream::of).toArray();
     Arrays.parallelSort(all);

@@ -4,8 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-import dev.corral.curation.dedup.Jaccard;
 import dev.corral.curation.dedup.DedupModel;
+import dev.corral.curation.dedup.Jaccard;
 import dev.corral.curation.dedup.MinHashDeduplicator;
 import dev.corral.curation.dedup.Shingles;
 import java.io.IOException;
@@ -60,23 +60,26 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 
 /**
- * Near-duplicate pairs at Jaccard ≥ 0.8 (word 5-gram shingles): Corral's {@link MinHashDeduplicator} against Spark
- * MLlib's {@code MinHashLSH.approxSimilarityJoin}, in one JVM and one {@code local[2]} session, on the planted
- * corpus of {@link DedupCorpus}. Per size: the corpus is cached and materialized, then runs alternate
- * (Corral, then MLlib with each number of hash tables); each run's wall and CPU time, peak heap (sampled every 20
- * ms, and after each GC) and the precision, recall and F1 of its pairs against the exact ground truth of
- * {@link DedupGroundTruth} on the documents of the first size (a prefix of the larger corpora). In local mode the
- * driver is the executor, so the JVM's heap is the executor's.
+ * Near-duplicate pairs at Jaccard ≥ 0.8 (word 5-gram shingles): Corral's {@link
+ * MinHashDeduplicator} against Spark MLlib's {@code MinHashLSH.approxSimilarityJoin}, in one JVM
+ * and one {@code local[2]} session, on the planted corpus of {@link DedupCorpus}. Per size: the
+ * corpus is cached and materialized, then runs alternate (Corral, then MLlib with each number of
+ * hash tables); each run's wall and CPU time, peak heap (sampled every 20 ms, and after each GC)
+ * and the precision, recall and F1 of its pairs against the exact ground truth of {@link
+ * DedupGroundTruth} on the documents of the first size (a prefix of the larger corpora). In local
+ * mode the driver is the executor, so the JVM's heap is the executor's.
  *
- * <p>Usage: DedupVsMllib UDHR_TSV WORK_DIR MLLIB_TABLES MLLIB_MAX_DOCS MLLIB_LIMIT_MIN SIZE:RUNS[:MLLIB_RUNS]...
- * (e.g. {@code udhr-dev.tsv target/bench 2,3,5 400000 10 100000:3 400000:2:1 1600000:1}). An MLlib configuration
- * that runs past the limit is cancelled and not run again.
+ * <p>Usage: DedupVsMllib UDHR_TSV WORK_DIR MLLIB_TABLES MLLIB_MAX_DOCS MLLIB_LIMIT_MIN
+ * SIZE:RUNS[:MLLIB_RUNS]... (e.g. {@code udhr-dev.tsv target/bench 2,3,5 400000 10 100000:3
+ * 400000:2:1 1600000:1}). An MLlib configuration that runs past the limit is cancelled and not run
+ * again.
  */
 public final class DedupVsMllib {
   private static final long SEED = 20261123L;
   private static final double THRESHOLD = 0.8;
   private static final int NGRAM = 5;
-  // Brute force and prefix filtering must agree on this prefix before the prefix filter's truth is used.
+  // Brute force and prefix filtering must agree on this prefix before the prefix filter's truth is
+  // used.
   private static final int BRUTE_FORCE_DOCS = 20_000;
   private static final int MLLIB_DIM = 1 << 30;
   private static final int THREADS = 2;
@@ -84,10 +87,23 @@ public final class DedupVsMllib {
   private static volatile double[] phases;
 
   /** One measured run. */
-  record Run(String method, int size, double seconds, double cpuSeconds, long baselineHeap, long peakHeap,
-      long peakAfterGc, long pairs, Quality quality, String stages, boolean finished, double[] phases) {}
+  record Run(
+      String method,
+      int size,
+      double seconds,
+      double cpuSeconds,
+      long baselineHeap,
+      long peakHeap,
+      long peakAfterGc,
+      long pairs,
+      Quality quality,
+      String stages,
+      boolean finished,
+      double[] phases) {}
 
-  /** Precision, recall and F1 on the truth prefix, and the pairs found there (sorted pair codes). */
+  /**
+   * Precision, recall and F1 on the truth prefix, and the pairs found there (sorted pair codes).
+   */
   record Quality(double precision, double recall, double f1, long[] foundCodes) {}
 
   public static void main(String[] args) throws Exception {
@@ -100,21 +116,35 @@ public final class DedupVsMllib {
     for (int i = 5; i < args.length; i++) {
       String[] s = args[i].split(":");
       int runs = s.length > 1 ? Integer.parseInt(s[1]) : 1;
-      sizes.add(new int[] {Integer.parseInt(s[0]), runs, s.length > 2 ? Integer.parseInt(s[2]) : runs});
+      sizes.add(
+          new int[] {Integer.parseInt(s[0]), runs, s.length > 2 ? Integer.parseInt(s[2]) : runs});
     }
 
     DedupCorpus corpus = DedupCorpus.load(udhr, SEED);
     int truthDocs = sizes.get(0)[0];
-    System.out.printf(Locale.ROOT, "corpus: %s, %d translations with >= 10 paragraphs (%d paragraphs), seed %d%n",
-        udhr, corpus.languageCount(), corpus.paragraphCount(), SEED);
+    System.out.printf(
+        Locale.ROOT,
+        "corpus: %s, %d translations with >= 10 paragraphs (%d paragraphs), seed %d%n",
+        udhr,
+        corpus.languageCount(),
+        corpus.paragraphCount(),
+        SEED);
 
-    // Ground truth on the first truthDocs documents; the corpus is prefix-stable, so it holds at every size.
+    // Ground truth on the first truthDocs documents; the corpus is prefix-stable, so it holds at
+    // every size.
     long t0 = System.nanoTime();
     String[] texts = corpus.texts(truthDocs);
-    long[][] sets = IntStream.range(0, truthDocs).parallel()
-        .mapToObj(i -> Shingles.of(texts[i], NGRAM, false)).toArray(long[][]::new);
-    System.out.printf(Locale.ROOT, "truth: %d documents generated and shingled in %.1f s, %.1f shingles/doc, "
-        + "%.0f chars/doc%n", truthDocs, secondsSince(t0),
+    long[][] sets =
+        IntStream.range(0, truthDocs)
+            .parallel()
+            .mapToObj(i -> Shingles.of(texts[i], NGRAM, false))
+            .toArray(long[][]::new);
+    System.out.printf(
+        Locale.ROOT,
+        "truth: %d documents generated and shingled in %.1f s, %.1f shingles/doc, "
+            + "%.0f chars/doc%n",
+        truthDocs,
+        secondsSince(t0),
         Arrays.stream(sets).mapToInt(s -> s.length).average().orElse(0),
         Arrays.stream(texts).mapToInt(String::length).average().orElse(0));
     long[][] head = Arrays.copyOf(sets, Math.min(BRUTE_FORCE_DOCS, truthDocs));
@@ -125,42 +155,76 @@ public final class DedupVsMllib {
     long[] prefixHead = DedupGroundTruth.prefixFilter(head, THRESHOLD, THREADS);
     double prefixHeadSeconds = secondsSince(t0);
     if (!Arrays.equals(brute, prefixHead)) {
-      throw new IllegalStateException("prefix filter disagrees with brute force on the first " + head.length
-          + " documents: " + prefixHead.length + " vs " + brute.length + " pairs");
+      throw new IllegalStateException(
+          "prefix filter disagrees with brute force on the first "
+              + head.length
+              + " documents: "
+              + prefixHead.length
+              + " vs "
+              + brute.length
+              + " pairs");
     }
-    System.out.printf(Locale.ROOT, "truth: first %d docs, brute force (size filter) %d pairs in %.1f s, prefix "
-        + "filter the same %d pairs in %.1f s%n", head.length, brute.length, bruteSeconds, prefixHead.length,
+    System.out.printf(
+        Locale.ROOT,
+        "truth: first %d docs, brute force (size filter) %d pairs in %.1f s, prefix "
+            + "filter the same %d pairs in %.1f s%n",
+        head.length,
+        brute.length,
+        bruteSeconds,
+        prefixHead.length,
         prefixHeadSeconds);
     t0 = System.nanoTime();
     long[] truth = DedupGroundTruth.prefixFilter(sets, THRESHOLD, THREADS);
-    System.out.printf(Locale.ROOT, "truth: first %d docs, prefix filter %d pairs with J >= %.2f in %.1f s%n",
-        truthDocs, truth.length, THRESHOLD, secondsSince(t0));
+    System.out.printf(
+        Locale.ROOT,
+        "truth: first %d docs, prefix filter %d pairs with J >= %.2f in %.1f s%n",
+        truthDocs,
+        truth.length,
+        THRESHOLD,
+        secondsSince(t0));
     List<DedupCorpus.Planted> planted = corpus.planted(truthDocs);
-    double[] plantedJaccard = planted.stream()
-        .mapToDouble(p -> Jaccard.similarity(sets[(int) p.id()], sets[(int) p.source()])).toArray();
-    long plantedInTruth = planted.stream()
-        .filter(p -> Arrays.binarySearch(truth, DedupGroundTruth.pair(p.id(), p.source())) >= 0).count();
-    System.out.printf(Locale.ROOT, "truth: %d planted pairs in the first %d docs, %d of them with J >= %.2f; "
-        + "%d truth pairs are not planted (copies of one source, pages drawn with the same paragraphs)%n",
-        planted.size(), truthDocs, plantedInTruth, THRESHOLD, truth.length - plantedInTruth);
+    double[] plantedJaccard =
+        planted.stream()
+            .mapToDouble(p -> Jaccard.similarity(sets[(int) p.id()], sets[(int) p.source()]))
+            .toArray();
+    long plantedInTruth =
+        planted.stream()
+            .filter(p -> Arrays.binarySearch(truth, DedupGroundTruth.pair(p.id(), p.source())) >= 0)
+            .count();
+    System.out.printf(
+        Locale.ROOT,
+        "truth: %d planted pairs in the first %d docs, %d of them with J >= %.2f; "
+            + "%d truth pairs are not planted (copies of one source, pages drawn with the same paragraphs)%n",
+        planted.size(),
+        truthDocs,
+        plantedInTruth,
+        THRESHOLD,
+        truth.length - plantedInTruth);
     Arrays.fill(sets, null);
 
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("dedup-vs-mllib")
-        .config("spark.ui.enabled", "false")
-        // 8 shuffle partitions per core, as for the other local[2] benchmarks; Spark's 200 costs both methods
-        // 200 files per map task in every shuffle.
-        .config("spark.sql.shuffle.partitions", "16")
-        .getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("dedup-vs-mllib")
+            .config("spark.ui.enabled", "false")
+            // 8 shuffle partitions per core, as for the other local[2] benchmarks; Spark's 200
+            // costs both methods
+            // 200 files per map task in every shuffle.
+            .config("spark.sql.shuffle.partitions", "16")
+            .getOrCreate();
     StageLog stageLog = new StageLog();
     spark.sparkContext().addSparkListener(stageLog);
-    UserDefinedFunction vector = functions.udf((UDF1<String, Vector>) DedupVsMllib::shingleVector,
-        SQLDataTypes.VectorType());
+    UserDefinedFunction vector =
+        functions.udf(
+            (UDF1<String, Vector>) DedupVsMllib::shingleVector, SQLDataTypes.VectorType());
     HeapMonitor heap = new HeapMonitor();
-    ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "bench-run");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService runner =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "bench-run");
+              t.setDaemon(true);
+              return t;
+            });
 
     // Warm-up (JIT, codegen, class loading) on 10,000 documents, not reported.
     Dataset<Row> warm = corpus.frame(spark, 10_000, 2).cache();
@@ -180,15 +244,33 @@ public final class DedupVsMllib {
       Dataset<Row> docs = corpus.frame(spark, n, partitions).cache();
       long count = docs.count();
       long chars = docs.agg(functions.sum(functions.length(col("text")))).first().getLong(0);
-      System.out.printf(Locale.ROOT, "%n== %,d documents (%,.1f M chars, %d partitions), cached in %.1f s ==%n",
-          count, chars / 1e6, partitions, secondsSince(t0));
+      System.out.printf(
+          Locale.ROOT,
+          "%n== %,d documents (%,.1f M chars, %d partitions), cached in %.1f s ==%n",
+          count,
+          chars / 1e6,
+          partitions,
+          secondsSince(t0));
       List<Run> runs = new ArrayList<>();
       results.put(n, runs);
       for (int r = 0; r < sizeRuns[1]; r++) {
-        runs.add(measure(spark, runner, heap, stageLog, "corral", n, Long.MAX_VALUE, truth, truthDocs, pairsOut,
-            () -> runCorral(spark, docs, pairsOut)));
-        // With ids that are not integers the result persists a copy of the input and gives no handle to release
-        // it: drop every cache and cache the corpus again (untimed), so that no run starts with another's leftovers.
+        runs.add(
+            measure(
+                spark,
+                runner,
+                heap,
+                stageLog,
+                "corral",
+                n,
+                Long.MAX_VALUE,
+                truth,
+                truthDocs,
+                pairsOut,
+                () -> runCorral(spark, docs, pairsOut)));
+        // With ids that are not integers the result persists a copy of the input and gives no
+        // handle to release
+        // it: drop every cache and cache the corpus again (untimed), so that no run starts with
+        // another's leftovers.
         spark.catalog().clearCache();
         docs.cache().count();
         for (int l : tables) {
@@ -196,8 +278,19 @@ public final class DedupVsMllib {
           if (n > mllibMaxDocs || timedOut.contains(method) || r >= sizeRuns[2]) {
             continue;
           }
-          Run run = measure(spark, runner, heap, stageLog, method, n, mllibLimitMs, truth, truthDocs, pairsOut,
-              () -> runMllib(spark, docs, l, vector, pairsOut));
+          Run run =
+              measure(
+                  spark,
+                  runner,
+                  heap,
+                  stageLog,
+                  method,
+                  n,
+                  mllibLimitMs,
+                  truth,
+                  truthDocs,
+                  pairsOut,
+                  () -> runMllib(spark, docs, l, vector, pairsOut));
           runs.add(run);
           if (!run.finished()) {
             timedOut.add(method);
@@ -205,7 +298,16 @@ public final class DedupVsMllib {
         }
       }
       docs.unpersist(true);
-      printSize(n, chars, runs, planted, plantedJaccard, truth, truthDocs, tables, mllibMaxDocs,
+      printSize(
+          n,
+          chars,
+          runs,
+          planted,
+          plantedJaccard,
+          truth,
+          truthDocs,
+          tables,
+          mllibMaxDocs,
           mllibLimitMs / 60_000.0);
     }
     printGrowth(results);
@@ -214,8 +316,8 @@ public final class DedupVsMllib {
   }
 
   /**
-   * Corral: the whole result, annotated rows (noop write) and pairs (Parquet), as a pipeline would use it. The
-   * seconds of each phase go to {@link #phases}.
+   * Corral: the whole result, annotated rows (noop write) and pairs (Parquet), as a pipeline would
+   * use it. The seconds of each phase go to {@link #phases}.
    */
   private static long runCorral(SparkSession spark, Dataset<Row> docs, Path out) {
     long t0 = System.nanoTime();
@@ -223,53 +325,92 @@ public final class DedupVsMllib {
     long t1 = System.nanoTime();
     model.transform(docs).write().format("noop").mode("overwrite").save();
     long t2 = System.nanoTime();
-    model.pairs().select("id_a", "id_b", "similarity").write().mode("overwrite").parquet(out.toString());
+    model
+        .pairs()
+        .select("id_a", "id_b", "similarity")
+        .write()
+        .mode("overwrite")
+        .parquet(out.toString());
     phases = new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9, secondsSince(t2)};
-    System.out.printf(Locale.ROOT, "  corral: fit() %.1f s, annotated rows %.1f s, pairs %.1f s; %s%n",
-        phases[0], phases[1], phases[2], model.stats());
+    System.out.printf(
+        Locale.ROOT,
+        "  corral: fit() %.1f s, annotated rows %.1f s, pairs %.1f s; %s%n",
+        phases[0],
+        phases[1],
+        phases[2],
+        model.stats());
     return spark.read().parquet(out.toString()).count();
   }
 
   /**
-   * MLlib as its guide shows it: shingle sets as sparse binary vectors, hashed once and cached (so that the
-   * self-join does not shingle twice), then the self similarity join at distance 0.2 (1 − 0.8 rounds below 0.2, so
-   * J = 0.8 exactly is kept, as the truth keeps it), each unordered pair once.
+   * MLlib as its guide shows it: shingle sets as sparse binary vectors, hashed once and cached (so
+   * that the self-join does not shingle twice), then the self similarity join at distance 0.2 (1 −
+   * 0.8 rounds below 0.2, so J = 0.8 exactly is kept, as the truth keeps it), each unordered pair
+   * once.
    */
-  private static long runMllib(SparkSession spark, Dataset<Row> docs, int tables, UserDefinedFunction vector,
-      Path out) {
-    Dataset<Row> features = docs.select(col("id"), vector.apply(col("text")).as("features"))
-        .where(col("features").isNotNull());
-    MinHashLSHModel model = new MinHashLSH().setNumHashTables(tables).setSeed(SEED)
-        .setInputCol("features").setOutputCol("hashes").fit(features);
+  private static long runMllib(
+      SparkSession spark, Dataset<Row> docs, int tables, UserDefinedFunction vector, Path out) {
+    Dataset<Row> features =
+        docs.select(col("id"), vector.apply(col("text")).as("features"))
+            .where(col("features").isNotNull());
+    MinHashLSHModel model =
+        new MinHashLSH()
+            .setNumHashTables(tables)
+            .setSeed(SEED)
+            .setInputCol("features")
+            .setOutputCol("hashes")
+            .fit(features);
     Dataset<Row> hashed = model.transform(features).cache();
     try {
       hashed.count();
-      model.approxSimilarityJoin(hashed, hashed, 1 - THRESHOLD, "distance")
+      model
+          .approxSimilarityJoin(hashed, hashed, 1 - THRESHOLD, "distance")
           .where(col("datasetA.id").lt(col("datasetB.id")))
-          .select(col("datasetA.id").as("id_a"), col("datasetB.id").as("id_b"),
+          .select(
+              col("datasetA.id").as("id_a"),
+              col("datasetB.id").as("id_b"),
               lit(1.0).minus(col("distance")).as("similarity"))
-          .write().mode("overwrite").parquet(out.toString());
+          .write()
+          .mode("overwrite")
+          .parquet(out.toString());
     } finally {
       hashed.unpersist();
     }
     return spark.read().parquet(out.toString()).count();
   }
 
-  /** The shingle set as a binary sparse vector, indices the 64-bit hashes mod 2^30; null for no shingle. */
+  /**
+   * The shingle set as a binary sparse vector, indices the 64-bit hashes mod 2^30; null for no
+   * shingle.
+   */
   static Vector shingleVector(String text) {
     long[] shingles = Shingles.of(text, NGRAM, false);
     if (shingles.length == 0) {
       return null;
     }
-    int[] indices = Arrays.stream(shingles).mapToInt(h -> (int) (h & (MLLIB_DIM - 1))).sorted().distinct()
-        .toArray();
+    int[] indices =
+        Arrays.stream(shingles)
+            .mapToInt(h -> (int) (h & (MLLIB_DIM - 1)))
+            .sorted()
+            .distinct()
+            .toArray();
     double[] ones = new double[indices.length];
     Arrays.fill(ones, 1.0);
     return Vectors.sparse(MLLIB_DIM, indices, ones);
   }
 
-  private static Run measure(SparkSession spark, ExecutorService runner, HeapMonitor heap, StageLog stageLog,
-      String method, int n, long limitMs, long[] truth, int truthDocs, Path out, Callable<Long> work)
+  private static Run measure(
+      SparkSession spark,
+      ExecutorService runner,
+      HeapMonitor heap,
+      StageLog stageLog,
+      String method,
+      int n,
+      long limitMs,
+      long[] truth,
+      int truthDocs,
+      Path out,
+      Callable<Long> work)
       throws Exception {
     String group = method + "-" + n + "-" + System.nanoTime();
     System.gc();
@@ -280,14 +421,16 @@ public final class DedupVsMllib {
     long cpu0 = processCpuNanos();
     Map<Long, long[]> threads0 = threadCpu();
     long t0 = System.nanoTime();
-    Future<Long> future = runner.submit(() -> {
-      spark.sparkContext().setJobGroup(group, method, true);
-      try {
-        return work.call();
-      } finally {
-        spark.sparkContext().clearJobGroup();
-      }
-    });
+    Future<Long> future =
+        runner.submit(
+            () -> {
+              spark.sparkContext().setJobGroup(group, method, true);
+              try {
+                return work.call();
+              } finally {
+                spark.sparkContext().clearJobGroup();
+              }
+            });
     long pairs;
     boolean finished = true;
     try {
@@ -306,24 +449,65 @@ public final class DedupVsMllib {
       Thread.sleep(5_000); // let the cancelled tasks wind down before the next run
     }
     Quality quality = finished ? quality(spark, out, truth, truthDocs) : null;
-    Run run = new Run(method, n, seconds, cpuSeconds, baseline, peaks[0], peaks[1], pairs, quality,
-        stageLog.summary(group), finished, phases);
-    System.out.printf(Locale.ROOT, "%-8s %,9d docs: %s %.1f s (CPU %.1f s: tasks %.1f, driver %.1f, JIT/GC %.1f), "
-        + "heap baseline %s peak %s (after GC %s), %s pairs%s; persisted RDDs now %d; load average %s%n    %s%n",
-        method, n, finished ? "" : "DID NOT FINISH in", seconds, cpuSeconds, split[0], split[1], split[2],
-        gib(baseline), gib(peaks[0]), gib(peaks[1]), pairs,
-        quality == null ? "" : String.format(Locale.ROOT, ", P %.4f R %.4f F1 %.4f on the first %d docs",
-            quality.precision(), quality.recall(), quality.f1(), truthDocs),
-        spark.sparkContext().getPersistentRDDs().size(), loadAverage(), run.stages());
+    Run run =
+        new Run(
+            method,
+            n,
+            seconds,
+            cpuSeconds,
+            baseline,
+            peaks[0],
+            peaks[1],
+            pairs,
+            quality,
+            stageLog.summary(group),
+            finished,
+            phases);
+    System.out.printf(
+        Locale.ROOT,
+        "%-8s %,9d docs: %s %.1f s (CPU %.1f s: tasks %.1f, driver %.1f, JIT/GC %.1f), "
+            + "heap baseline %s peak %s (after GC %s), %s pairs%s; persisted RDDs now %d; load average %s%n    %s%n",
+        method,
+        n,
+        finished ? "" : "DID NOT FINISH in",
+        seconds,
+        cpuSeconds,
+        split[0],
+        split[1],
+        split[2],
+        gib(baseline),
+        gib(peaks[0]),
+        gib(peaks[1]),
+        pairs,
+        quality == null
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                ", P %.4f R %.4f F1 %.4f on the first %d docs",
+                quality.precision(),
+                quality.recall(),
+                quality.f1(),
+                truthDocs),
+        spark.sparkContext().getPersistentRDDs().size(),
+        loadAverage(),
+        run.stages());
     return run;
   }
 
   // The run's pairs among the first truthDocs documents against the truth.
   private static Quality quality(SparkSession spark, Path pairs, long[] truth, int truthDocs) {
-    long[] found = spark.read().parquet(pairs.toString())
-        .where(col("id_a").lt(truthDocs).and(col("id_b").lt(truthDocs))).select("id_a", "id_b")
-        .collectAsList().stream().mapToLong(r -> DedupGroundTruth.pair(r.getLong(0), r.getLong(1)))
-        .sorted().distinct().toArray();
+    long[] found =
+        spark
+            .read()
+            .parquet(pairs.toString())
+            .where(col("id_a").lt(truthDocs).and(col("id_b").lt(truthDocs)))
+            .select("id_a", "id_b")
+            .collectAsList()
+            .stream()
+            .mapToLong(r -> DedupGroundTruth.pair(r.getLong(0), r.getLong(1)))
+            .sorted()
+            .distinct()
+            .toArray();
     long tp = Arrays.stream(found).filter(c -> Arrays.binarySearch(truth, c) >= 0).count();
     double precision = found.length == 0 ? 1.0 : tp / (double) found.length;
     double recall = truth.length == 0 ? 1.0 : tp / (double) truth.length;
@@ -331,33 +515,62 @@ public final class DedupVsMllib {
     return new Quality(precision, recall, f1, found);
   }
 
-  private static void printSize(int n, long chars, List<Run> runs, List<DedupCorpus.Planted> planted,
-      double[] plantedJaccard, long[] truth, int truthDocs, int[] tables, long mllibMaxDocs, double limitMin) {
+  private static void printSize(
+      int n,
+      long chars,
+      List<Run> runs,
+      List<DedupCorpus.Planted> planted,
+      double[] plantedJaccard,
+      long[] truth,
+      int truthDocs,
+      int[] tables,
+      long mllibMaxDocs,
+      double limitMin) {
     List<String> methods = new ArrayList<>(List.of("corral"));
     for (int l : tables) {
       methods.add("mllib-" + l);
     }
-    System.out.printf(Locale.ROOT, "%n### %,d documents (%.1f M chars); quality on the first %,d documents "
-        + "(%,d truth pairs)%n%n", n, chars / 1e6, truthDocs, truth.length);
-    System.out.println("| method | runs (s) | median wall | docs/s | median CPU | peak heap (sampled) "
-        + "| peak heap after GC | precision | recall | F1 | pairs (whole corpus) |");
-    System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    System.out.printf(
+        Locale.ROOT,
+        "%n### %,d documents (%.1f M chars); quality on the first %,d documents "
+            + "(%,d truth pairs)%n%n",
+        n,
+        chars / 1e6,
+        truthDocs,
+        truth.length);
+    System.out.println(
+        "| method | runs (s) | median wall | docs/s | median CPU | peak heap (sampled) "
+            + "| peak heap after GC | precision | recall | F1 | pairs (whole corpus) |");
+    System.out.println(
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     Map<String, Double> medians = new LinkedHashMap<>();
     Map<String, Double> cpuMedians = new LinkedHashMap<>();
     Map<String, Quality> qualities = new LinkedHashMap<>();
     for (String m : methods) {
       List<Run> mine = runs.stream().filter(r -> r.method().equals(m)).toList();
       if (mine.isEmpty()) {
-        System.out.printf(Locale.ROOT, "| %s | not run (above %,d documents) | | | | | | | | | |%n", label(m),
+        System.out.printf(
+            Locale.ROOT,
+            "| %s | not run (above %,d documents) | | | | | | | | | |%n",
+            label(m),
             mllibMaxDocs);
         continue;
       }
       List<Run> done = mine.stream().filter(Run::finished).toList();
-      String times = mine.stream().map(r -> (r.finished() ? "" : "> ") + String.format(Locale.ROOT, "%.1f",
-          r.seconds())).collect(Collectors.joining(" "));
+      String times =
+          mine.stream()
+              .map(
+                  r -> (r.finished() ? "" : "> ") + String.format(Locale.ROOT, "%.1f", r.seconds()))
+              .collect(Collectors.joining(" "));
       if (done.isEmpty()) {
-        System.out.printf(Locale.ROOT, "| %s | %s | did not finish in %.0f min | | | %s | %s | | | | |%n", label(m),
-            times, limitMin, gib(mine.get(0).peakHeap()), gib(mine.get(0).peakAfterGc()));
+        System.out.printf(
+            Locale.ROOT,
+            "| %s | %s | did not finish in %.0f min | | | %s | %s | | | | |%n",
+            label(m),
+            times,
+            limitMin,
+            gib(mine.get(0).peakHeap()),
+            gib(mine.get(0).peakAfterGc()));
         continue;
       }
       double median = median(done.stream().mapToDouble(Run::seconds).toArray());
@@ -365,17 +578,31 @@ public final class DedupVsMllib {
       cpuMedians.put(m, median(done.stream().mapToDouble(Run::cpuSeconds).toArray()));
       Quality q = done.get(done.size() - 1).quality();
       qualities.put(m, q);
-      boolean same = done.stream().allMatch(r -> Arrays.equals(r.quality().foundCodes(), q.foundCodes()));
-      System.out.printf(Locale.ROOT, "| %s | %s | %.1f s | %,.0f | %.1f s | %s | %s | %.4f | %.4f | %.4f%s | %,d |%n",
-          label(m), times, median, n / median, cpuMedians.get(m),
+      boolean same =
+          done.stream().allMatch(r -> Arrays.equals(r.quality().foundCodes(), q.foundCodes()));
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %s | %.1f s | %,.0f | %.1f s | %s | %s | %.4f | %.4f | %.4f%s | %,d |%n",
+          label(m),
+          times,
+          median,
+          n / median,
+          cpuMedians.get(m),
           gib(done.stream().mapToLong(Run::peakHeap).max().getAsLong()),
-          gib(done.stream().mapToLong(Run::peakAfterGc).max().getAsLong()), q.precision(), q.recall(), q.f1(),
-          same ? "" : " (runs differ)", done.get(done.size() - 1).pairs());
+          gib(done.stream().mapToLong(Run::peakAfterGc).max().getAsLong()),
+          q.precision(),
+          q.recall(),
+          q.f1(),
+          same ? "" : " (runs differ)",
+          done.get(done.size() - 1).pairs());
     }
-    List<Run> corral = runs.stream().filter(r -> r.method().equals("corral") && r.phases() != null).toList();
+    List<Run> corral =
+        runs.stream().filter(r -> r.method().equals("corral") && r.phases() != null).toList();
     if (!corral.isEmpty()) {
-      System.out.printf(Locale.ROOT, "%nCorral's phases (medians): deduplicate() (search, verification, components) "
-          + "%.1f s, annotated rows %.1f s, pairs written %.1f s%n",
+      System.out.printf(
+          Locale.ROOT,
+          "%nCorral's phases (medians): deduplicate() (search, verification, components) "
+              + "%.1f s, annotated rows %.1f s, pairs written %.1f s%n",
           median(corral.stream().mapToDouble(r -> r.phases()[0]).toArray()),
           median(corral.stream().mapToDouble(r -> r.phases()[1]).toArray()),
           median(corral.stream().mapToDouble(r -> r.phases()[2]).toArray()));
@@ -383,14 +610,20 @@ public final class DedupVsMllib {
     if (medians.containsKey("corral")) {
       for (Map.Entry<String, Double> e : medians.entrySet()) {
         if (!e.getKey().equals("corral")) {
-          System.out.printf(Locale.ROOT, "%nspeed: %s / Corral = %.1fx in wall time, %.1fx in CPU time (medians); "
-              + "recall Corral %.4f vs %.4f%n", label(e.getKey()), e.getValue() / medians.get("corral"),
-              cpuMedians.get(e.getKey()) / cpuMedians.get("corral"), qualities.get("corral").recall(),
+          System.out.printf(
+              Locale.ROOT,
+              "%nspeed: %s / Corral = %.1fx in wall time, %.1fx in CPU time (medians); "
+                  + "recall Corral %.4f vs %.4f%n",
+              label(e.getKey()),
+              e.getValue() / medians.get("corral"),
+              cpuMedians.get(e.getKey()) / cpuMedians.get("corral"),
+              qualities.get("corral").recall(),
               qualities.get(e.getKey()).recall());
         }
       }
     }
-    System.out.printf(Locale.ROOT, "%nrecall of planted pairs by edit rate (first %,d documents)%n%n", truthDocs);
+    System.out.printf(
+        Locale.ROOT, "%nrecall of planted pairs by edit rate (first %,d documents)%n%n", truthDocs);
     StringBuilder header = new StringBuilder("| edit rate | planted | mean J | with J >= 0.8 |");
     StringBuilder rule = new StringBuilder("| ---: | ---: | ---: | ---: |");
     for (String m : qualities.keySet()) {
@@ -400,18 +633,33 @@ public final class DedupVsMllib {
     System.out.println(header);
     System.out.println(rule);
     for (double rate : DedupCorpus.EDIT_RATES) {
-      List<Integer> at = IntStream.range(0, planted.size()).filter(i -> planted.get(i).editRate() == rate)
-          .boxed().toList();
+      List<Integer> at =
+          IntStream.range(0, planted.size())
+              .filter(i -> planted.get(i).editRate() == rate)
+              .boxed()
+              .toList();
       List<Integer> above = at.stream().filter(i -> plantedJaccard[i] >= THRESHOLD).toList();
-      StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %.2f | %,d | %.3f | %,d (%.1f%%) |",
-          rate, at.size(), at.stream().mapToDouble(i -> plantedJaccard[i]).average().orElse(0), above.size(),
-          100.0 * above.size() / Math.max(1, at.size())));
+      StringBuilder row =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "| %.2f | %,d | %.3f | %,d (%.1f%%) |",
+                  rate,
+                  at.size(),
+                  at.stream().mapToDouble(i -> plantedJaccard[i]).average().orElse(0),
+                  above.size(),
+                  100.0 * above.size() / Math.max(1, at.size())));
       for (Quality q : qualities.values()) {
         long foundAbove = above.stream().filter(i -> found(q, planted.get(i))).count();
         long foundAll = at.stream().filter(i -> found(q, planted.get(i))).count();
-        row.append(String.format(Locale.ROOT, " %s | %.1f%% |",
-            above.isEmpty() ? "-" : String.format(Locale.ROOT, "%.4f", foundAbove / (double) above.size()),
-            100.0 * foundAll / Math.max(1, at.size())));
+        row.append(
+            String.format(
+                Locale.ROOT,
+                " %s | %.1f%% |",
+                above.isEmpty()
+                    ? "-"
+                    : String.format(Locale.ROOT, "%.4f", foundAbove / (double) above.size()),
+                100.0 * foundAll / Math.max(1, at.size())));
       }
       System.out.println(row);
     }
@@ -422,30 +670,43 @@ public final class DedupVsMllib {
   }
 
   private static void printGrowth(Map<Integer, List<Run>> results) {
-    System.out.printf(Locale.ROOT, "%n### growth (medians)%n%n| documents | method | median wall | wall per 100k docs "
-        + "| per-100k wall / smallest size's | CPU per 100k docs | per-100k CPU / smallest size's |%n"
-        + "| ---: | --- | ---: | ---: | ---: | ---: | ---: |%n");
+    System.out.printf(
+        Locale.ROOT,
+        "%n### growth (medians)%n%n| documents | method | median wall | wall per 100k docs "
+            + "| per-100k wall / smallest size's | CPU per 100k docs | per-100k CPU / smallest size's |%n"
+            + "| ---: | --- | ---: | ---: | ---: | ---: | ---: |%n");
     Map<String, Double> first = new TreeMap<>();
     Map<String, Double> firstCpu = new TreeMap<>();
     for (Map.Entry<Integer, List<Run>> e : results.entrySet()) {
-      Map<String, List<Run>> byMethod = e.getValue().stream().filter(Run::finished)
-          .collect(Collectors.groupingBy(Run::method, TreeMap::new, Collectors.toList()));
+      Map<String, List<Run>> byMethod =
+          e.getValue().stream()
+              .filter(Run::finished)
+              .collect(Collectors.groupingBy(Run::method, TreeMap::new, Collectors.toList()));
       for (Map.Entry<String, List<Run>> m : byMethod.entrySet()) {
         double median = median(m.getValue().stream().mapToDouble(Run::seconds).toArray());
         double per100k = median / (e.getKey() / 100_000.0);
-        double cpu100k = median(m.getValue().stream().mapToDouble(Run::cpuSeconds).toArray())
-            / (e.getKey() / 100_000.0);
+        double cpu100k =
+            median(m.getValue().stream().mapToDouble(Run::cpuSeconds).toArray())
+                / (e.getKey() / 100_000.0);
         first.putIfAbsent(m.getKey(), per100k);
         firstCpu.putIfAbsent(m.getKey(), cpu100k);
-        System.out.printf(Locale.ROOT, "| %,d | %s | %.1f s | %.2f s | %.2f | %.2f s | %.2f |%n", e.getKey(),
-            label(m.getKey()), median, per100k, per100k / first.get(m.getKey()), cpu100k,
+        System.out.printf(
+            Locale.ROOT,
+            "| %,d | %s | %.1f s | %.2f s | %.2f | %.2f s | %.2f |%n",
+            e.getKey(),
+            label(m.getKey()),
+            median,
+            per100k,
+            per100k / first.get(m.getKey()),
+            cpu100k,
             cpu100k / firstCpu.get(m.getKey()));
       }
     }
   }
 
   private static String label(String method) {
-    return method.equals("corral") ? "Corral MinHashDeduplicator"
+    return method.equals("corral")
+        ? "Corral MinHashDeduplicator"
         : "MLlib MinHashLSH, " + method.substring(method.indexOf('-') + 1) + " tables";
   }
 
@@ -462,15 +723,19 @@ public final class DedupVsMllib {
     for (ThreadInfo info : bean.getThreadInfo(bean.getAllThreadIds())) {
       if (info != null) {
         long cpu = bean.getThreadCpuTime(info.getThreadId());
-        out.put(info.getThreadId(), new long[] {cpu, info.getThreadName().startsWith("Executor task") ? 1 : 0});
+        out.put(
+            info.getThreadId(),
+            new long[] {cpu, info.getThreadName().startsWith("Executor task") ? 1 : 0});
       }
     }
     return out;
   }
 
-  // Seconds of task threads, of the other Java threads (driver, scheduler, sampler), and the rest of the process's
+  // Seconds of task threads, of the other Java threads (driver, scheduler, sampler), and the rest
+  // of the process's
   // CPU (JIT compilers, GC; also threads that ended during the run).
-  private static double[] cpuSplit(Map<Long, long[]> before, Map<Long, long[]> after, double total) {
+  private static double[] cpuSplit(
+      Map<Long, long[]> before, Map<Long, long[]> after, double total) {
     double tasks = 0;
     double others = 0;
     for (Map.Entry<Long, long[]> e : after.entrySet()) {
@@ -484,7 +749,8 @@ public final class DedupVsMllib {
     return new double[] {tasks, others, total - tasks - others};
   }
 
-  // CPU time of this JVM (all threads, GC included): on a shared machine it moves less with others' load than wall
+  // CPU time of this JVM (all threads, GC included): on a shared machine it moves less with others'
+  // load than wall
   // time.
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -508,7 +774,10 @@ public final class DedupVsMllib {
     return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
   }
 
-  /** Peak heap used, sampled every 20 ms, and the peak of heap used right after each GC, while running. */
+  /**
+   * Peak heap used, sampled every 20 ms, and the peak of heap used right after each GC, while
+   * running.
+   */
   static final class HeapMonitor {
     private final AtomicLong peak = new AtomicLong();
     private final AtomicLong peakAfterGc = new AtomicLong();
@@ -516,18 +785,28 @@ public final class DedupVsMllib {
     private Thread sampler;
 
     HeapMonitor() {
-      Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
-          .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
-      NotificationListener listener = (notification, handback) -> {
-        if (running
-            && notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
-          GarbageCollectionNotificationInfo info =
-              GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-          long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
-              .filter(e -> heapPools.contains(e.getKey())).mapToLong(e -> e.getValue().getUsed()).sum();
-          peakAfterGc.accumulateAndGet(used, Math::max);
-        }
-      };
+      Set<String> heapPools =
+          ManagementFactory.getMemoryPoolMXBeans().stream()
+              .filter(p -> p.getType() == MemoryType.HEAP)
+              .map(MemoryPoolMXBean::getName)
+              .collect(Collectors.toSet());
+      NotificationListener listener =
+          (notification, handback) -> {
+            if (running
+                && notification
+                    .getType()
+                    .equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+              GarbageCollectionNotificationInfo info =
+                  GarbageCollectionNotificationInfo.from(
+                      (CompositeData) notification.getUserData());
+              long used =
+                  info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                      .filter(e -> heapPools.contains(e.getKey()))
+                      .mapToLong(e -> e.getValue().getUsed())
+                      .sum();
+              peakAfterGc.accumulateAndGet(used, Math::max);
+            }
+          };
       for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
         ((NotificationEmitter) gc).addNotificationListener(listener, null, null);
       }
@@ -537,17 +816,20 @@ public final class DedupVsMllib {
       peak.set(0);
       peakAfterGc.set(0);
       running = true;
-      sampler = new Thread(() -> {
-        while (running) {
-          MemoryUsage usage = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-          peak.accumulateAndGet(usage.getUsed(), Math::max);
-          try {
-            Thread.sleep(20);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "heap-sampler");
+      sampler =
+          new Thread(
+              () -> {
+                while (running) {
+                  MemoryUsage usage = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+                  peak.accumulateAndGet(usage.getUsed(), Math::max);
+                  try {
+                    Thread.sleep(20);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "heap-sampler");
       sampler.setDaemon(true);
       sampler.start();
     }
@@ -559,7 +841,9 @@ public final class DedupVsMllib {
     }
   }
 
-  /** Per job group: every stage's wall time, tasks, peak execution memory, spill and shuffle write. */
+  /**
+   * Per job group: every stage's wall time, tasks, peak execution memory, spill and shuffle write.
+   */
   static final class StageLog extends SparkListener {
     private final Map<Integer, String> groupOfStage = new ConcurrentHashMap<>();
     private final Map<Integer, long[]> taskTotals = new ConcurrentHashMap<>();
@@ -567,7 +851,8 @@ public final class DedupVsMllib {
 
     @Override
     public void onStageSubmitted(SparkListenerStageSubmitted event) {
-      String group = event.properties() == null ? null : event.properties().getProperty("spark.jobGroup.id");
+      String group =
+          event.properties() == null ? null : event.properties().getProperty("spark.jobGroup.id");
       if (group != null) {
         groupOfStage.put(event.stageInfo().stageId(), group);
       }
@@ -596,19 +881,37 @@ public final class DedupVsMllib {
       }
       long ms = (Long) info.completionTime().get() - (Long) info.submissionTime().get();
       long[] t = taskTotals.getOrDefault(info.stageId(), new long[4]);
-      byGroup.computeIfAbsent(group, k -> Collections.synchronizedList(new ArrayList<>())).add(String.format(
-          Locale.ROOT, "%07d|%s: %.1f s, %d tasks, peak exec mem %d MB, spill %d MB (disk %d MB), shuffle write %d MB",
-          ms, info.name(), ms / 1e3, info.numTasks(), t[0] >> 20, t[1] >> 20, t[2] >> 20, t[3] >> 20));
+      byGroup
+          .computeIfAbsent(group, k -> Collections.synchronizedList(new ArrayList<>()))
+          .add(
+              String.format(
+                  Locale.ROOT,
+                  "%07d|%s: %.1f s, %d tasks, peak exec mem %d MB, spill %d MB (disk %d MB), shuffle write %d MB",
+                  ms,
+                  info.name(),
+                  ms / 1e3,
+                  info.numTasks(),
+                  t[0] >> 20,
+                  t[1] >> 20,
+                  t[2] >> 20,
+                  t[3] >> 20));
     }
 
-    /** The group's longest stages (five, or as many as {@code -Ddedup.stages} says), longest first. */
+    /**
+     * The group's longest stages (five, or as many as {@code -Ddedup.stages} says), longest first.
+     */
     String summary(String group) {
       List<String> stages = byGroup.getOrDefault(group, List.of());
       synchronized (stages) {
-        long total = stages.stream().mapToLong(s -> Long.parseLong(s.substring(0, s.indexOf('|')))).sum();
-        return String.format(Locale.ROOT, "%d stages, %.1f s in all; longest: ", stages.size(), total / 1e3)
-            + stages.stream().sorted(Comparator.reverseOrder()).limit(Integer.getInteger("dedup.stages", 5))
-                .map(s -> s.substring(s.indexOf('|') + 1)).collect(Collectors.joining("\n      "));
+        long total =
+            stages.stream().mapToLong(s -> Long.parseLong(s.substring(0, s.indexOf('|')))).sum();
+        return String.format(
+                Locale.ROOT, "%d stages, %.1f s in all; longest: ", stages.size(), total / 1e3)
+            + stages.stream()
+                .sorted(Comparator.reverseOrder())
+                .limit(Integer.getInteger("dedup.stages", 5))
+                .map(s -> s.substring(s.indexOf('|') + 1))
+                .collect(Collectors.joining("\n      "));
       }
     }
   }

@@ -14,9 +14,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Throughput of {@link LanguageIdentifier} in Spark {@code local[2]} against the same model predicting
- * the same text outside Spark ({@link StreamPredictor} on 2 threads), in one JVM, medians of N runs.
- * Usage: LangIdThroughput TEXT_FILE MODEL RUNS
+ * Throughput of {@link LanguageIdentifier} in Spark {@code local[2]} against the same model
+ * predicting the same text outside Spark ({@link StreamPredictor} on 2 threads), in one JVM,
+ * medians of N runs. Usage: LangIdThroughput TEXT_FILE MODEL RUNS
  */
 public final class LangIdThroughput {
   public static void main(String[] args) throws Exception {
@@ -41,11 +41,15 @@ public final class LangIdThroughput {
       }
     }
 
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("langid-bench")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.files.maxPartitionBytes", String.valueOf(4 << 20))
-        .getOrCreate();
-    Dataset<Row> input = spark.read().text(text.toString()).withColumnRenamed("value", "text").cache();
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("langid-bench")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.files.maxPartitionBytes", String.valueOf(4 << 20))
+            .getOrCreate();
+    Dataset<Row> input =
+        spark.read().text(text.toString()).withColumnRenamed("value", "text").cache();
     long rows = input.count();
     int partitions = input.rdd().getNumPartitions();
     LanguageIdentifier stage = new LanguageIdentifier().setModelPath(model);
@@ -61,11 +65,14 @@ public final class LangIdThroughput {
 
     double e = median(engine);
     double s = median(sparkTimes);
-    System.out.printf("input: %s, %.1f MB, %d docs (%d rows in Spark, %d partitions)%n", text, bytes / 1e6, docs,
-        rows, partitions);
-    System.out.printf("engine outside Spark (2 threads): runs %s s, median %.3f s = %.1f MB/s, %.0f docs/s%n",
+    System.out.printf(
+        "input: %s, %.1f MB, %d docs (%d rows in Spark, %d partitions)%n",
+        text, bytes / 1e6, docs, rows, partitions);
+    System.out.printf(
+        "engine outside Spark (2 threads): runs %s s, median %.3f s = %.1f MB/s, %.0f docs/s%n",
         engine, e, bytes / 1e6 / e, docs / e);
-    System.out.printf("LanguageIdentifier in local[2]:   runs %s s, median %.3f s = %.1f MB/s, %.0f docs/s%n",
+    System.out.printf(
+        "LanguageIdentifier in local[2]:   runs %s s, median %.3f s = %.1f MB/s, %.0f docs/s%n",
         sparkTimes, s, bytes / 1e6 / s, docs / s);
     System.out.printf("spark/engine throughput = %.2f%n", e / s);
   }

@@ -2,8 +2,8 @@ package dev.corral.bench;
 
 import dev.corral.curation.ccnet.LineDeduplicator;
 import dev.corral.curation.classify.FastTextTrainer;
-import dev.corral.curation.mixture.TokenCounter;
 import dev.corral.curation.langid.LanguageIdentifier;
+import dev.corral.curation.mixture.TokenCounter;
 import dev.corral.curation.quality.QualityClassifier;
 import dev.corral.curation.quality.heuristics.C4Filter;
 import dev.corral.curation.quality.heuristics.GopherQualityFilter;
@@ -22,29 +22,46 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 /**
- * Throughput of each curation stage (and the token counter) in Spark {@code local[2]}: documents of 10 UDHR paragraphs each (real
- * text, 266 languages) cached in memory, each stage alone then a {@code noop} write, medians of N runs.
- * The reference, measured in the same run, is the same pass with no stage (scan and write only).
- * Usage: StageThroughput TEXT_FILE RUNS
+ * Throughput of each curation stage (and the token counter) in Spark {@code local[2]}: documents of
+ * 10 UDHR paragraphs each (real text, 266 languages) cached in memory, each stage alone then a
+ * {@code noop} write, medians of N runs. The reference, measured in the same run, is the same pass
+ * with no stage (scan and write only). Usage: StageThroughput TEXT_FILE RUNS
  */
 public final class StageThroughput {
   public static void main(String[] args) throws Exception {
     Path text = Path.of(args[0]);
     int runs = Integer.parseInt(args[1]);
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("stage-bench")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "8").getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("stage-bench")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "8")
+            .getOrCreate();
     // Pages of 10 consecutive paragraphs, joined by newlines, as a crawl would give them.
-    Dataset<Row> docs = spark.read().text(text.toString())
-        .withColumn("page", functions.floor(functions.monotonically_increasing_id().divide(10)))
-        .groupBy("page").agg(functions.concat_ws("\n", functions.collect_list("value")).as("text"))
-        .repartition(8).cache();
+    Dataset<Row> docs =
+        spark
+            .read()
+            .text(text.toString())
+            .withColumn("page", functions.floor(functions.monotonically_increasing_id().divide(10)))
+            .groupBy("page")
+            .agg(functions.concat_ws("\n", functions.collect_list("value")).as("text"))
+            .repartition(8)
+            .cache();
     long n = docs.count();
-    double mb = docs.agg(functions.sum(functions.length(functions.col("text")))).first().getLong(0) / 1e6;
+    double mb =
+        docs.agg(functions.sum(functions.length(functions.col("text")))).first().getLong(0) / 1e6;
 
     Path model = Files.createTempFile("quality", ".bin");
-    Dataset<Row> labelled = docs.limit(4000).withColumn("label",
-        functions.when(functions.rand(1).lt(0.5), "wiki").otherwise("cc"));
-    new FastTextTrainer().setModelPath(model.toString()).setDim(16).setEpoch(1).setBucket(100_000).setWordNgrams(2)
+    Dataset<Row> labelled =
+        docs.limit(4000)
+            .withColumn("label", functions.when(functions.rand(1).lt(0.5), "wiki").otherwise("cc"));
+    new FastTextTrainer()
+        .setModelPath(model.toString())
+        .setDim(16)
+        .setEpoch(1)
+        .setBucket(100_000)
+        .setWordNgrams(2)
         .fit(labelled);
 
     Map<String, Transformer> stages = new LinkedHashMap<>();
@@ -73,7 +90,8 @@ public final class StageThroughput {
       if (e.getValue() == null) {
         reference = median;
       }
-      System.out.printf("%-28s runs %s s, median %.2f s = %6.1f MB/s (%.1f MB/s per core), x%.1f the scan's time%n",
+      System.out.printf(
+          "%-28s runs %s s, median %.2f s = %6.1f MB/s (%.1f MB/s per core), x%.1f the scan's time%n",
           e.getKey(), times, median, mb / median, mb / median / 2, median / reference);
     }
     spark.stop();

@@ -21,24 +21,30 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes Common Crawl-like WET files of real text for the {@code corral ccnet} benchmark: the UDHR paragraphs
- * ({@code udhr-dev.tsv}: code, html lang, text) cut into sentences and reassembled into paragraphs of 3 to 6
- * sentences of one language, on pages of 2 to 8 such paragraphs, framed by boilerplate lines (navigation, a
- * cookie notice, a copyright line) that repeat across the pages of a site or of every site, so that line dedup
- * has work. Each page is in its site's language; 80% of sites are in the languages that have a model (weighted
- * like a crawl: a few large, many small), 20% spread evenly over all the others. Records are WARC/1.0
- * {@code conversion} records, each its own gzip member, after a {@code warcinfo} record, as Common Crawl writes
- * them. File {@code i} depends only on the seed and {@code i}, so the first files of a larger set are a smaller set.
+ * Writes Common Crawl-like WET files of real text for the {@code corral ccnet} benchmark: the UDHR
+ * paragraphs ({@code udhr-dev.tsv}: code, html lang, text) cut into sentences and reassembled into
+ * paragraphs of 3 to 6 sentences of one language, on pages of 2 to 8 such paragraphs, framed by
+ * boilerplate lines (navigation, a cookie notice, a copyright line) that repeat across the pages of
+ * a site or of every site, so that line dedup has work. Each page is in its site's language; 80% of
+ * sites are in the languages that have a model (weighted like a crawl: a few large, many small),
+ * 20% spread evenly over all the others. Records are WARC/1.0 {@code conversion} records, each its
+ * own gzip member, after a {@code warcinfo} record, as Common Crawl writes them. File {@code i}
+ * depends only on the seed and {@code i}, so the first files of a larger set are a smaller set.
  * Writes {@code _manifest.tsv} beside them: file, bytes of text (the records' blocks), pages.
  * Usage: WetCorpus UDHR_TSV OUT_DIR FILES MB_PER_FILE (MB of text, 10^6 bytes)
  */
 public final class WetCorpus {
-  /** Languages given a model in the benchmark, with crawl-like weights (lid.176 labels, as in the TSV). */
+  /**
+   * Languages given a model in the benchmark, with crawl-like weights (lid.176 labels, as in the
+   * TSV).
+   */
   static final Map<String, Integer> MODEL_LANGUAGES = new LinkedHashMap<>();
 
   static {
-    String[] langs = {"fr", "ja", "zh", "nl", "pl", "vi", "sv", "fa", "ar", "ko", "uk", "ro",
-        "ca", "lt", "lv", "et", "is", "th", "bn", "ta", "ur", "be", "kk", "gl"};
+    String[] langs = {
+      "fr", "ja", "zh", "nl", "pl", "vi", "sv", "fa", "ar", "ko", "uk", "ro", "ca", "lt", "lv",
+      "et", "is", "th", "bn", "ta", "ur", "be", "kk", "gl"
+    };
     int[] weights = {14, 12, 12, 7, 7, 5, 5, 5, 5, 4, 4, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
     for (int i = 0; i < langs.length; i++) {
       MODEL_LANGUAGES.put(langs[i], weights[i]);
@@ -61,9 +67,11 @@ public final class WetCorpus {
     List<Future<?>> done = new ArrayList<>();
     for (int f = 0; f < files; f++) {
       int file = f;
-      done.add(pool.submit(() -> {
-        counts[file] = writeFile(out.resolve(name(file)), file, sentences, bytesPerFile);
-      }));
+      done.add(
+          pool.submit(
+              () -> {
+                counts[file] = writeFile(out.resolve(name(file)), file, sentences, bytesPerFile);
+              }));
     }
     for (Future<?> d : done) {
       d.get();
@@ -73,12 +81,19 @@ public final class WetCorpus {
     long text = 0;
     long pages = 0;
     for (int f = 0; f < files; f++) {
-      manifest.append(name(f)).append('\t').append(counts[f][0]).append('\t').append(counts[f][1]).append('\n');
+      manifest
+          .append(name(f))
+          .append('\t')
+          .append(counts[f][0])
+          .append('\t')
+          .append(counts[f][1])
+          .append('\n');
       text += counts[f][0];
       pages += counts[f][1];
     }
     Files.writeString(out.resolve("_manifest.tsv"), manifest);
-    System.out.printf("wrote %d files in %s: %d pages, %.1f MB of text%n", files, out, pages, text / 1e6);
+    System.out.printf(
+        "wrote %d files in %s: %d pages, %.1f MB of text%n", files, out, pages, text / 1e6);
   }
 
   static String name(int file) {
@@ -129,18 +144,21 @@ public final class WetCorpus {
       }
       String name = "site" + i;
       String[] header = {
-          "Home | News | About " + name + " | Contact",
-          "Sign in · Register · Search " + name,
-          "This website uses cookies to improve your experience. By continuing to browse you accept our cookie policy."};
+        "Home | News | About " + name + " | Contact",
+        "Sign in · Register · Search " + name,
+        "This website uses cookies to improve your experience. By continuing to browse you accept our cookie policy."
+      };
       String[] footer = {
-          "© 2019 " + name + ". All rights reserved.",
-          "Terms of use | Privacy policy | Sitemap | Follow us on social media"};
+        "© 2019 " + name + ". All rights reserved.",
+        "Terms of use | Privacy policy | Sitemap | Follow us on social media"
+      };
       sites.add(new Site(name, lang, header, footer));
     }
     return sites;
   }
 
-  private static long[] writeFile(Path file, int index, Map<String, List<String>> sentences, long target) {
+  private static long[] writeFile(
+      Path file, int index, Map<String, List<String>> sentences, long target) {
     List<Site> sites = sites(sentences);
     Random r = new Random(1_000_003L * (index + 1));
     long text = 0;
@@ -166,10 +184,23 @@ public final class WetCorpus {
           body.append(para).append('\n');
         }
         body.append(site.footer()[0]).append('\n').append(site.footer()[1]);
-        String title = first.substring(0, first.offsetByCodePoints(0, Math.min(first.codePointCount(0,
-            first.length()), 40))) + " - " + site.name();
-        String url = "https://www." + site.name() + ".example/" + site.language() + "/page-" + index + "-" + pages
-            + ".html";
+        String title =
+            first.substring(
+                    0,
+                    first.offsetByCodePoints(
+                        0, Math.min(first.codePointCount(0, first.length()), 40)))
+                + " - "
+                + site.name();
+        String url =
+            "https://www."
+                + site.name()
+                + ".example/"
+                + site.language()
+                + "/page-"
+                + index
+                + "-"
+                + pages
+                + ".html";
         byte[] block = (title + "\n" + body).getBytes(StandardCharsets.UTF_8);
         out.write(gzip(conversion(url, block)));
         text += block.length;
@@ -182,23 +213,42 @@ public final class WetCorpus {
   }
 
   private static byte[] conversion(String url, byte[] block) {
-    String headers = "WARC/1.0\r\n"
-        + "WARC-Type: conversion\r\n"
-        + "WARC-Target-URI: " + url + "\r\n"
-        + "WARC-Date: 2019-02-15T19:15:59Z\r\n"
-        + "WARC-Record-ID: <urn:uuid:" + uuid(url) + ">\r\n"
-        + "WARC-Refers-To: <urn:uuid:" + uuid(url + "#response") + ">\r\n"
-        + "WARC-Block-Digest: sha1:" + digest(url) + "\r\n"
-        + "Content-Type: text/plain\r\n"
-        + "Content-Length: " + block.length + "\r\n\r\n";
+    String headers =
+        "WARC/1.0\r\n"
+            + "WARC-Type: conversion\r\n"
+            + "WARC-Target-URI: "
+            + url
+            + "\r\n"
+            + "WARC-Date: 2019-02-15T19:15:59Z\r\n"
+            + "WARC-Record-ID: <urn:uuid:"
+            + uuid(url)
+            + ">\r\n"
+            + "WARC-Refers-To: <urn:uuid:"
+            + uuid(url + "#response")
+            + ">\r\n"
+            + "WARC-Block-Digest: sha1:"
+            + digest(url)
+            + "\r\n"
+            + "Content-Type: text/plain\r\n"
+            + "Content-Length: "
+            + block.length
+            + "\r\n\r\n";
     return record(headers, block);
   }
 
   private static byte[] warcinfo(String filename) {
-    byte[] block = "isPartOf: CC-BENCH\r\npublisher: corral bench\r\n".getBytes(StandardCharsets.UTF_8);
-    String headers = "WARC/1.0\r\nWARC-Type: warcinfo\r\nWARC-Date: 2019-02-24T05:12:00Z\r\n"
-        + "WARC-Filename: " + filename + "\r\nWARC-Record-ID: <urn:uuid:" + uuid(filename) + ">\r\n"
-        + "Content-Type: application/warc-fields\r\nContent-Length: " + block.length + "\r\n\r\n";
+    byte[] block =
+        "isPartOf: CC-BENCH\r\npublisher: corral bench\r\n".getBytes(StandardCharsets.UTF_8);
+    String headers =
+        "WARC/1.0\r\nWARC-Type: warcinfo\r\nWARC-Date: 2019-02-24T05:12:00Z\r\n"
+            + "WARC-Filename: "
+            + filename
+            + "\r\nWARC-Record-ID: <urn:uuid:"
+            + uuid(filename)
+            + ">\r\n"
+            + "Content-Type: application/warc-fields\r\nContent-Length: "
+            + block.length
+            + "\r\n\r\n";
     return record(headers, block);
   }
 
@@ -223,7 +273,8 @@ public final class WetCorpus {
   }
 
   private static String digest(String seed) {
-    // 32 base32 characters, as Common Crawl's SHA-1 digests; the reader passes them through unchecked.
+    // 32 base32 characters, as Common Crawl's SHA-1 digests; the reader passes them through
+    // unchecked.
     String hex = Long.toHexString(seed.hashCode() * 0x9E3779B97F4A7C15L).toUpperCase();
     return ("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" + hex).substring(hex.length());
   }
