@@ -38,30 +38,13 @@ final class JobProgress implements AutoCloseable {
   private final Map<Long, long[]> running = new ConcurrentHashMap<>();
 
   private final Listener listener = new Listener();
-  private final Thread thread;
+  private final ProgressPrinter printer;
 
   JobProgress(SparkContext sc, String label, PrintStream out, long periodMillis) {
     this.sc = sc;
     this.label = label;
     sc.addSparkListener(listener);
-    thread =
-        new Thread(
-            () -> {
-              try {
-                while (!Thread.currentThread().isInterrupted()) {
-                  Thread.sleep(periodMillis);
-                  out.println(line());
-                  out.flush();
-                }
-              } catch (InterruptedException e) {
-                // closed
-              }
-            },
-            "corral-job-progress");
-    thread.setDaemon(true);
-    if (periodMillis > 0) {
-      thread.start();
-    }
+    printer = new ProgressPrinter(this::line, out, periodMillis);
   }
 
   /** {@code label [phase]: N rows read (X MB, Y MB/s), M rows written, T s}. */
@@ -102,7 +85,7 @@ final class JobProgress implements AutoCloseable {
 
   @Override
   public void close() {
-    thread.interrupt();
+    printer.close();
     sc.removeSparkListener(listener);
     running.clear();
   }

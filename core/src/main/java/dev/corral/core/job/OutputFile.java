@@ -35,12 +35,7 @@ public final class OutputFile {
     try {
       FileSystem fs = out.getFileSystem(conf);
       Path qualified = fs.makeQualified(out);
-      for (String input : inputs) {
-        Path in = new Path(input);
-        if (in.getFileSystem(conf).makeQualified(in).equals(qualified)) {
-          throw Errors.outputOverlapsInput(output, input, "is");
-        }
-      }
+      OutputFolder.refuseOverlap(conf, fs, qualified, output, inputs);
       if (fs.exists(qualified)) {
         if (fs.getFileStatus(qualified).isDirectory()) {
           throw Errors.badUsage(

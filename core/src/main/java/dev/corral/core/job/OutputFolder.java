@@ -74,18 +74,7 @@ public final class OutputFolder {
     try {
       FileSystem fs = out.getFileSystem(conf);
       Path qualified = fs.makeQualified(out);
-      for (String input : inputs) {
-        Path in = new Path(input);
-        Path q = realPath(in.getFileSystem(conf), in.getFileSystem(conf).makeQualified(in));
-        Path o = realPath(fs, qualified);
-        if (o.equals(q)) {
-          throw Errors.outputOverlapsInput(output, input, "is");
-        } else if (isAncestor(q, o)) {
-          throw Errors.outputOverlapsInput(output, input, "is inside");
-        } else if (isAncestor(o, q) || isAncestor(o, globRoot(q))) {
-          throw Errors.outputOverlapsInput(output, input, "contains");
-        }
-      }
+      refuseOverlap(conf, fs, qualified, output, inputs);
       if (qualified.getParent() == null) {
         throw Errors.badUsage(
             "--output " + output, "is the root of a file system; choose a folder");
@@ -123,6 +112,28 @@ public final class OutputFolder {
       return new OutputFolder(fs, qualified, true, owned, foreign);
     } catch (IOException e) {
       throw Errors.unreadable(output, e);
+    }
+  }
+
+  /**
+   * Refuses an output that is an input, sits inside one or holds one (a glob's fixed part counts as
+   * the input's folder), after resolving links of local paths.
+   */
+  static void refuseOverlap(
+      Configuration conf, FileSystem fs, Path qualified, String output, List<String> inputs)
+      throws IOException {
+    Path o = realPath(fs, qualified);
+    for (String input : inputs) {
+      Path in = new Path(input);
+      FileSystem inFs = in.getFileSystem(conf);
+      Path q = realPath(inFs, inFs.makeQualified(in));
+      if (o.equals(q)) {
+        throw Errors.outputOverlapsInput(output, input, "is");
+      } else if (isAncestor(q, o)) {
+        throw Errors.outputOverlapsInput(output, input, "is inside");
+      } else if (isAncestor(o, q) || isAncestor(o, globRoot(q))) {
+        throw Errors.outputOverlapsInput(output, input, "contains");
+      }
     }
   }
 

@@ -163,38 +163,8 @@ public final class DedupModel extends Model<DedupModel>
   }
 
   @Override
-  public Param<String> inputCol() {
-    return columns.inputCol;
-  }
-
-  @Override
-  public Param<String> idCol() {
-    return columns.idCol;
-  }
-
-  @Override
-  public Param<String> qualityCol() {
-    return columns.qualityCol;
-  }
-
-  @Override
-  public Param<String> duplicateOfCol() {
-    return columns.duplicateOfCol;
-  }
-
-  @Override
-  public Param<String> clusterCol() {
-    return columns.clusterCol;
-  }
-
-  @Override
-  public Param<String> clusterSizeCol() {
-    return columns.clusterSizeCol;
-  }
-
-  @Override
-  public Param<String> dropReasonCol() {
-    return columns.dropReasonCol;
+  public DedupColumns dedupColumns() {
+    return columns;
   }
 
   /**

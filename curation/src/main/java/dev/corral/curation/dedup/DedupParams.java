@@ -19,29 +19,46 @@ import org.apache.spark.ml.param.Params;
  * @param <T> the concrete stage, so that setters chain
  */
 public interface DedupParams<T extends DedupParams<T>> extends Params {
+  /** The stage's own column params, created once in its constructor. */
+  DedupColumns dedupColumns();
+
   /** Column holding the text (default {@code text}). */
-  Param<String> inputCol();
+  default Param<String> inputCol() {
+    return dedupColumns().inputCol;
+  }
 
   /** Column naming each document (default {@code id}). */
-  Param<String> idCol();
+  default Param<String> idCol() {
+    return dedupColumns().idCol;
+  }
 
   /** Numeric column whose highest value a cluster keeps (unset: the smallest id). */
-  Param<String> qualityCol();
+  default Param<String> qualityCol() {
+    return dedupColumns().qualityCol;
+  }
 
   /** Output: the kept document's id, null for the kept one (default {@code duplicate_of}). */
-  Param<String> duplicateOfCol();
+  default Param<String> duplicateOfCol() {
+    return dedupColumns().duplicateOfCol;
+  }
 
   /** Output: the id of the document the row's cluster keeps (default {@code dedup_cluster}). */
-  Param<String> clusterCol();
+  default Param<String> clusterCol() {
+    return dedupColumns().clusterCol;
+  }
 
   /** Output: the number of documents in the row's cluster (default {@code cluster_size}). */
-  Param<String> clusterSizeCol();
+  default Param<String> clusterSizeCol() {
+    return dedupColumns().clusterSizeCol;
+  }
 
   /**
    * Column naming why a document is dropped, set only where still null (default {@code
    * drop_reason}).
    */
-  Param<String> dropReasonCol();
+  default Param<String> dropReasonCol() {
+    return dedupColumns().dropReasonCol;
+  }
 
   default String getInputCol() {
     return getOrDefault(inputCol());

@@ -2,7 +2,6 @@ package dev.corral.curation.dedup;
 
 import java.util.List;
 import org.apache.spark.ml.Transformer;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.sql.Column;
@@ -41,38 +40,8 @@ public abstract class DedupTransformer<T extends DedupTransformer<T>> extends Tr
   }
 
   @Override
-  public Param<String> inputCol() {
-    return columns.inputCol;
-  }
-
-  @Override
-  public Param<String> idCol() {
-    return columns.idCol;
-  }
-
-  @Override
-  public Param<String> qualityCol() {
-    return columns.qualityCol;
-  }
-
-  @Override
-  public Param<String> duplicateOfCol() {
-    return columns.duplicateOfCol;
-  }
-
-  @Override
-  public Param<String> clusterCol() {
-    return columns.clusterCol;
-  }
-
-  @Override
-  public Param<String> clusterSizeCol() {
-    return columns.clusterSizeCol;
-  }
-
-  @Override
-  public Param<String> dropReasonCol() {
-    return columns.dropReasonCol;
+  public DedupColumns dedupColumns() {
+    return columns;
   }
 
   @Override

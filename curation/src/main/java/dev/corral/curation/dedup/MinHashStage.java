@@ -21,7 +21,6 @@ import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsWritable;
@@ -139,38 +138,8 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends Estimator<
   }
 
   @Override
-  public Param<String> inputCol() {
-    return columns.inputCol;
-  }
-
-  @Override
-  public Param<String> idCol() {
-    return columns.idCol;
-  }
-
-  @Override
-  public Param<String> qualityCol() {
-    return columns.qualityCol;
-  }
-
-  @Override
-  public Param<String> duplicateOfCol() {
-    return columns.duplicateOfCol;
-  }
-
-  @Override
-  public Param<String> clusterCol() {
-    return columns.clusterCol;
-  }
-
-  @Override
-  public Param<String> clusterSizeCol() {
-    return columns.clusterSizeCol;
-  }
-
-  @Override
-  public Param<String> dropReasonCol() {
-    return columns.dropReasonCol;
+  public DedupColumns dedupColumns() {
+    return columns;
   }
 
   public IntParam ngram() {

@@ -1,5 +1,6 @@
 package dev.corral.inference.spark;
 
+import dev.corral.core.job.ProgressPrinter;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +34,7 @@ public final class InferenceProgress implements AutoCloseable {
   private final Map<Long, long[]> running = new ConcurrentHashMap<>();
 
   private final Listener listener = new Listener();
-  private final Thread thread;
+  private final ProgressPrinter printer;
 
   /**
    * Starts printing {@link #line} to {@code out} every {@code periodMillis}; {@code totalRows} < 0:
@@ -56,22 +57,7 @@ public final class InferenceProgress implements AutoCloseable {
       ids[i] = accs.get(i).id();
     }
     sc.addSparkListener(listener);
-    thread =
-        new Thread(
-            () -> {
-              try {
-                while (!Thread.currentThread().isInterrupted()) {
-                  Thread.sleep(periodMillis);
-                  out.println(line());
-                  out.flush();
-                }
-              } catch (InterruptedException e) {
-                // closed
-              }
-            },
-            "corral-progress");
-    thread.setDaemon(true);
-    thread.start();
+    printer = new ProgressPrinter(this::line, out, periodMillis);
   }
 
   /** Finished tasks' counts plus running tasks' last reports. */
@@ -150,12 +136,7 @@ public final class InferenceProgress implements AutoCloseable {
   /** Stops the thread and the listener. */
   @Override
   public void close() {
-    thread.interrupt();
-    try {
-      thread.join(5000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    printer.close();
     sc.removeSparkListener(listener);
     running.clear();
   }

@@ -1,6 +1,7 @@
 package dev.corral.inference.spark;
 
 import dev.corral.core.Errors;
+import dev.corral.core.stage.Stages;
 import dev.corral.inference.llama.GenerationConfig;
 import dev.corral.inference.llama.Generator;
 import dev.corral.inference.llama.LlamaModel;
@@ -62,7 +63,7 @@ public final class LlamaGenerator extends LlamaTransformer<LlamaGenerator> {
 
   public LlamaGenerator(String uid) {
     super(uid);
-    promptCol = new Param<>(this, "promptCol", "column of prompts (string)", NonBlank.INSTANCE);
+    promptCol = new Param<>(this, "promptCol", "column of prompts (string)", Stages.nonBlank());
     maxNewTokens =
         new IntParam(
             this,

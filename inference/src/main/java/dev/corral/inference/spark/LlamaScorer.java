@@ -1,6 +1,7 @@
 package dev.corral.inference.spark;
 
 import dev.corral.core.Errors;
+import dev.corral.core.stage.Stages;
 import dev.corral.inference.llama.LlamaModel;
 import dev.corral.inference.llama.LlamaTokenizer;
 import dev.corral.inference.llama.Scorer;
@@ -66,25 +67,25 @@ public final class LlamaScorer extends LlamaTransformer<LlamaScorer> {
     mode = new Param<>(this, "mode", "what to score: " + MODES, ParamValidators.inArray(MODES));
     textCol =
         new Param<>(
-            this, "textCol", "column of texts to score (perplexity mode)", NonBlank.INSTANCE);
+            this, "textCol", "column of texts to score (perplexity mode)", Stages.nonBlank());
     contextCol =
         new Param<>(
             this,
             "contextCol",
             "column of contexts (continuation and choice modes)",
-            NonBlank.INSTANCE);
+            Stages.nonBlank());
     continuationCol =
         new Param<>(
             this,
             "continuationCol",
             "column of continuations (continuation mode)",
-            NonBlank.INSTANCE);
+            Stages.nonBlank());
     choicesCol =
         new Param<>(
             this,
             "choicesCol",
             "column of candidate completions, array of strings (choice mode)",
-            NonBlank.INSTANCE);
+            Stages.nonBlank());
     setDefault(mode, "perplexity");
     setDefault(textCol, "text");
     setDefault(contextCol, "context");

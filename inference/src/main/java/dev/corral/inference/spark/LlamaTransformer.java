@@ -2,19 +2,17 @@ package dev.corral.inference.spark;
 
 import dev.corral.core.CorralConf;
 import dev.corral.core.Errors;
+import dev.corral.core.stage.CorralTransformer;
+import dev.corral.core.stage.Stages;
 import dev.corral.inference.llama.LlamaModel;
-import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -23,7 +21,6 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import scala.runtime.AbstractFunction1;
 
 /**
  * What {@link LlamaScorer} and {@link LlamaGenerator} share: the model params, the batching params,
@@ -33,8 +30,7 @@ import scala.runtime.AbstractFunction1;
  *
  * @param <T> the concrete stage, so that setters chain
  */
-public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Transformer
-    implements DefaultParamsWritable {
+public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends CorralTransformer<T> {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -59,7 +55,6 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
   /** Output column: where the row's model ran ({@code cpu}, {@code gpu:0}, ...). */
   public static final String DEVICE = "device";
 
-  protected final String uid;
   private final Param<String> modelPath;
   private final Param<String> dtype;
   private final IntParam batchTokens;
@@ -73,7 +68,7 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
   private transient InferenceMetrics lastMetrics;
 
   protected LlamaTransformer(String uid) {
-    this.uid = uid;
+    super(uid);
     // Params are created in the constructor, not as field initializers, because they read the uid.
     modelPath =
         new Param<>(
@@ -81,7 +76,7 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
             "modelPath",
             "Hugging Face checkpoint folder (any Hadoop path; remote folders "
                 + "are copied once per executor)",
-            NonBlank.INSTANCE);
+            Stages.nonBlank());
     dtype =
         new Param<>(
             this,
@@ -125,11 +120,6 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
     setDefault(batchTokens, 4096);
     setDefault(maxInputTokens, 0);
     setDefault(sortWindow, 256);
-  }
-
-  @Override
-  public String uid() {
-    return uid;
   }
 
   public Param<String> modelPath() {
@@ -224,16 +214,6 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
   /** The counters of the last {@link #transform}, null before the first. */
   public InferenceMetrics lastMetrics() {
     return lastMetrics;
-  }
-
-  @SuppressWarnings("unchecked")
-  protected final T self() {
-    return (T) this;
-  }
-
-  @Override
-  public T copy(ParamMap extra) {
-    return defaultCopy(extra);
   }
 
   /** The columns this stage adds, {@code error} and {@code device} last. */
@@ -400,21 +380,6 @@ public abstract class LlamaTransformer<T extends LlamaTransformer<T>> extends Tr
         metrics.tokensOut(work.tokensOut(result));
       }
       return out;
-    }
-  }
-
-  // A named class, not a lambda, so that Params holding it stay Java-serializable.
-  static final class NonBlank extends AbstractFunction1<String, Object> implements Serializable {
-    private static final long serialVersionUID = 1L;
-    static final NonBlank INSTANCE = new NonBlank();
-
-    @Override
-    public Object apply(String value) {
-      return value != null && !value.isBlank();
-    }
-
-    private Object readResolve() {
-      return INSTANCE;
     }
   }
 }
