@@ -39,7 +39,7 @@ final class CurateCommand extends JobCommand {
     if (options.input == null && pipeline.input("path") != null) {
       options.input = List.of(pipeline.input("path"));
     }
-    options.output = options.output != null ? options.output : pipeline.output("path");
+    options.out.output = options.out.output != null ? options.out.output : pipeline.output("path");
     if (options.inputFormat == null) {
       options.inputFormat = pipeline.input("format");
     }

@@ -4,6 +4,7 @@ import dev.corral.core.Errors;
 import dev.corral.core.io.BadRows;
 import dev.corral.core.job.Job;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every table job takes, declared once (a picocli mixin). */
@@ -22,12 +23,7 @@ final class JobOptions {
       description = "json, parquet or delta (default: from the path).")
   String inputFormat;
 
-  @Option(
-      names = "--output",
-      description =
-          "(required) Output folder. Never an input, inside one or around "
-              + "one; written to a staging folder beside it and committed when complete.")
-  String output;
+  @Mixin OutputOptions out;
 
   @Option(
       names = "--format",
@@ -46,13 +42,6 @@ final class JobOptions {
           "Column holding document ids, checked unique where a job needs "
               + "one row per id (default: id when present, else ids derived from each row's content and source).")
   String idColumn;
-
-  @Option(
-      names = "--overwrite",
-      description =
-          "Write into a folder that holds files Corral did not write; only "
-              + "Corral's own output there is replaced, other files are left alone.")
-  boolean overwrite;
 
   @Option(
       names = "--bad-rows",
@@ -75,14 +64,14 @@ final class JobOptions {
    * policy.
    */
   Job.Builder apply(Job.Builder job) {
-    if (input == null || output == null) {
+    if (input == null || out.output == null) {
       throw Errors.badUsage(input == null ? "--input" : "--output", "is required");
     }
     input.forEach(job::addInput);
     return job.optInputFormat(inputFormat)
-        .setOutput(output)
+        .setOutput(out.output)
         .optFormat(format)
-        .optOverwrite(overwrite)
+        .optOverwrite(out.overwrite)
         .optBadRows(BadRows.Policy.parse(badRows));
   }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,20 +29,13 @@ final class MixtureCommand extends JobCommand {
       description = "Mixture YAML, e.g. conf/llama-mixture.yaml.")
   Path config;
 
-  @Option(names = "--output", description = "Output folder (default: the YAML's output.path).")
-  String output;
-
-  @Option(
-      names = "--overwrite",
-      description =
-          "Write into a folder that holds files Corral did not write; only "
-              + "Corral's own output there is replaced.")
-  boolean overwrite;
+  /** --output defaults to the YAML's output.path. */
+  @Mixin OutputOptions out;
 
   @Override
   Job declare() {
     MixtureConfig mixture = MixtureConfig.read(config);
-    return declare(mixture, output != null ? output : mixture.outputPath, overwrite);
+    return declare(mixture, out.output != null ? out.output : mixture.outputPath, out.overwrite);
   }
 
   /**

@@ -19,6 +19,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code corral quality ...}: LLaMA's Wikipedia-reference page classifier. */
@@ -54,16 +55,7 @@ final class QualityCommand {
         description = "Random crawled pages (JSONL/Parquet/Delta).")
     String negatives;
 
-    @Option(
-        names = "--output",
-        required = true,
-        description = "Output folder for " + MODEL + " and its record.")
-    String output;
-
-    @Option(
-        names = "--overwrite",
-        description = "Write into a folder that holds files Corral did not write.")
-    boolean overwrite;
+    @Mixin OutputOptions out;
 
     @Option(
         names = "--text-column",
@@ -111,8 +103,8 @@ final class QualityCommand {
           .setName("quality-train")
           .addInput(positives)
           .addInput(negatives)
-          .setOutput(output)
-          .optOverwrite(overwrite)
+          .setOutput(out.output)
+          .optOverwrite(out.overwrite)
           .optSetting("text_column", textColumn)
           .optSetting("held_out", heldOut)
           .optSetting("trainer", dev.corral.core.job.RunRecord.params(trainer))
@@ -185,7 +177,7 @@ final class QualityCommand {
           table.render()
               + String.format(
                   "(kept: reference probability >= %s, as QualityClassifier filters)%nmodel: %s/%s%n",
-                  keep, output, MODEL),
+                  keep, out.output, MODEL),
           null);
     }
 

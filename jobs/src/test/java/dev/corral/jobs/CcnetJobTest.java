@@ -81,19 +81,9 @@ class CcnetJobTest {
 
     Path out = tmp.resolve("ccnet");
     CommandLineTest.Result r =
-        CommandLineTest.run(
-            new byte[0],
-            "ccnet",
-            "--input",
-            wet.getParent().toString(),
-            "--output",
-            out.toString(),
-            "--lm-dir",
-            lmDir.toString(),
-            "--tokenizer",
-            "whitespace",
-            "--format",
-            "parquet");
+        CommandLineTest.cli(
+            "ccnet --input %s --output %s --lm-dir %s --tokenizer whitespace --format parquet",
+            wet.getParent(), out, lmDir);
     assertEquals(0, r.code(), r.err());
     assertTrue(r.outText().contains("malformed"), r.outText());
     Dataset<Row> docs = SparkSession.active().read().parquet(out.toString());
@@ -113,15 +103,7 @@ class CcnetJobTest {
     // JSON lines carry every field in each record (CCNet's tools read them so).
     Path jsonOut = tmp.resolve("ccnet-json");
     CommandLineTest.Result asJson =
-        CommandLineTest.run(
-            new byte[0],
-            "ccnet",
-            "--input",
-            wet.getParent().toString(),
-            "--output",
-            jsonOut.toString(),
-            "--format",
-            "json");
+        CommandLineTest.cli("ccnet --input %s --output %s --format json", wet.getParent(), jsonOut);
     assertEquals(0, asJson.code(), asJson.err());
     String firstRecord;
     try (var files = Files.list(jsonOut)) {
@@ -213,15 +195,7 @@ class CcnetJobTest {
             .replace("modelPath: models/quality.bin", "modelPath: " + quality));
     Path out = tmp.resolve("curated");
     CommandLineTest.Result r =
-        CommandLineTest.run(
-            new byte[0],
-            "curate",
-            "--config",
-            config.toString(),
-            "--input",
-            docs.toString(),
-            "--output",
-            out.toString());
+        CommandLineTest.cli("curate --config %s --input %s --output %s", config, docs, out);
     assertEquals(0, r.code(), r.err());
     Dataset<Row> curated = SparkSession.active().read().format("delta").load(out.toString());
     assertEquals(pages.size(), curated.count());

@@ -41,6 +41,14 @@ class CommandLineTest {
     }
   }
 
+  /**
+   * Runs corral with a command line written as one string, {@code %s} for each argument (paths
+   * without spaces, as temporary folders are).
+   */
+  static Result cli(String commandLine, Object... args) {
+    return run(new byte[0], String.format(commandLine, args).split(" "));
+  }
+
   record Result(int code, byte[] out, String err) {
     String outText() {
       return new String(out, StandardCharsets.UTF_8);

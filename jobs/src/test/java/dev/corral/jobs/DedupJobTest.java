@@ -65,9 +65,7 @@ class DedupJobTest {
 
     Path out = tmp.resolve("dedup");
     for (int run = 0; run < 2; run++) { // a rerun replaces the output, never appends
-      CommandLineTest.Result r =
-          CommandLineTest.run(
-              new byte[0], "dedup", "--input", input.toString(), "--output", out.toString());
+      CommandLineTest.Result r = CommandLineTest.cli("dedup --input %s --output %s", input, out);
       assertEquals(0, r.code(), r.err());
       assertTrue(
           r.outText().contains("minhash dedup: 203 documents, 2 clusters of duplicates, 3 removed"),
@@ -88,17 +86,8 @@ class DedupJobTest {
 
     Path exact = tmp.resolve("exact");
     CommandLineTest.Result r =
-        CommandLineTest.run(
-            new byte[0],
-            "dedup",
-            "--method",
-            "exact",
-            "--input",
-            input.toString(),
-            "--output",
-            exact.toString(),
-            "--format",
-            "parquet");
+        CommandLineTest.cli(
+            "dedup --method exact --input %s --output %s --format parquet", input, exact);
     assertEquals(0, r.code(), r.err());
     assertTrue(
         r.outText().contains("exact dedup: 203 documents, 1 clusters of duplicates, 2 removed"),
@@ -108,16 +97,9 @@ class DedupJobTest {
         2, exactRows.where("drop_reason = 'exact_duplicate' and duplicate_of = 1").count());
 
     CommandLineTest.Result bytes =
-        CommandLineTest.run(
-            new byte[0],
-            "dedup",
-            "--method",
-            "exact",
-            "--no-normalize",
-            "--input",
-            input.toString(),
-            "--output",
-            tmp.resolve("bytes").toString());
+        CommandLineTest.cli(
+            "dedup --method exact --no-normalize --input %s --output %s",
+            input, tmp.resolve("bytes"));
     assertTrue(
         bytes.outText().contains("exact dedup: 203 documents, 1 clusters of duplicates, 1 removed"),
         bytes.outText());

@@ -50,36 +50,17 @@ class InferenceJobsTest {
     Path input = jsonl("text", 12);
     String out = tmp.resolve("scored").toString();
     CommandLineTest.Result r =
-        CommandLineTest.run(
-            new byte[0],
-            "score",
-            "--model",
-            TINY.toString(),
-            "--input",
-            input.toString(),
-            "--output",
-            out,
-            "--progress-seconds",
-            "1",
-            "--partitions-per-commit",
-            "1");
+        CommandLineTest.cli(
+            "score --model %s --input %s --output %s --progress-seconds 1 --partitions-per-commit 1",
+            TINY, input, out);
     assertEquals(0, r.code(), r.err());
     assertTrue(r.outText().contains("12 rows, 1 with an error"), r.outText());
     assertTrue(r.err().contains("corral score: 12 rows, 1 errors, "), r.err());
     assertTrue(r.err().matches("(?s).*\\d+ tokens in, 0 tokens out, [0-9.]+ tokens/s.*"), r.err());
 
     CommandLineTest.Result again =
-        CommandLineTest.run(
-            new byte[0],
-            "score",
-            "--model",
-            TINY.toString(),
-            "--input",
-            input.toString(),
-            "--output",
-            out,
-            "--partitions-per-commit",
-            "1");
+        CommandLineTest.cli(
+            "score --model %s --input %s --output %s --partitions-per-commit 1", TINY, input, out);
     assertEquals(0, again.code(), again.err());
     assertTrue(again.err().contains("is already written by this run"), again.err());
     assertTrue(again.outText().contains("12 rows, 1 with an error"), again.outText());
@@ -90,19 +71,9 @@ class InferenceJobsTest {
     Path input = jsonl("prompt", 3);
     String out = tmp.resolve("generated").toString();
     CommandLineTest.Result r =
-        CommandLineTest.run(
-            new byte[0],
-            "generate",
-            "--model",
-            TINY.toString(),
-            "--input",
-            input.toString(),
-            "--output",
-            out,
-            "--max-new-tokens",
-            "4",
-            "--format",
-            "parquet");
+        CommandLineTest.cli(
+            "generate --model %s --input %s --output %s --max-new-tokens 4 --format parquet",
+            TINY, input, out);
     assertEquals(0, r.code(), r.err());
     assertTrue(
         r.err()

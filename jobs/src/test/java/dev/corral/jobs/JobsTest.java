@@ -54,17 +54,8 @@ class JobsTest {
     Path output = tmp.resolve("out");
     for (int run = 0; run < 2; run++) {
       CommandLineTest.Result r =
-          CommandLineTest.run(
-              new byte[0],
-              "langid",
-              "--input",
-              input.toString(),
-              "--output",
-              output.toString(),
-              "--text-column",
-              "body",
-              "--top-k",
-              "2");
+          CommandLineTest.cli(
+              "langid --input %s --output %s --text-column body --top-k 2", input, output);
       assertEquals(0, r.code(), r.err());
       assertTrue(r.outText().contains("62 documents"), r.outText());
     }
@@ -82,17 +73,8 @@ class JobsTest {
   void langidWritesParquetOnRequest() throws Exception {
     Path output = tmp.resolve("parquet");
     CommandLineTest.Result r =
-        CommandLineTest.run(
-            new byte[0],
-            "langid",
-            "--input",
-            jsonl(20).toString(),
-            "--output",
-            output.toString(),
-            "--text-column",
-            "body",
-            "--format",
-            "parquet");
+        CommandLineTest.cli(
+            "langid --input %s --output %s --text-column body --format parquet", jsonl(20), output);
     assertEquals(0, r.code(), r.err());
     assertEquals(22, SparkSession.active().read().parquet(output.toString()).count());
   }
@@ -100,13 +82,7 @@ class JobsTest {
   @Test
   void langidNamesAMissingColumn() throws Exception {
     CommandLineTest.Result r =
-        CommandLineTest.run(
-            new byte[0],
-            "langid",
-            "--input",
-            jsonl(5).toString(),
-            "--output",
-            tmp.resolve("x").toString());
+        CommandLineTest.cli("langid --input %s --output %s", jsonl(5), tmp.resolve("x"));
     assertEquals(1, r.code());
     assertTrue(r.err().contains("text"), r.err());
   }
@@ -114,8 +90,7 @@ class JobsTest {
   @Test
   void demoRunsOnTheBundledSample() {
     Path output = tmp.resolve("demo");
-    CommandLineTest.Result r =
-        CommandLineTest.run(new byte[0], "demo", "--output", output.toString());
+    CommandLineTest.Result r = CommandLineTest.cli("demo --output %s", output);
     assertEquals(0, r.code(), r.err());
     assertTrue(
         r.outText().contains("language ID of 794 UDHR paragraphs in 266 translations"),
@@ -148,26 +123,9 @@ class JobsTest {
     Files.write(tmp.resolve("neg.jsonl"), negatives, StandardCharsets.UTF_8);
     Path model = tmp.resolve("models/quality.bin");
     CommandLineTest.Result r =
-        CommandLineTest.run(
-            new byte[0],
-            "quality",
-            "train",
-            "--positives",
-            tmp.resolve("pos.jsonl").toString(),
-            "--negatives",
-            tmp.resolve("neg.jsonl").toString(),
-            "--output",
-            tmp.resolve("models").toString(),
-            "--dim",
-            "16",
-            "--epoch",
-            "10",
-            "--lr",
-            "0.5",
-            "--bucket",
-            "50000",
-            "--held-out",
-            "0.2");
+        CommandLineTest.cli(
+            "quality train --positives %s --negatives %s --output %s --dim 16 --epoch 10 --lr 0.5 --bucket 50000 --held-out 0.2",
+            tmp.resolve("pos.jsonl"), tmp.resolve("neg.jsonl"), tmp.resolve("models"));
     assertEquals(0, r.code(), r.err());
     assertTrue(Files.exists(model));
     assertTrue(r.outText().contains("reference pages kept"), r.outText());
@@ -193,15 +151,7 @@ class JobsTest {
             ""));
     Path output = tmp.resolve("curated");
     CommandLineTest.Result r =
-        CommandLineTest.run(
-            new byte[0],
-            "curate",
-            "--config",
-            config.toString(),
-            "--input",
-            jsonl(40).toString(),
-            "--output",
-            output.toString());
+        CommandLineTest.cli("curate --config %s --input %s --output %s", config, jsonl(40), output);
     assertEquals(0, r.code(), r.err());
     assertTrue(
         r.outText().contains("LanguageIdentifier -> GopherQualityFilter -> C4Filter"), r.outText());
@@ -232,15 +182,7 @@ class JobsTest {
             ""));
     Path output = tmp.resolve("scored");
     CommandLineTest.Result r =
-        CommandLineTest.run(
-            new byte[0],
-            "curate",
-            "--config",
-            config.toString(),
-            "--input",
-            jsonl(6).toString(),
-            "--output",
-            output.toString());
+        CommandLineTest.cli("curate --config %s --input %s --output %s", config, jsonl(6), output);
     assertEquals(0, r.code(), r.err());
     Dataset<Row> out = SparkSession.active().read().format("delta").load(output.toString());
     assertEquals(8, out.count());

@@ -38,15 +38,7 @@ class LlamaCommandTest {
     Files.write(input, prompts, StandardCharsets.UTF_8);
 
     CommandLineTest.Result score =
-        CommandLineTest.run(
-            new byte[0],
-            "local",
-            "llama",
-            "score",
-            "--model",
-            TINY.toString(),
-            "--input",
-            input.toString());
+        CommandLineTest.cli("local llama score --model %s --input %s", TINY, input);
     assertEquals(0, score.code(), score.err());
     String[] lines = score.outText().split("\n");
     assertEquals(prompts.size(), lines.length);
@@ -60,19 +52,9 @@ class LlamaCommandTest {
     }
 
     CommandLineTest.Result gen =
-        CommandLineTest.run(
-            new byte[0],
-            "local",
-            "llama",
-            "generate",
-            "--model",
-            TINY.toString(),
-            "--input",
-            input.toString(),
-            "--max-new-tokens",
-            "16",
-            "--format",
-            "jsonl");
+        CommandLineTest.cli(
+            "local llama generate --model %s --input %s --max-new-tokens 16 --format jsonl",
+            TINY, input);
     assertEquals(0, gen.code(), gen.err());
     String[] rows = gen.outText().split("\n");
     assertEquals(prompts.size(), rows.length);
@@ -158,41 +140,12 @@ class LlamaCommandTest {
     Files.writeString(
         input, "The quick brown fox jumps over the lazy dog\n", StandardCharsets.UTF_8);
     CommandLineTest.Result plain =
-        CommandLineTest.run(
-            new byte[0],
-            "local",
-            "llama",
-            "score",
-            "--model",
-            TINY.toString(),
-            "--input",
-            input.toString());
+        CommandLineTest.cli("local llama score --model %s --input %s", TINY, input);
     CommandLineTest.Result sliding =
-        CommandLineTest.run(
-            new byte[0],
-            "local",
-            "llama",
-            "score",
-            "--model",
-            TINY.toString(),
-            "--input",
-            input.toString(),
-            "--stride",
-            "256");
+        CommandLineTest.cli("local llama score --model %s --input %s --stride 256", TINY, input);
     CommandLineTest.Result small =
-        CommandLineTest.run(
-            new byte[0],
-            "local",
-            "llama",
-            "score",
-            "--model",
-            TINY.toString(),
-            "--input",
-            input.toString(),
-            "--max-length",
-            "4",
-            "--stride",
-            "2");
+        CommandLineTest.cli(
+            "local llama score --model %s --input %s --max-length 4 --stride 2", TINY, input);
     assertEquals(0, plain.code(), plain.err());
     assertEquals(0, sliding.code(), sliding.err());
     assertEquals(0, small.code(), small.err());
@@ -215,18 +168,8 @@ class LlamaCommandTest {
         StandardCharsets.UTF_8);
     Path out = tmp.resolve("random");
     CommandLineTest.Result init =
-        CommandLineTest.run(
-            new byte[0],
-            "local",
-            "llama",
-            "init-random",
-            "--config",
-            config.toString(),
-            "--output",
-            out.toString(),
-            "--seed",
-            "3",
-            "--gguf");
+        CommandLineTest.cli(
+            "local llama init-random --config %s --output %s --seed 3 --gguf", config, out);
     assertEquals(0, init.code(), init.err());
     for (String f :
         new String[] {"config.json", "model.safetensors", "tokenizer.json", "model.gguf"}) {
@@ -235,19 +178,9 @@ class LlamaCommandTest {
     byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(out.resolve("model.gguf")), 4);
     assertEquals("GGUF", new String(head, StandardCharsets.US_ASCII));
     CommandLineTest.Result gen =
-        CommandLineTest.run(
-            new byte[0],
-            "local",
-            "llama",
-            "generate",
-            "--model",
-            out.toString(),
-            "--prompt",
-            "Hello",
-            "--max-new-tokens",
-            "4",
-            "--format",
-            "jsonl");
+        CommandLineTest.cli(
+            "local llama generate --model %s --prompt Hello --max-new-tokens 4 --format jsonl",
+            out);
     assertEquals(0, gen.code(), gen.err());
     assertEquals(4, new ObjectMapper().readTree(gen.outText().trim()).get("token_ids").size());
   }
@@ -274,15 +207,7 @@ class LlamaCommandTest {
     Files.createDirectories(out);
     Files.writeString(out.resolve("model.safetensors"), "real weights");
     CommandLineTest.Result refused =
-        CommandLineTest.run(
-            new byte[0],
-            "local",
-            "llama",
-            "init-random",
-            "--config",
-            config.toString(),
-            "--output",
-            out.toString());
+        CommandLineTest.cli("local llama init-random --config %s --output %s", config, out);
     assertEquals(2, refused.code());
     assertEquals(
         "corral: " + out + ": the folder exists and is not empty; pass --overwrite to replace it\n",
@@ -290,16 +215,8 @@ class LlamaCommandTest {
     assertEquals("real weights", Files.readString(out.resolve("model.safetensors")));
 
     CommandLineTest.Result replaced =
-        CommandLineTest.run(
-            new byte[0],
-            "local",
-            "llama",
-            "init-random",
-            "--config",
-            config.toString(),
-            "--output",
-            out.toString(),
-            "--overwrite");
+        CommandLineTest.cli(
+            "local llama init-random --config %s --output %s --overwrite", config, out);
     assertEquals(0, replaced.code(), replaced.err());
     assertEquals(List.of("config.json", "model.safetensors", "tokenizer.json"), names(out));
     assertEquals(
@@ -320,15 +237,7 @@ class LlamaCommandTest {
         StandardCharsets.UTF_8);
     Path out = tmp.resolve("huge");
     CommandLineTest.Result r =
-        CommandLineTest.run(
-            new byte[0],
-            "local",
-            "llama",
-            "init-random",
-            "--config",
-            config.toString(),
-            "--output",
-            out.toString());
+        CommandLineTest.cli("local llama init-random --config %s --output %s", config, out);
     assertEquals(1, r.code());
     String err = r.err().strip();
     org.junit.jupiter.api.Assertions.assertTrue(

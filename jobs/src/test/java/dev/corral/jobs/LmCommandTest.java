@@ -37,35 +37,17 @@ class LmCommandTest {
   void trainThenScoreAgreesWithKenlmQuery() throws Exception {
     Path arpa = tmp.resolve("o3.arpa");
     CommandLineTest.Result train =
-        CommandLineTest.run(
-            new byte[0],
-            "lm",
-            "train",
-            "--input",
-            resource("train.txt.gz").toString(),
-            "--output",
-            arpa.toString(),
-            "--order",
-            "3",
-            "--tokenizer",
-            "whitespace");
+        CommandLineTest.cli(
+            "lm train --input %s --output %s --order 3 --tokenizer whitespace",
+            resource("train.txt.gz"), arpa);
     assertEquals(0, train.code(), train.err());
     assertTrue(
         train.outText().contains("1-grams 10736, 2-grams 22371, 3-grams 24952"), train.outText());
 
     Path heldout = resource("heldout.txt");
     CommandLineTest.Result score =
-        CommandLineTest.run(
-            new byte[0],
-            "local",
-            "lm",
-            "perplexity",
-            "--model",
-            arpa.toString(),
-            "--input",
-            heldout.toString(),
-            "--tokenizer",
-            "whitespace");
+        CommandLineTest.cli(
+            "local lm perplexity --model %s --input %s --tokenizer whitespace", arpa, heldout);
     assertEquals(0, score.code(), score.err());
     List<Float> totals = new ArrayList<>();
     for (String line :

@@ -127,44 +127,21 @@ class SafetyContractTest {
     Map<String, String> before = checksums(tmp.resolve("in"));
     for (String format : List.of("json", "parquet", "delta")) {
       CommandLineTest.Result r =
-          corral(
-              "langid",
-              "--input",
-              input.toString(),
-              "--output",
-              input.toString(),
-              "--format",
-              format);
+          CommandLineTest.cli("langid --input %s --output %s --format %s", input, input, format);
       assertUserError(r, 2, "--output " + input, "--input " + input, "never writes where it reads");
     }
     // the folder holding the input, a folder inside it, and the input folder itself
     CommandLineTest.Result around =
-        corral(
-            "dedup",
-            "--input",
-            input.toString(),
-            "--output",
-            tmp.resolve("in").toString(),
-            "--format",
-            "parquet");
+        CommandLineTest.cli(
+            "dedup --input %s --output %s --format parquet", input, tmp.resolve("in"));
     assertUserError(around, 2, "contains --input");
     CommandLineTest.Result inside =
-        corral(
-            "dedup",
-            "--input",
-            tmp.resolve("in").toString(),
-            "--output",
-            tmp.resolve("in/out").toString(),
-            "--format",
-            "json");
+        CommandLineTest.cli(
+            "dedup --input %s --output %s --format json", tmp.resolve("in"), tmp.resolve("in/out"));
     assertUserError(inside, 2, "is inside --input");
     CommandLineTest.Result glob =
-        corral(
-            "langid",
-            "--input",
-            tmp.resolve("in") + "/*.jsonl",
-            "--output",
-            tmp.resolve("in").toString());
+        CommandLineTest.cli(
+            "langid --input %s --output %s", tmp.resolve("in") + "/*.jsonl", tmp.resolve("in"));
     assertUserError(glob, 2, "contains --input");
     assertEquals(before, checksums(tmp.resolve("in")));
   }
@@ -174,48 +151,21 @@ class SafetyContractTest {
     Path input = docs("docs.jsonl", 5);
     TestSpark.stopActive();
     CommandLineTest.Result r =
-        corral(
-            "dedup",
-            "--input",
-            input.toString(),
-            "--output",
-            tmp.resolve("o").toString(),
-            "--threshold",
-            "1.5");
+        CommandLineTest.cli(
+            "dedup --input %s --output %s --threshold 1.5", input, tmp.resolve("o"));
     assertUserError(r, 2, "--threshold", "1.5");
     CommandLineTest.Result integer =
-        corral(
-            "langid",
-            "--input",
-            input.toString(),
-            "--output",
-            tmp.resolve("o").toString(),
-            "--top-k",
-            "2.7");
+        CommandLineTest.cli("langid --input %s --output %s --top-k 2.7", input, tmp.resolve("o"));
     assertUserError(integer, 2, "--top-k", "2.7", "whole number");
     CommandLineTest.Result notForMethod =
-        corral(
-            "dedup",
-            "--method",
-            "exact",
-            "--num-perm",
-            "64",
-            "--input",
-            input.toString(),
-            "--output",
-            tmp.resolve("o").toString());
+        CommandLineTest.cli(
+            "dedup --method exact --num-perm 64 --input %s --output %s", input, tmp.resolve("o"));
     assertUserError(notForMethod, 2, "--num-perm", "does not apply");
     Path yaml = tmp.resolve("p.yaml");
     Files.writeString(yaml, "stages:\n  - stage: LanguageIdentifier\n    params: {topK: 2.7}\n");
     CommandLineTest.Result fromYaml =
-        corral(
-            "curate",
-            "--config",
-            yaml.toString(),
-            "--input",
-            input.toString(),
-            "--output",
-            tmp.resolve("o").toString());
+        CommandLineTest.cli(
+            "curate --config %s --input %s --output %s", yaml, input, tmp.resolve("o"));
     assertUserError(fromYaml, 2, "p.yaml: stages[0]", "topK", "whole number");
     assertTrue(SparkSession.getDefaultSession().isEmpty(), "Spark started before the checks");
     assertFalse(Files.exists(tmp.resolve("o")));
@@ -230,27 +180,13 @@ class SafetyContractTest {
     Files.writeString(out.resolve("notes.txt"), "mine, not Corral's");
     Files.writeString(out.resolve(".hidden"), "also mine");
     CommandLineTest.Result refused =
-        corral(
-            "langid",
-            "--input",
-            input.toString(),
-            "--output",
-            out.toString(),
-            "--format",
-            "parquet");
+        CommandLineTest.cli("langid --input %s --output %s --format parquet", input, out);
     assertUserError(refused, 2, "holds 2 entries Corral did not write", "--overwrite");
 
     for (int run = 0; run < 2; run++) {
       CommandLineTest.Result ok =
-          corral(
-              "langid",
-              "--input",
-              input.toString(),
-              "--output",
-              out.toString(),
-              "--format",
-              "parquet",
-              "--overwrite");
+          CommandLineTest.cli(
+              "langid --input %s --output %s --format parquet --overwrite", input, out);
       assertEquals(0, ok.code(), ok.err());
       assertEquals("mine, not Corral's", Files.readString(out.resolve("notes.txt")));
       assertEquals("also mine", Files.readString(out.resolve(".hidden")));
@@ -258,15 +194,7 @@ class SafetyContractTest {
     }
     // a format change replaces Corral's parquet files, still leaving the user's
     CommandLineTest.Result json =
-        corral(
-            "langid",
-            "--input",
-            input.toString(),
-            "--output",
-            out.toString(),
-            "--format",
-            "json",
-            "--overwrite");
+        CommandLineTest.cli("langid --input %s --output %s --format json --overwrite", input, out);
     assertEquals(0, json.code(), json.err());
     try (Stream<Path> files = Files.list(out)) {
       assertTrue(files.noneMatch(f -> f.toString().endsWith(".parquet")));
@@ -281,8 +209,7 @@ class SafetyContractTest {
     Path input = docs("docs.jsonl", 9);
     Path out = tmp.resolve("out");
     for (int run = 0; run < 2; run++) {
-      CommandLineTest.Result r =
-          corral("langid", "--input", input.toString(), "--output", out.toString());
+      CommandLineTest.Result r = CommandLineTest.cli("langid --input %s --output %s", input, out);
       assertEquals(0, r.code(), r.err());
       assertEquals(9, delta(out).count());
     }
@@ -292,14 +219,7 @@ class SafetyContractTest {
     Path garbage = tmp.resolve("garbage.bin");
     Files.writeString(garbage, "not a fastText model");
     CommandLineTest.Result failed =
-        corral(
-            "langid",
-            "--input",
-            input.toString(),
-            "--output",
-            out.toString(),
-            "--model",
-            garbage.toString());
+        CommandLineTest.cli("langid --input %s --output %s --model %s", input, out, garbage);
     assertUserError(failed, 1, garbage.toString(), "not a valid fastText model");
     assertEquals(committed, checksums(out));
     assertEquals(List.of(), leftovers(tmp));
@@ -312,14 +232,7 @@ class SafetyContractTest {
     Files.writeString(yaml, "stages:\n  - stage: TokenCounter\n");
     Path out = tmp.resolve("counted");
     CommandLineTest.Result r =
-        corral(
-            "curate",
-            "--config",
-            yaml.toString(),
-            "--input",
-            input.toString(),
-            "--output",
-            out.toString());
+        CommandLineTest.cli("curate --config %s --input %s --output %s", yaml, input, out);
     assertEquals(0, r.code(), r.err());
     assertTrue(r.outText().contains("4 documents (no stage sets drop_reason)"), r.outText());
     assertEquals(4, delta(out).count());
@@ -341,8 +254,7 @@ class SafetyContractTest {
     for (String format : List.of("delta", "parquet", "json")) {
       Path none = tmp.resolve("none-" + format);
       CommandLineTest.Result e =
-          corral(
-              "ccnet", "--input", wet.toString(), "--output", none.toString(), "--format", format);
+          CommandLineTest.cli("ccnet --input %s --output %s --format %s", wet, none, format);
       assertEquals(0, e.code(), e.err());
       Dataset<Row> table =
           format.equals("delta")
@@ -381,21 +293,14 @@ class SafetyContractTest {
     }
     Map<String, String> before = checksums(input.getParent());
     CommandLineTest.Result failed =
-        corral("langid", "--input", input.toString(), "--output", tmp.resolve("out").toString());
+        CommandLineTest.cli("langid --input %s --output %s", input, tmp.resolve("out"));
     assertUserError(
         failed, 1, "2 malformed rows", "mixed.jsonl:2", "mixed.jsonl:3", "--bad-rows skip");
     assertFalse(Files.exists(tmp.resolve("out")));
 
     Path out = tmp.resolve("out");
     CommandLineTest.Result skipped =
-        corral(
-            "langid",
-            "--input",
-            input.toString(),
-            "--output",
-            out.toString(),
-            "--bad-rows",
-            "skip");
+        CommandLineTest.cli("langid --input %s --output %s --bad-rows skip", input, out);
     assertEquals(0, skipped.code(), skipped.err());
     Dataset<Row> rows = delta(out);
     assertEquals(2, rows.count());
@@ -423,14 +328,7 @@ class SafetyContractTest {
             "{\"id\": 4, \"text\": \"red orange yellow green blue indigo violet\"}"),
         StandardCharsets.UTF_8);
     CommandLineTest.Result r =
-        corral(
-            "dedup",
-            "--method",
-            "exact",
-            "--input",
-            input.toString(),
-            "--output",
-            tmp.resolve("d").toString());
+        CommandLineTest.cli("dedup --method exact --input %s --output %s", input, tmp.resolve("d"));
     assertUserError(r, 1, "column 'id' must be unique", "'2' (2 rows)");
     assertFalse(Files.exists(tmp.resolve("d")));
 
@@ -442,14 +340,8 @@ class SafetyContractTest {
     List<List<String>> ids = new ArrayList<>();
     for (String out : List.of("e1", "e2")) {
       CommandLineTest.Result ok =
-          corral(
-              "dedup",
-              "--method",
-              "exact",
-              "--input",
-              noIds.toString(),
-              "--output",
-              tmp.resolve(out).toString());
+          CommandLineTest.cli(
+              "dedup --method exact --input %s --output %s", noIds, tmp.resolve(out));
       assertEquals(0, ok.code(), ok.err());
       Dataset<Row> rows = delta(tmp.resolve(out));
       assertEquals(3, rows.count());
@@ -540,8 +432,7 @@ class SafetyContractTest {
     WarcFixtures.writePlain(wet, records);
     Map<String, String> before = checksums(wet.getParent());
     Path out = tmp.resolve("ccnet");
-    CommandLineTest.Result r =
-        corral("ccnet", "--input", wet.toString(), "--output", out.toString());
+    CommandLineTest.Result r = CommandLineTest.cli("ccnet --input %s --output %s", wet, out);
     assertEquals(0, r.code(), r.err());
     List<String> urls =
         delta(out)
@@ -565,14 +456,8 @@ class SafetyContractTest {
         yaml,
         "stages:\n  - stage: GopherQualityFilter\n    params: {minDocWords: 100, maxDocWords: 50}\n");
     assertUserError(
-        corral(
-            "curate",
-            "--config",
-            yaml.toString(),
-            "--input",
-            input.toString(),
-            "--output",
-            tmp.resolve("o").toString()),
+        CommandLineTest.cli(
+            "curate --config %s --input %s --output %s", yaml, input, tmp.resolve("o")),
         2,
         "minDocWords 100 > maxDocWords 50");
 
@@ -595,16 +480,8 @@ class SafetyContractTest {
     Path text = tmp.resolve("text.txt");
     Files.writeString(text, "hello\n");
     assertUserError(
-        corral(
-            "local",
-            "lm",
-            "perplexity",
-            "--model",
-            arpa.toString(),
-            "--input",
-            text.toString(),
-            "--tokenizer",
-            "whitespace"),
+        CommandLineTest.cli(
+            "local lm perplexity --model %s --input %s --tokenizer whitespace", arpa, text),
         1,
         arpa + ":7",
         "above 0");
@@ -620,7 +497,7 @@ class SafetyContractTest {
             "  - {name: web, path: '" + input + "', proportion: 0.5, epochs: 1}",
             ""));
     assertUserError(
-        corral("mixture", "--config", mixture.toString(), "--output", tmp.resolve("m").toString()),
+        CommandLineTest.cli("mixture --config %s --output %s", mixture, tmp.resolve("m")),
         2,
         "'web' is already the name of sources[0]");
     assertFalse(Files.exists(tmp.resolve("m")));
@@ -635,40 +512,20 @@ class SafetyContractTest {
     Files.writeString(
         notAModel.resolve("config.json"), "{\"model_type\": \"llama\", \"hidden_size\": -4}");
     CommandLineTest.Result llama =
-        corral(
-            "score",
-            "--model",
-            notAModel.toString(),
-            "--input",
-            input.toString(),
-            "--output",
-            tmp.resolve("s").toString(),
-            "--progress-seconds",
-            "0");
+        CommandLineTest.cli(
+            "score --model %s --input %s --output %s --progress-seconds 0",
+            notAModel, input, tmp.resolve("s"));
     assertUserError(llama, 1, notAModel.toString());
     CommandLineTest.Result column =
-        corral(
-            "langid",
-            "--input",
-            input.toString(),
-            "--output",
-            tmp.resolve("l").toString(),
-            "--text-column",
-            "body");
+        CommandLineTest.cli(
+            "langid --input %s --output %s --text-column body", input, tmp.resolve("l"));
     assertUserError(column, 1, "column 'body' does not exist");
     CommandLineTest.Result verbose =
-        corral(
-            "langid",
-            "--input",
-            input.toString(),
-            "--output",
-            tmp.resolve("l").toString(),
-            "--text-column",
-            "body",
-            "--verbose");
+        CommandLineTest.cli(
+            "langid --input %s --output %s --text-column body --verbose", input, tmp.resolve("l"));
     assertEquals(1, verbose.code());
     assertTrue(verbose.err().contains("\tat "), verbose.err());
-    CommandLineTest.Result flag = corral("langid", "--input", input.toString(), "--outptu", "x");
+    CommandLineTest.Result flag = CommandLineTest.cli("langid --input %s --outptu x", input);
     assertUserError(
         flag, 2, "corral langid: Unknown options: '--outptu'", "(see corral langid --help)");
     for (String command :

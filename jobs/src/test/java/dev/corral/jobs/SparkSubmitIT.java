@@ -73,4 +73,60 @@ class SparkSubmitIT {
       assertTrue(rows.toString().contains(lang), rows.toString());
     }
   }
+
+  /**
+   * Under spark-submit a user error found before Spark starts exits 2 with one line on stderr
+   * (Spark would log to stderr once it starts), and the input is untouched.
+   */
+  @Test
+  void userErrorsExitWithTheirCodeAndOneLineBeforeSparkStarts() throws Exception {
+    Path input = tmp.resolve("docs.jsonl");
+    Files.writeString(input, "{\"text\": \"one line\"}\n");
+    byte[] before = Files.readAllBytes(input);
+    for (List<String> args :
+        List.of(
+            List.of(
+                "langid",
+                "--input",
+                input.toString(),
+                "--output",
+                input.toString(),
+                "--format",
+                "json"),
+            List.of(
+                "dedup",
+                "--input",
+                input.toString(),
+                "--output",
+                tmp.resolve("o").toString(),
+                "--threshold",
+                "1.5"))) {
+      List<String> cmd = new ArrayList<>();
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.addAll(Arrays.asList(System.getProperty("corral.jvm.opens").trim().split("\\s+")));
+      cmd.addAll(
+          List.of(
+              "-cp",
+              Files.readString(Path.of(System.getProperty("corral.spark.classpath"))).trim(),
+              "org.apache.spark.deploy.SparkSubmit",
+              "--master",
+              "local[2]",
+              "--class",
+              "dev.corral.jobs.Corral",
+              System.getProperty("corral.jar")));
+      cmd.addAll(args);
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectOutput(tmp.resolve("out.txt").toFile())
+              .redirectError(tmp.resolve("err.txt").toFile())
+              .start();
+      assertTrue(p.waitFor(5, TimeUnit.MINUTES), "spark-submit timed out");
+      String err = Files.readString(tmp.resolve("err.txt")).strip();
+      assertEquals(2, p.exitValue(), err);
+      assertEquals(1, err.lines().count(), err);
+      assertTrue(err.startsWith("corral: "), err);
+    }
+    assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(input)));
+    assertTrue(!Files.exists(tmp.resolve("o")));
+  }
 }

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# What the job runner costs: the same jobs through this tree's `corral` and through a build of the commit
+# before the runner (the reference), alternating, whole process each (JVM, Spark, read, stages, write,
+# report). The runner adds input fingerprints, the bad-row check, observed stage counts, a staging folder and
+# its rename, and the run record.
+# Usage: REFERENCE_DIR=DIR bench/runner.sh [runs]
+#   DIR: a checkout of the reference commit built with `./mvnw -q -o -B -DskipTests -pl jobs -am package`
+#   (package, not install: it must not replace this tree's artifacts in the local repository).
+#   CCNet runs too when bench/ccnet.sh has left its 50 MB WET set and models in $CCNET_BENCH_DIR.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+runs=${1:-5}
+reference=${REFERENCE_DIR:?set REFERENCE_DIR to a built checkout of the commit before the runner}
+ccnet=${CCNET_BENCH_DIR:-/tmp/corral-ccnet-bench}
+"$root/corral" --version > /dev/null
+export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1} PYTORCH_VERSION=${PYTORCH_VERSION:-2.7.1}
+opens=$(sed -n 's:.*<corral.jvm.opens>\(.*\)</corral.jvm.opens>.*:\1:p' "$root/pom.xml")
+
+# 50 MiB of UDHR paragraphs as JSON lines with ids.
+text=$(bench_text 50)
+jsonl=$work/udhr-50mb.jsonl
+[[ -f $jsonl ]] || python3 -c "
+import json, sys
+with open(sys.argv[1], encoding='utf-8') as f, open(sys.argv[2], 'w', encoding='utf-8') as o:
+    for i, line in enumerate(f):
+        o.write(json.dumps({'id': i, 'text': line.rstrip('\n')}, ensure_ascii=False) + '\n')
+" "$text" "$jsonl"
+
+corral_of() { # $1: a checkout; the rest: the command line
+  local dir=$1; shift
+  # shellcheck disable=SC2086
+  java $opens -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dai.djl.offline=true \
+    -cp "$dir/jobs/target/corral.jar:$(cat "$dir/jobs/target/spark-classpath.txt")" dev.corral.jobs.Corral "$@"
+}
+
+jobs=("langid --input $jsonl --output $work/runner-out")
+if [[ -f $ccnet/wet/_manifest.tsv && -d $ccnet/lm ]]; then
+  wet=$(head -n 4 "$ccnet/wet/_manifest.tsv" | cut -f1 | sed "s|^|$ccnet/wet/|" | paste -sd,)
+  jobs+=("ccnet --input $wet --output $work/runner-out --lm-dir $ccnet/lm")
+fi
+echo "| job | reference runs (s) | runner runs (s) | reference median | runner median | runner / reference |"
+echo "| --- | --- | --- | ---: | ---: | ---: |"
+for job in "${jobs[@]}"; do
+  ref=() new=()
+  for ((i = 0; i < runs; i++)); do
+    rm -rf "$work/runner-out"
+    # shellcheck disable=SC2086
+    ref+=("$(seconds "$work/runner-ref.log" corral_of "$reference" $job)")
+    rm -rf "$work/runner-out"
+    # shellcheck disable=SC2086
+    new+=("$(seconds "$work/runner-new.log" corral_of "$root" $job)")
+  done
+  r=$(median "${ref[@]}") n=$(median "${new[@]}")
+  echo "| ${job%% *} | ${ref[*]} | ${new[*]} | $r | $n | $(python3 -c "print('%.3f' % ($n / $r))") |"
+done
