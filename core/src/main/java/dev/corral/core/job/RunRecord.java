@@ -15,7 +15,6 @@ import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineStage;
-import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -32,18 +31,26 @@ public final class RunRecord {
 
   private RunRecord() {}
 
-  /** Every param of {@code stage} with the value it runs with (set or default), as JSON values. */
+  /**
+   * Every param of {@code stage} with the value it runs with (set or default) as a JSON value, null
+   * for a param that is neither.
+   */
   public static Map<String, Object> params(PipelineStage stage) {
     Map<String, Object> out = new java.util.TreeMap<>();
-    for (ParamPair<?> pair :
-        scala.collection.JavaConverters.seqAsJavaList(stage.extractParamMap().toSeq())) {
+    for (org.apache.spark.ml.param.Param<?> p : stage.params()) {
       @SuppressWarnings("unchecked")
-      org.apache.spark.ml.param.Param<Object> param =
-          (org.apache.spark.ml.param.Param<Object>) pair.param();
+      org.apache.spark.ml.param.Param<Object> param = (org.apache.spark.ml.param.Param<Object>) p;
+      if (!stage.isDefined(param)) {
+        out.put(
+            param.name(),
+            null); // unset and without a default: the stage decides (documented in its doc)
+        continue;
+      }
+      Object value = stage.getOrDefault(param);
       try {
-        out.put(param.name(), JSON.readTree(param.jsonEncode(pair.value())));
+        out.put(param.name(), JSON.readTree(param.jsonEncode(value)));
       } catch (IOException | RuntimeException e) {
-        out.put(param.name(), String.valueOf(pair.value()));
+        out.put(param.name(), String.valueOf(value));
       }
     }
     return out;
