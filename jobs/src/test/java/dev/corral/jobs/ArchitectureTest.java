@@ -62,6 +62,7 @@ class ArchitectureTest {
             "dev.corral.curation.models"));
     MAY_TOUCH.put("dev.corral.curation.dedup", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.io", List.of(CORE));
+    MAY_TOUCH.put("dev.corral.curation.sources", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.mixture", List.of(CORE, "dev.corral.curation.models"));
     MAY_TOUCH.put(
         "dev.corral.curation.spark",
