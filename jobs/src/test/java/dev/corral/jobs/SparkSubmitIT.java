@@ -104,6 +104,9 @@ class SparkSubmitIT {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.addAll(Arrays.asList(System.getProperty("corral.jvm.opens").trim().split("\\s+")));
+      // Corral's logging (warnings only), as ./corral and the docs set it for spark-submit.
+      cmd.add(
+          "-Dlog4j2.configurationFile=" + Path.of("../conf/log4j2.properties").toAbsolutePath());
       cmd.addAll(
           List.of(
               "-cp",
@@ -115,11 +118,14 @@ class SparkSubmitIT {
               "dev.corral.jobs.Corral",
               System.getProperty("corral.jar")));
       cmd.addAll(args);
-      Process p =
+      ProcessBuilder builder =
           new ProcessBuilder(cmd)
               .redirectOutput(tmp.resolve("out.txt").toFile())
-              .redirectError(tmp.resolve("err.txt").toFile())
-              .start();
+              .redirectError(tmp.resolve("err.txt").toFile());
+      // As ./corral sets it: spark-submit warns about a host name that resolves to loopback
+      // otherwise.
+      builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+      Process p = builder.start();
       assertTrue(p.waitFor(5, TimeUnit.MINUTES), "spark-submit timed out");
       String err = Files.readString(tmp.resolve("err.txt")).strip();
       assertEquals(2, p.exitValue(), err);
