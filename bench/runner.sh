@@ -38,10 +38,10 @@ if [[ -f $ccnet/wet/_manifest.tsv && -d $ccnet/lm ]]; then
   wet=$(head -n 4 "$ccnet/wet/_manifest.tsv" | cut -f1 | sed "s|^|$ccnet/wet/|" | paste -sd,)
   jobs+=("ccnet --input $wet --output $work/runner-out --lm-dir $ccnet/lm")
 fi
-echo "| job | reference runs (s) | runner runs (s) | reference median | runner median | runner / reference |"
-echo "| --- | --- | --- | ---: | ---: | ---: |"
+echo "| job | reference runs (s) | runner runs (s) | reference median | runner median | runner / reference | load after (1 min) |"
+echo "| --- | --- | --- | ---: | ---: | ---: | --- |"
 for job in "${jobs[@]}"; do
-  ref=() new=()
+  ref=() new=() load=()
   for ((i = 0; i < runs; i++)); do
     rm -rf "$work/runner-out"
     # shellcheck disable=SC2086
@@ -49,7 +49,8 @@ for job in "${jobs[@]}"; do
     rm -rf "$work/runner-out"
     # shellcheck disable=SC2086
     new+=("$(seconds "$work/runner-new.log" corral_of "$root" $job)")
+    load+=("$(cut -d' ' -f1 /proc/loadavg)") # the machine is shared: other jobs' load shows here
   done
   r=$(median "${ref[@]}") n=$(median "${new[@]}")
-  echo "| ${job%% *} | ${ref[*]} | ${new[*]} | $r | $n | $(python3 -c "print('%.3f' % ($n / $r))") |"
+  echo "| ${job%% *} | ${ref[*]} | ${new[*]} | $r | $n | $(python3 -c "print('%.3f' % ($n / $r))") | ${load[*]} |"
 done
