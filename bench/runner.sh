@@ -26,11 +26,10 @@ with open(sys.argv[1], encoding='utf-8') as f, open(sys.argv[2], 'w', encoding='
         o.write(json.dumps({'id': i, 'text': line.rstrip('\n')}, ensure_ascii=False) + '\n')
 " "$text" "$jsonl"
 
-corral_of() { # $1: a checkout; the rest: the command line
-  local dir=$1; shift
-  # shellcheck disable=SC2086
-  java $opens -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dai.djl.offline=true \
-    -cp "$dir/jobs/target/corral.jar:$(cat "$dir/jobs/target/spark-classpath.txt")" dev.corral.jobs.Corral "$@"
+java_of() { # $1: a checkout; sets the array cmd to run its corral
+  # shellcheck disable=SC2206
+  cmd=(java $opens -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dai.djl.offline=true
+    -cp "$1/jobs/target/corral.jar:$(cat "$1/jobs/target/spark-classpath.txt")" dev.corral.jobs.Corral)
 }
 
 jobs=("langid --input $jsonl --output $work/runner-out")
@@ -38,19 +37,27 @@ if [[ -f $ccnet/wet/_manifest.tsv && -d $ccnet/lm ]]; then
   wet=$(head -n 4 "$ccnet/wet/_manifest.tsv" | cut -f1 | sed "s|^|$ccnet/wet/|" | paste -sd,)
   jobs+=("ccnet --input $wet --output $work/runner-out --lm-dir $ccnet/lm")
 fi
-echo "| job | reference runs (s) | runner runs (s) | reference median | runner median | runner / reference | load after (1 min) |"
-echo "| --- | --- | --- | ---: | ---: | ---: | --- |"
+# Wall and CPU seconds (user + sys) of a whole process; CPU time varies less with other jobs' load than wall time.
+timed() { # $1: where the CPU seconds go; $2: a checkout; the rest: corral's arguments
+  local cpu_file=$1; java_of "$2"; shift 2
+  /usr/bin/time -f "%U %S" -o "$cpu_file.time" "${cmd[@]}" "$@" > /dev/null 2>> "$work/runner.err"
+  awk '{printf "%.1f", $1 + $2}' "$cpu_file.time" > "$cpu_file"
+}
+echo "| job | reference wall (s) | runner wall (s) | wall ratio (medians) | reference CPU (s) | runner CPU (s) | CPU ratio (medians) | load after (1 min) |"
+echo "| --- | --- | --- | ---: | --- | --- | ---: | --- |"
 for job in "${jobs[@]}"; do
-  ref=() new=() load=()
+  ref=() new=() refcpu=() newcpu=() load=()
   for ((i = 0; i < runs; i++)); do
     rm -rf "$work/runner-out"
     # shellcheck disable=SC2086
-    ref+=("$(seconds "$work/runner-ref.log" corral_of "$reference" $job)")
+    ref+=("$(seconds /dev/null timed "$work/cpu-ref" "$reference" $job)")
+    refcpu+=("$(cat "$work/cpu-ref")")
     rm -rf "$work/runner-out"
     # shellcheck disable=SC2086
-    new+=("$(seconds "$work/runner-new.log" corral_of "$root" $job)")
+    new+=("$(seconds /dev/null timed "$work/cpu-new" "$root" $job)")
+    newcpu+=("$(cat "$work/cpu-new")")
     load+=("$(cut -d' ' -f1 /proc/loadavg)") # the machine is shared: other jobs' load shows here
   done
-  r=$(median "${ref[@]}") n=$(median "${new[@]}")
-  echo "| ${job%% *} | ${ref[*]} | ${new[*]} | $r | $n | $(python3 -c "print('%.3f' % ($n / $r))") | ${load[*]} |"
+  r=$(median "${ref[@]}") n=$(median "${new[@]}") rc=$(median "${refcpu[@]}") nc=$(median "${newcpu[@]}")
+  echo "| ${job%% *} | ${ref[*]} | ${new[*]} | $(python3 -c "print('%.3f' % ($n / $r))") | ${refcpu[*]} | ${newcpu[*]} | $(python3 -c "print('%.3f' % ($nc / $rc))") | ${load[*]} |"
 done

@@ -10,6 +10,7 @@ import dev.corral.core.io.Tables;
 import dev.corral.core.job.Job;
 import dev.corral.core.job.JobRunner;
 import dev.corral.curation.ccnet.LanguageFilter;
+import dev.corral.curation.ccnet.LanguageModels;
 import dev.corral.curation.ccnet.LineDeduplicator;
 import dev.corral.curation.ccnet.PerplexityBuckets;
 import dev.corral.curation.ccnet.PerplexityScorer;
@@ -68,6 +69,9 @@ final class CcnetCommand extends JobCommand {
   @Override
   Job declare() {
     WarcReader.Options reading = WarcReader.Options.defaults().withMinLength(minLen);
+    if (lmDir != null) {
+      LanguageModels.checkModels(lmDir); // a broken model fails here, before Spark starts
+    }
     List<PipelineStage> stages =
         new ArrayList<>(
             List.of(

@@ -485,6 +485,15 @@ class SafetyContractTest {
         1,
         arpa + ":7",
         "above 0");
+    Path lmDir = Files.createDirectories(tmp.resolve("lm"));
+    Files.copy(arpa, lmDir.resolve("en.arpa"));
+    assertUserError(
+        CommandLineTest.cli(
+            "ccnet --input %s --output %s --lm-dir %s", text, tmp.resolve("c"), lmDir),
+        1,
+        lmDir.resolve("en.arpa") + ":7",
+        "above 0");
+    assertFalse(Files.exists(tmp.resolve("c")));
 
     Path mixture = tmp.resolve("mix.yaml");
     Files.writeString(

@@ -9,6 +9,7 @@ import dev.corral.core.CorralException;
 import dev.corral.core.Errors;
 import dev.corral.core.io.BadRows;
 import dev.corral.core.io.Fingerprint;
+import dev.corral.core.io.HadoopFs;
 import dev.corral.core.io.Ids;
 import dev.corral.core.io.Tables;
 import dev.corral.core.stage.CheckedParams;
@@ -106,24 +107,80 @@ public final class JobRunner {
     long started = System.nanoTime();
     SparkSession spark = sessions.get();
     phases.put("start spark", round((System.nanoTime() - started) / 1e9));
-    double driverCpu0 = driverCpuSeconds();
-    Instant startedAt = Instant.now();
-    String label = "corral " + job.name;
-    List<Dataset<Row>> persisted = new ArrayList<>();
-    boolean committed = false;
-    String runId = UUID.randomUUID().toString();
-    AutoCloseable monitor = null;
+    Run run = new Run(spark, job, folder, started);
     try (JobProgress progress =
             new JobProgress(
-                spark.sparkContext(), label, err, job.monitor == null ? progressMillis : 0);
-        StageCounts counts = new StageCounts(spark, runId.replace("-", "").substring(0, 12))) {
+                spark.sparkContext(),
+                "corral " + job.name,
+                err,
+                job.monitor == null ? progressMillis : 0);
+        StageCounts counts = new StageCounts(spark, run.tag)) {
+      run.progress = progress;
+      run.counts = counts;
+      Result done = run.fingerprint();
+      if (done != null) {
+        return done;
+      }
+      Dataset<Row> rows = run.read();
+      Dataset<Row> data = run.transform(rows);
+      Dataset<Row> written = run.write(rows, data);
+      Job.Summary summary = job.report.summarize(run.context, written);
+      Map<String, Object> record = run.record(summary, written);
+      folder.commit();
+      run.committed = true;
+      out.print(summary.console());
+      out.println("wrote " + job.output + (job.writer != null ? "" : " (" + job.format + ")"));
+      return new Result(summary, record, false);
+    } finally {
+      run.close();
+    }
+  }
+
+  /** One run of a job: its steps in order, and what they share. */
+  private final class Run implements AutoCloseable {
+    final SparkSession spark;
+    final Job job;
+    final OutputFolder folder;
+    final long started;
+    final Instant startedAt = Instant.now();
+    final double driverCpu0 = driverCpuSeconds();
+    final String label;
+
+    /** Names this run's observed metrics, apart from any other run's in the session. */
+    final String tag = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+
+    final List<Dataset<Row>> persisted = new ArrayList<>();
+    final List<Transformer> fitted = new ArrayList<>();
+    JobProgress progress;
+    StageCounts counts;
+    AutoCloseable monitor;
+    JobContext context;
+    List<Fingerprint> fingerprints;
+    String runKey;
+    String runId = UUID.randomUUID().toString();
+    BadRows.Found bad = BadRows.Found.none();
+    boolean committed;
+
+    Run(SparkSession spark, Job job, OutputFolder folder, long started) {
+      this.spark = spark;
+      this.job = job;
+      this.folder = folder;
+      this.started = started;
+      this.label = "corral " + job.name;
+    }
+
+    /**
+     * Fingerprints the inputs and chooses the staging folder; for a resumable job, returns the
+     * result when the output already holds this very run, and says whether it resumes or restarts.
+     */
+    Result fingerprint() {
       describe(spark, job, "fingerprint inputs");
-      List<Fingerprint> fingerprints = new ArrayList<>();
+      fingerprints = new ArrayList<>();
       for (String input : job.inputs) {
         fingerprints.add(Fingerprint.of(spark, input));
       }
-      JobContext context = new JobContext(spark, job, fingerprints);
-      String runKey = runKey(job, fingerprints);
+      context = new JobContext(spark, job, fingerprints);
+      runKey = runKey(job, fingerprints);
       fingerprints.forEach(f -> lastFingerprints.put(f.path(), f.digest()));
       if (job.resume != null) {
         runId = Fingerprint.shortSha256(runKey);
@@ -141,9 +198,12 @@ public final class JobRunner {
       } else if (job.resume != null && folder.hasStaged()) {
         err.println(label + ": resuming the run that was stopped (same settings and inputs)");
       }
+      return null;
+    }
 
+    /** The input rows: from the job's reader, or its table with bad rows handled; ids checked. */
+    Dataset<Row> read() {
       describe(spark, job, "read");
-      BadRows.Found bad = BadRows.Found.none();
       Dataset<Row> rows;
       if (job.reader != null) {
         rows = job.reader.read(context);
@@ -170,8 +230,11 @@ public final class JobRunner {
       if (job.monitor != null) {
         monitor = job.monitor.start(context, rows);
       }
+      return rows;
+    }
 
-      List<Transformer> fitted = new ArrayList<>();
+    /** The stages over {@code rows}, estimators fitted first, each stage's output counted. */
+    Dataset<Row> transform(Dataset<Row> rows) {
       Dataset<Row> data =
           job.resume == null && rows != null ? counts.tag(rows, 0, DROP_REASON) : rows;
       for (int i = 0; i < job.stages.size(); i++) {
@@ -195,14 +258,22 @@ public final class JobRunner {
           data = counts.tag(transformer.transform(data), i + 1, DROP_REASON);
         }
       }
+      return data;
+    }
 
+    /**
+     * Writes into the staging folder and returns the written table (null for a job's own writer).
+     */
+    Dataset<Row> write(Dataset<Row> rows, Dataset<Row> data) {
       describe(spark, job, "write");
       String staging = folder.staging().toString();
-      StructType schema;
       if (job.writer != null) {
         job.writer.write(context, data, staging);
-        schema = null;
-      } else if (job.resume != null) {
+        describe(spark, job, "report");
+        return null;
+      }
+      StructType schema = null;
+      if (job.resume != null) {
         ResumableWrite.Result r =
             ResumableWrite.run(
                 spark,
@@ -213,16 +284,16 @@ public final class JobRunner {
                 job.resume.partitionsPerCommit());
         context.stats().put("commits", r.chunks());
         context.stats().put("commits_resumed", r.skipped());
-        schema = null;
       } else {
         Tables.write(data, staging, job.format, job.partitionBy);
         schema = data.schema();
       }
-
       describe(spark, job, "report");
-      Dataset<Row> written =
-          job.writer != null ? null : readWritten(spark, staging, job.format, schema);
-      Job.Summary summary = job.report.summarize(context, written);
+      return readWritten(spark, staging, job.format, schema);
+    }
+
+    /** The run record and the bad rows, written into the staging folder beside the data. */
+    Map<String, Object> record(Job.Summary summary, Dataset<Row> written) {
       Map<String, Object> record = RunRecord.header(spark, job.name, runId);
       record.put("status", "complete");
       record.put("inputs", fingerprints.stream().map(Fingerprint::toMap).toList());
@@ -241,6 +312,7 @@ public final class JobRunner {
         rowCounts.put("written", rowsWritten);
       }
       record.put("rows", rowCounts);
+      Path records = new Path(folder.staging(), OutputFolder.RECORDS);
       if (bad.count() > 0) {
         Map<String, Object> badRows = new LinkedHashMap<>();
         badRows.put("count", bad.count());
@@ -248,10 +320,7 @@ public final class JobRunner {
         badRows.put("first", bad.first());
         badRows.put("kept_in", OutputFolder.RECORDS + "/bad-rows/");
         record.put("bad_rows", badRows);
-        bad.records()
-            .write()
-            .mode("overwrite")
-            .json(new Path(new Path(staging, OutputFolder.RECORDS), "bad-rows").toString());
+        bad.records().write().mode("overwrite").json(new Path(records, "bad-rows").toString());
       }
       if (written != null && Arrays.asList(written.columns()).contains(DROP_REASON)) {
         record.put("drop_reasons", byDropReason(written));
@@ -269,22 +338,22 @@ public final class JobRunner {
       describe(spark, job, "record");
       timings.put("phase_seconds", new LinkedHashMap<>(phases));
       record.put("timings", timings);
-      FileSystem fs = folder.output().getFileSystem(spark.sessionState().newHadoopConf());
-      Path records = new Path(folder.staging(), OutputFolder.RECORDS);
-      RunRecord.write(fs, new Path(records, job.name + ".json"), record);
-      if (summary.markdown() != null) {
-        try (var o = fs.create(new Path(records, job.name + ".md"), true)) {
-          o.write(summary.markdown().getBytes(StandardCharsets.UTF_8));
+      try {
+        FileSystem fs = records.getFileSystem(spark.sessionState().newHadoopConf());
+        RunRecord.write(fs, new Path(records, job.name + ".json"), record);
+        if (summary.markdown() != null) {
+          try (var o = fs.create(new Path(records, job.name + ".md"), true)) {
+            o.write(summary.markdown().getBytes(StandardCharsets.UTF_8));
+          }
         }
+      } catch (java.io.IOException e) {
+        throw Errors.unwritable(records.toString(), e);
       }
-      folder.commit();
-      committed = true;
-      out.print(summary.console());
-      out.println("wrote " + job.output + (job.writer != null ? "" : " (" + job.format + ")"));
-      return new Result(summary, record, false);
-    } catch (java.io.IOException e) {
-      throw Errors.unwritable(job.output, e);
-    } finally {
+      return record;
+    }
+
+    @Override
+    public void close() {
       if (monitor != null) {
         try {
           monitor.close();
@@ -308,9 +377,8 @@ public final class JobRunner {
    * A resumable job whose output holds a complete run with the same key: nothing to do. Its record
    * says so and the summary is printed again from the record.
    */
-  private Result alreadyWritten(SparkSession spark, Job job, OutputFolder folder, String runId)
-      throws java.io.IOException {
-    FileSystem fs = folder.output().getFileSystem(spark.sessionState().newHadoopConf());
+  private Result alreadyWritten(SparkSession spark, Job job, OutputFolder folder, String runId) {
+    FileSystem fs = HadoopFs.fileSystem(folder.output());
     JsonNode record = RunRecord.read(fs, folder.output(), job.name).orElse(null);
     if (record == null || !"complete".equals(record.path("status").asText())) {
       return null;

@@ -64,6 +64,34 @@ public final class LanguageModels {
     }
   }
 
+  /**
+   * Checks every {@code <lang>.arpa(.gz)} of {@code dir} for probabilities above 0 (see {@link
+   * ArpaReader#checkProbabilities}), on the driver, before a job starts Spark.
+   */
+  public static void checkModels(String dir) {
+    Path folder = new Path(dir);
+    FileSystem fs = HadoopFs.fileSystem(folder);
+    try {
+      if (!fs.getFileStatus(folder).isDirectory()) {
+        throw Errors.badUsage("--lm-dir " + dir, "is not a folder of <lang>.arpa models");
+      }
+      for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(folder)) {
+        String name = f.getPath().getName();
+        boolean gz = name.endsWith(".arpa.gz");
+        if (name.endsWith(".arpa") || gz) {
+          try (InputStream raw = fs.open(f.getPath());
+              InputStream in = gz ? new GZIPInputStream(raw) : raw) {
+            ArpaReader.checkProbabilities(in, f.getPath().toString());
+          }
+        }
+      }
+    } catch (java.io.FileNotFoundException e) {
+      throw Errors.unreadable(dir, new java.nio.file.NoSuchFileException(dir));
+    } catch (IOException e) {
+      throw Errors.unreadable(dir, e);
+    }
+  }
+
   /** {@code whitespace}, or a Hugging Face tokenizer whose pieces are joined by spaces. */
   public static Tokenizer tokenizer(String uri) {
     if (uri.equals("whitespace")) {

@@ -56,6 +56,50 @@ public final class ArpaReader {
   }
 
   /**
+   * Checks, without building a model, that no n-gram line of the ARPA text in {@code in} has a
+   * log10 probability above 0; the first one is an error naming {@code name} and its line. A job
+   * runs this on the driver before Spark starts, so a broken model fails in a second, not on every
+   * executor after its input was read.
+   */
+  public static void checkProbabilities(InputStream in, String name) throws IOException {
+    java.io.BufferedReader lines =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8), 1 << 16);
+    boolean inSection = false;
+    long number = 0;
+    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+      number++;
+      if (line.startsWith("\\")) {
+        inSection = line.endsWith("-grams:");
+        continue;
+      }
+      if (!inSection || line.isBlank()) {
+        continue;
+      }
+      int end = 0;
+      while (end < line.length() && line.charAt(end) != ' ' && line.charAt(end) != '\t') {
+        end++;
+      }
+      String field = line.substring(0, end);
+      float p;
+      try {
+        p = Float.parseFloat(field);
+      } catch (NumberFormatException e) {
+        continue; // the full read names malformed numbers; this check is about the sign alone
+      }
+      if (p > 0) {
+        throw Errors.badArpa(name, number, aboveZero(field));
+      }
+    }
+  }
+
+  private static String aboveZero(String field) {
+    return "log10 probability '"
+        + abbreviate(field)
+        + "' is above 0: a probability cannot exceed 1";
+  }
+
+  /**
    * Reads an ARPA model from {@code in} (gzip-compressed or not); {@code name} names it in errors.
    */
   public static NgramModel read(InputStream in, String name) {
@@ -215,10 +259,7 @@ public final class ArpaReader {
       if (p > 0) {
         // KenLM's default, positive_log_probability = THROW_UP; back-offs are not probabilities and
         // may be positive.
-        throw error(
-            "log10 probability '"
-                + abbreviate(fields[0])
-                + "' is above 0: a probability cannot exceed 1");
+        throw error(aboveZero(fields[0]));
       }
       float b = fields.length == k + 2 ? number(fields[k + 1], "log10 back-off") : 0f;
       for (int j = 0; j < k; j++) {
