@@ -127,32 +127,37 @@ final class ParamOptions {
    * and default. Picocli reads an option's description from here when the option names the key.
    */
   static final class Docs extends ResourceBundle {
-    private final Map<String, String> texts = new LinkedHashMap<>();
+    private Map<String, String> texts;
 
-    Docs() {
-      for (String name : StageRegistry.names()) {
-        PipelineStage stage = StageRegistry.newStage(name);
-        for (Param<?> param : stage.params()) {
-          String d = defaultText(stage, param);
-          String doc =
-              param.doc().substring(0, 1).toUpperCase(java.util.Locale.ROOT)
-                  + param.doc().substring(1);
-          // picocli formats descriptions like printf: a literal % must be doubled
-          texts.put(
-              name + "." + param.name(),
-              (doc + (d == null ? "." : " (default: " + d + ").")).replace("%", "%%"));
+    /** The texts, built on first use: a run that prints no help never builds every stage. */
+    private synchronized Map<String, String> texts() {
+      if (texts == null) {
+        texts = new LinkedHashMap<>();
+        for (String name : StageRegistry.names()) {
+          PipelineStage stage = StageRegistry.newStage(name);
+          for (Param<?> param : stage.params()) {
+            String d = defaultText(stage, param);
+            String doc =
+                param.doc().substring(0, 1).toUpperCase(java.util.Locale.ROOT)
+                    + param.doc().substring(1);
+            // picocli formats descriptions like printf: a literal % must be doubled
+            texts.put(
+                name + "." + param.name(),
+                (doc + (d == null ? "." : " (default: " + d + ").")).replace("%", "%%"));
+          }
         }
       }
+      return texts;
     }
 
     @Override
     protected Object handleGetObject(String key) {
-      return texts.get(key);
+      return texts().get(key);
     }
 
     @Override
     public Enumeration<String> getKeys() {
-      return Collections.enumeration(new ArrayList<>(texts.keySet()));
+      return Collections.enumeration(new ArrayList<>(texts().keySet()));
     }
   }
 }

@@ -285,6 +285,20 @@ class SafetyContractTest {
         List.of(delta(tmp.resolve("none-delta")).select("url", "raw_content").columns()));
   }
 
+  @Test
+  void severalInputsAreOneTableAndMixedFormatsAreRefused() throws Exception {
+    Path a = docs("a/docs.jsonl", 3);
+    Path b = docs("b/docs.jsonl", 4);
+    Path out = tmp.resolve("both");
+    CommandLineTest.Result r = CommandLineTest.cli("langid --input %s,%s --output %s", a, b, out);
+    assertEquals(0, r.code(), r.err());
+    assertEquals(7, delta(out).count());
+    assertEquals(2, record(out, "langid").path("inputs").size());
+    CommandLineTest.Result mixed =
+        CommandLineTest.cli("langid --input %s,%s --output %s", a, out, tmp.resolve("mixed"));
+    assertUserError(mixed, 2, "--input " + out, "is delta but", "is json");
+  }
+
   // ------------------------------------------------------------------ no silent row damage
 
   @Test

@@ -86,17 +86,17 @@ public final class BadRows {
   private BadRows() {}
 
   /**
-   * Reads JSON Lines at {@code path}, separating malformed rows; under {@link Policy#FAIL} any of
+   * Reads JSON Lines at {@code paths}, separating malformed rows; under {@link Policy#FAIL} any of
    * them is an error.
    */
-  static Result readJson(SparkSession spark, String path, Policy policy) {
+  static Result readJson(SparkSession spark, List<String> paths, Policy policy) {
     Dataset<Row> raw =
         spark
             .read()
             .format("json")
             .option("mode", "PERMISSIVE")
             .option("columnNameOfCorruptRecord", CORRUPT)
-            .load(path);
+            .load(paths.toArray(new String[0]));
     if (!Arrays.asList(raw.columns()).contains(CORRUPT)) {
       return new Result(
           raw, Found.none()); // schema inference read every line and found none malformed

@@ -72,11 +72,36 @@ public final class Tables {
    */
   public static BadRows.Result read(
       SparkSession spark, String path, String format, BadRows.Policy policy) {
-    String resolved = format == null ? inferFormat(spark, path) : normalize(format);
-    if (resolved.equals(JSON)) {
-      return BadRows.readJson(spark, path, policy);
+    return read(spark, List.of(path), format, policy);
+  }
+
+  /**
+   * Several inputs of one format as one table: JSON Lines and Parquet read together, Delta tables
+   * unioned by column name (a column one lacks is null there). Inputs of different formats are an
+   * error naming both.
+   */
+  public static BadRows.Result read(
+      SparkSession spark, List<String> paths, String format, BadRows.Policy policy) {
+    String resolved = format == null ? inferFormat(spark, paths.get(0)) : normalize(format);
+    for (String path : paths.subList(1, paths.size())) {
+      String other = format == null ? inferFormat(spark, path) : resolved;
+      if (!other.equals(resolved)) {
+        throw Errors.badUsage(
+            "--input " + path, "is " + other + " but " + paths.get(0) + " is " + resolved);
+      }
     }
-    return new BadRows.Result(spark.read().format(resolved).load(path), BadRows.Found.none());
+    if (resolved.equals(JSON)) {
+      return BadRows.readJson(spark, paths, policy);
+    }
+    if (resolved.equals(DELTA)) {
+      Dataset<Row> all = spark.read().format(DELTA).load(paths.get(0));
+      for (String path : paths.subList(1, paths.size())) {
+        all = all.unionByName(spark.read().format(DELTA).load(path), true);
+      }
+      return new BadRows.Result(all, BadRows.Found.none());
+    }
+    return new BadRows.Result(
+        spark.read().format(resolved).load(paths.toArray(new String[0])), BadRows.Found.none());
   }
 
   /**

@@ -210,7 +210,7 @@ public final class JobRunner {
       } else if (job.writer != null && job.stages.isEmpty()) {
         rows = null; // the writer reads its inputs itself
       } else {
-        BadRows.Result read = Tables.read(spark, job.inputs.get(0), job.inputFormat, job.badRows);
+        BadRows.Result read = Tables.read(spark, job.inputs, job.inputFormat, job.badRows);
         rows = read.rows();
         bad = read.bad();
         if (bad.count() > 0) {
