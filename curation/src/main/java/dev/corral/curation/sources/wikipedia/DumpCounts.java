@@ -3,10 +3,10 @@ package dev.corral.curation.sources.wikipedia;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.util.AccumulatorV2;
 
 /**
@@ -81,7 +81,8 @@ public final class DumpCounts
     }
   }
 
-  private final HashMap<String, Split> splits = new HashMap<>();
+  /** Concurrent: executor heartbeats read a running task's counts while the task adds to them. */
+  private final ConcurrentHashMap<String, Split> splits = new ConcurrentHashMap<>();
 
   @Override
   public boolean isZero() {
