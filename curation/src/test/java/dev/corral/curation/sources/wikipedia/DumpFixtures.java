@@ -18,13 +18,13 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream
  * with small blocks so that a small file has many, multistream with its index) and CirrusSearch
  * content dumps (gzip). Page texts are UDHR paragraphs in wikitext markup.
  */
-final class DumpFixtures {
+public final class DumpFixtures {
   private DumpFixtures() {}
 
   /** A page of a dump: what {@link #pageXml} writes. */
-  record TestPage(String title, int ns, long id, boolean redirect, String text) {}
+  public record TestPage(String title, int ns, long id, boolean redirect, String text) {}
 
-  static String header(String dbname, String mediaName, String categoryName) {
+  public static String header(String dbname, String mediaName, String categoryName) {
     return "<mediawiki xmlns=\"http://www.mediawiki.org/xml/export-0.10/\" version=\"0.10\" xml:lang=\"en\">\n"
         + "  <siteinfo>\n    <sitename>Wikipedia</sitename>\n    <dbname>"
         + dbname
@@ -40,9 +40,9 @@ final class DumpFixtures {
         + "</namespace>\n    </namespaces>\n  </siteinfo>\n";
   }
 
-  static final String FOOTER = "</mediawiki>\n";
+  public static final String FOOTER = "</mediawiki>\n";
 
-  static String pageXml(TestPage p) {
+  public static String pageXml(TestPage p) {
     String text =
         p.text() == null
             ? "      <text bytes=\"0\" xml:space=\"preserve\" />\n"
@@ -98,7 +98,7 @@ final class DumpFixtures {
    * reference, a heading, a category), every 7th a talk page, every 11th a redirect, every 13th
    * empty.
    */
-  static List<TestPage> pages(int n) {
+  public static List<TestPage> pages(int n) {
     List<String> udhr = udhr();
     List<TestPage> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -139,14 +139,14 @@ final class DumpFixtures {
     return out;
   }
 
-  static byte[] xml(String header, List<TestPage> pages) {
+  public static byte[] xml(String header, List<TestPage> pages) {
     StringBuilder b = new StringBuilder(header);
     pages.forEach(p -> b.append(pageXml(p)));
     return b.append(FOOTER).toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /** One bzip2 stream of {@code data}, with blocks of {@code blockSize} x 100 kB. */
-  static byte[] bzip2(byte[] data, int blockSize) {
+  public static byte[] bzip2(byte[] data, int blockSize) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (OutputStream z = new BZip2CompressorOutputStream(out, blockSize)) {
       z.write(data);
@@ -156,7 +156,7 @@ final class DumpFixtures {
     return out.toByteArray();
   }
 
-  static byte[] gzip(byte[] data) {
+  public static byte[] gzip(byte[] data) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (OutputStream z = new GZIPOutputStream(out)) {
       z.write(data);
@@ -171,7 +171,7 @@ final class DumpFixtures {
    * then a stream per {@code perStream} pages, then the closing tag; and its index, {@code
    * offset:page id:title} per page, bzip2-compressed. Returns the stream offsets of the pages.
    */
-  static List<Long> multistream(
+  public static List<Long> multistream(
       Path dump, Path index, String header, List<TestPage> pages, int perStream)
       throws IOException {
     ByteArrayOutputStream file = new ByteArrayOutputStream();

@@ -104,6 +104,34 @@ class WikipediaReaderTest {
   }
 
   @Test
+  void bytesAndRecordsReadAreSparkInputMetrics() throws Exception {
+    Path file = tmp.resolve("enwiki-20220701-pages-articles.xml.bz2");
+    byte[] bz2 = DumpFixtures.bzip2(DumpFixtures.xml(HEADER, PAGES), 1);
+    Files.write(file, bz2);
+    java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong records = new java.util.concurrent.atomic.AtomicLong();
+    org.apache.spark.scheduler.SparkListener listener =
+        new org.apache.spark.scheduler.SparkListener() {
+          @Override
+          public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+            bytes.addAndGet(end.taskMetrics().inputMetrics().bytesRead());
+            records.addAndGet(end.taskMetrics().inputMetrics().recordsRead());
+          }
+        };
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      Wikipedia.read(spark, List.of(file.toString()), split(10_000)).documents().count();
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    // Pages are the records; the bytes are the compressed file's (each split reads past its end
+    // to finish its last page, so a little more than the file).
+    assertEquals(PAGES.size(), records.get());
+    assertTrue(bytes.get() >= bz2.length, bytes.get() + " bytes read of " + bz2.length);
+  }
+
+  @Test
   void rowsCarryTheCommonColumnsAndTheDumpsOwn() throws Exception {
     Path file = tmp.resolve("enwiki-20220701-pages-articles.xml");
     Files.write(file, DumpFixtures.xml(HEADER, PAGES.subList(0, 3)));
