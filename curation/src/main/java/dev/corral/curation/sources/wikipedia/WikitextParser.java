@@ -492,6 +492,9 @@ final class WikitextParser {
     ArrayList<Tok> extlink = null;
     try {
       // What looks like an external link in double brackets is parsed as one.
+      if (!bracketedSchemeAhead()) {
+        throw BAD_ROUTE;
+      }
       extlink = reallyParseExternalLink(true, null);
     } catch (BadRoute e) {
       head = reset + 1;
@@ -545,6 +548,23 @@ final class WikitextParser {
   private static boolean isScheme(String scheme, boolean slashes) {
     String lower = scheme.toLowerCase(Locale.ROOT);
     return slashes ? URI_SCHEMES.contains(lower) : URI_SCHEMES_WITHOUT_SLASHES.contains(lower);
+  }
+
+  /**
+   * Whether a bracketed link's URI scheme can be read at the head ({@code //} or a known scheme and
+   * its colon). When not, the attempt would fail at once: checking first saves throwing for every
+   * wikilink, which is tried as an external link first; the outcome is the same.
+   */
+  private boolean bracketedSchemeAhead() {
+    if (read(0) == '/' && read(1) == '/') {
+      return true;
+    }
+    int i = head;
+    char c;
+    while ((c = at(i)) != END && URI_SCHEME_CHARS.indexOf(c) >= 0) {
+      i++;
+    }
+    return at(i) == ':' && isScheme(text.substring(head, i), at(i + 1) == '/' && at(i + 2) == '/');
   }
 
   private void parseBracketedUriScheme() {
@@ -722,6 +742,11 @@ final class WikitextParser {
     }
     StringBuilder extra = new StringBuilder();
     head++;
+    if (brackets && !bracketedSchemeAhead()) {
+      head = reset;
+      notALink(brackets);
+      return;
+    }
     ArrayList<Tok> link;
     try {
       link = reallyParseExternalLink(brackets, extra);
