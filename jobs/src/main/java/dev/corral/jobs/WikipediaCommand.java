@@ -55,7 +55,7 @@ final class WikipediaCommand extends JobCommand {
 
   @Option(
       names = "--split-mb",
-      defaultValue = "128",
+      defaultValue = "32",
       description =
           "MB of dump file per task (compressed MB for bzip2) (default: ${DEFAULT-VALUE}).")
   double splitMb;
@@ -92,7 +92,6 @@ final class WikipediaCommand extends JobCommand {
     stats.put("dumps_read", read.files().size());
     stats.put("records_read", total.records());
     stats.put("documents", total.documents());
-    stats.put("documents_written", written == null ? total.documents() : written.count());
     stats.put("chars", total.chars());
     stats.put("wikitext_bytes", total.wikitextBytes());
     stats.put("skipped_by_reason", new LinkedHashMap<>(total.skipped()));

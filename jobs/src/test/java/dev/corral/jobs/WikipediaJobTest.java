@@ -80,7 +80,7 @@ class WikipediaJobTest {
     JsonNode stats = record.path("stats");
     assertEquals(PAGES.size() + dutch.size(), stats.path("records_read").asLong());
     assertEquals(expected, stats.path("documents").asLong());
-    assertEquals(expected, stats.path("documents_written").asLong());
+    assertEquals(expected, record.path("rows").path("written").asLong());
     assertEquals(1, stats.path("skipped_by_reason").path("malformed").asLong());
     assertTrue(
         stats.path("malformed_first").get(0).asText().contains("invalid UTF-8"),

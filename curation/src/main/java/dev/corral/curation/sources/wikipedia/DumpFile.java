@@ -62,7 +62,7 @@ public record DumpFile(
       lang = siteinfo.language();
     }
     if (lang == null && dbname != null) {
-      lang = new Siteinfo(dbname, java.util.Map.of()).language();
+      lang = Siteinfo.languageOf(dbname);
     }
     return new DumpFile(p.toString(), cirrus, lang, dump, date, siteinfo);
   }

@@ -46,8 +46,11 @@ public final class DumpInputFormat extends FileInputFormat<LongWritable, DumpRec
   /** Target split size in bytes of the file as stored (compressed bytes for bzip2). */
   public static final String SPLIT_BYTES = "corral.wikipedia.split.bytes";
 
-  /** Hadoop's own default block size: a split per 128 MiB. */
-  public static final long DEFAULT_SPLIT_BYTES = 128L << 20;
+  /**
+   * 32 MiB: of bzip2, about 150 MB of XML, a task of half a minute or so on one core; small enough
+   * that a single dump keeps every core busy.
+   */
+  public static final long DEFAULT_SPLIT_BYTES = 32L << 20;
 
   /** The last split may be this much larger than the target rather than leave a sliver. */
   private static final double SLOP = 1.1;
@@ -114,6 +117,19 @@ public final class DumpInputFormat extends FileInputFormat<LongWritable, DumpRec
   /** Whether {@code name} is a CirrusSearch dump (JSON lines), not XML. */
   public static boolean isCirrus(String name) {
     return name.contains("cirrussearch") && name.contains(".json");
+  }
+
+  /**
+   * The input paths as they are: the driver has already expanded globs and folders, so a file whose
+   * name holds glob characters is not read as a pattern.
+   */
+  @Override
+  protected List<FileStatus> listStatus(JobContext job) throws IOException {
+    List<FileStatus> out = new ArrayList<>();
+    for (Path p : getInputPaths(job)) {
+      out.add(p.getFileSystem(job.getConfiguration()).getFileStatus(p));
+    }
+    return out;
   }
 
   @Override

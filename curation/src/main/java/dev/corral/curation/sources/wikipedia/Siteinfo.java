@@ -35,6 +35,11 @@ public record Siteinfo(String dbname, Map<Integer, String> namespaces) implement
    * zh_min_nanwiki} → {@code zh-min-nan}), or null when the name does not end in {@code wiki}.
    */
   public String language() {
+    return languageOf(dbname);
+  }
+
+  /** The language code of a wiki's database name, or null when it does not end in {@code wiki}. */
+  public static String languageOf(String dbname) {
     if (dbname == null || !dbname.endsWith("wiki") || dbname.length() <= 4) {
       return null;
     }

@@ -96,7 +96,8 @@ public final class Wikipedia {
    * @param languages the languages to keep (wiki codes: {@code en}, {@code zh-yue})
    * @param language the language of every input, overriding what the dumps say; null to take it
    *     from each dump
-   * @param splitBytes target bytes of file per task ({@link DumpInputFormat#SPLIT_BYTES})
+   * @param splitBytes target bytes of file per task ({@link DumpInputFormat#SPLIT_BYTES}; 32 MiB by
+   *     default)
    */
   public record Options(Set<String> languages, String language, long splitBytes)
       implements Serializable {
@@ -118,7 +119,7 @@ public final class Wikipedia {
       languages = Collections.unmodifiableSet(new LinkedHashSet<>(languages));
     }
 
-    /** LLaMA's 20 languages, each dump's own language, 128 MiB per task. */
+    /** LLaMA's 20 languages, each dump's own language, 32 MiB per task. */
     public static Options defaults() {
       return new Options(
           new LinkedHashSet<>(LLAMA_LANGUAGES), null, DumpInputFormat.DEFAULT_SPLIT_BYTES);
@@ -300,8 +301,14 @@ public final class Wikipedia {
       job.setLong(DumpInputFormat.SPLIT_BYTES, options.splitBytes());
       // Many small splits must not be merged back into one task.
       job.setLong(FileInputFormat.SPLIT_MAXSIZE, options.splitBytes());
-      String[] dirs = files.stream().map(f -> escape(f.path())).toArray(String[]::new);
-      job.set(FileInputFormat.INPUT_DIR, String.join(",", dirs));
+      try {
+        org.apache.hadoop.mapreduce.Job inputs = org.apache.hadoop.mapreduce.Job.getInstance(job);
+        FileInputFormat.setInputPaths(
+            inputs, files.stream().map(f -> new Path(f.path())).toArray(Path[]::new));
+        job = inputs.getConfiguration();
+      } catch (IOException e) {
+        throw Errors.unreadable(files.get(0).path(), e);
+      }
       Map<String, DumpFile> byPath = new HashMap<>();
       files.forEach(f -> byPath.put(f.path(), f));
       JavaRDD<Row> rows =
@@ -315,18 +322,6 @@ public final class Wikipedia {
         Collections.unmodifiableList(files),
         Collections.unmodifiableList(skipped),
         counts);
-  }
-
-  /** A path as FileInputFormat's comma-separated list takes it (commas and globs escaped). */
-  private static String escape(String path) {
-    return path.replace("\\", "\\\\")
-        .replace(",", "\\,")
-        .replace("{", "\\{")
-        .replace("}", "\\}")
-        .replace("[", "\\[")
-        .replace("]", "\\]")
-        .replace("*", "\\*")
-        .replace("?", "\\?");
   }
 
   /**
