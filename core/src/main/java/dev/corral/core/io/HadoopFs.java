@@ -4,7 +4,11 @@ import dev.corral.core.Errors;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkEnv;
@@ -46,6 +50,54 @@ public final class HadoopFs {
       throw Errors.unreadable(uri, new NoSuchFileException(uri));
     } catch (IOException e) {
       throw Errors.unreadable(uri, e);
+    }
+  }
+
+  /**
+   * The files {@code paths} name: globs expanded, folders listed recursively (skipping names that
+   * start with '_' or '.'), sorted and without repeats. A path that matches nothing is an error,
+   * not an empty read; {@code what} says what was expected, for the error.
+   */
+  public static List<String> listFiles(Configuration conf, List<String> paths, String what) {
+    if (paths == null || paths.isEmpty()) {
+      throw Errors.badArgument("paths", paths, "at least one " + what + ", folder or glob");
+    }
+    TreeSet<String> files = new TreeSet<>();
+    for (String p : paths) {
+      Path path = new Path(p);
+      try {
+        FileSystem fs = path.getFileSystem(conf);
+        FileStatus[] matches = fs.globStatus(path);
+        if (matches == null || matches.length == 0) {
+          throw Errors.unreadable(p, new NoSuchFileException(p));
+        }
+        for (FileStatus s : matches) {
+          addFiles(fs, s, files);
+        }
+      } catch (FileNotFoundException e) {
+        throw Errors.unreadable(p, new NoSuchFileException(p));
+      } catch (IOException e) {
+        throw Errors.unreadable(p, e);
+      }
+    }
+    if (files.isEmpty()) {
+      throw Errors.badInput(String.join(",", paths), "no files to read");
+    }
+    return new ArrayList<>(files);
+  }
+
+  private static void addFiles(FileSystem fs, FileStatus status, TreeSet<String> out)
+      throws IOException {
+    String name = status.getPath().getName();
+    if (name.startsWith("_") || name.startsWith(".")) {
+      return;
+    }
+    if (status.isDirectory()) {
+      for (FileStatus child : fs.listStatus(status.getPath())) {
+        addFiles(fs, child, out);
+      }
+    } else {
+      out.add(status.getPath().toString());
     }
   }
 

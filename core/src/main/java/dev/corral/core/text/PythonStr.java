@@ -68,6 +68,15 @@ public final class PythonStr {
     return start == 0 && end == s.length() ? s : s.substring(start, end);
   }
 
+  /** Python's {@code s.rstrip()}: removes {@link #isSpace} characters at the end. */
+  public static String rstrip(String s) {
+    int end = s.length();
+    while (end > 0 && isSpace(s.charAt(end - 1))) {
+      end--;
+    }
+    return end == s.length() ? s : s.substring(0, end);
+  }
+
   /** Python's {@code len(s)}: code points, not UTF-16 units. */
   public static int length(String s) {
     return s.codePointCount(0, s.length());

@@ -1,20 +1,15 @@
 package dev.corral.curation.io;
 
 import dev.corral.core.Errors;
+import dev.corral.core.io.HadoopFs;
 import dev.corral.core.io.SerializableConfiguration;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.NoSuchFileException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -186,46 +181,7 @@ public final class WarcReader {
    * not an empty read.
    */
   public static List<String> listFiles(Configuration conf, List<String> paths) {
-    if (paths == null || paths.isEmpty()) {
-      throw Errors.badArgument("paths", paths, "at least one WARC/WET file, folder or glob");
-    }
-    TreeSet<String> files = new TreeSet<>();
-    for (String p : paths) {
-      Path path = new Path(p);
-      try {
-        FileSystem fs = path.getFileSystem(conf);
-        FileStatus[] matches = fs.globStatus(path);
-        if (matches == null || matches.length == 0) {
-          throw Errors.unreadable(p, new NoSuchFileException(p));
-        }
-        for (FileStatus s : matches) {
-          addFiles(fs, s, files);
-        }
-      } catch (FileNotFoundException e) {
-        throw Errors.unreadable(p, new NoSuchFileException(p));
-      } catch (IOException e) {
-        throw Errors.unreadable(p, e);
-      }
-    }
-    if (files.isEmpty()) {
-      throw Errors.badInput(String.join(",", paths), "no files to read");
-    }
-    return new ArrayList<>(files);
-  }
-
-  private static void addFiles(FileSystem fs, FileStatus status, TreeSet<String> out)
-      throws IOException {
-    String name = status.getPath().getName();
-    if (name.startsWith("_") || name.startsWith(".")) {
-      return;
-    }
-    if (status.isDirectory()) {
-      for (FileStatus child : fs.listStatus(status.getPath())) {
-        addFiles(fs, child, out);
-      }
-    } else {
-      out.add(status.getPath().toString());
-    }
+    return HadoopFs.listFiles(conf, paths, "WARC/WET file");
   }
 
   /**

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Wikipedia: (1) cleaning speed per core, Corral's WikitextCleaner against the reference (the Hugging Face builder's
+# _parse_and_clean_wikicode with Debian's mwparserfromhell 0.6.4) on the same pages, runs alternating, medians, and
+# how many of those pages come out identical; (2) `corral source wikipedia` end to end on .bz2 dumps of real text
+# (UDHR paragraphs in realistic wikitext, bench/wikipedia/pages.py) at several sizes: wall time, MB/s, peak RSS.
+# Usage: HF_WIKIPEDIA_PY=/path/to/wikipedia.py bench/wikipedia.sh [runs] [cleaning MB] [end-to-end MB of XML...]
+#   e.g. bench/wikipedia.sh 3 20 250 1000     (1000 MB of XML is a ~240 MB .bz2)
+# Needs: apt-get install python3-mwparserfromhell bzip2; the builder script (hf_reference.py says which).
+# Data go to $WIKI_BENCH_DIR (default /tmp/corral-wikipedia-bench); delete it after.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+runs=${1:-3}
+clean_mb=${2:-20}
+shift 2 || true
+sizes=("$@")
+(( ${#sizes[@]} )) || sizes=(250 1000)
+builder=${HF_WIKIPEDIA_PY:?set HF_WIKIPEDIA_PY to the builder script datasets/wikipedia/wikipedia.py}
+data=${WIKI_BENCH_DIR:-/tmp/corral-wikipedia-bench}
+tools=$root/bench/wikipedia
+mkdir -p "$data"
+"$root/mvnw" -q -B -Pbench -DskipTests -pl jobs,bench -am package >&2
+"$root/corral" --version > /dev/null
+load() { cut -d' ' -f1 /proc/loadavg; }
+
+# (1) Cleaning on one core.
+dump=$data/clean/enwiki-20220701-pages-articles.xml
+if [[ ! -f $dump ]]; then
+  mkdir -p "$data/clean"
+  python3 "$tools/pages.py" bench "$dump" "$clean_mb" >&2
+fi
+ref=() cor=()
+for ((i = 1; i <= runs; i++)); do
+  line=$(/usr/bin/python3 "$tools/hf_reference.py" --builder "$builder" --time "$data/clean/reference.jsonl" "$dump" 2>&1 \
+    | grep '^reference cleaning')
+  ref+=("$(sed -E 's/.* = ([0-9.]+) MB\/s/\1/' <<< "$line")")
+  echo "$line (load $(load))" >&2
+  line=$(java -cp "$root/bench/target/classes:$root/jobs/target/corral.jar:$(cat "$root/jobs/target/spark-classpath.txt")" \
+    dev.corral.bench.WikitextCleaning "$dump" en 5 "$data/clean/corral.jsonl" 2>/dev/null)
+  cor+=("$(sed -E 's/.* = ([0-9.]+) MB\/s/\1/' <<< "$line")")
+  echo "$line (load $(load))" >&2
+done
+same=$(python3 - "$data/clean/reference.jsonl" "$data/clean/corral.jsonl" <<'PY'
+import json, sys
+ref = {j["id"]: j["text"] for j in map(json.loads, open(sys.argv[1], encoding="utf-8"))}
+cor = {j["id"]: j["text"] for j in map(json.loads, open(sys.argv[2], encoding="utf-8"))}
+print("%d of %d pages identical" % (sum(cor.get(k) == v for k, v in ref.items()), len(ref)))
+PY
+)
+r=$(median "${ref[@]}"); c=$(median "${cor[@]}")
+echo "| cleaning, one core | runs (MB/s) | median MB/s |"
+echo "| --- | --- | ---: |"
+echo "| reference (HF builder + mwparserfromhell 0.6.4, C tokenizer) | ${ref[*]} | $r |"
+echo "| corral WikitextCleaner (warm JIT) | ${cor[*]} | $c |"
+echo
+echo "corral/reference = $(python3 -c "print('%.1f' % ($c / $r))")x; $same"
+echo
+
+# (2) End to end: .bz2 dumps, `corral source wikipedia` on local[*].
+echo "| XML (MB) | .bz2 (MB) | wikitext (MB) | wall (s) | bz2 MB/s | wikitext MB/s | MB/s per core | peak RSS (MiB) | documents | load before/after |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+for size in "${sizes[@]}"; do
+  xml=$data/e2e-$size/enwiki-20220701-pages-articles.xml
+  bz2=$xml.bz2
+  if [[ ! -f $bz2 ]]; then
+    mkdir -p "$(dirname "$xml")"
+    python3 "$tools/pages.py" bench "$xml" "$(python3 -c "print($size * 0.82)")" >&2
+    bzip2 -9 "$xml"
+  fi
+  rm -rf "$data/out-$size"
+  before=$(load)
+  /usr/bin/time -v -o "$data/time-$size.txt" "$root/corral" source wikipedia --input "$bz2" --output "$data/out-$size" \
+    --format parquet --progress-seconds 30 > "$data/console-$size.txt" 2> "$data/err-$size.txt"
+  after=$(load)
+  wall=$(python3 - "$data/time-$size.txt" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+m = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", t)
+print("%.1f" % ((int(m.group(1) or 0) * 60 + int(m.group(2))) * 60 + float(m.group(3)) if m.group(1) else int(m.group(2)) * 60 + float(m.group(3))))
+PY
+)
+  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$data/time-$size.txt")
+  stats=$(python3 - "$data/out-$size/_corral/source-wikipedia.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))["stats"]
+print(s["wikitext_bytes"] / 1e6, s["documents"])
+PY
+)
+  wt=$(cut -d' ' -f1 <<< "$stats"); docs=$(cut -d' ' -f2 <<< "$stats")
+  zb=$(python3 -c "print('%.1f' % ($(stat -c %s "$bz2") / 1e6))")
+  xb=$(python3 -c "print('%.0f' % ($(bzip2 -dc "$bz2" | wc -c) / 1e6))")
+  echo "| $xb | $zb | $(python3 -c "print('%.0f' % $wt)") | $wall | $(python3 -c "print('%.2f' % ($zb / $wall))") |" \
+    "$(python3 -c "print('%.2f' % ($wt / $wall))") | $(python3 -c "print('%.2f' % ($wt / $wall / $(nproc)))") | $rss | $docs |" \
+    "$before / $after |"
+done
