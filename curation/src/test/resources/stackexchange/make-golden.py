@@ -167,7 +167,7 @@ def site_rows(site, questions, first_id, licences=True, crlf_bodies=False):
     for qi in range(questions):
         qid = next_id
         next_id += 1
-        n_answers = R.choice([0, 0, 1, 1, 2, 2, 3, 3, 4, 5]) if qi != 3 else 20
+        n_answers = 20 if qi == 3 else 0 if qi % 17 == 5 or qi % 19 == 7 else R.choice([0, 0, 1, 1, 2, 2, 3, 3, 4, 5])
         q = {"Score": R.choice([0, 1, 2, 5, 9, 10, 12, -1, -3, 100])}
         b = body()
         if crlf_bodies and R.random() < 0.3:

@@ -59,7 +59,8 @@ final class PostRow {
     problem = null;
     s = line;
     n = line.length();
-    pos = 0;
+    // The dump's files may start with a byte-order mark, before the XML declaration.
+    pos = n > 0 && line.charAt(0) == '\uFEFF' ? 1 : 0;
     skipSpace();
     if (pos == n) {
       return Kind.FRAME;
