@@ -173,7 +173,10 @@ public final class StackExchange {
         try {
           n = Integer.parseInt(s);
         } catch (NumberFormatException e) {
-          throw Errors.badArgument("--sites", spec, "a number of sites or a list of sites");
+          n = 0;
+        }
+        if (n < 1) {
+          throw Errors.badArgument("--sites", spec, "a number of sites >= 1 or a list of sites");
         }
         return new Options(n, null, redPajamaOrder, splitBytes, staging);
       }
