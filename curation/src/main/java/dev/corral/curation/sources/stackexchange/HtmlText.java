@@ -7,8 +7,8 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +40,9 @@ import java.util.Set;
  */
 public final class HtmlText {
   private static final Map<String, Integer> ENTITIES = new HashMap<>();
-  private static final Set<String> START_CLOSE = new HashSet<>();
+
+  /** Open element -> the start tags that close it. */
+  private static final Map<String, Set<String>> START_CLOSE = new HashMap<>();
 
   /** HTML 4 elements without content: libxml2 ends them as soon as they start. */
   private static final Set<String> EMPTY =
@@ -69,9 +71,7 @@ public final class HtmlText {
     }
     for (String line : lines("html40-start-close.txt")) {
       String[] f = line.split(" ");
-      for (int i = 1; i < f.length; i++) {
-        START_CLOSE.add(f[0] + " " + f[i]);
-      }
+      START_CLOSE.put(f[0], Set.of(Arrays.copyOfRange(f, 1, f.length)));
     }
   }
 
@@ -79,12 +79,31 @@ public final class HtmlText {
 
   /** RedPajama's {@code cleanhtml(html)}. */
   public static String clean(String html) {
-    String h =
-        html.replace("<li>", "\n*")
-            .replace("</li>", "")
-            .replace("<ol>", "\n*")
-            .replace("</ol>", "");
-    return text(h);
+    return text(replacePair(replacePair(html, "<li>", "</li>"), "<ol>", "</ol>"));
+  }
+
+  /**
+   * {@code s.replace(open, "\n*").replace(close, "")} in one pass: neither replacement can make a
+   * match of the other (they start {@code <l} and {@code </}, and {@code "\n*"} holds neither).
+   */
+  static String replacePair(String s, String open, String close) {
+    int i = s.indexOf('<');
+    if (i < 0 || (s.indexOf(open, i) < 0 && s.indexOf(close, i) < 0)) {
+      return s;
+    }
+    StringBuilder b = new StringBuilder(s.length());
+    int from = 0;
+    while (i >= 0) {
+      if (s.startsWith(open, i)) {
+        b.append(s, from, i).append("\n*");
+        from = i + open.length();
+      } else if (s.startsWith(close, i)) {
+        b.append(s, from, i);
+        from = i + close.length();
+      }
+      i = s.indexOf('<', Math.max(i + 1, from));
+    }
+    return b.append(s, from, s.length()).toString();
   }
 
   /** {@code BeautifulSoup(html, "lxml").get_text()}. */
@@ -192,12 +211,20 @@ public final class HtmlText {
     /** Open script/style/template elements: their strings are not text. */
     private int containers;
 
-    private final StringBuilder run = new StringBuilder();
-    private final StringBuilder out = new StringBuilder();
+    private final StringBuilder run = new StringBuilder(256);
+    private final StringBuilder out;
+
+    /** Last '<' and '>' of the input: a plain lookup from pos succeeds iff pos is at or before. */
+    private final int lastLt;
+
+    private final int lastGt;
 
     Parser(String s) {
       this.s = s;
       this.n = s.length();
+      this.lastLt = s.lastIndexOf('<');
+      this.lastGt = s.lastIndexOf('>');
+      this.out = new StringBuilder(n);
     }
 
     String run() {
@@ -218,6 +245,9 @@ public final class HtmlText {
 
     /** The UTF-8 bytes left (libxml2 counts bytes), up to 16: only compared with small numbers. */
     private int avail() {
+      if (n - pos >= 16) {
+        return 16; // at least as many bytes as characters
+      }
       int bytes = 0;
       for (int i = pos; i < n && bytes < 16; i++) {
         char c = s.charAt(i);
@@ -470,7 +500,15 @@ public final class HtmlText {
 
     /** In the first pass, stops it unless {@code first} occurs from here on. */
     private void lookupOrDone(char first, boolean ignoreAttributeValues) throws Done {
-      if (!terminate && lookup(first, (char) 0, ignoreAttributeValues) < 0) {
+      if (terminate) {
+        return;
+      }
+      boolean found =
+          ignoreAttributeValues
+              ? lookup(first, (char) 0, true) >= 0
+              : pos <= (first == '<' ? lastLt : first == '>' ? lastGt : -1)
+                  || (first != '<' && first != '>' && lookup(first, (char) 0, false) >= 0);
+      if (!found) {
         throw Done.INSTANCE;
       }
     }
@@ -531,6 +569,10 @@ public final class HtmlText {
         if (c == '<' || c == '&' || c == 0) {
           break;
         }
+        if ((c >= 0x20 && c < 0xD800) || c == '\n' || c == '\t' || c == '\r') {
+          pos++;
+          continue;
+        }
         int cp = Character.codePointAt(s, pos);
         if (!isXmlChar(cp)) {
           // libxml2 drops a character that XML does not allow and goes on.
@@ -544,23 +586,36 @@ public final class HtmlText {
         }
         pos += Character.charCount(cp);
       }
-      String text =
-          chunk == null ? s.substring(start, pos) : chunk.append(s, start, pos).toString();
+      if (chunk == null) {
+        // The common case: the text is a range of the input, appended without a copy of its own.
+        if (start == pos) {
+          if (pos >= n) {
+            state = State.EOF;
+          }
+          return;
+        }
+        if (!areBlanks(s, start, pos)) {
+          checkParagraph();
+        }
+        run.append(s, start, pos);
+        return;
+      }
+      String text = chunk.append(s, start, pos).toString();
       if (text.isEmpty()) {
         if (pos >= n) {
           state = State.EOF;
         }
         return;
       }
-      if (!areBlanks(text)) {
+      if (!areBlanks(text, 0, text.length())) {
         checkParagraph();
       }
       characters(text);
     }
 
     /** libxml2's areBlanks when no tree is built (lxml's target parser): ctxt->node is null. */
-    private boolean areBlanks(String text) {
-      for (int i = 0; i < text.length(); i++) {
+    private boolean areBlanks(String text, int from, int to) {
+      for (int i = from; i < to; i++) {
         if (!isBlank(text.charAt(i))) {
           return false;
         }
@@ -932,7 +987,7 @@ public final class HtmlText {
     }
 
     private void autoClose(String newTag) {
-      while (top() != null && START_CLOSE.contains(top() + " " + newTag)) {
+      while (top() != null && START_CLOSE.getOrDefault(top(), Set.of()).contains(newTag)) {
         endElement(top());
         pop();
       }

@@ -37,6 +37,18 @@ final class PostRow {
   /** Why the last line was malformed. */
   String problem;
 
+  /** The attributes a post is made of. */
+  private static final Set<String> NEEDED =
+      Set.of(
+          "Id",
+          "PostTypeId",
+          "ParentId",
+          "Score",
+          "Title",
+          "Body",
+          "CreationDate",
+          "ContentLicense");
+
   private String s;
   private int pos;
   private int n;
@@ -170,12 +182,22 @@ final class PostRow {
       return fail("the value of " + name + " is not quoted");
     }
     char quote = s.charAt(pos++);
+    // Only the attributes a post needs become strings; the others are checked and passed over.
+    boolean needed = NEEDED.contains(name);
     value.setLength(0);
+    int run = pos; // start of the ordinary characters not yet copied
     while (true) {
       if (pos >= n) {
         return fail("the value of " + name + " is not closed");
       }
       char c = s.charAt(pos);
+      if (c >= 0x20 && c != quote && c != '<' && c != '&' && c < 0xFFFE) {
+        pos++;
+        continue;
+      }
+      if (needed) {
+        value.append(s, run, pos);
+      }
       if (c == quote) {
         pos++;
         break;
@@ -187,64 +209,90 @@ final class PostRow {
         if (!reference(name)) {
           return false;
         }
-        continue;
-      }
-      if (c == '\t' || c == '\r' || c == '\n') {
+      } else if (c == '\t' || c == '\r' || c == '\n') {
         value.append(' '); // XML attribute-value normalization
-      } else if (c < 0x20 || c == 0xFFFE || c == 0xFFFF) {
-        return fail("character U+" + Integer.toHexString(c).toUpperCase() + " in " + name);
+        pos++;
       } else {
-        value.append(c);
+        return fail("character U+" + Integer.toHexString(c).toUpperCase() + " in " + name);
+      }
+      run = pos;
+    }
+    return !needed || take(name, value.toString());
+  }
+
+  /** Decodes the reference at pos ('&') into value; false, with the problem, if it is not one. */
+  private boolean reference(String attribute) {
+    int start = pos;
+    pos++;
+    if (s.startsWith("lt;", pos)) {
+      value.append('<');
+      pos += 3;
+      return true;
+    } else if (s.startsWith("gt;", pos)) {
+      value.append('>');
+      pos += 3;
+      return true;
+    } else if (s.startsWith("amp;", pos)) {
+      value.append('&');
+      pos += 4;
+      return true;
+    } else if (s.startsWith("quot;", pos)) {
+      value.append('"');
+      pos += 5;
+      return true;
+    } else if (s.startsWith("apos;", pos)) {
+      value.append('\'');
+      pos += 5;
+      return true;
+    }
+    if (pos >= n || s.charAt(pos) != '#') {
+      int semi = s.indexOf(';', pos);
+      return fail(
+          semi < 0
+              ? "'&' without ';' in " + attribute
+              : "undefined entity "
+                  + s.substring(start, Math.min(semi + 1, start + 40))
+                  + " in "
+                  + attribute);
+    }
+    pos++;
+    boolean hex = pos < n && s.charAt(pos) == 'x';
+    if (hex) {
+      pos++;
+    }
+    int digitsStart = pos;
+    int cp = 0;
+    while (pos < n && s.charAt(pos) != ';') {
+      char c = s.charAt(pos);
+      int d =
+          c >= '0' && c <= '9'
+              ? c - '0'
+              : hex && c >= 'a' && c <= 'f'
+                  ? c - 'a' + 10
+                  : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (d < 0) {
+        return fail("bad character reference at column " + (start + 1) + " in " + attribute);
+      }
+      cp = cp * (hex ? 16 : 10) + d;
+      if (cp > 0x10FFFF) {
+        return fail(
+            "character reference out of range at column " + (start + 1) + " in " + attribute);
       }
       pos++;
     }
-    return take(name, value.toString());
-  }
-
-  private boolean reference(String attribute) {
-    int semi = s.indexOf(';', pos);
-    if (semi < 0) {
-      return fail("'&' without ';' in " + attribute);
+    if (pos >= n || pos == digitsStart) {
+      return fail("bad character reference at column " + (start + 1) + " in " + attribute);
     }
-    String ref = s.substring(pos + 1, semi);
-    pos = semi + 1;
-    switch (ref) {
-      case "lt" -> value.append('<');
-      case "gt" -> value.append('>');
-      case "amp" -> value.append('&');
-      case "quot" -> value.append('"');
-      case "apos" -> value.append('\'');
-      default -> {
-        if (!ref.startsWith("#") || ref.length() < 2) {
-          return fail("undefined entity &" + ref + "; in " + attribute);
-        }
-        boolean hex = ref.charAt(1) == 'x';
-        String digits = ref.substring(hex ? 2 : 1);
-        int cp = 0;
-        if (digits.isEmpty()) {
-          return fail("bad character reference &" + ref + "; in " + attribute);
-        }
-        for (int i = 0; i < digits.length(); i++) {
-          int d = Character.digit(digits.charAt(i), hex ? 16 : 10);
-          if (d < 0 || digits.charAt(i) > 'f') {
-            return fail("bad character reference &" + ref + "; in " + attribute);
-          }
-          cp = cp * (hex ? 16 : 10) + d;
-          if (cp > 0x10FFFF) {
-            return fail("character reference &" + ref + "; out of range in " + attribute);
-          }
-        }
-        if (!(cp == 0x9
-            || cp == 0xA
-            || cp == 0xD
-            || (cp >= 0x20 && cp <= 0xD7FF)
-            || (cp >= 0xE000 && cp <= 0xFFFD)
-            || cp >= 0x10000)) {
-          return fail("reference to invalid character &" + ref + "; in " + attribute);
-        }
-        value.appendCodePoint(cp);
-      }
+    pos++; // ';'
+    if (!(cp == 0x9
+        || cp == 0xA
+        || cp == 0xD
+        || (cp >= 0x20 && cp <= 0xD7FF)
+        || (cp >= 0xE000 && cp <= 0xFFFD)
+        || cp >= 0x10000)) {
+      return fail("reference to invalid character " + s.substring(start, pos) + " in " + attribute);
     }
+    value.appendCodePoint(cp);
     return true;
   }
 

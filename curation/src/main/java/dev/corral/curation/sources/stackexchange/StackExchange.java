@@ -7,10 +7,6 @@ import dev.corral.core.io.SerializableConfiguration;
 import dev.corral.curation.sources.SourceColumns;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,11 +27,15 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.TaskCompletionListener;
 
@@ -95,7 +95,7 @@ public final class StackExchange {
           .add("score", DataTypes.LongType, true)
           .add("score_text", DataTypes.StringType, true)
           .add("offset", DataTypes.LongType, false)
-          .add("text", DataTypes.StringType, false)
+          .add("text", DataTypes.BinaryType, false)
           .add("title", DataTypes.StringType, true)
           .add("created", DataTypes.StringType, true)
           .add("licence", DataTypes.StringType, true);
@@ -482,14 +482,31 @@ public final class StackExchange {
                 new ReadSplits(
                     new SerializableConfiguration(conf), options.redPajamaOrder(), counts));
     int partitions = Math.max(jsc.defaultParallelism(), splits.size());
-    JavaRDD<Row> grouped =
+    // The text travels as UTF-8 bytes; Spark's cast to string wraps them without decoding.
+    StructType withBytes = new StructType();
+    for (StructField f : SCHEMA.fields()) {
+      withBytes =
+          withBytes.add(
+              f.name().equals(SourceColumns.TEXT)
+                  ? DataTypes.createStructField(f.name(), DataTypes.BinaryType, false)
+                  : f);
+    }
+    // Dataset operations end to end, so nothing runs until the documents are used.
+    Dataset<Row> docs =
         spark
             .createDataFrame(posts, POSTS)
             .repartition(partitions, col("site"), col("qid"))
             .sortWithinPartitions("site", "qid", "kind")
-            .javaRDD()
-            .mapPartitions(new GroupPosts(options.redPajamaOrder(), counts));
-    return spark.createDataFrame(grouped, SCHEMA);
+            .mapPartitions(
+                new GroupPosts(options.redPajamaOrder(), counts), Encoders.row(withBytes));
+    List<Column> columns = new ArrayList<>();
+    for (String name : SCHEMA.fieldNames()) {
+      columns.add(
+          name.equals(SourceColumns.TEXT)
+              ? col(name).cast(DataTypes.StringType).as(name)
+              : col(name));
+    }
+    return docs.select(columns.toArray(new Column[0]));
   }
 
   /** Decodes archives, one task each, and records what each gave. */
@@ -639,11 +656,6 @@ public final class StackExchange {
       private final LineReader lines;
       private final ReadCounts.Builder tally;
       private final PostRow post = new PostRow();
-      private final CharsetDecoder utf8 =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT);
       private final TaskContext task = TaskContext.get();
       private Row ready;
       private boolean done;
@@ -701,13 +713,11 @@ public final class StackExchange {
           malformed("a line longer than " + Options.MAX_LINE_BYTES + " bytes");
           return;
         }
-        String line;
-        try {
-          line = utf8.decode(ByteBuffer.wrap(lines.bytes(), 0, lines.length)).toString();
-        } catch (CharacterCodingException e) {
+        if (!Utf8.isValid(lines.bytes(), lines.length)) {
           malformed("invalid UTF-8");
           return;
         }
+        String line = new String(lines.bytes(), 0, lines.length, StandardCharsets.UTF_8);
         PostRow.Kind kind = post.parse(line);
         if (kind == PostRow.Kind.FRAME) {
           return;
@@ -750,7 +760,7 @@ public final class StackExchange {
             post.hasScore ? post.score : null,
             post.scoreText,
             lines.offset,
-            text,
+            text.getBytes(StandardCharsets.UTF_8),
             post.title,
             post.creationDate,
             post.licence);
@@ -782,7 +792,7 @@ public final class StackExchange {
    * The reduce side: a partition's posts sorted by site, question and kind, so each question's
    * posts are consecutive; one group in memory at a time.
    */
-  private static final class GroupPosts implements FlatMapFunction<Iterator<Row>, Row> {
+  private static final class GroupPosts implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
     private final boolean redPajama;
     private final ReadCounts counts;
@@ -865,15 +875,27 @@ public final class StackExchange {
             return null;
           }
           answers.sort(redPajama ? RED_PAJAMA_ORDER : SCORE_ORDER);
-          StringBuilder text = new StringBuilder("Q: ").append(question.getString(7));
+          // UTF-8 bytes from end to end: the text is never decoded into a Java string here.
+          byte[] q = (byte[]) question.get(7);
+          int length = Q.length + q.length;
           for (Row a : answers) {
-            text.append("\nA: ").append(a.getString(7));
+            length += A.length + ((byte[]) a.get(7)).length;
+          }
+          byte[] text = new byte[length];
+          System.arraycopy(Q, 0, text, 0, Q.length);
+          System.arraycopy(q, 0, text, Q.length, q.length);
+          int at = Q.length + q.length;
+          for (Row a : answers) {
+            byte[] b = (byte[]) a.get(7);
+            System.arraycopy(A, 0, text, at, A.length);
+            System.arraycopy(b, 0, text, at + A.length, b.length);
+            at += A.length + b.length;
           }
           tally.add(site + "\t" + DOCUMENTS, 1);
           tally.add(site + "\t" + ANSWERS, answers.size());
           return RowFactory.create(
               SOURCE + "/" + site + "/" + qid,
-              text.toString(),
+              text,
               SOURCE,
               "https://" + site + "/questions/" + qid,
               question.getString(8),
@@ -888,6 +910,9 @@ public final class StackExchange {
       };
     }
   }
+
+  private static final byte[] Q = "Q: ".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] A = "\nA: ".getBytes(StandardCharsets.UTF_8);
 
   /** Highest score first (a missing score counts as 0), then the lower id. */
   private static final Comparator<Row> SCORE_ORDER =
