@@ -65,6 +65,8 @@ class ArchitectureTest {
     MAY_TOUCH.put("dev.corral.curation.sources", List.of(CORE));
     MAY_TOUCH.put(
         "dev.corral.curation.sources.wikipedia", List.of(CORE, "dev.corral.curation.sources"));
+    MAY_TOUCH.put(
+        "dev.corral.curation.sources.stackexchange", List.of(CORE, "dev.corral.curation.sources"));
     MAY_TOUCH.put("dev.corral.curation.mixture", List.of(CORE, "dev.corral.curation.models"));
     MAY_TOUCH.put(
         "dev.corral.curation.spark",

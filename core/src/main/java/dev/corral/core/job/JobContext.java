@@ -16,6 +16,7 @@ public final class JobContext {
   private final List<Fingerprint> inputs;
   private final Map<String, Object> stats = new LinkedHashMap<>();
   private final List<org.apache.spark.ml.Transformer> fitted = new java.util.ArrayList<>();
+  private String scratch;
 
   JobContext(SparkSession spark, Job job, List<Fingerprint> inputs) {
     this.spark = spark;
@@ -42,6 +43,21 @@ public final class JobContext {
    */
   public List<org.apache.spark.ml.Transformer> fitted() {
     return fitted;
+  }
+
+  /**
+   * A folder a reader may fill with temporary files (a decoded archive) for the run: beside the
+   * output on its file system, never inside the output, deleted by the runner when the job ends.
+   */
+  public String scratch() {
+    if (scratch == null) {
+      throw new IllegalStateException("no scratch folder before the output is staged");
+    }
+    return scratch;
+  }
+
+  void setScratch(String value) {
+    scratch = value;
   }
 
   /**

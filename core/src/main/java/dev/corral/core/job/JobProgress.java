@@ -47,7 +47,7 @@ final class JobProgress implements AutoCloseable {
     printer = new ProgressPrinter(this::line, out, periodMillis);
   }
 
-  /** {@code label [phase]: N rows read (X MB, Y MB/s), M rows written, T s}. */
+  /** {@code label [phase]: N rows read (X MB, Y MB/s), M rows written (R/s), T s}. */
   String line() {
     long[] now = {bytesRead.get(), recordsRead.get(), recordsWritten.get()};
     for (long[] r : running.values()) {
@@ -59,13 +59,14 @@ final class JobProgress implements AutoCloseable {
     String phase = sc.getLocalProperty("spark.job.description");
     return String.format(
         Locale.ROOT,
-        "%s%s: %,d rows read (%.1f MB, %.1f MB/s), %,d rows written, %.0fs",
+        "%s%s: %,d rows read (%.1f MB, %.1f MB/s), %,d rows written (%,.0f/s), %.0fs",
         label,
         phase == null ? "" : " [" + phase.substring(phase.indexOf(": ") + 2) + "]",
         now[1],
         now[0] / 1e6,
         seconds > 0 ? now[0] / 1e6 / seconds : 0.0,
         now[2],
+        seconds > 0 ? now[2] / seconds : 0.0,
         seconds);
   }
 

@@ -190,6 +190,7 @@ public final class JobRunner {
         }
       }
       folder.stage(runId);
+      context.setScratch(folder.scratch().toString());
       if (folder.removeStaleStaging() && job.resume != null) {
         err.println(
             label
@@ -367,6 +368,7 @@ public final class JobRunner {
       if (!committed && job.resume == null) {
         folder.abort(); // a resumable run keeps its staging folder: the next run continues from it
       }
+      folder.deleteScratch();
       spark.sparkContext().setJobDescription(null);
       phases.clear();
       currentPhase = null;

@@ -45,12 +45,14 @@ public final class OutputFolder {
   static final String MANIFEST = "output.json";
   private static final String STAGING = ".corral-staging-";
   private static final String OLD = ".corral-old-";
+  private static final String SCRATCH = ".corral-scratch-";
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final FileSystem fs;
   private final Path output;
   private Path staging;
+  private Path scratch;
   private final boolean exists;
   private final Set<String> foreign;
   private final Set<String> owned;
@@ -143,6 +145,32 @@ public final class OutputFolder {
    */
   public void stage(String runId) {
     staging = new Path(output.getParent(), STAGING + output.getName() + "-" + runId);
+    scratch = new Path(output.getParent(), SCRATCH + output.getName() + "-" + runId);
+  }
+
+  /**
+   * A hidden folder beside the output for the run's temporary files (a decoded archive that tasks
+   * then read in parallel): on the output's file system, so every executor sees it, never inside
+   * the staged output, and deleted by {@link #deleteScratch} when the run ends, however it ends.
+   * Not created until the job writes there.
+   */
+  public Path scratch() {
+    if (scratch == null) {
+      throw new IllegalStateException("stage(runId) first");
+    }
+    return scratch;
+  }
+
+  /** Deletes the run's scratch folder, if the job made one. */
+  public void deleteScratch() {
+    if (scratch == null) {
+      return;
+    }
+    try {
+      fs.delete(scratch, true);
+    } catch (IOException e) {
+      // a leftover scratch folder is hidden and removed by the next run of this output
+    }
   }
 
   /** The folder the job writes into; committed to the output by {@link #commit}. */
@@ -178,7 +206,9 @@ public final class OutputFolder {
       for (FileStatus f : fs.listStatus(output.getParent())) {
         String name = f.getPath().getName();
         boolean stale = name.startsWith(prefix) && !f.getPath().equals(staging());
-        if (stale || name.startsWith(OLD + output.getName() + "-")) {
+        if (stale
+            || name.startsWith(OLD + output.getName() + "-")
+            || name.startsWith(SCRATCH + output.getName() + "-")) {
           fs.delete(f.getPath(), true);
           removed |= stale;
         }
