@@ -63,6 +63,13 @@ class ArchitectureTest {
     MAY_TOUCH.put("dev.corral.curation.dedup", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.io", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.sources", List.of(CORE));
+    MAY_TOUCH.put(
+        "dev.corral.curation.sources.github",
+        List.of(
+            CORE,
+            "dev.corral.curation.sources",
+            "dev.corral.curation.dedup",
+            "dev.corral.curation.models"));
     MAY_TOUCH.put("dev.corral.curation.mixture", List.of(CORE, "dev.corral.curation.models"));
     MAY_TOUCH.put(
         "dev.corral.curation.spark",
