@@ -1,0 +1,58 @@
+package dev.corral.curation.sources.github;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.SQLTransformer;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The GitHub stages in the order each mode runs them, over {@link GithubReader}'s rows.
+ *
+ * <ul>
+ *   <li>paper (LLaMA: licences, then the quality heuristics, then "Finally, we deduplicate the
+ *       resulting dataset at the file level"): {@link GithubLicenseFilter}, {@link
+ *       GithubQualityFilter}, {@link GithubDeduplicator} keeping the smallest {@code (repo_name,
+ *       path)} among the files the filters kept;
+ *   <li>RedPajama v1: {@link GithubLicenseFilter}, {@link GithubDeduplicator} keeping the first
+ *       seen ({@value GithubReader#INPUT_ORDER}) before any quality rule, as {@code
+ *       github_clean_dedup_local.py} and {@code github_global_dedup.py} do, then {@link
+ *       GithubQualityFilter}; a last projection drops {@value GithubReader#INPUT_ORDER}.
+ * </ul>
+ */
+public final class GithubPipeline {
+  private GithubPipeline() {}
+
+  /** The stages of a mode, each with its defaults. */
+  public static List<PipelineStage> stages(boolean redPajama) {
+    List<PipelineStage> stages = new ArrayList<>();
+    stages.add(new GithubLicenseFilter());
+    if (redPajama) {
+      stages.add(new GithubDeduplicator().setOrderCols(GithubReader.INPUT_ORDER));
+      stages.add(new GithubQualityFilter());
+    } else {
+      stages.add(new GithubQualityFilter());
+      stages.add(new GithubDeduplicator());
+    }
+    return stages;
+  }
+
+  /**
+   * A projection that drops {@value GithubReader#INPUT_ORDER} from what {@code stages} make of the
+   * reader's RedPajama-mode rows; call it after setting the stages' params.
+   */
+  public static SQLTransformer dropInputOrder(List<PipelineStage> stages) {
+    StructType schema = GithubReader.schema(true);
+    for (PipelineStage stage : stages) {
+      schema = stage.transformSchema(schema);
+    }
+    String columns =
+        Arrays.stream(schema.fieldNames())
+            .filter(c -> !c.equals(GithubReader.INPUT_ORDER))
+            .map(c -> "`" + c.replace("`", "``") + "`")
+            .collect(Collectors.joining(", "));
+    return new SQLTransformer().setStatement("SELECT " + columns + " FROM __THIS__");
+  }
+}
