@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.StructType;
  *   <li>RedPajama v1: {@link GithubLicenseFilter}, {@link GithubDeduplicator} keeping the first
  *       seen ({@value GithubReader#INPUT_ORDER}) before any quality rule, as {@code
  *       github_clean_dedup_local.py} and {@code github_global_dedup.py} do, then {@link
- *       GithubQualityFilter}; a last projection drops {@value GithubReader#INPUT_ORDER}.
+ *       GithubQualityFilter}.
  * </ul>
  */
 public final class GithubPipeline {
@@ -40,17 +40,36 @@ public final class GithubPipeline {
   }
 
   /**
-   * A projection that drops {@value GithubReader#INPUT_ORDER} from what {@code stages} make of the
-   * reader's RedPajama-mode rows; call it after setting the stages' params.
+   * The last stage of both modes: a projection that puts the columns in one order, the reader's
+   * (without {@value GithubReader#INPUT_ORDER}), the statistics, {@code duplicate_of}, then {@code
+   * drop_reason} and any other column; call it after setting the stages' params.
    */
-  public static SQLTransformer dropInputOrder(List<PipelineStage> stages) {
-    StructType schema = GithubReader.schema(true);
+  public static SQLTransformer outputColumns(List<PipelineStage> stages, boolean redPajama) {
+    StructType schema = GithubReader.schema(redPajama);
     for (PipelineStage stage : stages) {
       schema = stage.transformSchema(schema);
     }
+    List<String> names = new ArrayList<>(Arrays.asList(schema.fieldNames()));
+    names.remove(GithubReader.INPUT_ORDER);
+    List<String> ordered = new ArrayList<>(Arrays.asList(GithubReader.schema(false).fieldNames()));
+    for (PipelineStage stage : stages) {
+      if (stage instanceof GithubQualityFilter q) {
+        GithubQualityFilter.ANNOTATIONS.forEach(a -> ordered.add(q.getOutputPrefix() + a));
+      }
+    }
+    for (PipelineStage stage : stages) {
+      if (stage instanceof GithubDeduplicator d) {
+        ordered.add(d.getDuplicateOfCol());
+      }
+    }
+    ordered.retainAll(names);
+    for (String name : names) {
+      if (!ordered.contains(name)) {
+        ordered.add(name);
+      }
+    }
     String columns =
-        Arrays.stream(schema.fieldNames())
-            .filter(c -> !c.equals(GithubReader.INPUT_ORDER))
+        ordered.stream()
             .map(c -> "`" + c.replace("`", "``") + "`")
             .collect(Collectors.joining(", "));
     return new SQLTransformer().setStatement("SELECT " + columns + " FROM __THIS__");

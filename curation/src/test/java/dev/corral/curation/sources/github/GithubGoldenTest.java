@@ -70,9 +70,28 @@ class GithubGoldenTest {
     for (PipelineStage stage : stages) {
       data = ((Transformer) stage).transform(data);
     }
-    if (redPajama) {
-      data = GithubPipeline.dropInputOrder(stages).transform(data);
-    }
+    data = GithubPipeline.outputColumns(stages, redPajama).transform(data);
+    assertEquals(
+        List.of(
+            "id",
+            "text",
+            "source",
+            "url",
+            "title",
+            "language",
+            "timestamp",
+            "repo_name",
+            "path",
+            "license",
+            "content_hash",
+            "line_count",
+            "max_line_length",
+            "avg_line_length",
+            "alnum_prop",
+            "alpha_token_ratio",
+            "duplicate_of",
+            "drop_reason"),
+        List.of(data.columns()));
     Map<String, Row> rows = new HashMap<>();
     for (Row r :
         data.select(
