@@ -67,6 +67,13 @@ class ArchitectureTest {
         "dev.corral.curation.sources.wikipedia", List.of(CORE, "dev.corral.curation.sources"));
     MAY_TOUCH.put(
         "dev.corral.curation.sources.stackexchange", List.of(CORE, "dev.corral.curation.sources"));
+    MAY_TOUCH.put(
+        "dev.corral.curation.sources.github",
+        List.of(
+            CORE,
+            "dev.corral.curation.sources",
+            "dev.corral.curation.dedup",
+            "dev.corral.curation.models"));
     MAY_TOUCH.put("dev.corral.curation.mixture", List.of(CORE, "dev.corral.curation.models"));
     MAY_TOUCH.put(
         "dev.corral.curation.spark",

@@ -114,4 +114,139 @@ public final class PythonStr {
   public static String[] splitNewlines(String text) {
     return text.split("\n", -1);
   }
+
+  /**
+   * Code points that are letters in Unicode 14.0 (Python 3.11's {@code unicodedata}) but not yet
+   * assigned in Java 17's Unicode 13.0, as inclusive ranges; every other code point is classified
+   * alike by both. Checked against Python 3.11 over all of Unicode.
+   */
+  private static final int[] UNICODE_14_LETTERS = {
+    0x870, 0x887, 0x889, 0x88e, 0x8b5, 0x8b5, 0x8c8, 0x8c9, 0xc5d, 0xc5d, 0xcdd, 0xcdd, 0x170d,
+    0x170d, 0x171f, 0x171f, 0x1b4c, 0x1b4c, 0x2c2f, 0x2c2f, 0x2c5f, 0x2c5f, 0x9ffd, 0x9fff, 0xa7c0,
+    0xa7c1, 0xa7d0, 0xa7d1, 0xa7d3, 0xa7d3, 0xa7d5, 0xa7d9, 0xa7f2, 0xa7f4, 0x10570, 0x1057a,
+    0x1057c, 0x1058a, 0x1058c, 0x10592, 0x10594, 0x10595, 0x10597, 0x105a1, 0x105a3, 0x105b1,
+    0x105b3, 0x105b9, 0x105bb, 0x105bc, 0x10780, 0x10785, 0x10787, 0x107b0, 0x107b2, 0x107ba,
+    0x10f70, 0x10f81, 0x11071, 0x11072, 0x11075, 0x11075, 0x11740, 0x11746, 0x11ab0, 0x11abf,
+    0x12f90, 0x12ff0, 0x16a70, 0x16abe, 0x1aff0, 0x1aff3, 0x1aff5, 0x1affb, 0x1affd, 0x1affe,
+    0x1b11f, 0x1b122, 0x1df00, 0x1df1e, 0x1e290, 0x1e2ad, 0x1e7e0, 0x1e7e6, 0x1e7e8, 0x1e7eb,
+    0x1e7ed, 0x1e7ee, 0x1e7f0, 0x1e7fe, 0x2a6de, 0x2a6df, 0x2b735, 0x2b738
+  };
+
+  /** Decimal digits new in Unicode 14.0 (Tangsa), the only non-letters {@link #isAlnum} adds. */
+  private static final int TANGSA_DIGIT_ZERO = 0x16ac0;
+
+  private static final int TANGSA_DIGIT_NINE = 0x16ac9;
+
+  /**
+   * Python's {@code str.isalpha()} for one code point: general category Lu, Ll, Lt, Lm or Lo, as
+   * Python 3.11 (Unicode 14.0) classifies it.
+   */
+  public static boolean isAlpha(int cp) {
+    if (cp < 0x80) {
+      return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+    }
+    return Character.isLetter(cp) || inUnicode14Letters(cp);
+  }
+
+  /**
+   * Python's {@code str.isalnum()} for one code point: a letter or a number (categories L*, Nd, Nl,
+   * No), as Python 3.11 (Unicode 14.0) classifies it.
+   */
+  public static boolean isAlnum(int cp) {
+    if (cp < 0x80) {
+      return (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
+    }
+    if (Character.isLetter(cp)) {
+      return true;
+    }
+    int type = Character.getType(cp);
+    return type == Character.DECIMAL_DIGIT_NUMBER
+        || type == Character.LETTER_NUMBER
+        || type == Character.OTHER_NUMBER
+        || inUnicode14Letters(cp)
+        || (cp >= TANGSA_DIGIT_ZERO && cp <= TANGSA_DIGIT_NINE);
+  }
+
+  private static boolean inUnicode14Letters(int cp) {
+    if (cp < UNICODE_14_LETTERS[0] || cp > UNICODE_14_LETTERS[UNICODE_14_LETTERS.length - 1]) {
+      return false;
+    }
+    for (int i = 0; i < UNICODE_14_LETTERS.length; i += 2) {
+      if (cp <= UNICODE_14_LETTERS[i + 1]) {
+        return cp >= UNICODE_14_LETTERS[i];
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code c} ends a line for Python's {@code str.splitlines()}: {@code \n}, {@code \r}
+   * (with {@code \r\n} one break), {@code \v}, {@code \f}, the separators FS, GS, RS, NEL, LINE
+   * SEPARATOR and PARAGRAPH SEPARATOR.
+   */
+  public static boolean isLineBreak(char c) {
+    return (c >= '\n' && c <= '\r')
+        || (c >= '\u001C' && c <= '\u001E')
+        || c == '\u0085'
+        || c == '\u2028'
+        || c == '\u2029';
+  }
+
+  /**
+   * Python's {@code [len(l) for l in s.splitlines()]}: the length in code points of each line,
+   * without its line break; a final break does not start an empty line.
+   */
+  public static int[] splitlinesLengths(String s) {
+    int[] lengths = new int[16];
+    int count = 0;
+    int n = s.length();
+    int lineStart = 0;
+    int codePoints = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (isLineBreak(c)) {
+        if (count == lengths.length) {
+          lengths = java.util.Arrays.copyOf(lengths, count * 2);
+        }
+        lengths[count++] = codePoints;
+        if (c == '\r' && i + 1 < n && s.charAt(i + 1) == '\n') {
+          i++;
+        }
+        lineStart = i + 1;
+        codePoints = 0;
+      } else if (!Character.isLowSurrogate(c)
+          || i == lineStart
+          || !Character.isHighSurrogate(s.charAt(i - 1))) {
+        codePoints++; // a surrogate pair is one code point; a lone surrogate counts as one
+      }
+    }
+    if (lineStart < n) {
+      if (count == lengths.length) {
+        lengths = java.util.Arrays.copyOf(lengths, count + 1);
+      }
+      lengths[count++] = codePoints;
+    }
+    return java.util.Arrays.copyOf(lengths, count);
+  }
+
+  /** Python's {@code s.splitlines()}: the lines without their breaks (see {@link #isLineBreak}). */
+  public static List<String> splitlines(String s) {
+    List<String> lines = new ArrayList<>();
+    int n = s.length();
+    int start = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (isLineBreak(c)) {
+        lines.add(s.substring(start, i));
+        if (c == '\r' && i + 1 < n && s.charAt(i + 1) == '\n') {
+          i++;
+        }
+        start = i + 1;
+      }
+    }
+    if (start < n) {
+      lines.add(s.substring(start));
+    }
+    return lines;
+  }
 }

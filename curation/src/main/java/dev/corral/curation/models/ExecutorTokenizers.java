@@ -28,6 +28,18 @@ public final class ExecutorTokenizers {
     return ModelCache.get(new ModelCache.Key("tokenizer", uri), () -> load(uri));
   }
 
+  /**
+   * The {@code tokenizer.json} at {@code uri} as bytes, for callers that check its configuration
+   * (normalizer, model, vocabulary) before relying on it.
+   */
+  public static byte[] json(String uri) {
+    try (InputStream in = open(uri)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw Errors.unreadable(uri, e);
+    }
+  }
+
   private static HuggingFaceTokenizer load(String uri) {
     try {
       Path local = Files.createTempFile("corral-tokenizer", ".json");

@@ -15,6 +15,9 @@ import dev.corral.curation.quality.QualityClassifier;
 import dev.corral.curation.quality.heuristics.C4Filter;
 import dev.corral.curation.quality.heuristics.GopherQualityFilter;
 import dev.corral.curation.quality.heuristics.GopherRepetitionFilter;
+import dev.corral.curation.sources.github.GithubDeduplicator;
+import dev.corral.curation.sources.github.GithubLicenseFilter;
+import dev.corral.curation.sources.github.GithubQualityFilter;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.spark.ml.PipelineStage;
@@ -40,6 +43,10 @@ public final class CurationStages implements StageProvider {
         ExactDeduplicator::new,
         MinHashDeduplicator::new,
         BookDeduplicator::new,
+        // Sources: GitHub's licence, quality and file-level dedup rules (RedPajama v1).
+        GithubLicenseFilter::new,
+        GithubQualityFilter::new,
+        GithubDeduplicator::new,
         // Mixture preparation.
         TokenCounter::new);
   }

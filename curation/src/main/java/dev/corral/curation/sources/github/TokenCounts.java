@@ -1,0 +1,181 @@
+package dev.corral.curation.sources.github;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.core.Errors;
+import dev.corral.core.models.ModelCache;
+import dev.corral.curation.models.ExecutorTokenizers;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Token counts of whole files, as {@code len(tokenizer.tokenize(text))} gives them (no special
+ * tokens added), for any Hugging Face {@code tokenizer.json}; one per executor JVM and tokenizer
+ * URI, through the model cache.
+ *
+ * <p>For SentencePiece-style BPE tokenizers such as LLaMA's (normalizer: prepend {@code ▁}, spaces
+ * to {@code ▁}; no pre-tokenizer; no vocabulary piece holding a {@code ▁} after another character)
+ * a file is counted by segments: the text cut before each space that follows a non-space. No merge
+ * can join two segments, since the piece it would make has a {@code ▁} after another character, so
+ * the file's count is the sum of its segments' counts; and code repeats its segments (keywords,
+ * indented identifiers) so much that most are counted once per JVM and then looked up. A file that
+ * holds an added token's text ({@code <s>}), which the tokenizer splits out first, and any other
+ * tokenizer, are counted whole.
+ */
+final class TokenCounts {
+  private static final char SPACE = ' ';
+  private static final char METASPACE = '\u2581';
+
+  /** Segments longer than this are counted each time, not remembered: they rarely repeat. */
+  private static final int CACHED_SEGMENT_CHARS = 64;
+
+  /** The remembered segments are forgotten past this many, so memory stays bounded. */
+  private static final int CACHE_ENTRIES = 1 << 20;
+
+  private final HuggingFaceTokenizer tokenizer;
+  private final boolean bySegments;
+  private final List<String> addedTokens;
+  private final Map<String, Integer> cache = new ConcurrentHashMap<>();
+
+  private TokenCounts(HuggingFaceTokenizer tokenizer, boolean bySegments, List<String> added) {
+    this.tokenizer = tokenizer;
+    this.bySegments = bySegments;
+    this.addedTokens = added;
+  }
+
+  /** The counter for the tokenizer at {@code uri}, built once per JVM. */
+  static TokenCounts get(String uri) {
+    return ModelCache.get(
+        new ModelCache.Key("github-token-counts", uri),
+        () -> {
+          JsonNode json;
+          try {
+            json = new ObjectMapper().readTree(ExecutorTokenizers.json(uri));
+          } catch (IOException e) {
+            throw Errors.badInput(uri, "not a Hugging Face tokenizer.json: " + e.getMessage());
+          }
+          List<String> added = new ArrayList<>();
+          json.path("added_tokens").forEach(t -> added.add(t.path("content").asText()));
+          return new TokenCounts(ExecutorTokenizers.get(uri), segmentable(json), added);
+        });
+  }
+
+  /** Whether counts of a text's segments add up to the text's count (see the class doc). */
+  static boolean segmentable(JsonNode json) {
+    JsonNode normalizers = json.path("normalizer").path("normalizers");
+    JsonNode model = json.path("model");
+    boolean sentencePieceNormalizer =
+        json.path("normalizer").path("type").asText().equals("Sequence")
+            && normalizers.size() == 2
+            && normalizers.get(0).path("type").asText().equals("Prepend")
+            && normalizers.get(0).path("prepend").asText().equals("\u2581")
+            && normalizers.get(1).path("type").asText().equals("Replace")
+            && normalizers.get(1).path("pattern").path("String").asText().equals(" ")
+            && normalizers.get(1).path("content").asText().equals("\u2581");
+    if (!sentencePieceNormalizer
+        || !json.path("pre_tokenizer").isNull()
+        || !model.path("type").asText().equals("BPE")
+        || !(model.path("dropout").isNull() || model.path("dropout").isMissingNode())
+        || !model.path("vocab").has("\u2581")) {
+      return false;
+    }
+    for (Iterator<String> pieces = model.path("vocab").fieldNames(); pieces.hasNext(); ) {
+      String piece = pieces.next();
+      int run = 0;
+      while (run < piece.length() && piece.charAt(run) == METASPACE) {
+        run++;
+      }
+      if (piece.indexOf(METASPACE, run) >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether this counter cuts texts into segments (false: every text is tokenized whole). */
+  boolean bySegments() {
+    return bySegments;
+  }
+
+  /** {@code len(tokenizer.tokenize(text))}. */
+  long count(String text) {
+    if (!bySegments || holdsAddedToken(text)) {
+      return whole(List.of(text))[0];
+    }
+    long tokens = 0;
+    List<String> missing = new ArrayList<>();
+    int n = text.length();
+    int start = 0;
+    for (int i = 1; i <= n; i++) {
+      if (i < n && !(isSpace(text.charAt(i)) && !isSpace(text.charAt(i - 1)))) {
+        continue;
+      }
+      // A later segment starts with its space; the normalizer's prepended one stands for it.
+      String key = start == 0 ? text.substring(0, i) : text.substring(start + 1, i);
+      start = i;
+      if (key.isEmpty()) {
+        tokens += 1; // a lone trailing space: the single piece "▁", which the vocabulary has
+        continue;
+      }
+      Integer known = key.length() <= CACHED_SEGMENT_CHARS ? cache.get(key) : null;
+      if (known != null) {
+        tokens += known;
+      } else {
+        missing.add(key);
+      }
+    }
+    if (!missing.isEmpty()) {
+      long[] counts = whole(missing);
+      if (cache.size() > CACHE_ENTRIES) {
+        cache.clear();
+      }
+      for (int k = 0; k < counts.length; k++) {
+        tokens += counts[k];
+        if (missing.get(k).length() <= CACHED_SEGMENT_CHARS) {
+          cache.put(missing.get(k), (int) counts[k]);
+        }
+      }
+    }
+    return tokens;
+  }
+
+  private static boolean isSpace(char c) {
+    return c == SPACE || c == METASPACE;
+  }
+
+  private boolean holdsAddedToken(String text) {
+    for (String token : addedTokens) {
+      if (!token.isEmpty() && text.contains(token)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Token counts of {@code texts}, each tokenized whole, in one call of the native tokenizer; only
+   * the ids come back to Java, not every piece's string and offsets.
+   */
+  long[] whole(List<String> texts) {
+    long[] encodings =
+        TokenizersLibrary.LIB.batchEncode(
+            tokenizer.getHandle(), texts.toArray(new String[0]), false);
+    long[] counts = new long[texts.size()];
+    try {
+      for (int i = 0; i < counts.length; i++) {
+        counts[i] = TokenizersLibrary.LIB.getTokenIds(encodings[i]).length;
+      }
+    } finally {
+      for (long e : encodings) {
+        TokenizersLibrary.LIB.deleteEncoding(e);
+      }
+    }
+    return counts;
+  }
+}
