@@ -16,20 +16,27 @@ Writes into RESOURCES_DIR:
   skipped-paper.tsv           unicode = UnicodeDecodeError, load = the archive failed to load,
                               failed = clean_tex_files raised, empty = empty text; paper: also blank)
   clean-cases.jsonl         seeded random LaTeX snippets through clean_tex_files in both modes
+  loader-cases.jsonl        odd archives (empty, zero blocks, bzip2/xz, links, damage, ...) through
+                            _tex_proj_loader: the .tex texts it returns, or why it returned None
 
 Only one piece of the reference is replaced: the `fasttext` module (its C++ extension and the 126 MB
 lid.176.bin are not installed here), by a stub whose model predicts nothing, so every record's
 language would be "unknown"; Corral leaves language to its own language stage. Timestamps are
 file mtimes rendered by datetime.fromtimestamp in the local zone, so this script sets TZ=UTC.
 """
+import base64
+import bz2
 import contextlib
+import gzip
 import io
+import lzma
 import json
 import os
 import pathlib
 import random
 import re
 import sys
+import tarfile
 import tempfile
 import time
 import types
@@ -185,12 +192,125 @@ def clean_cases(ac, n, seed):
     return cases
 
 
+def _tar(entries, fmt=tarfile.GNU_FORMAT):
+    """A tar of (name, bytes | ("dir",) | ("sym", target) | ("link", target) | ("type", t, bytes))."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=fmt) as t:
+        for name, body in entries:
+            ti = tarfile.TarInfo(name)
+            ti.mtime = 1672574400
+            if isinstance(body, bytes):
+                ti.size = len(body)
+                t.addfile(ti, io.BytesIO(body))
+            elif body[0] == "dir":
+                ti.type = tarfile.DIRTYPE
+                t.addfile(ti)
+            elif body[0] in ("sym", "link"):
+                ti.type = tarfile.SYMTYPE if body[0] == "sym" else tarfile.LNKTYPE
+                ti.linkname = body[1]
+                t.addfile(ti)
+            else:
+                ti.type, ti.size = body[1], len(body[2])
+                t.addfile(ti, io.BytesIO(body[2]))
+    return out.getvalue()
+
+
+def _gz(data, **kw):
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", mtime=0, **kw) as g:
+        g.write(data)
+    return out.getvalue()
+
+
+TEX = b"\\section{A}\nText.\n"
+LONG_TEX = b"\\section{Long}\n" + b"word " * 200 + b"\n"
+
+
+def loader_archives():
+    """Archives that exercise each branch of _tex_proj_loader and of tarfile's reading."""
+    proj = _tar([("main.tex", TEX), ("refs.bib", "Poincar\u00e9".encode("latin-1")),
+                 ("sec/b.tex", b"\\section{B}\n")])
+    corrupt_second = bytearray(_tar([("a.tex", TEX), ("b.tex", TEX)]))
+    corrupt_second[1024 + 148:1024 + 156] = b"0000000\0"  # checksum of the second header wrong
+    pax_then_garbage = bytearray(_tar([("p" * 120 + ".tex", TEX)], fmt=tarfile.PAX_FORMAT))
+    pax_then_garbage[1024:1536] = bytes(range(256)) * 2  # the header after the pax header
+    crc_bad = bytearray(_gz(LONG_TEX))
+    crc_bad[-8] ^= 0xFF
+    flags = bytearray(_gz(TEX))
+    # FEXTRA, FNAME, FCOMMENT and FHCRC all set, with their fields, as old gzip writers did.
+    flags = bytes(flags[:3]) + bytes([0x1E]) + bytes(flags[4:10]) + b"\x02\x00ab" + b"name.tex\0" \
+        + b"a comment\0" + b"\x00\x00" + bytes(flags[10:])
+    return {
+        "empty file": b"",
+        "gzip of nothing": _gz(b""),
+        "gzip of a block of zeros (an empty tar)": _gz(bytes(512)),
+        "gzip of a short .tex": _gz(TEX),
+        "gzip of a .tex longer than a block": _gz(LONG_TEX),
+        "gzip with a file name": _gz(TEX, filename="paper.tex"),
+        "gzip with every header field": flags,
+        "gzip padded with zeros": _gz(LONG_TEX) + bytes(100),
+        "gzip followed by garbage": _gz(LONG_TEX) + b"garbage",
+        "two gzip members": _gz(b"\\section{A}\n") + _gz(b"more\n"),
+        "gzip cut short": _gz(LONG_TEX)[:40],
+        "gzip with a wrong CRC": bytes(crc_bad),
+        "random bytes": bytes((i * 37 + 11) % 256 for i in range(700)),
+        "gzipped project": _gz(proj),
+        "plain tar named .gz": proj,
+        "bzip2 tar": bz2.compress(proj),
+        "xz tar": lzma.compress(proj),
+        "bzip2 of a single .tex": bz2.compress(LONG_TEX),
+        "gzipped pax tar": _gz(_tar([("q" * 150 + "/x.tex", TEX)], fmt=tarfile.PAX_FORMAT)),
+        "gzipped ustar tar": _gz(_tar([("u/x.tex", TEX)], fmt=tarfile.USTAR_FORMAT)),
+        "gzipped GNU long name": _gz(_tar([("g" * 150 + ".tex", TEX)])),
+        "tar with a folder named .tex": _gz(_tar([("a.tex", TEX), ("weird.tex", ("dir",))])),
+        "tar with a hard link": _gz(_tar([("b.tex", TEX), ("a.tex", ("link", "b.tex"))])),
+        "tar with a symlink to a later file": _gz(_tar([("a.tex", ("sym", "sub/../b.tex")),
+                                                        ("b.tex", LONG_TEX)])),
+        "tar with a dangling symlink": _gz(_tar([("a.tex", ("sym", "nowhere.tex"))])),
+        "tar with a symlink loop": _gz(_tar([("a.tex", ("sym", "b.tex")), ("b.tex", ("sym", "a.tex"))])),
+        "tar with an unknown member type": _gz(_tar([("v.tex", ("type", b"V", TEX))])),
+        "tar with a FIFO named .tex": _gz(_tar([("f.tex", ("type", tarfile.FIFOTYPE, b""))])),
+        "tar with a Latin-1 .tex": _gz(_tar([("a.tex", TEX), ("b.tex", "\u00e9".encode("latin-1"))])),
+        "tar with a BOM": _gz(_tar([("a.tex", b"\xef\xbb\xbf" + TEX)])),
+        "tar with a bad second header": _gz(bytes(corrupt_second)),
+        "tar cut inside a member's data": _gz(_tar([("a.tex", TEX), ("b.tex", LONG_TEX)])[:1536 + 100]),
+        "tar cut after a header": _gz(_tar([("a.tex", TEX), ("b.tex", LONG_TEX)])[:1536]),
+        "tar with garbage after a pax header": _gz(bytes(pax_then_garbage)),
+        "tar without end blocks": _gz(_tar([("a.tex", TEX)])[:1024]),
+        "gzipped tar followed by garbage": _gz(proj) + b"garbage",
+        "gzipped tar with a wrong CRC": _gz(proj)[:-8] + bytes(8),
+        "gzipped tar cut short": _gz(_tar([("a.tex", LONG_TEX), ("b.tex", bytes(range(256)) * 40)]))[:200],
+    }
+
+
+def loader_cases(ac):
+    cases = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, data in loader_archives().items():
+            path = pathlib.Path(tmp) / "0000.00000.gz"
+            path.write_bytes(data)
+            log = io.StringIO()
+            with contextlib.redirect_stdout(log):
+                loaded = ac._tex_proj_loader(path)
+            case = {"name": name, "archive": base64.b64encode(data).decode("ascii")}
+            if loaded is None:
+                case["files"] = None
+                case["why"] = "unicode" if "UnicodeDecodeError" in log.getvalue() else "load"
+            else:
+                case["files"] = loaded[0]
+            cases.append(case)
+    return cases
+
+
 def main():
     rp_dir = pathlib.Path(sys.argv[1]).resolve()
     out = pathlib.Path(sys.argv[2]).resolve() if len(sys.argv) > 2 else HERE
     ac = load_reference(rp_dir)
     with open(out / "clean-cases.jsonl", "w", encoding="utf-8") as f:
         for case in clean_cases(ac, 600, seed=20230101):
+            f.write(json.dumps(case, ensure_ascii=False) + "\n")
+    with open(out / "loader-cases.jsonl", "w", encoding="utf-8") as f:
+        for case in loader_cases(ac):
             f.write(json.dumps(case, ensure_ascii=False) + "\n")
     if (out / "src").is_dir():
         for mode in ("redpajama", "paper"):

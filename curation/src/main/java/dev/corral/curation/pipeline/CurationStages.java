@@ -15,6 +15,7 @@ import dev.corral.curation.quality.QualityClassifier;
 import dev.corral.curation.quality.heuristics.C4Filter;
 import dev.corral.curation.quality.heuristics.GopherQualityFilter;
 import dev.corral.curation.quality.heuristics.GopherRepetitionFilter;
+import dev.corral.curation.sources.arxiv.LatexCleaner;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.spark.ml.PipelineStage;
@@ -40,6 +41,8 @@ public final class CurationStages implements StageProvider {
         ExactDeduplicator::new,
         MinHashDeduplicator::new,
         BookDeduplicator::new,
+        // Sources: arXiv's LaTeX cleaning (LLaMA section 2.1, RedPajama v1's rules).
+        LatexCleaner::new,
         // Mixture preparation.
         TokenCounter::new);
   }
