@@ -63,6 +63,8 @@ class ArchitectureTest {
     MAY_TOUCH.put("dev.corral.curation.dedup", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.io", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.sources", List.of(CORE));
+    MAY_TOUCH.put(
+        "dev.corral.curation.sources.arxiv", List.of(CORE, "dev.corral.curation.sources"));
     MAY_TOUCH.put("dev.corral.curation.mixture", List.of(CORE, "dev.corral.curation.models"));
     MAY_TOUCH.put(
         "dev.corral.curation.spark",
