@@ -74,6 +74,8 @@ class ArchitectureTest {
             "dev.corral.curation.sources",
             "dev.corral.curation.dedup",
             "dev.corral.curation.models"));
+    MAY_TOUCH.put(
+        "dev.corral.curation.sources.arxiv", List.of(CORE, "dev.corral.curation.sources"));
     MAY_TOUCH.put("dev.corral.curation.mixture", List.of(CORE, "dev.corral.curation.models"));
     MAY_TOUCH.put(
         "dev.corral.curation.spark",

@@ -12,6 +12,13 @@ import java.util.List;
  * on exactly the texts Common Crawl is full of (no-break spaces, NEL, emoji, CJK extensions).
  */
 public final class PythonStr {
+  /**
+   * A {@code java.util.regex} character class matching what {@code \s} matches in a Python {@code
+   * str} pattern: exactly the {@link #isSpace} characters (Java's own {@code \s} is ASCII only).
+   */
+  public static final String SPACE_CLASS =
+      "[\\t\\n\\x0B\\f\\r\\x1C-\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]";
+
   private PythonStr() {}
 
   /**
@@ -248,5 +255,16 @@ public final class PythonStr {
       lines.add(s.substring(start));
     }
     return lines;
+  }
+
+  /**
+   * Whether Python's {@code unicode-escape} codec writes {@code c} as a hexadecimal escape ({@code
+   * \x7f}, {@code \xe9} for an e with acute accent, and the four- and eight-digit forms beyond
+   * U+00FF): the controls other than TAB, LF and CR, DEL, and every character beyond ASCII. TAB,
+   * LF, CR and the backslash get one-letter escapes and the other printable ASCII characters stay
+   * as they are.
+   */
+  public static boolean unicodeEscapesAsHex(char c) {
+    return c >= 0x7F || (c < 0x20 && c != '\t' && c != '\n' && c != '\r');
   }
 }

@@ -18,6 +18,7 @@ import dev.corral.curation.quality.heuristics.GopherRepetitionFilter;
 import dev.corral.curation.sources.github.GithubDeduplicator;
 import dev.corral.curation.sources.github.GithubLicenseFilter;
 import dev.corral.curation.sources.github.GithubQualityFilter;
+import dev.corral.curation.sources.arxiv.LatexCleaner;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.spark.ml.PipelineStage;
@@ -47,6 +48,8 @@ public final class CurationStages implements StageProvider {
         GithubLicenseFilter::new,
         GithubQualityFilter::new,
         GithubDeduplicator::new,
+        // Sources: arXiv's LaTeX cleaning (LLaMA section 2.1, RedPajama v1's rules).
+        LatexCleaner::new,
         // Mixture preparation.
         TokenCounter::new);
   }
