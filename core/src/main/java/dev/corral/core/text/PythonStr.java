@@ -7,9 +7,11 @@ import java.util.List;
  * The Python {@code str} behaviours that reference tools' outputs depend on (CCNet, KenLM's Python
  * module, the Gopher and C4 rules, RedPajama's scripts), defined once: {@code isspace}, {@code
  * split()} and {@code strip()} with Python's whitespace set, lengths counted in code points as
- * {@code len(str)} counts them, and the universal-newline line splitting of a file opened in text
- * mode. Java's {@code String.strip()}, {@link Character#isWhitespace} and {@code length()} differ
- * on exactly the texts Common Crawl is full of (no-break spaces, NEL, emoji, CJK extensions).
+ * {@code len(str)} counts them, the universal-newline line splitting of a file opened in text mode,
+ * {@code splitlines()}, {@code lower()}, {@code isalnum()} and {@code re}'s {@code \w}, as Python
+ * 3.11 (Unicode 14.0) computes them. Java's {@code String.strip()}, {@link Character#isWhitespace}
+ * and {@code length()} differ on exactly the texts Common Crawl is full of (no-break spaces, NEL,
+ * emoji, CJK extensions).
  */
 public final class PythonStr {
   private PythonStr() {}
@@ -104,5 +106,217 @@ public final class PythonStr {
    */
   public static String[] splitNewlines(String text) {
     return text.split("\n", -1);
+  }
+
+  /**
+   * Letters and numbers of Unicode 14.0 (Python 3.11's {@code unicodedata}) that Java 17's Unicode
+   * 13.0 has not assigned yet, as inclusive ranges; every other code point Java classifies as
+   * Python does (checked over all of Unicode against Python 3.11).
+   */
+  private static final int[] UNICODE_14_ALNUM = {
+    0x870, 0x887, 0x889, 0x88e, 0x8b5, 0x8b5, 0x8c8, 0x8c9, 0xc5d, 0xc5d, 0xcdd, 0xcdd, 0x170d,
+    0x170d, 0x171f, 0x171f, 0x1b4c, 0x1b4c, 0x2c2f, 0x2c2f, 0x2c5f, 0x2c5f, 0x9ffd, 0x9fff, 0xa7c0,
+    0xa7c1, 0xa7d0, 0xa7d1, 0xa7d3, 0xa7d3, 0xa7d5, 0xa7d9, 0xa7f2, 0xa7f4, 0x10570, 0x1057a,
+    0x1057c, 0x1058a, 0x1058c, 0x10592, 0x10594, 0x10595, 0x10597, 0x105a1, 0x105a3, 0x105b1,
+    0x105b3, 0x105b9, 0x105bb, 0x105bc, 0x10780, 0x10785, 0x10787, 0x107b0, 0x107b2, 0x107ba,
+    0x10f70, 0x10f81, 0x11071, 0x11072, 0x11075, 0x11075, 0x11740, 0x11746, 0x11ab0, 0x11abf,
+    0x12f90, 0x12ff0, 0x16a70, 0x16abe, 0x16ac0, 0x16ac9, 0x1aff0, 0x1aff3, 0x1aff5, 0x1affb,
+    0x1affd, 0x1affe, 0x1b11f, 0x1b122, 0x1df00, 0x1df1e, 0x1e290, 0x1e2ad, 0x1e7e0, 0x1e7e6,
+    0x1e7e8, 0x1e7eb, 0x1e7ed, 0x1e7ee, 0x1e7f0, 0x1e7fe, 0x2a6de, 0x2a6df, 0x2b735, 0x2b738
+  };
+
+  /**
+   * Capitals new in Unicode 14.0 with their lower case as Python 3.11 maps them: {@code first,
+   * last, offset} per run (Glagolitic, Latin Extended-D, Vithkuqi), the only lower-case mappings in
+   * which Java 17 and Python 3.11 differ.
+   */
+  private static final int[] UNICODE_14_LOWER = {
+    0x2c2f, 0x2c2f, 0x30, 0xa7c0, 0xa7c0, 1, 0xa7d0, 0xa7d0, 1, 0xa7d6, 0xa7d6, 1, 0xa7d8, 0xa7d8,
+    1, 0x10570, 0x1057a, 0x27, 0x1057c, 0x1058a, 0x27, 0x1058c, 0x10592, 0x27, 0x10594, 0x10595,
+    0x27
+  };
+
+  /**
+   * Characters that Unicode's Case_Ignorable property takes from Word_Break (MidLetter, MidNumLet,
+   * Single_Quote) rather than from a general category; Java has no accessor for that property.
+   */
+  private static final int[] WORD_BREAK_CASE_IGNORABLE = {
+    0x27, 0x2e, 0x3a, 0xb7, 0x387, 0x55f, 0x5f4, 0x2018, 0x2019, 0x2024, 0x2027, 0xfe13, 0xfe52,
+    0xfe55, 0xff07, 0xff0e, 0xff1a
+  };
+
+  private static final int CAPITAL_SIGMA = 0x3a3;
+  private static final int SMALL_SIGMA = 0x3c3;
+  private static final int FINAL_SIGMA = 0x3c2;
+  private static final int CAPITAL_I_WITH_DOT = 0x130;
+  private static final int COMBINING_DOT_ABOVE = 0x307;
+
+  /**
+   * Python's {@code str.isalnum()} for one code point: general category L* or N* (Python's isalpha,
+   * isdecimal, isdigit and isnumeric together), as Python 3.11 (Unicode 14.0) classifies it.
+   */
+  public static boolean isAlnum(int cp) {
+    if (cp < 0x80) {
+      return (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
+    }
+    if (Character.isLetter(cp)) {
+      return true;
+    }
+    int type = Character.getType(cp);
+    return type == Character.DECIMAL_DIGIT_NUMBER
+        || type == Character.LETTER_NUMBER
+        || type == Character.OTHER_NUMBER
+        || (type == Character.UNASSIGNED && inRanges(UNICODE_14_ALNUM, cp));
+  }
+
+  /**
+   * Whether {@code cp} matches {@code \w} in a Python 3 {@code re} str pattern: {@link #isAlnum} or
+   * the underscore. Java's {@code \w}, even with {@code UNICODE_CHARACTER_CLASS}, also takes
+   * combining marks and connector punctuation, so it differs.
+   */
+  public static boolean isWordChar(int cp) {
+    return cp == '_' || isAlnum(cp);
+  }
+
+  /**
+   * Python's {@code s.lower()}: full lower-case mapping as Python 3.11 does it, including {@code
+   * U+0130} to {@code i} + {@code U+0307} and Greek capital sigma to final {@code ς} where it ends
+   * a word (Unicode's Final_Sigma context, as CPython tests it: a cased letter before it, skipping
+   * case-ignorable characters, and none after it). Java's {@code String.toLowerCase} finds
+   * Final_Sigma by word boundaries instead, which differs.
+   */
+  public static String lower(String s) {
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c >= 0x80 || (c >= 'A' && c <= 'Z')) {
+        break;
+      }
+      i++;
+    }
+    if (i == n) {
+      return s; // ASCII without capitals: nothing to map
+    }
+    StringBuilder out = new StringBuilder(n + 8).append(s, 0, i);
+    while (i < n) {
+      int cp = s.codePointAt(i);
+      if (cp == CAPITAL_SIGMA) {
+        out.append((char) (finalSigma(s, i) ? FINAL_SIGMA : SMALL_SIGMA));
+      } else if (cp == CAPITAL_I_WITH_DOT) {
+        out.append('i').append((char) COMBINING_DOT_ABOVE);
+      } else {
+        out.appendCodePoint(lowerCodePoint(cp));
+      }
+      i += Character.charCount(cp);
+    }
+    return out.toString();
+  }
+
+  /**
+   * The simple lower-case mapping of one code point as Python 3.11 has it (the full mapping differs
+   * only for {@code U+0130}, see {@link #lower}).
+   */
+  public static int lowerCodePoint(int cp) {
+    if (cp < 0x80) {
+      return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+    }
+    int lower = Character.toLowerCase(cp);
+    if (lower == cp && Character.getType(cp) == Character.UNASSIGNED) {
+      for (int r = 0; r < UNICODE_14_LOWER.length; r += 3) {
+        if (cp >= UNICODE_14_LOWER[r] && cp <= UNICODE_14_LOWER[r + 1]) {
+          return cp + UNICODE_14_LOWER[r + 2];
+        }
+      }
+    }
+    return lower;
+  }
+
+  // CPython's handle_capital_sigma: \p{cased} \p{case-ignorable}* Σ !(\p{case-ignorable}*
+  // \p{cased}).
+  private static boolean finalSigma(String s, int at) {
+    int j = at;
+    int before = -1;
+    while (j > 0) {
+      int cp = s.codePointBefore(j);
+      j -= Character.charCount(cp);
+      if (!caseIgnorable(cp)) {
+        before = cp;
+        break;
+      }
+    }
+    if (before < 0 || !cased(before)) {
+      return false;
+    }
+    for (j = at + 1; j < s.length(); ) {
+      int cp = s.codePointAt(j);
+      j += Character.charCount(cp);
+      if (!caseIgnorable(cp)) {
+        return !cased(cp);
+      }
+    }
+    return true;
+  }
+
+  /** Unicode's Cased property: Lu, Ll, Lt, Other_Lowercase or Other_Uppercase. */
+  private static boolean cased(int cp) {
+    return Character.isLowerCase(cp) || Character.isUpperCase(cp) || Character.isTitleCase(cp);
+  }
+
+  /** Unicode's Case_Ignorable property: Mn, Me, Cf, Lm, Sk, and a few Word_Break characters. */
+  private static boolean caseIgnorable(int cp) {
+    int type = Character.getType(cp);
+    return type == Character.NON_SPACING_MARK
+        || type == Character.ENCLOSING_MARK
+        || type == Character.FORMAT
+        || type == Character.MODIFIER_LETTER
+        || type == Character.MODIFIER_SYMBOL
+        || java.util.Arrays.binarySearch(WORD_BREAK_CASE_IGNORABLE, cp) >= 0;
+  }
+
+  private static boolean inRanges(int[] ranges, int cp) {
+    for (int i = 0; i < ranges.length; i += 2) {
+      if (cp <= ranges[i + 1]) {
+        return cp >= ranges[i];
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code c} ends a line for Python's {@code str.splitlines()}: {@code \n}, {@code \r}
+   * ({@code \r\n} is one break), {@code \v}, {@code \f}, FS, GS, RS, NEL, LINE SEPARATOR and
+   * PARAGRAPH SEPARATOR.
+   */
+  public static boolean isLineBreak(char c) {
+    return (c >= '\n' && c <= '\r')
+        || (c >= '\u001C' && c <= '\u001E')
+        || c == '\u0085'
+        || c == '\u2028'
+        || c == '\u2029';
+  }
+
+  /**
+   * Python's {@code s.splitlines()}: the lines without their breaks (see {@link #isLineBreak}); a
+   * final break does not start an empty line.
+   */
+  public static List<String> splitlines(String s) {
+    List<String> lines = new ArrayList<>();
+    int n = s.length();
+    int start = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (isLineBreak(c)) {
+        lines.add(s.substring(start, i));
+        if (c == '\r' && i + 1 < n && s.charAt(i + 1) == '\n') {
+          i++;
+        }
+        start = i + 1;
+      }
+    }
+    if (start < n) {
+      lines.add(s.substring(start));
+    }
+    return lines;
   }
 }
