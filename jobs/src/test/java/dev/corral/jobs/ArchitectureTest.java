@@ -63,6 +63,9 @@ class ArchitectureTest {
     MAY_TOUCH.put("dev.corral.curation.dedup", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.io", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.sources", List.of(CORE));
+    MAY_TOUCH.put(
+        "dev.corral.curation.sources.books",
+        List.of(CORE, "dev.corral.curation.sources", "dev.corral.curation.dedup"));
     MAY_TOUCH.put("dev.corral.curation.mixture", List.of(CORE, "dev.corral.curation.models"));
     MAY_TOUCH.put(
         "dev.corral.curation.spark",
