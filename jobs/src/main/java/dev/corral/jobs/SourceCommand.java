@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     description =
         "Turn a source's published dump into a document table (Delta by default): id, text, source, url, title,"
             + " language, timestamp and the source's own columns.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {BooksCommand.class, CommandLine.HelpCommand.class})
 final class SourceCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -620,12 +620,15 @@ public final class Books {
     return true;
   }
 
+  /** The gist of a JSON parser's message: its first clause, without the parser's position. */
   private static String firstLine(String message) {
     if (message == null) {
       return "unreadable";
     }
     int end = message.indexOf('\n');
-    return end < 0 ? message : message.substring(0, end);
+    String line = end < 0 ? message : message.substring(0, end);
+    int colon = line.indexOf(": ");
+    return colon < 0 ? line : line.substring(0, colon);
   }
 
   private static byte[] readAll(InputStream in) throws IOException {
