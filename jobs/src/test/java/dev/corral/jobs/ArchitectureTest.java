@@ -76,6 +76,9 @@ class ArchitectureTest {
             "dev.corral.curation.models"));
     MAY_TOUCH.put(
         "dev.corral.curation.sources.arxiv", List.of(CORE, "dev.corral.curation.sources"));
+    MAY_TOUCH.put(
+        "dev.corral.curation.sources.books",
+        List.of(CORE, "dev.corral.curation.sources", "dev.corral.curation.dedup"));
     MAY_TOUCH.put("dev.corral.curation.mixture", List.of(CORE, "dev.corral.curation.models"));
     MAY_TOUCH.put(
         "dev.corral.curation.spark",

@@ -187,6 +187,137 @@ public final class PythonStr {
   }
 
   /**
+   * Capitals new in Unicode 14.0 with their lower case as Python 3.11 maps them: {@code first,
+   * last, offset} per run (Glagolitic, Latin Extended-D, Vithkuqi), the only lower-case mappings in
+   * which Java 17 and Python 3.11 differ.
+   */
+  private static final int[] UNICODE_14_LOWER = {
+    0x2c2f, 0x2c2f, 0x30, 0xa7c0, 0xa7c0, 1, 0xa7d0, 0xa7d0, 1, 0xa7d6, 0xa7d6, 1, 0xa7d8, 0xa7d8,
+    1, 0x10570, 0x1057a, 0x27, 0x1057c, 0x1058a, 0x27, 0x1058c, 0x10592, 0x27, 0x10594, 0x10595,
+    0x27
+  };
+
+  /**
+   * Characters that Unicode's Case_Ignorable property takes from Word_Break (MidLetter, MidNumLet,
+   * Single_Quote) rather than from a general category; Java has no accessor for that property.
+   */
+  private static final int[] WORD_BREAK_CASE_IGNORABLE = {
+    0x27, 0x2e, 0x3a, 0xb7, 0x387, 0x55f, 0x5f4, 0x2018, 0x2019, 0x2024, 0x2027, 0xfe13, 0xfe52,
+    0xfe55, 0xff07, 0xff0e, 0xff1a
+  };
+
+  private static final int CAPITAL_SIGMA = 0x3a3;
+  private static final int SMALL_SIGMA = 0x3c3;
+  private static final int FINAL_SIGMA = 0x3c2;
+  private static final int CAPITAL_I_WITH_DOT = 0x130;
+  private static final int COMBINING_DOT_ABOVE = 0x307;
+
+  /**
+   * Whether {@code cp} matches {@code \w} in a Python 3 {@code re} str pattern: {@link #isAlnum} or
+   * the underscore. Java's {@code \w}, even with {@code UNICODE_CHARACTER_CLASS}, also takes
+   * combining marks and connector punctuation, so it differs.
+   */
+  public static boolean isWordChar(int cp) {
+    return cp == '_' || isAlnum(cp);
+  }
+
+  /**
+   * Python's {@code s.lower()}: full lower-case mapping as Python 3.11 does it, including {@code
+   * U+0130} to {@code i} + {@code U+0307} and Greek capital sigma to final {@code ς} where it ends
+   * a word (Unicode's Final_Sigma context, as CPython tests it: a cased letter before it, skipping
+   * case-ignorable characters, and none after it). Java's {@code String.toLowerCase} finds
+   * Final_Sigma by word boundaries instead, which differs.
+   */
+  public static String lower(String s) {
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c >= 0x80 || (c >= 'A' && c <= 'Z')) {
+        break;
+      }
+      i++;
+    }
+    if (i == n) {
+      return s; // ASCII without capitals: nothing to map
+    }
+    StringBuilder out = new StringBuilder(n + 8).append(s, 0, i);
+    while (i < n) {
+      int cp = s.codePointAt(i);
+      if (cp == CAPITAL_SIGMA) {
+        out.append((char) (finalSigma(s, i) ? FINAL_SIGMA : SMALL_SIGMA));
+      } else if (cp == CAPITAL_I_WITH_DOT) {
+        out.append('i').append((char) COMBINING_DOT_ABOVE);
+      } else {
+        out.appendCodePoint(lowerCodePoint(cp));
+      }
+      i += Character.charCount(cp);
+    }
+    return out.toString();
+  }
+
+  /**
+   * The simple lower-case mapping of one code point as Python 3.11 has it (the full mapping differs
+   * only for {@code U+0130}, see {@link #lower}).
+   */
+  public static int lowerCodePoint(int cp) {
+    if (cp < 0x80) {
+      return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+    }
+    int lower = Character.toLowerCase(cp);
+    if (lower == cp && Character.getType(cp) == Character.UNASSIGNED) {
+      for (int r = 0; r < UNICODE_14_LOWER.length; r += 3) {
+        if (cp >= UNICODE_14_LOWER[r] && cp <= UNICODE_14_LOWER[r + 1]) {
+          return cp + UNICODE_14_LOWER[r + 2];
+        }
+      }
+    }
+    return lower;
+  }
+
+  // CPython's handle_capital_sigma: \p{cased} \p{case-ignorable}* Σ !(\p{case-ignorable}*
+  // \p{cased}).
+  private static boolean finalSigma(String s, int at) {
+    int j = at;
+    int before = -1;
+    while (j > 0) {
+      int cp = s.codePointBefore(j);
+      j -= Character.charCount(cp);
+      if (!caseIgnorable(cp)) {
+        before = cp;
+        break;
+      }
+    }
+    if (before < 0 || !cased(before)) {
+      return false;
+    }
+    for (j = at + 1; j < s.length(); ) {
+      int cp = s.codePointAt(j);
+      j += Character.charCount(cp);
+      if (!caseIgnorable(cp)) {
+        return !cased(cp);
+      }
+    }
+    return true;
+  }
+
+  /** Unicode's Cased property: Lu, Ll, Lt, Other_Lowercase or Other_Uppercase. */
+  private static boolean cased(int cp) {
+    return Character.isLowerCase(cp) || Character.isUpperCase(cp) || Character.isTitleCase(cp);
+  }
+
+  /** Unicode's Case_Ignorable property: Mn, Me, Cf, Lm, Sk, and a few Word_Break characters. */
+  private static boolean caseIgnorable(int cp) {
+    int type = Character.getType(cp);
+    return type == Character.NON_SPACING_MARK
+        || type == Character.ENCLOSING_MARK
+        || type == Character.FORMAT
+        || type == Character.MODIFIER_LETTER
+        || type == Character.MODIFIER_SYMBOL
+        || java.util.Arrays.binarySearch(WORD_BREAK_CASE_IGNORABLE, cp) >= 0;
+  }
+
+  /**
    * Whether {@code c} ends a line for Python's {@code str.splitlines()}: {@code \n}, {@code \r}
    * (with {@code \r\n} one break), {@code \v}, {@code \f}, the separators FS, GS, RS, NEL, LINE
    * SEPARATOR and PARAGRAPH SEPARATOR.

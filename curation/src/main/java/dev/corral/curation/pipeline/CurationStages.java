@@ -9,6 +9,7 @@ import dev.corral.curation.classify.FastTextClassifier;
 import dev.corral.curation.dedup.BookDeduplicator;
 import dev.corral.curation.dedup.ExactDeduplicator;
 import dev.corral.curation.dedup.MinHashDeduplicator;
+import dev.corral.curation.dedup.SimHashDeduplicator;
 import dev.corral.curation.langid.LanguageIdentifier;
 import dev.corral.curation.mixture.TokenCounter;
 import dev.corral.curation.quality.QualityClassifier;
@@ -40,10 +41,12 @@ public final class CurationStages implements StageProvider {
         C4Filter::new,
         GopherQualityFilter::new,
         GopherRepetitionFilter::new,
-        // Document dedup: exact, near-duplicate (MinHash-LSH), books.
+        // Document dedup: exact, near-duplicate (MinHash-LSH), books (containment; SimHash as
+        // RedPajama v1).
         ExactDeduplicator::new,
         MinHashDeduplicator::new,
         BookDeduplicator::new,
+        SimHashDeduplicator::new,
         // Sources: GitHub's licence, quality and file-level dedup rules (RedPajama v1).
         GithubLicenseFilter::new,
         GithubQualityFilter::new,

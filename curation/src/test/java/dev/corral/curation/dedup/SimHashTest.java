@@ -1,0 +1,98 @@
+package dev.corral.curation.dedup;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SimHash against the reference: SOURCES.md Appendix A.1 (the real simhash 2.1.2 with RedPajama's
+ * get_features) and values printed by the same code for texts that exercise Python's lower() and \w
+ * (Greek final sigma, U+0130, CJK, astral letters, numbers, emoji).
+ */
+class SimHashTest {
+  private static final String A =
+      "It was the best of times, it was the worst of times, it was the age of wisdom.";
+  private static final String B =
+      "It was the best of times, it was the worst of times, it was the age of foolishness.";
+  private static final String C = "Call me Ishmael. Some years ago, never mind how long precisely.";
+
+  private final SimHash simhash = new SimHash(6, 0);
+
+  @Test
+  void appendixA1GoldenValues() {
+    List<String> features = simhash.features(A);
+    assertEquals(List.of("itwast", "twasth", "wasthe"), features.subList(0, 3));
+    assertEquals(53, features.size());
+    assertEquals(0xddd451b508fb3630L, simhash.fingerprint(A));
+    assertEquals(0xcdd4913108db1611L, simhash.fingerprint(B));
+    assertEquals(0xec027cbdec6c274cL, simhash.fingerprint(C));
+    assertEquals(9, SimHash.distance(simhash.fingerprint(A), simhash.fingerprint(B)));
+    assertEquals(29, SimHash.distance(simhash.fingerprint(A), simhash.fingerprint(C)));
+    assertArrayEquals(new int[] {0, 10, 20, 30, 40, 50}, SimHash.blockOffsets(5));
+    assertEquals(List.of("hi"), simhash.features("Hi!"));
+    assertEquals(List.of(""), simhash.features(""));
+  }
+
+  /** Printed by Simhash(get_features(t)).value with the reference code (see test resources). */
+  @Test
+  void unicodeTextsAsTheReferenceHashesThem() {
+    String greek = "ΟΔΥΣΣΕΥΣ ΚΑΙ ΠΗΝΕΛΟΠΗ. Ἄνδρα μοι ἔννεπε, μοῦσα, πολύτροπον";
+    assertEquals(0x108b1ffef7547d57L, simhash.fingerprint(greek));
+    assertEquals(
+        List.of("οδυσσε", "δυσσευ", "υσσευς", "σσευςκ"), simhash.features(greek).subList(0, 4));
+    assertEquals(43, simhash.features(greek).size());
+    String mixed = "İstanbul’da snake_case ünïcödé — 東京 𝒜𝒷𝒸 ½ ① 😀 x";
+    assertEquals(0x4b4fa1004f0d5d40L, simhash.fingerprint(mixed));
+    assertEquals(30, simhash.features(mixed).size());
+    assertEquals(0x0bf489821c21fc3bL, simhash.fingerprint("Hi!"));
+    assertEquals(0xe9800998ecf8427eL, simhash.fingerprint(""));
+    assertEquals(0x58aad83c8c14978eL, simhash.fingerprint("abcdef"));
+    assertEquals(0x4028181480049484L, simhash.fingerprint("ABCDEFG"));
+    assertEquals(0x96fc0667d4a6642cL, simhash.fingerprint("¿Qué?  ¡Sí!"));
+    assertEquals(List.of("quésí"), simhash.features("¿Qué?  ¡Sí!"));
+    assertEquals(0x5fb5f95b9ceeac79L, simhash.fingerprint("a".repeat(20)));
+  }
+
+  @Test
+  void maxCharsHashesOnlyTheStartOfAText() {
+    SimHash first12 = new SimHash(6, 12);
+    assertEquals(simhash.fingerprint(A.substring(0, 12)), first12.fingerprint(A));
+    assertEquals(simhash.fingerprint("Hi!"), first12.fingerprint("Hi!"));
+  }
+
+  @Test
+  void oneBlockMd5EqualsTheJdksOnEveryLength() throws Exception {
+    SplittableRandom random = new SplittableRandom(7);
+    for (int length = 0; length <= 80; length++) {
+      byte[] bytes = new byte[length + 3];
+      random.nextBytes(bytes);
+      MessageDigest md5 = MessageDigest.getInstance("MD5");
+      md5.update(bytes, 3, length);
+      byte[] d = md5.digest();
+      long expected = 0;
+      for (int i = 8; i < 16; i++) {
+        expected = (expected << 8) | (d[i] & 0xFF);
+      }
+      assertEquals(expected, simhash.md5Low64(bytes, 3, length), "length " + length);
+    }
+    byte[] text = "hello".getBytes(StandardCharsets.UTF_8);
+    assertEquals(
+        0xb9719d911017c592L, simhash.md5Low64(text, 0, text.length)); // Python: md5(b"hello")[8:]
+  }
+
+  @Test
+  void blocksCutAsSimhashIndexGetKeys() {
+    int[] offsets = SimHash.blockOffsets(5);
+    long fp = 0xddd451b508fb3630L;
+    assertEquals(fp & 0x3FF, SimHash.block(fp, offsets, 0));
+    assertEquals((fp >>> 10) & 0x3FF, SimHash.block(fp, offsets, 1));
+    assertEquals(fp >>> 50, SimHash.block(fp, offsets, 5)); // the last block has 14 bits
+    assertArrayEquals(new int[] {0}, SimHash.blockOffsets(0));
+    assertArrayEquals(new int[] {0, 21, 42}, SimHash.blockOffsets(2));
+  }
+}
