@@ -14,8 +14,14 @@ import picocli.CommandLine.Command;
     description =
         "Turn a source's published dump into a document table (Delta by default): id, text, source, url, title,"
             + " language, timestamp and the source's own columns.",
-    subcommands = {CommandLine.HelpCommand.class, WikipediaCommand.class, StackExchangeCommand.class,
-      GithubCommand.class, ArxivCommand.class, BooksCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      WikipediaCommand.class,
+      StackExchangeCommand.class,
+      GithubCommand.class,
+      ArxivCommand.class,
+      BooksCommand.class
+    })
 final class SourceCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
