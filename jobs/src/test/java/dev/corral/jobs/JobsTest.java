@@ -83,8 +83,11 @@ class JobsTest {
   void langidNamesAMissingColumn() throws Exception {
     CommandLineTest.Result r =
         CommandLineTest.cli("langid --input %s --output %s", jsonl(5), tmp.resolve("x"));
-    assertEquals(1, r.code());
-    assertTrue(r.err().contains("text"), r.err());
+    assertEquals(1, r.code(), r.err());
+    List<String> errors = r.err().lines().filter(l -> l.startsWith("corral")).toList();
+    assertEquals(1, errors.size(), r.err());
+    assertTrue(errors.get(0).contains("column 'text' does not exist"), r.err());
+    assertTrue(!r.err().contains("\tat "), r.err());
   }
 
   @Test

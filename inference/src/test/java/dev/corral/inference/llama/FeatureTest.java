@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -200,6 +201,7 @@ class FeatureTest {
   @Test
   void generationStopsAtEosAndAtTheLengthLimit() throws IOException {
     TinyCheckpoint c = new TinyCheckpoint().randomize(19);
+    c.eos = new int[0]; // no eos id: only the length limit ends a row
     try (LlamaModel model = LlamaModel.load(c.write(tmp.resolve("m"), "F32"))) {
       int[] prompt = {1, 5, 9};
       Generator.Generation free =
@@ -221,12 +223,25 @@ class FeatureTest {
               .get(0);
       assertArrayEquals(new int[] {first}, stopped.tokens());
       assertEquals(Generator.FinishReason.STOP, stopped.finishReason());
-      for (int i = 0; i < free.tokens().length - 1; i++) {
-        assertTrue(
-            free.tokens()[i] != 2 && free.tokens()[i] != 3, "eos (config.json [2, 3]) not last");
-      }
-      if (free.finishReason() == Generator.FinishReason.LENGTH) {
-        assertEquals(20, free.tokens().length);
+      assertEquals(
+          Generator.FinishReason.LENGTH, free.finishReason(), "this seed never emits 2 or 3");
+      assertEquals(20, free.tokens().length);
+      // The checkpoint's own eos id ends generation: make the third generated token an eos id.
+      c.eos = new int[] {free.tokens()[2]};
+      try (LlamaModel eosModel = LlamaModel.load(c.write(tmp.resolve("eos"), "F32"))) {
+        Generator.Generation ended =
+            Generator.builder()
+                .setModel(eosModel)
+                .optMaxNewTokens(20)
+                .build()
+                .generateIds(List.of(prompt))
+                .get(0);
+        int firstEos = 0;
+        while (free.tokens()[firstEos] != free.tokens()[2]) {
+          firstEos++;
+        }
+        assertArrayEquals(Arrays.copyOf(free.tokens(), firstEos + 1), ended.tokens());
+        assertEquals(Generator.FinishReason.STOP, ended.finishReason());
       }
     }
   }

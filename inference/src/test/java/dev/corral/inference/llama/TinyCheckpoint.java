@@ -31,6 +31,7 @@ final class TinyCheckpoint {
   double theta = 10000;
   boolean tied = false;
   String ropeScalingJson = null; // e.g. {"rope_type":"llama3",...}
+  int[] eos = {2, 3};
   final Map<String, float[]> tensors = new LinkedHashMap<>();
   final Map<String, long[]> shapes = new LinkedHashMap<>();
 
@@ -88,7 +89,7 @@ final class TinyCheckpoint {
             "  \"vocab_size\": %d,\n  \"hidden_size\": %d,\n  \"intermediate_size\": %d,\n"
                 + "  \"num_hidden_layers\": %d,\n  \"num_attention_heads\": %d,\n  \"num_key_value_heads\": %d,\n"
                 + "  \"max_position_embeddings\": %d,\n  \"rms_norm_eps\": %s,\n  \"rope_theta\": %s,\n"
-                + "  \"tie_word_embeddings\": %s,\n  \"bos_token_id\": 1,\n  \"eos_token_id\": [2, 3],\n"
+                + "  \"tie_word_embeddings\": %s,\n  \"bos_token_id\": 1,\n  \"eos_token_id\": %s,\n"
                 + "  \"hidden_act\": \"silu\"",
             vocab,
             dim,
@@ -99,7 +100,8 @@ final class TinyCheckpoint {
             maxPos,
             eps,
             theta,
-            tied));
+            tied,
+            java.util.Arrays.toString(eos)));
     if (headDim > 0) {
       s.append(",\n  \"head_dim\": ").append(headDim);
     }

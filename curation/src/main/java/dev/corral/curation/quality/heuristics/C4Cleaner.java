@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * (whitespace-separated) is longer than {@code maxWordLength} (1000, the reference code's); after
  * removing Wikipedia-style citations ({@code [1]}, {@code [edit]}, {@code [citation needed]}) it
  * does not end in terminal punctuation ({@code . ! ? "}) or ends in an ellipsis {@code ...}; it has
- * fewer than {@code minWordsPerLine} words (3); it mentions "javascript"; it holds a policy phrase
+ * fewer than {@code minWordsPerLine} words (5); it mentions "javascript"; it holds a policy phrase
  * ("terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use
  * cookies"). Lines that survive those rules decide the page-level rules, as in the reference code
  * (a "{" in a dropped navigation line does not reject the page):
@@ -24,12 +24,12 @@ import java.util.regex.Pattern;
  *   <li>{@code c4_lorem_ipsum}: a line contains "lorem ipsum" (checked before the javascript rule);
  *   <li>{@code c4_curly_brace}: a line contains "{" (checked after the javascript rule);
  *   <li>{@code c4_bad_words}: a kept line contains a word of the bad-words list;
- *   <li>{@code c4_too_few_sentences}: the kept lines hold fewer than {@code minSentences} (5)
+ *   <li>{@code c4_too_few_sentences}: the kept lines hold fewer than {@code minSentences} (3)
  *       sentences, counted per line by {@link SentenceCounter};
- *   <li>{@code c4_too_few_lines}: fewer than {@code minLines} (3) kept lines have at least {@code
- *       minLineChars} (0) characters. This is mC4's line filter (Xue et al. 2021, section 2: three
- *       lines of 200 or more characters; set {@code minLineChars} to 200 for it); {@code minLines =
- *       0} turns it off.
+ *   <li>{@code c4_too_few_lines}: fewer than {@code minLines} kept lines have at least {@code
+ *       minLineChars} characters. This is mC4's line filter (Xue et al. 2021, section 2: three
+ *       lines of 200 or more characters, {@link #MC4}), not C4's, so {@code minLines} is 0 (off) by
+ *       default.
  * </ul>
  *
  * The first page-level rule hit, in line order, names the reason; the last two are checked after
@@ -55,10 +55,10 @@ public final class C4Cleaner {
   /**
    * The knobs, each C4's value by default ({@link #DEFAULTS}); a minimum of 0 turns its rule off.
    *
-   * @param minWordsPerLine fewest words a kept line has (3)
+   * @param minWordsPerLine fewest words a kept line has (5)
    * @param maxWordLength longest word a kept line may hold, in chars (1000)
-   * @param minSentences fewest sentences a kept page has (5)
-   * @param minLines fewest kept lines of at least {@code minLineChars} a kept page has (3)
+   * @param minSentences fewest sentences a kept page has (3)
+   * @param minLines fewest kept lines of at least {@code minLineChars} a kept page has (0: off)
    * @param minLineChars characters a kept line needs to count for {@code minLines} (0)
    * @param badWords whether the bad-words rule applies
    */
@@ -71,8 +71,15 @@ public final class C4Cleaner {
       boolean badWords)
       implements Serializable {}
 
-  /** C4's values (section 2.2 and the reference code). */
-  public static final Settings DEFAULTS = new Settings(3, 1000, 5, 3, 0, true);
+  /**
+   * C4's values: the paper (section 2.2: "fewer than 3 sentences", "at least 5 words") and its
+   * reference code agree ({@code _MIN_WORDS_PER_LINE = 5}, {@code _MIN_NUM_SENTENCES = 3}); no
+   * line-count rule.
+   */
+  public static final Settings DEFAULTS = new Settings(5, 1000, 3, 0, 0, true);
+
+  /** mC4's values (Xue et al. 2021, section 2): C4's plus three kept lines of 200 characters. */
+  public static final Settings MC4 = new Settings(5, 1000, 3, 3, 200, true);
 
   /**
    * A cleaned page.

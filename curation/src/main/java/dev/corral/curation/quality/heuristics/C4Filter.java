@@ -83,7 +83,8 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
         new IntParam(
             this,
             "minWordsPerLine",
-            "fewest words a line needs to be kept (C4, Raffel et al. 2020 section 2.2: 3)",
+            "fewest words a line needs to be kept (C4, Raffel et al. 2020 section 2.2, and tensorflow_datasets c4_utils"
+                + " _MIN_WORDS_PER_LINE: 5)",
             ParamValidators.gtEq(0));
     maxWordLength =
         new IntParam(
@@ -95,14 +96,15 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
         new IntParam(
             this,
             "minSentences",
-            "fewest sentences the kept lines must hold (C4 section 2.2: 5); fewer gives c4_too_few_sentences",
+            "fewest sentences the kept lines must hold (C4 section 2.2 and c4_utils _MIN_NUM_SENTENCES: 3); fewer"
+                + " gives c4_too_few_sentences",
             ParamValidators.gtEq(0));
     minLines =
         new IntParam(
             this,
             "minLines",
-            "fewest kept lines of at least minLineChars characters (mC4, Xue et al. 2021 section 2: 3); fewer gives "
-                + "c4_too_few_lines; 0 turns the rule off",
+            "fewest kept lines of at least minLineChars characters; fewer gives c4_too_few_lines. mC4's rule (Xue et"
+                + " al. 2021 section 2: 3 lines of 200 characters), not C4's: 0, off, by default",
             ParamValidators.gtEq(0));
     minLineChars =
         new IntParam(
@@ -136,7 +138,7 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
     return outputPrefix;
   }
 
-  /** Fewest words per kept line (default 3). */
+  /** Fewest words per kept line (default 5). */
   public IntParam minWordsPerLine() {
     return minWordsPerLine;
   }
@@ -146,12 +148,12 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
     return maxWordLength;
   }
 
-  /** Fewest sentences per kept page (default 5). */
+  /** Fewest sentences per kept page (default 3). */
   public IntParam minSentences() {
     return minSentences;
   }
 
-  /** Fewest long-enough kept lines per kept page (default 3). */
+  /** Fewest long-enough kept lines per kept page (default 0: off; mC4 uses 3). */
   public IntParam minLines() {
     return minLines;
   }

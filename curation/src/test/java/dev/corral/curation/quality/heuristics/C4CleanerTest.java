@@ -42,69 +42,73 @@ class C4CleanerTest {
 
   @Test
   void sentenceCountBoundary() {
-    // Four lines of one sentence, then nothing, one more sentence, or a line of two: 4, 5, 6
-    // sentences.
-    for (String extra :
-        new String[] {null, "One more line here.", "One more here. And another one."}) {
-      List<String> lines = good(4);
-      if (extra != null) {
-        lines.add(extra);
+    // One line of one sentence, then one more sentence, or a line of two: 2, 3, 4 sentences.
+    String[] extras = {null, "One more line is here.", "One more is here. And another one."};
+    int[] sentences = {2, 3, 4};
+    for (int i = 0; i < extras.length; i++) {
+      List<String> lines = good(2);
+      if (extras[i] != null) {
+        lines.add(extras[i]);
       }
       C4Cleaner.Result r = clean(page(lines));
-      int sentences = extra == null ? 4 : extra.length() < 20 ? 5 : 6;
-      assertEquals(sentences, r.sentences());
+      assertEquals(sentences[i], r.sentences());
       assertEquals(
-          sentences < 5 ? "c4_too_few_sentences" : null, r.reason(), sentences + " sentences");
+          sentences[i] < 3 ? "c4_too_few_sentences" : null,
+          r.reason(),
+          sentences[i] + " sentences");
     }
   }
 
   @Test
-  void lineCountBoundary() {
-    // Five sentences in 2, 3 or 4 kept lines: the mC4-style line rule alone decides.
+  void lineCountRuleIsMc4sAndOffByDefault() {
+    // Five sentences in 2, 3 or 4 kept lines: with C4's values the line count does not matter.
     String two =
         "One sentence here. Two sentences here. Three sentences here.\nFour sentences here. Five ones here.";
     assertEquals(5, clean(two).sentences());
     assertEquals(2, clean(two).linesKept());
-    assertEquals("c4_too_few_lines", clean(two).reason());
-    assertNull(clean(two + "\nSix sentences are here.").reason());
-    assertNull(clean(two + "\nSix sentences are here.\nSeven sentences are here.").reason());
+    assertNull(clean(two).reason(), "C4 has no line-count rule");
+    C4Cleaner.Settings threeLines = new C4Cleaner.Settings(5, 1000, 3, 3, 0, true);
+    assertEquals("c4_too_few_lines", C4Cleaner.clean(two, threeLines, WORDS).reason());
+    String three = two + "\nSix sentences are here now.";
+    assertNull(C4Cleaner.clean(three, threeLines, WORDS).reason());
     assertNull(
-        C4Cleaner.clean(two, new C4Cleaner.Settings(3, 1000, 5, 0, 0, true), WORDS).reason(),
-        "0 is off");
-    // mC4's variant: lines count only with at least minLineChars characters.
-    C4Cleaner.Settings mc4 = new C4Cleaner.Settings(3, 1000, 5, 3, 200, true);
-    assertEquals("c4_too_few_lines", C4Cleaner.clean(page(good(5)), mc4, WORDS).reason());
+        C4Cleaner.clean(three + "\nSeven sentences are here now.", threeLines, WORDS).reason());
+    // mC4's variant: lines count only with at least 200 characters.
+    assertEquals("c4_too_few_lines", C4Cleaner.clean(page(good(5)), C4Cleaner.MC4, WORDS).reason());
   }
 
   @Test
   void wordsPerLineBoundary() {
     List<String> lines = good(5);
     lines.add("Two words.");
-    lines.add("Three words here.");
     lines.add("Four words are here.");
+    lines.add("Five words are right here.");
+    lines.add("Six words are right here now.");
     C4Cleaner.Result r = clean(page(lines));
     assertEquals(7, r.linesKept());
-    assertEquals(8, r.linesTotal());
+    assertEquals(9, r.linesTotal());
     assertTrue(
-        !r.text().contains("Two words.")
-            && r.text().endsWith("Three words here.\nFour words are here."));
+        !r.text().contains("Four words")
+            && r.text().endsWith("Five words are right here.\nSix words are right here now."),
+        r.text());
   }
 
   @Test
   void terminalPunctuationRules() {
     List<String> lines = good(5);
     lines.add("No end mark on this line");
-    lines.add("This line trails off...");
-    lines.add("She said \"yes.\"");
-    lines.add("Is this a question?");
+    lines.add("This line trails off at the end...");
+    lines.add("And then she said \"yes.\"");
+    lines.add("Is this a real question?");
     lines.add("What a line this is!");
-    lines.add("   Padded with spaces here.   ");
+    lines.add("   Padded with spaces on both sides.   ");
     C4Cleaner.Result r = clean(page(lines));
     assertEquals(9, r.linesKept());
     assertTrue(
         r.text()
             .endsWith(
-                "She said \"yes.\"\nIs this a question?\nWhat a line this is!\nPadded with spaces here."),
+                "And then she said \"yes.\"\nIs this a real question?\nWhat a line this is!\n"
+                    + "Padded with spaces on both sides."),
         r.text());
   }
 
@@ -114,15 +118,19 @@ class C4CleanerTest {
     lines.add("Please enable JavaScript to view this page.");
     lines.add("This site uses cookies to improve things.");
     lines.add("Read our Privacy Policy before you go.");
-    lines.add("The river is long.[1]");
+    lines.add("The river is very long.[1]");
+    lines.add("It flows north to the sea [citation needed].");
+    lines.add("A word " + "w".repeat(1000) + " fits in here.");
+    lines.add("A word " + "w".repeat(1001) + " does not fit.");
+    // Words are counted after the citations are removed, as the reference code does.
     lines.add("It flows north [citation needed].");
-    lines.add("A word " + "w".repeat(1000) + " fits.");
-    lines.add("A word " + "w".repeat(1001) + " does not.");
     C4Cleaner.Result r = clean(page(lines));
     assertNull(r.reason());
-    assertEquals(12, r.linesTotal());
+    assertEquals(13, r.linesTotal());
     assertEquals(8, r.linesKept());
-    assertTrue(r.text().contains("\nThe river is long.\nIt flows north .\nA word w"), r.text());
+    assertTrue(
+        r.text().contains("\nThe river is very long.\nIt flows north to the sea .\nA word w"),
+        r.text());
   }
 
   @Test
@@ -147,7 +155,7 @@ class C4CleanerTest {
     // The first page rule hit, in line order, names the reason; the whole page is still annotated.
     List<String> both = good(2);
     both.add("A brace { here is fine.");
-    both.add("Lorem ipsum comes later.");
+    both.add("Lorem ipsum comes later on.");
     both.addAll(good(3));
     C4Cleaner.Result first = clean(page(both));
     assertEquals("c4_curly_brace", first.reason());
@@ -163,7 +171,7 @@ class C4CleanerTest {
     assertEquals("s&m", WORDS.find("about s&m."));
     assertEquals("2g1c", WORDS.find("x 12g1c"), "digits are boundaries, as in C4's [^a-z]");
     assertEquals(377, WORDS.size());
-    C4Cleaner.Settings off = new C4Cleaner.Settings(3, 1000, 5, 3, 0, false);
+    C4Cleaner.Settings off = new C4Cleaner.Settings(5, 1000, 3, 0, 0, false);
     List<String> bad = good(5);
     bad.add("Some fuck words at the end.");
     assertNull(C4Cleaner.clean(page(bad), off, WORDS).reason());

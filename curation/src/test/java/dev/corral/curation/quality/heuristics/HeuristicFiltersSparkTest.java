@@ -64,7 +64,7 @@ class HeuristicFiltersSparkTest {
             + "\n";
     docs.put(0, good);
     docs.put(1, null);
-    docs.put(2, "Too short. But it ends well. Really it does.");
+    docs.put(2, "Too short. But it ends well.");
     docs.put(3, good + "Lorem ipsum dolor sit amet, consectetur.\n");
     docs.put(4, Docs.repeat("The same line again and again, with the water.\n", 12));
     docs.put(5, "");
@@ -102,13 +102,16 @@ class HeuristicFiltersSparkTest {
 
   @Test
   void defaultsAreThePublishedValues() {
-    assertEquals(C4Cleaner.DEFAULTS, new C4Filter().settings());
-    assertEquals(GopherQuality.DEFAULTS, new GopherQualityFilter().thresholds());
-    GopherRepetition.Thresholds t = new GopherRepetitionFilter().thresholds();
-    GopherRepetition.Thresholds d = GopherRepetition.DEFAULTS;
+    // C4: Raffel et al. 2020 section 2.2 and tensorflow_datasets c4_utils (5 words, 3 sentences,
+    // 1000-character words); mC4's line rule off.
+    assertEquals(new C4Cleaner.Settings(5, 1000, 3, 0, 0, true), new C4Filter().settings());
+    // Gopher: Rae et al. 2021, appendix A.1.1 (quality) and table A1 (repetition).
     assertEquals(
-        List.of(
-            d.maxDupLineFrac(), d.maxDupLineCharFrac(), d.maxDupParaFrac(), d.maxDupParaCharFrac()),
+        new GopherQuality.Thresholds(50, 100_000, 3.0, 10.0, 0.1, 0.1, 0.9, 0.3, 0.8, 2),
+        new GopherQualityFilter().thresholds());
+    GopherRepetition.Thresholds t = new GopherRepetitionFilter().thresholds();
+    assertEquals(
+        List.of(0.30, 0.20, 0.30, 0.20),
         List.of(
             t.maxDupLineFrac(),
             t.maxDupLineCharFrac(),
@@ -122,8 +125,8 @@ class HeuristicFiltersSparkTest {
   void saveAndLoadTheirParams() {
     C4Filter c4 =
         SparkMlContract.checkReadWrite(
-            new C4Filter().setMinSentences(3).setOutputCol("clean"), tmp.resolve("c4").toString());
-    assertEquals(3, c4.getMinSentences());
+            new C4Filter().setMinSentences(5).setOutputCol("clean"), tmp.resolve("c4").toString());
+    assertEquals(5, c4.getMinSentences());
     GopherQualityFilter q =
         SparkMlContract.checkReadWrite(
             new GopherQualityFilter().setMinAlphaWordFrac(0.7), tmp.resolve("quality").toString());
@@ -236,7 +239,7 @@ class HeuristicFiltersSparkTest {
     assertEquals("c4_too_few_sentences", c4First.get(2).getAs("drop_reason"));
     assertEquals("c4_too_few_sentences", c4First.get(5).getAs("drop_reason"));
     // Later stages still annotate a rejected row.
-    assertEquals(9, (int) c4First.get(2).getAs("gopher_word_count"));
+    assertEquals(6, (int) c4First.get(2).getAs("gopher_word_count"));
     assertEquals(1.0 - 1.0 / 12, (double) c4First.get(4).getAs("gopher_dup_line_frac"), 1e-12);
     // A reason already in the input is kept; the stage only fills nulls.
     Dataset<Row> marked =
