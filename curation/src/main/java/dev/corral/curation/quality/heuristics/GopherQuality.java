@@ -1,5 +1,6 @@
 package dev.corral.curation.quality.heuristics;
 
+import dev.corral.core.text.PythonStr;
 import java.io.Serializable;
 import java.util.HashSet;
 import java.util.List;
@@ -10,7 +11,14 @@ import java.util.Set;
  * The MassiveText quality rules of Gopher (Rae et al. 2021, "Scaling Language Models: Methods,
  * Analysis &amp; Insights from Training Gopher", appendix A.1.1, "Quality filtering"), Spark-free:
  * {@link #annotate} measures a document and {@link Thresholds#reason} names the first rule it
- * breaks. Words are {@link Words#of}.
+ * breaks.
+ *
+ * <p><b>Words, per rule, as the reference implementations define them.</b> The word count and the
+ * mean word length count {@link Words#of} (whitespace tokens trimmed of punctuation; a token of
+ * symbols only, such as {@code #}, {@code ...} or {@code •}, is no word), as DataTrove counts its
+ * "non-symbol words". The symbol-to-word ratios and the alphabetic fraction divide by every
+ * whitespace-separated token (Python's {@code str.split()}), symbols included, as Dolma's and
+ * DataTrove's Gopher rules do: on a symbol-heavy page the ratios are then what those tools report.
  *
  * <p>Rules, in the order they are checked, with the paper's values:
  *
@@ -22,10 +30,11 @@ import java.util.Set;
  *   <li>{@code gopher_too_many_hashes} / {@code gopher_too_many_ellipsis}: symbol-to-word ratio
  *       above 0.1 for {@code #}, or for ellipses ({@code ...} and {@code …}, each occurrence one
  *       symbol);
- *   <li>{@code gopher_too_many_bullets}: more than 90% of lines start with a bullet point;
+ *   <li>{@code gopher_too_many_bullets}: more than 90% of lines start with a bullet point (one of
+ *       {@link #BULLETS}, or the characters given);
  *   <li>{@code gopher_too_many_end_ellipsis}: more than 30% of lines end with an ellipsis;
- *   <li>{@code gopher_below_alpha_threshold}: fewer than 80% of words contain an alphabetic
- *       character;
+ *   <li>{@code gopher_below_alpha_threshold}: fewer than 80% of whitespace-separated tokens contain
+ *       an alphabetic character;
  *   <li>{@code gopher_too_few_stop_words}: fewer than 2 of the words {the, be, to, of, and, that,
  *       have, with}.
  * </ul>
@@ -42,19 +51,22 @@ public final class GopherQuality {
   public static final Set<String> STOP_WORDS =
       Set.of("the", "be", "to", "of", "and", "that", "have", "with");
 
-  /** Characters that start a bulleted line once leading whitespace is skipped. */
-  static final String BULLETS = "•‣◦⁃●▪■·*-";
+  /**
+   * Characters that start a bulleted line once leading whitespace is skipped: the set the Gopher
+   * implementations use (DataTrove's and Dolma's bullet lists).
+   */
+  public static final String BULLETS = "•‣⁃⁌⁍∙○●◘◦⦾⦿-*";
 
   /**
    * What the rules compare. Ratios whose denominator is zero (no words, no non-blank lines) are 0.
    *
    * @param words number of words
    * @param meanWordLength mean word length in code points
-   * @param hashRatio {@code #} characters per word
-   * @param ellipsisRatio ellipses ({@code ...}, {@code …}) per word
+   * @param hashRatio {@code #} characters per whitespace-separated token
+   * @param ellipsisRatio ellipses ({@code ...}, {@code …}) per whitespace-separated token
    * @param bulletLineFrac fraction of non-blank lines that start with a bullet
    * @param ellipsisLineFrac fraction of non-blank lines that end with an ellipsis
-   * @param alphaWordFrac fraction of words with at least one alphabetic character
+   * @param alphaWordFrac fraction of whitespace-separated tokens with an alphabetic character
    * @param stopWords number of distinct stop words present
    */
   public record Stats(
@@ -81,7 +93,8 @@ public final class GopherQuality {
       double maxBulletLineFrac,
       double maxEllipsisLineFrac,
       double minAlphaWordFrac,
-      int minStopWords)
+      int minStopWords,
+      String bullets)
       implements Serializable {
 
     /** The first rule {@code s} breaks, as its reason code, or null when it breaks none. */
@@ -122,17 +135,28 @@ public final class GopherQuality {
 
   /** Appendix A.1.1's values. */
   public static final Thresholds DEFAULTS =
-      new Thresholds(50, 100_000, 3.0, 10.0, 0.1, 0.1, 0.9, 0.3, 0.8, 2);
+      new Thresholds(50, 100_000, 3.0, 10.0, 0.1, 0.1, 0.9, 0.3, 0.8, 2, BULLETS);
 
-  /** Measures {@code text} (not null). */
+  /** Measures {@code text} (not null) with the default {@link #BULLETS}. */
   public static Stats annotate(String text) {
+    return annotate(text, BULLETS);
+  }
+
+  /**
+   * Measures {@code text} (not null); a non-blank line starting with one of {@code bullets} is
+   * bulleted.
+   */
+  public static Stats annotate(String text, String bulletChars) {
     List<String> words = Words.of(text);
-    long letters = 0;
+    String[] tokens = PythonStr.split(text);
     int alpha = 0;
+    for (String token : tokens) {
+      alpha += Words.hasLetter(token) ? 1 : 0;
+    }
+    long letters = 0;
     Set<String> stops = new HashSet<>();
     for (String w : words) {
       letters += Words.length(w);
-      alpha += Words.hasLetter(w) ? 1 : 0;
       if (w.length() <= 4) {
         String lower = w.toLowerCase(Locale.ROOT);
         if (STOP_WORDS.contains(lower)) {
@@ -154,19 +178,23 @@ public final class GopherQuality {
         continue;
       }
       lines++;
-      bullets += BULLETS.indexOf(trimmed.charAt(0)) >= 0 ? 1 : 0;
+      bullets += bullets(bulletChars, trimmed.codePointAt(0)) ? 1 : 0;
       endEllipsis += trimmed.endsWith("...") || trimmed.endsWith("…") ? 1 : 0;
     }
     int n = words.size();
     return new Stats(
         n,
         ratio(letters, n),
-        ratio(hashes, n),
-        ratio(ellipses, n),
+        ratio(hashes, tokens.length),
+        ratio(ellipses, tokens.length),
         ratio(bullets, lines),
         ratio(endEllipsis, lines),
-        ratio(alpha, n),
+        ratio(alpha, tokens.length),
         stops.size());
+  }
+
+  private static boolean bullets(String bulletChars, int firstCodePoint) {
+    return bulletChars.indexOf(firstCodePoint) >= 0;
   }
 
   /** Non-overlapping occurrences of {@code what} in {@code text}, as Python's {@code str.count}. */

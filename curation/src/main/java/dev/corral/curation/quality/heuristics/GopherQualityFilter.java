@@ -70,6 +70,7 @@ public final class GopherQualityFilter extends FilterTransformer<GopherQualityFi
   private final DoubleParam maxEllipsisLineFrac;
   private final DoubleParam minAlphaWordFrac;
   private final IntParam minStopWords;
+  private final Param<String> bullets;
 
   /** A stage with a random uid and the paper's thresholds. */
   public GopherQualityFilter() {
@@ -147,7 +148,15 @@ public final class GopherQualityFilter extends FilterTransformer<GopherQualityFi
             "fewest distinct stop words of {the, be, to, of, and, that, have, with} (Gopher A.1.1: 2); fewer gives "
                 + "gopher_too_few_stop_words",
             ParamValidators.inRange(0, GopherQuality.STOP_WORDS.size()));
+    bullets =
+        new Param<>(
+            this,
+            "bullets",
+            "characters that make a line bulleted when it starts with one, after its leading whitespace"
+                + " (default: the Gopher implementations' set \u2022\u2023\u2043\u204c\u204d\u2219\u25cb\u25cf\u25d8\u25e6\u29be\u29bf-*)",
+            Stages.nonBlank());
     setDefault(outputPrefix, "gopher_");
+    setDefault(bullets, d.bullets());
     setDefault(minDocWords, d.minWords());
     setDefault(maxDocWords, d.maxWords());
     setDefault(minMeanWordLength, d.minMeanWordLength());
@@ -305,6 +314,20 @@ public final class GopherQualityFilter extends FilterTransformer<GopherQualityFi
     return this;
   }
 
+  /** Characters that start a bulleted line (default {@link GopherQuality#BULLETS}). */
+  public Param<String> bullets() {
+    return bullets;
+  }
+
+  public String getBullets() {
+    return getOrDefault(bullets);
+  }
+
+  public GopherQualityFilter setBullets(String value) {
+    set(bullets, value);
+    return this;
+  }
+
   public int getMinStopWords() {
     return (Integer) getOrDefault(minStopWords);
   }
@@ -326,7 +349,8 @@ public final class GopherQualityFilter extends FilterTransformer<GopherQualityFi
         getMaxBulletLineFrac(),
         getMaxEllipsisLineFrac(),
         getMinAlphaWordFrac(),
-        getMinStopWords());
+        getMinStopWords(),
+        getBullets());
   }
 
   /** Refuses ranges that no document could fall in: a minimum above its maximum. */
@@ -395,7 +419,7 @@ public final class GopherQualityFilter extends FilterTransformer<GopherQualityFi
       if (text == null) {
         return null;
       }
-      GopherQuality.Stats s = GopherQuality.annotate(text);
+      GopherQuality.Stats s = GopherQuality.annotate(text, thresholds.bullets());
       return RowFactory.create(
           s.words(),
           s.meanWordLength(),

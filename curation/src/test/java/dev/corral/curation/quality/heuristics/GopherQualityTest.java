@@ -89,7 +89,7 @@ class GopherQualityTest {
       String text = words(50) + " " + Docs.repeat("#", hashes);
       GopherQuality.Stats s = GopherQuality.annotate(text);
       assertEquals(50, s.words(), "a lone '#' is no word");
-      assertEquals(hashes / 50.0, s.hashRatio());
+      assertEquals(hashes / (50.0 + hashes), s.hashRatio(), "but a token of the ratio");
       assertEquals(hashes > 5 ? "gopher_too_many_hashes" : null, T.reason(s), hashes + " hashes");
     }
   }
@@ -101,7 +101,7 @@ class GopherQualityTest {
       String text =
           Docs.repeat("...", n / 2) + " " + Docs.repeat("\u2026", n - n / 2) + " " + words(50);
       GopherQuality.Stats s = GopherQuality.annotate(text);
-      assertEquals(n / 50.0, s.ellipsisRatio());
+      assertEquals(n / (50.0 + n), s.ellipsisRatio());
       assertEquals(0.0, s.ellipsisLineFrac());
       assertEquals(n > 5 ? "gopher_too_many_ellipsis" : null, T.reason(s), n + " ellipses");
     }
@@ -113,14 +113,35 @@ class GopherQualityTest {
     for (int bulleted : new int[] {17, 18, 19}) {
       StringBuilder text = new StringBuilder();
       for (int i = 0; i < 20; i++) {
-        String bullet = i < bulleted ? List.of("\u2022 ", "- ", "* ", "  \u25AA ").get(i % 4) : "";
-        text.append(bullet).append(i == 0 ? "the and apple" : "apple apple apple").append("\n\n");
+        String bullet = i < bulleted ? List.of("\u2022 ", "- ", "* ", "  \u29BF ").get(i % 4) : "";
+        // Five words a line, so that the bullet tokens keep 80% of the tokens alphabetic.
+        text.append(bullet)
+            .append(i == 0 ? "the and apple apple apple" : "apple apple apple apple apple")
+            .append("\n\n");
       }
       GopherQuality.Stats s = GopherQuality.annotate(text.toString());
       assertEquals(bulleted / 20.0, s.bulletLineFrac(), "blank lines do not count");
       assertEquals(
           bulleted > 18 ? "gopher_too_many_bullets" : null, T.reason(s), bulleted + " bullets");
     }
+  }
+
+  @Test
+  void bulletsAreTheGopherImplementationsSetOrTheGivenOnes() {
+    String text = "\u25AA the and apple\n\u2219 apple apple\n+ apple apple\n";
+    assertEquals(1 / 3.0, GopherQuality.annotate(text).bulletLineFrac(), "only \u2219 is a bullet");
+    assertEquals(2 / 3.0, GopherQuality.annotate(text, "+\u25AA").bulletLineFrac());
+  }
+
+  @Test
+  void symbolTokensCountForTheRatiosAndTheAlphaFractionButAreNoWords() {
+    // 50 words and 13 tokens of symbols only: 50 / 63 = 0.79 of the tokens hold a letter.
+    String text = words(50) + " " + Docs.repeat("\u2022", 7) + " " + Docs.repeat("!?", 6);
+    GopherQuality.Stats s = GopherQuality.annotate(text);
+    assertEquals(50, s.words());
+    assertEquals(5.0 - 2 * 2.0 / 50, s.meanWordLength(), 1e-12, "symbols do not shorten words");
+    assertEquals(50 / 63.0, s.alphaWordFrac());
+    assertEquals("gopher_below_alpha_threshold", T.reason(s));
   }
 
   @Test

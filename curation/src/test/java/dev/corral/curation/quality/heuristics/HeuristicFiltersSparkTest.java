@@ -107,7 +107,18 @@ class HeuristicFiltersSparkTest {
     assertEquals(new C4Cleaner.Settings(5, 1000, 3, 0, 0, true), new C4Filter().settings());
     // Gopher: Rae et al. 2021, appendix A.1.1 (quality) and table A1 (repetition).
     assertEquals(
-        new GopherQuality.Thresholds(50, 100_000, 3.0, 10.0, 0.1, 0.1, 0.9, 0.3, 0.8, 2),
+        new GopherQuality.Thresholds(
+            50,
+            100_000,
+            3.0,
+            10.0,
+            0.1,
+            0.1,
+            0.9,
+            0.3,
+            0.8,
+            2,
+            "\u2022\u2023\u2043\u204c\u204d\u2219\u25cb\u25cf\u25d8\u25e6\u29be\u29bf-*"),
         new GopherQualityFilter().thresholds());
     GopherRepetition.Thresholds t = new GopherRepetitionFilter().thresholds();
     assertEquals(
