@@ -61,6 +61,9 @@ public final class C4Cleaner {
    * @param minLines fewest kept lines of at least {@code minLineChars} a kept page has (0: off)
    * @param minLineChars characters a kept line needs to count for {@code minLines} (0)
    * @param badWords whether the bad-words rule applies
+   * @param terminalPunctuation whether a line must end in {@code . ! ? "} and not in {@code ...}
+   * @param javascriptLines whether lines mentioning "javascript" are dropped
+   * @param policyLines whether lines holding a policy phrase are dropped
    */
   public record Settings(
       int minWordsPerLine,
@@ -68,7 +71,10 @@ public final class C4Cleaner {
       int minSentences,
       int minLines,
       int minLineChars,
-      boolean badWords)
+      boolean badWords,
+      boolean terminalPunctuation,
+      boolean javascriptLines,
+      boolean policyLines)
       implements Serializable {}
 
   /**
@@ -76,10 +82,10 @@ public final class C4Cleaner {
    * reference code agree ({@code _MIN_WORDS_PER_LINE = 5}, {@code _MIN_NUM_SENTENCES = 3}); no
    * line-count rule.
    */
-  public static final Settings DEFAULTS = new Settings(5, 1000, 3, 0, 0, true);
+  public static final Settings DEFAULTS = new Settings(5, 1000, 3, 0, 0, true, true, true, true);
 
   /** mC4's values (Xue et al. 2021, section 2): C4's plus three kept lines of 200 characters. */
-  public static final Settings MC4 = new Settings(5, 1000, 3, 3, 200, true);
+  public static final Settings MC4 = new Settings(5, 1000, 3, 3, 200, true, true, true, true);
 
   /**
    * A cleaned page.
@@ -108,7 +114,7 @@ public final class C4Cleaner {
         continue;
       }
       line = CITATION.matcher(line).replaceAll("");
-      if (!endsWithTerminal(line) || line.endsWith("...")) {
+      if (settings.terminalPunctuation() && (!endsWithTerminal(line) || line.endsWith("..."))) {
         continue;
       }
       if (wordCount(line) < settings.minWordsPerLine()) {
@@ -118,13 +124,13 @@ public final class C4Cleaner {
       if (reason == null && lower.contains("lorem ipsum")) {
         reason = "c4_lorem_ipsum";
       }
-      if (lower.contains("javascript")) {
+      if (settings.javascriptLines() && lower.contains("javascript")) {
         continue;
       }
       if (reason == null && line.indexOf('{') >= 0) {
         reason = "c4_curly_brace";
       }
-      if (hasPolicyPhrase(lower)) {
+      if (settings.policyLines() && hasPolicyPhrase(lower)) {
         continue;
       }
       if (reason == null && settings.badWords() && badWords.find(lower) != null) {

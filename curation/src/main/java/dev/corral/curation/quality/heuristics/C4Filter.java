@@ -60,6 +60,9 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
   private final IntParam minLines;
   private final IntParam minLineChars;
   private final BooleanParam filterBadWords;
+  private final BooleanParam filterUnterminatedLines;
+  private final BooleanParam filterJavascriptLines;
+  private final BooleanParam filterPolicyLines;
 
   /** A stage with a random uid and C4's settings. */
   public C4Filter() {
@@ -118,6 +121,21 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
             "filterBadWords",
             "reject pages whose kept lines hold a word of the bundled English bad-words list (C4 section 2.2), "
                 + "giving c4_bad_words");
+    filterUnterminatedLines =
+        new BooleanParam(
+            this,
+            "filterUnterminatedLines",
+            "drop lines that do not end in terminal punctuation (. ! ? \") or end in an ellipsis (C4 section 2.2)");
+    filterJavascriptLines =
+        new BooleanParam(
+            this,
+            "filterJavascriptLines",
+            "drop lines that mention \"javascript\" (C4 section 2.2)");
+    filterPolicyLines =
+        new BooleanParam(
+            this,
+            "filterPolicyLines",
+            "drop lines holding a policy phrase such as \"terms of use\" or \"cookie policy\" (C4 reference code)");
     setDefault(outputCol, "c4_text");
     setDefault(outputPrefix, "c4_");
     setDefault(minWordsPerLine, d.minWordsPerLine());
@@ -126,6 +144,9 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
     setDefault(minLines, d.minLines());
     setDefault(minLineChars, d.minLineChars());
     setDefault(filterBadWords, d.badWords());
+    setDefault(filterUnterminatedLines, d.terminalPunctuation());
+    setDefault(filterJavascriptLines, d.javascriptLines());
+    setDefault(filterPolicyLines, d.policyLines());
   }
 
   /** Column for the cleaned text (default {@code c4_text}). */
@@ -240,6 +261,48 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
     return this;
   }
 
+  /** Whether lines without terminal punctuation are dropped (default true). */
+  public BooleanParam filterUnterminatedLines() {
+    return filterUnterminatedLines;
+  }
+
+  public boolean getFilterUnterminatedLines() {
+    return (Boolean) getOrDefault(filterUnterminatedLines);
+  }
+
+  public C4Filter setFilterUnterminatedLines(boolean value) {
+    set(filterUnterminatedLines, value);
+    return this;
+  }
+
+  /** Whether lines mentioning javascript are dropped (default true). */
+  public BooleanParam filterJavascriptLines() {
+    return filterJavascriptLines;
+  }
+
+  public boolean getFilterJavascriptLines() {
+    return (Boolean) getOrDefault(filterJavascriptLines);
+  }
+
+  public C4Filter setFilterJavascriptLines(boolean value) {
+    set(filterJavascriptLines, value);
+    return this;
+  }
+
+  /** Whether lines holding a policy phrase are dropped (default true). */
+  public BooleanParam filterPolicyLines() {
+    return filterPolicyLines;
+  }
+
+  public boolean getFilterPolicyLines() {
+    return (Boolean) getOrDefault(filterPolicyLines);
+  }
+
+  public C4Filter setFilterPolicyLines(boolean value) {
+    set(filterPolicyLines, value);
+    return this;
+  }
+
   /** The settings these params name. */
   public C4Cleaner.Settings settings() {
     return new C4Cleaner.Settings(
@@ -248,7 +311,10 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
         getMinSentences(),
         getMinLines(),
         getMinLineChars(),
-        getFilterBadWords());
+        getFilterBadWords(),
+        getFilterUnterminatedLines(),
+        getFilterJavascriptLines(),
+        getFilterPolicyLines());
   }
 
   @Override

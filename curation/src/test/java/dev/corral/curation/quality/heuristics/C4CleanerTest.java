@@ -67,7 +67,8 @@ class C4CleanerTest {
     assertEquals(5, clean(two).sentences());
     assertEquals(2, clean(two).linesKept());
     assertNull(clean(two).reason(), "C4 has no line-count rule");
-    C4Cleaner.Settings threeLines = new C4Cleaner.Settings(5, 1000, 3, 3, 0, true);
+    C4Cleaner.Settings threeLines =
+        new C4Cleaner.Settings(5, 1000, 3, 3, 0, true, true, true, true);
     assertEquals("c4_too_few_lines", C4Cleaner.clean(two, threeLines, WORDS).reason());
     String three = two + "\nSix sentences are here now.";
     assertNull(C4Cleaner.clean(three, threeLines, WORDS).reason());
@@ -134,6 +135,29 @@ class C4CleanerTest {
   }
 
   @Test
+  void eachLineRuleTurnsOffAlone() {
+    List<String> lines = good(3);
+    lines.add("No end mark on this line");
+    lines.add("Please enable JavaScript to view this page.");
+    lines.add("Read our Privacy Policy before you go.");
+    String text = page(lines);
+    assertEquals(3, clean(text).linesKept());
+    C4Cleaner.Settings d = C4Cleaner.DEFAULTS;
+    String[] kept = {"No end mark on this line", "JavaScript", "Privacy Policy"};
+    C4Cleaner.Settings[] off = {
+      new C4Cleaner.Settings(5, 1000, 3, 0, 0, true, false, true, true),
+      new C4Cleaner.Settings(5, 1000, 3, 0, 0, true, true, false, true),
+      new C4Cleaner.Settings(5, 1000, 3, 0, 0, true, true, true, false)
+    };
+    for (int i = 0; i < off.length; i++) {
+      C4Cleaner.Result r = C4Cleaner.clean(text, off[i], WORDS);
+      assertEquals(4, r.linesKept(), kept[i]);
+      assertTrue(r.text().contains(kept[i]), r.text());
+    }
+    assertEquals(d, new C4Cleaner.Settings(5, 1000, 3, 0, 0, true, true, true, true));
+  }
+
+  @Test
   void pageRulesOnKeptLines() {
     List<String> lorem = good(5);
     lorem.add("Lorem ipsum dolor sit amet.");
@@ -171,7 +195,7 @@ class C4CleanerTest {
     assertEquals("s&m", WORDS.find("about s&m."));
     assertEquals("2g1c", WORDS.find("x 12g1c"), "digits are boundaries, as in C4's [^a-z]");
     assertEquals(377, WORDS.size());
-    C4Cleaner.Settings off = new C4Cleaner.Settings(5, 1000, 3, 0, 0, false);
+    C4Cleaner.Settings off = new C4Cleaner.Settings(5, 1000, 3, 0, 0, false, true, true, true);
     List<String> bad = good(5);
     bad.add("Some fuck words at the end.");
     assertNull(C4Cleaner.clean(page(bad), off, WORDS).reason());

@@ -93,6 +93,8 @@ class HeuristicFiltersSparkTest {
   void keepTheSparkMlParamsContract() {
     SparkMlContract.checkParams(new C4Filter());
     SparkMlContract.checkParams(new C4Filter().setMinLineChars(200).setFilterBadWords(false));
+    SparkMlContract.checkParams(
+        new C4Filter().setFilterUnterminatedLines(false).setFilterPolicyLines(false));
     SparkMlContract.checkParams(new GopherQualityFilter());
     SparkMlContract.checkParams(new GopherQualityFilter().setMinDocWords(10).setMaxHashRatio(0.2));
     SparkMlContract.checkParams(new GopherRepetitionFilter());
@@ -104,7 +106,9 @@ class HeuristicFiltersSparkTest {
   void defaultsAreThePublishedValues() {
     // C4: Raffel et al. 2020 section 2.2 and tensorflow_datasets c4_utils (5 words, 3 sentences,
     // 1000-character words); mC4's line rule off.
-    assertEquals(new C4Cleaner.Settings(5, 1000, 3, 0, 0, true), new C4Filter().settings());
+    assertEquals(
+        new C4Cleaner.Settings(5, 1000, 3, 0, 0, true, true, true, true),
+        new C4Filter().settings());
     // Gopher: Rae et al. 2021, appendix A.1.1 (quality) and table A1 (repetition).
     assertEquals(
         new GopherQuality.Thresholds(
