@@ -42,11 +42,76 @@ import java.util.Set;
 public final class GopherRepetition {
   private GopherRepetition() {}
 
-  /** n of the top n-gram rules. */
-  public static final int[] TOP_NS = {2, 3, 4};
+  /**
+   * A family of n-gram rules: for each {@code ns[i]}, the highest fraction {@code maxFracs[i]}.
+   * Written and parsed as {@code n:threshold} pairs, e.g. {@code 2:0.2,3:0.18,4:0.16}.
+   */
+  public record NGramRules(int[] ns, double[] maxFracs) implements Serializable {
+    /** Parses {@code n:threshold} pairs: n from 1 to 100, each once; thresholds in [0, 1]. */
+    public static NGramRules parse(String spec) {
+      String[] pairs = spec.strip().isEmpty() ? new String[0] : spec.split(",");
+      int[] ns = new int[pairs.length];
+      double[] fracs = new double[pairs.length];
+      Set<Integer> seen = new HashSet<>();
+      for (int i = 0; i < pairs.length; i++) {
+        String[] nv = pairs[i].strip().split(":");
+        try {
+          ns[i] = Integer.parseInt(nv[0].strip());
+          fracs[i] = Double.parseDouble(nv[1].strip());
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException(
+              "'" + pairs[i].strip() + "' is not n:threshold (e.g. 2:0.2)");
+        }
+        if (nv.length != 2 || ns[i] < 1 || ns[i] > 100 || !(fracs[i] >= 0 && fracs[i] <= 1)) {
+          throw new IllegalArgumentException(
+              "'" + pairs[i].strip() + "': n must be 1 to 100 and the threshold 0 to 1");
+        }
+        if (!seen.add(ns[i])) {
+          throw new IllegalArgumentException("n = " + ns[i] + " is given twice");
+        }
+      }
+      return new NGramRules(ns, fracs);
+    }
 
-  /** n of the duplicate n-gram rules. */
-  public static final int[] DUP_NS = {5, 6, 7, 8, 9, 10};
+    /** A Spark ML param validator: whether {@code spec} parses. */
+    public static scala.Function1<String, Object> validator() {
+      return new ValidSpec();
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder s = new StringBuilder();
+      for (int i = 0; i < ns.length; i++) {
+        s.append(i == 0 ? "" : ",").append(ns[i]).append(':').append(maxFracs[i]);
+      }
+      return s.toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof NGramRules r
+          && Arrays.equals(ns, r.ns)
+          && Arrays.equals(maxFracs, r.maxFracs);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Arrays.hashCode(ns) + Arrays.hashCode(maxFracs);
+    }
+  }
+
+  private static final class ValidSpec extends scala.runtime.AbstractFunction1<String, Object>
+      implements Serializable {
+    @Override
+    public Object apply(String spec) {
+      try {
+        NGramRules.parse(spec);
+        return true;
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
+  }
 
   /**
    * What the rules compare.
@@ -55,8 +120,9 @@ public final class GopherRepetition {
    * @param dupLineCharFrac characters of duplicate lines over characters of the text
    * @param dupParaFrac duplicate paragraphs over paragraphs
    * @param dupParaCharFrac characters of duplicate paragraphs over characters of the text
-   * @param topNGramFrac for n = 2, 3, 4: character fraction of the most frequent n-gram
-   * @param dupNGramFrac for n = 5..10: character fraction covered by repeated n-grams
+   * @param topNGramFrac for each n of the top rules: character fraction of the most frequent n-gram
+   * @param dupNGramFrac for each n of the duplicate rules: character fraction covered by repeated
+   *     n-grams
    */
   public record Stats(
       double dupLineFrac,
@@ -66,17 +132,14 @@ public final class GopherRepetition {
       double[] topNGramFrac,
       double[] dupNGramFrac) {}
 
-  /**
-   * Thresholds; {@code maxTopNGramFrac[i]} is for n = {@code TOP_NS[i]}, {@code maxDupNGramFrac[i]}
-   * for DUP_NS.
-   */
+  /** Thresholds; the n-gram rules say which n are measured. */
   public record Thresholds(
       double maxDupLineFrac,
       double maxDupLineCharFrac,
       double maxDupParaFrac,
       double maxDupParaCharFrac,
-      double[] maxTopNGramFrac,
-      double[] maxDupNGramFrac)
+      NGramRules top,
+      NGramRules dup)
       implements Serializable {
 
     /** The first rule {@code s} breaks, as its reason code, or null when it breaks none. */
@@ -93,14 +156,14 @@ public final class GopherRepetition {
       if (s.dupParaCharFrac() > maxDupParaCharFrac) {
         return "dup_para_char_frac";
       }
-      for (int i = 0; i < TOP_NS.length; i++) {
-        if (s.topNGramFrac()[i] > maxTopNGramFrac[i]) {
-          return "top_" + TOP_NS[i] + "_gram";
+      for (int i = 0; i < top.ns().length; i++) {
+        if (s.topNGramFrac()[i] > top.maxFracs()[i]) {
+          return "top_" + top.ns()[i] + "_gram";
         }
       }
-      for (int i = 0; i < DUP_NS.length; i++) {
-        if (s.dupNGramFrac()[i] > maxDupNGramFrac[i]) {
-          return "duplicated_" + DUP_NS[i] + "_n_grams";
+      for (int i = 0; i < dup.ns().length; i++) {
+        if (s.dupNGramFrac()[i] > dup.maxFracs()[i]) {
+          return "duplicated_" + dup.ns()[i] + "_n_grams";
         }
       }
       return null;
@@ -114,11 +177,19 @@ public final class GopherRepetition {
           0.20,
           0.30,
           0.20,
-          new double[] {0.20, 0.18, 0.16},
-          new double[] {0.15, 0.14, 0.13, 0.12, 0.11, 0.10});
+          new NGramRules(new int[] {2, 3, 4}, new double[] {0.20, 0.18, 0.16}),
+          new NGramRules(
+              new int[] {5, 6, 7, 8, 9, 10}, new double[] {0.15, 0.14, 0.13, 0.12, 0.11, 0.10}));
 
-  /** Measures {@code text} (not null). */
+  /** Measures {@code text} (not null) for Table A1's n. */
   public static Stats annotate(String text) {
+    return annotate(text, DEFAULTS);
+  }
+
+  /** Measures {@code text} (not null) for the n of {@code thresholds}' n-gram rules. */
+  public static Stats annotate(String text, Thresholds thresholds) {
+    int[] topNs = thresholds.top().ns();
+    int[] dupNs = thresholds.dup().ns();
     int chars = text.length();
     List<String> lines =
         Words.lines(text).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
@@ -135,13 +206,13 @@ public final class GopherRepetition {
       lengths[i] = Words.length(words.get(i));
       wordChars += lengths[i];
     }
-    double[] top = new double[TOP_NS.length];
-    for (int i = 0; i < TOP_NS.length; i++) {
-      top[i] = ratio(topNGramChars(ids, lengths, TOP_NS[i]), wordChars);
+    double[] top = new double[topNs.length];
+    for (int i = 0; i < topNs.length; i++) {
+      top[i] = ratio(topNGramChars(ids, lengths, topNs[i]), wordChars);
     }
-    double[] dup = new double[DUP_NS.length];
-    for (int i = 0; i < DUP_NS.length; i++) {
-      dup[i] = ratio(duplicateNGramChars(ids, lengths, DUP_NS[i]), wordChars);
+    double[] dup = new double[dupNs.length];
+    for (int i = 0; i < dupNs.length; i++) {
+      dup[i] = ratio(duplicateNGramChars(ids, lengths, dupNs[i]), wordChars);
     }
     return new Stats(
         ratio(line[0], lines.size()),

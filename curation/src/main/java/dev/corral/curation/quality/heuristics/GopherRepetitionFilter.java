@@ -24,38 +24,22 @@ import org.apache.spark.sql.types.StructType;
  * Gopher's repetition filter as a Spark ML stage (Rae et al. 2021, appendix A.1.1 and Table A1;
  * definitions, order and reason codes are in {@link GopherRepetition}). It adds, under {@code
  * outputPrefix} (default {@code gopher_}): {@code dup_line_frac}, {@code dup_line_char_frac},
- * {@code dup_para_frac}, {@code dup_para_char_frac}, {@code top_2_gram_frac} … {@code
- * top_4_gram_frac} and {@code dup_5_gram_frac} … {@code dup_10_gram_frac}, and sets {@code
- * drop_reason} where it is still null and a fraction is above its threshold. Null text gives null
- * annotations and leaves {@code drop_reason} as it was. Each threshold is a param whose default is
- * Table A1's value.
+ * {@code dup_para_frac}, {@code dup_para_char_frac}, {@code top_<n>_gram_frac} for each n of {@code
+ * topNGrams} (default 2, 3, 4) and {@code dup_<n>_gram_frac} for each n of {@code dupNGrams}
+ * (default 5 to 10), and sets {@code drop_reason} where it is still null and a fraction is above
+ * its threshold. Null text gives null annotations and leaves {@code drop_reason} as it was. Each
+ * threshold is a param whose default is Table A1's value.
  */
 public final class GopherRepetitionFilter extends FilterTransformer<GopherRepetitionFilter> {
   private static final long serialVersionUID = 1L;
-
-  /** Annotation columns, after {@code outputPrefix}, in output order. */
-  public static final List<String> ANNOTATIONS = annotations();
-
-  static final StructType RESULT =
-      FilterColumns.resultType(
-          ANNOTATIONS.stream()
-              .map(a -> DataTypes.createStructField(a, DataTypes.DoubleType, true))
-              .toList());
 
   private final Param<String> outputPrefix;
   private final DoubleParam maxDupLineFrac;
   private final DoubleParam maxDupLineCharFrac;
   private final DoubleParam maxDupParaFrac;
   private final DoubleParam maxDupParaCharFrac;
-  private final DoubleParam maxTop2GramFrac;
-  private final DoubleParam maxTop3GramFrac;
-  private final DoubleParam maxTop4GramFrac;
-  private final DoubleParam maxDup5GramFrac;
-  private final DoubleParam maxDup6GramFrac;
-  private final DoubleParam maxDup7GramFrac;
-  private final DoubleParam maxDup8GramFrac;
-  private final DoubleParam maxDup9GramFrac;
-  private final DoubleParam maxDup10GramFrac;
+  private final Param<String> topNGrams;
+  private final Param<String> dupNGrams;
 
   /** A stage with a random uid and Table A1's thresholds. */
   public GopherRepetitionFilter() {
@@ -96,83 +80,28 @@ public final class GopherRepetitionFilter extends FilterTransformer<GopherRepeti
             "highest fraction of the text's characters in repeated paragraphs (Gopher Table A1: 0.20); "
                 + "above gives dup_para_char_frac",
             ParamValidators.inRange(0.0, 1.0));
-    maxTop2GramFrac =
-        new DoubleParam(
+    topNGrams =
+        new Param<>(
             this,
-            "maxTop2GramFrac",
-            "highest fraction of word characters in the most frequent 2-gram (Gopher Table A1: 0.20); "
-                + "above gives top_2_gram",
-            ParamValidators.inRange(0.0, 1.0));
-    maxTop3GramFrac =
-        new DoubleParam(
+            "topNGrams",
+            "top n-gram rules as n:threshold pairs, the highest fraction of word characters in the most"
+                + " frequent n-gram (Gopher Table A1: 2:0.20,3:0.18,4:0.16); above gives top_<n>_gram",
+            GopherRepetition.NGramRules.validator());
+    dupNGrams =
+        new Param<>(
             this,
-            "maxTop3GramFrac",
-            "highest fraction of word characters in the most frequent 3-gram (Gopher Table A1: 0.18); "
-                + "above gives top_3_gram",
-            ParamValidators.inRange(0.0, 1.0));
-    maxTop4GramFrac =
-        new DoubleParam(
-            this,
-            "maxTop4GramFrac",
-            "highest fraction of word characters in the most frequent 4-gram (Gopher Table A1: 0.16); "
-                + "above gives top_4_gram",
-            ParamValidators.inRange(0.0, 1.0));
-    maxDup5GramFrac =
-        new DoubleParam(
-            this,
-            "maxDup5GramFrac",
-            "highest fraction of word characters in repeated 5-grams (Gopher Table A1: 0.15); "
-                + "above gives duplicated_5_n_grams",
-            ParamValidators.inRange(0.0, 1.0));
-    maxDup6GramFrac =
-        new DoubleParam(
-            this,
-            "maxDup6GramFrac",
-            "highest fraction of word characters in repeated 6-grams (Gopher Table A1: 0.14); "
-                + "above gives duplicated_6_n_grams",
-            ParamValidators.inRange(0.0, 1.0));
-    maxDup7GramFrac =
-        new DoubleParam(
-            this,
-            "maxDup7GramFrac",
-            "highest fraction of word characters in repeated 7-grams (Gopher Table A1: 0.13); "
-                + "above gives duplicated_7_n_grams",
-            ParamValidators.inRange(0.0, 1.0));
-    maxDup8GramFrac =
-        new DoubleParam(
-            this,
-            "maxDup8GramFrac",
-            "highest fraction of word characters in repeated 8-grams (Gopher Table A1: 0.12); "
-                + "above gives duplicated_8_n_grams",
-            ParamValidators.inRange(0.0, 1.0));
-    maxDup9GramFrac =
-        new DoubleParam(
-            this,
-            "maxDup9GramFrac",
-            "highest fraction of word characters in repeated 9-grams (Gopher Table A1: 0.11); "
-                + "above gives duplicated_9_n_grams",
-            ParamValidators.inRange(0.0, 1.0));
-    maxDup10GramFrac =
-        new DoubleParam(
-            this,
-            "maxDup10GramFrac",
-            "highest fraction of word characters in repeated 10-grams (Gopher Table A1: 0.10); "
-                + "above gives duplicated_10_n_grams",
-            ParamValidators.inRange(0.0, 1.0));
+            "dupNGrams",
+            "duplicate n-gram rules as n:threshold pairs, the highest fraction of word characters in"
+                + " repeated n-grams (Gopher Table A1: 5:0.15,6:0.14,7:0.13,8:0.12,9:0.11,10:0.10);"
+                + " above gives duplicated_<n>_n_grams",
+            GopherRepetition.NGramRules.validator());
     setDefault(outputPrefix, "gopher_");
+    setDefault(topNGrams, GopherRepetition.DEFAULTS.top().toString());
+    setDefault(dupNGrams, GopherRepetition.DEFAULTS.dup().toString());
     setDefault(maxDupLineFrac, 0.30);
     setDefault(maxDupLineCharFrac, 0.20);
     setDefault(maxDupParaFrac, 0.30);
     setDefault(maxDupParaCharFrac, 0.20);
-    setDefault(maxTop2GramFrac, 0.20);
-    setDefault(maxTop3GramFrac, 0.18);
-    setDefault(maxTop4GramFrac, 0.16);
-    setDefault(maxDup5GramFrac, 0.15);
-    setDefault(maxDup6GramFrac, 0.14);
-    setDefault(maxDup7GramFrac, 0.13);
-    setDefault(maxDup8GramFrac, 0.12);
-    setDefault(maxDup9GramFrac, 0.11);
-    setDefault(maxDup10GramFrac, 0.10);
   }
 
   /** Prefix of the annotation columns (default {@code gopher_}). */
@@ -245,129 +174,33 @@ public final class GopherRepetitionFilter extends FilterTransformer<GopherRepeti
     return this;
   }
 
-  /** Highest fraction of word characters in the most frequent 2-gram (Gopher Table A1: 0.20). */
-  public DoubleParam maxTop2GramFrac() {
-    return maxTop2GramFrac;
+  /**
+   * Top n-gram rules, {@code n:threshold} pairs (default Table A1's {@code 2:0.2,3:0.18,4:0.16}).
+   */
+  public Param<String> topNGrams() {
+    return topNGrams;
   }
 
-  public double getMaxTop2GramFrac() {
-    return (Double) getOrDefault(maxTop2GramFrac);
+  public String getTopNGrams() {
+    return getOrDefault(topNGrams);
   }
 
-  public GopherRepetitionFilter setMaxTop2GramFrac(double value) {
-    set(maxTop2GramFrac, value);
+  public GopherRepetitionFilter setTopNGrams(String value) {
+    set(topNGrams, value);
     return this;
   }
 
-  /** Highest fraction of word characters in the most frequent 3-gram (Gopher Table A1: 0.18). */
-  public DoubleParam maxTop3GramFrac() {
-    return maxTop3GramFrac;
+  /** Duplicate n-gram rules, {@code n:threshold} pairs (default Table A1's, n = 5 to 10). */
+  public Param<String> dupNGrams() {
+    return dupNGrams;
   }
 
-  public double getMaxTop3GramFrac() {
-    return (Double) getOrDefault(maxTop3GramFrac);
+  public String getDupNGrams() {
+    return getOrDefault(dupNGrams);
   }
 
-  public GopherRepetitionFilter setMaxTop3GramFrac(double value) {
-    set(maxTop3GramFrac, value);
-    return this;
-  }
-
-  /** Highest fraction of word characters in the most frequent 4-gram (Gopher Table A1: 0.16). */
-  public DoubleParam maxTop4GramFrac() {
-    return maxTop4GramFrac;
-  }
-
-  public double getMaxTop4GramFrac() {
-    return (Double) getOrDefault(maxTop4GramFrac);
-  }
-
-  public GopherRepetitionFilter setMaxTop4GramFrac(double value) {
-    set(maxTop4GramFrac, value);
-    return this;
-  }
-
-  /** Highest fraction of word characters in repeated 5-grams (Gopher Table A1: 0.15). */
-  public DoubleParam maxDup5GramFrac() {
-    return maxDup5GramFrac;
-  }
-
-  public double getMaxDup5GramFrac() {
-    return (Double) getOrDefault(maxDup5GramFrac);
-  }
-
-  public GopherRepetitionFilter setMaxDup5GramFrac(double value) {
-    set(maxDup5GramFrac, value);
-    return this;
-  }
-
-  /** Highest fraction of word characters in repeated 6-grams (Gopher Table A1: 0.14). */
-  public DoubleParam maxDup6GramFrac() {
-    return maxDup6GramFrac;
-  }
-
-  public double getMaxDup6GramFrac() {
-    return (Double) getOrDefault(maxDup6GramFrac);
-  }
-
-  public GopherRepetitionFilter setMaxDup6GramFrac(double value) {
-    set(maxDup6GramFrac, value);
-    return this;
-  }
-
-  /** Highest fraction of word characters in repeated 7-grams (Gopher Table A1: 0.13). */
-  public DoubleParam maxDup7GramFrac() {
-    return maxDup7GramFrac;
-  }
-
-  public double getMaxDup7GramFrac() {
-    return (Double) getOrDefault(maxDup7GramFrac);
-  }
-
-  public GopherRepetitionFilter setMaxDup7GramFrac(double value) {
-    set(maxDup7GramFrac, value);
-    return this;
-  }
-
-  /** Highest fraction of word characters in repeated 8-grams (Gopher Table A1: 0.12). */
-  public DoubleParam maxDup8GramFrac() {
-    return maxDup8GramFrac;
-  }
-
-  public double getMaxDup8GramFrac() {
-    return (Double) getOrDefault(maxDup8GramFrac);
-  }
-
-  public GopherRepetitionFilter setMaxDup8GramFrac(double value) {
-    set(maxDup8GramFrac, value);
-    return this;
-  }
-
-  /** Highest fraction of word characters in repeated 9-grams (Gopher Table A1: 0.11). */
-  public DoubleParam maxDup9GramFrac() {
-    return maxDup9GramFrac;
-  }
-
-  public double getMaxDup9GramFrac() {
-    return (Double) getOrDefault(maxDup9GramFrac);
-  }
-
-  public GopherRepetitionFilter setMaxDup9GramFrac(double value) {
-    set(maxDup9GramFrac, value);
-    return this;
-  }
-
-  /** Highest fraction of word characters in repeated 10-grams (Gopher Table A1: 0.10). */
-  public DoubleParam maxDup10GramFrac() {
-    return maxDup10GramFrac;
-  }
-
-  public double getMaxDup10GramFrac() {
-    return (Double) getOrDefault(maxDup10GramFrac);
-  }
-
-  public GopherRepetitionFilter setMaxDup10GramFrac(double value) {
-    set(maxDup10GramFrac, value);
+  public GopherRepetitionFilter setDupNGrams(String value) {
+    set(dupNGrams, value);
     return this;
   }
 
@@ -378,15 +211,8 @@ public final class GopherRepetitionFilter extends FilterTransformer<GopherRepeti
         getMaxDupLineCharFrac(),
         getMaxDupParaFrac(),
         getMaxDupParaCharFrac(),
-        new double[] {getMaxTop2GramFrac(), getMaxTop3GramFrac(), getMaxTop4GramFrac()},
-        new double[] {
-          getMaxDup5GramFrac(),
-          getMaxDup6GramFrac(),
-          getMaxDup7GramFrac(),
-          getMaxDup8GramFrac(),
-          getMaxDup9GramFrac(),
-          getMaxDup10GramFrac()
-        });
+        GopherRepetition.NGramRules.parse(getTopNGrams()),
+        GopherRepetition.NGramRules.parse(getDupNGrams()));
   }
 
   @Override
@@ -397,14 +223,20 @@ public final class GopherRepetitionFilter extends FilterTransformer<GopherRepeti
         getInputCol(),
         getDropReasonCol(),
         outputs(),
-        RESULT);
+        resultType(thresholds()));
   }
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     return FilterColumns.transform(
-        dataset, uid, udf(thresholds()), getInputCol(), getDropReasonCol(), outputs(), RESULT);
+        dataset,
+        uid,
+        udf(thresholds()),
+        getInputCol(),
+        getDropReasonCol(),
+        outputs(),
+        resultType(thresholds()));
   }
 
   /** Spark ML's reader for a saved stage; {@code Pipeline} loading finds it by reflection. */
@@ -423,25 +255,33 @@ public final class GopherRepetitionFilter extends FilterTransformer<GopherRepeti
    */
   public static UserDefinedFunction udf(GopherRepetition.Thresholds thresholds) {
     return functions
-        .udf(new RepetitionFunction(thresholds), RESULT)
+        .udf(new RepetitionFunction(thresholds), resultType(thresholds))
         .withName("corral_gopher_repetition");
   }
 
   private List<String> outputs() {
-    return ANNOTATIONS.stream().map(a -> getOutputPrefix() + a).toList();
+    return annotations(thresholds()).stream().map(a -> getOutputPrefix() + a).toList();
   }
 
-  private static List<String> annotations() {
+  /** Annotation columns, after {@code outputPrefix}, in output order. */
+  public static List<String> annotations(GopherRepetition.Thresholds thresholds) {
     List<String> names =
         new ArrayList<>(
             List.of("dup_line_frac", "dup_line_char_frac", "dup_para_frac", "dup_para_char_frac"));
-    for (int n : GopherRepetition.TOP_NS) {
+    for (int n : thresholds.top().ns()) {
       names.add("top_" + n + "_gram_frac");
     }
-    for (int n : GopherRepetition.DUP_NS) {
+    for (int n : thresholds.dup().ns()) {
       names.add("dup_" + n + "_gram_frac");
     }
     return List.copyOf(names);
+  }
+
+  static StructType resultType(GopherRepetition.Thresholds thresholds) {
+    return FilterColumns.resultType(
+        annotations(thresholds).stream()
+            .map(a -> DataTypes.createStructField(a, DataTypes.DoubleType, true))
+            .toList());
   }
 
   /** The UDF body. Serializable state: the thresholds only. */
@@ -458,8 +298,8 @@ public final class GopherRepetitionFilter extends FilterTransformer<GopherRepeti
       if (text == null) {
         return null;
       }
-      GopherRepetition.Stats s = GopherRepetition.annotate(text);
-      Object[] values = new Object[ANNOTATIONS.size() + 1];
+      GopherRepetition.Stats s = GopherRepetition.annotate(text, thresholds);
+      Object[] values = new Object[5 + s.topNGramFrac().length + s.dupNGramFrac().length];
       int i = 0;
       values[i++] = s.dupLineFrac();
       values[i++] = s.dupLineCharFrac();

@@ -2,6 +2,7 @@ package dev.corral.curation.quality.heuristics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,13 +23,13 @@ class GopherRepetitionTest {
     Arrays.fill(top, 1.0);
     Arrays.fill(dup, 1.0);
     for (int i = 0; i < 3; i++) {
-      if (rule.equals("top_" + GopherRepetition.TOP_NS[i] + "_gram")) {
-        top[i] = D.maxTopNGramFrac()[i];
+      if (rule.equals("top_" + D.top().ns()[i] + "_gram")) {
+        top[i] = D.top().maxFracs()[i];
       }
     }
     for (int i = 0; i < 6; i++) {
-      if (rule.equals("duplicated_" + GopherRepetition.DUP_NS[i] + "_n_grams")) {
-        dup[i] = D.maxDupNGramFrac()[i];
+      if (rule.equals("duplicated_" + D.dup().ns()[i] + "_n_grams")) {
+        dup[i] = D.dup().maxFracs()[i];
       }
     }
     return new GopherRepetition.Thresholds(
@@ -36,8 +37,8 @@ class GopherRepetitionTest {
         rule.equals("dup_line_char_frac") ? D.maxDupLineCharFrac() : 1.0,
         rule.equals("dup_para_frac") ? D.maxDupParaFrac() : 1.0,
         rule.equals("dup_para_char_frac") ? D.maxDupParaCharFrac() : 1.0,
-        top,
-        dup);
+        new GopherRepetition.NGramRules(D.top().ns(), top),
+        new GopherRepetition.NGramRules(D.dup().ns(), dup));
   }
 
   private static void check(
@@ -183,9 +184,9 @@ class GopherRepetitionTest {
   void duplicateNGramCharacterFraction() {
     // 1000 word characters, of which a repeated n-gram covers 1000 * threshold (first occurrence
     // included).
-    for (int i = 0; i < GopherRepetition.DUP_NS.length; i++) {
-      int n = GopherRepetition.DUP_NS[i];
-      int covered = (int) Math.round(1000 * D.maxDupNGramFrac()[i]);
+    for (int i = 0; i < D.dup().ns().length; i++) {
+      int n = D.dup().ns()[i];
+      int covered = (int) Math.round(1000 * D.dup().maxFracs()[i]);
       for (int delta : new int[] {1, 0, -1}) {
         int total = 1000 + delta;
         String text = twice(gram(n, covered / 2), total);
@@ -196,7 +197,7 @@ class GopherRepetitionTest {
             s.dupNGramFrac()[i],
             text,
             delta < 0);
-        if (i + 1 < GopherRepetition.DUP_NS.length) {
+        if (i + 1 < D.dup().ns().length) {
           assertEquals(0.0, s.dupNGramFrac()[i + 1], "no longer n-gram repeats");
         }
       }
@@ -209,6 +210,31 @@ class GopherRepetitionTest {
     List<String> six = gram(6, 30);
     String text = String.join(" ", six) + " " + String.join(" ", six);
     assertEquals(1.0, GopherRepetition.annotate(text).dupNGramFrac()[0]);
+  }
+
+  @Test
+  void anyNCanBeMeasuredAndParsedBack() {
+    GopherRepetition.Thresholds t =
+        new GopherRepetition.Thresholds(
+            1,
+            1,
+            1,
+            1,
+            GopherRepetition.NGramRules.parse("1:0.3, 7:0.3"),
+            GopherRepetition.NGramRules.parse("12:0.05"));
+    // "la" is 8 of 14 words (16 of 46 characters): above the unigram rule's 0.3.
+    String text = "la la la la la la la la " + String.join(" ", gram(6, 30));
+    GopherRepetition.Stats s = GopherRepetition.annotate(text, t);
+    assertEquals(2, s.topNGramFrac().length);
+    assertEquals(1, s.dupNGramFrac().length);
+    assertEquals(16.0 / 46, s.topNGramFrac()[0]);
+    assertEquals("top_1_gram", t.reason(s));
+    assertEquals("1:0.3,7:0.3", t.top().toString());
+    assertEquals(D.top(), GopherRepetition.NGramRules.parse(D.top().toString()));
+    for (String bad : new String[] {"2", "2:x", "0:0.1", "2:1.5", "2:0.1,2:0.2", "2:0.1:3"}) {
+      assertThrows(
+          IllegalArgumentException.class, () -> GopherRepetition.NGramRules.parse(bad), bad);
+    }
   }
 
   @Test

@@ -99,7 +99,7 @@ class HeuristicFiltersSparkTest {
     SparkMlContract.checkParams(new GopherQualityFilter().setMinDocWords(10).setMaxHashRatio(0.2));
     SparkMlContract.checkParams(new GopherRepetitionFilter());
     SparkMlContract.checkParams(
-        new GopherRepetitionFilter().setMaxTop3GramFrac(0.5).setOutputPrefix("rep_"));
+        new GopherRepetitionFilter().setTopNGrams("1:0.5,3:0.5").setOutputPrefix("rep_"));
   }
 
   @Test
@@ -132,8 +132,8 @@ class HeuristicFiltersSparkTest {
             t.maxDupLineCharFrac(),
             t.maxDupParaFrac(),
             t.maxDupParaCharFrac()));
-    assertArrayEquals(new double[] {0.20, 0.18, 0.16}, t.maxTopNGramFrac());
-    assertArrayEquals(new double[] {0.15, 0.14, 0.13, 0.12, 0.11, 0.10}, t.maxDupNGramFrac());
+    assertEquals("2:0.2,3:0.18,4:0.16", t.top().toString());
+    assertEquals("5:0.15,6:0.14,7:0.13,8:0.12,9:0.11,10:0.1", t.dup().toString());
   }
 
   @Test
@@ -148,9 +148,9 @@ class HeuristicFiltersSparkTest {
     assertEquals(0.7, q.getMinAlphaWordFrac());
     GopherRepetitionFilter r =
         SparkMlContract.checkReadWrite(
-            new GopherRepetitionFilter().setMaxDup7GramFrac(0.3),
+            new GopherRepetitionFilter().setDupNGrams("7:0.3,12:0.1"),
             tmp.resolve("repetition").toString());
-    assertEquals(0.3, r.getMaxDup7GramFrac());
+    assertEquals("7:0.3,12:0.1", r.getDupNGrams());
     SparkMlContract.checkReadWrite(
         new GopherRepetitionFilter(), tmp.resolve("defaults").toString());
   }
