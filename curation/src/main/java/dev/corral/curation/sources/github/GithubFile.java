@@ -24,6 +24,16 @@ import java.security.NoSuchAlgorithmException;
  * @param ref the git ref the file was read at ({@code refs/heads/master}); may be null
  */
 public record GithubFile(String content, String repoName, String path, String license, String ref) {
+  private static final ThreadLocal<MessageDigest> MD5 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("MD5");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("every JVM has MD5", e);
+            }
+          });
+
   private static final JsonFactory JSON =
       JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
@@ -115,18 +125,13 @@ public record GithubFile(String content, String repoName, String path, String li
 
   /** MD5 of the raw content's UTF-8, in lower-case hex ({@code hashlib.md5(...).hexdigest()}). */
   public String contentHash() {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("MD5").digest(content.getBytes(StandardCharsets.UTF_8));
-      char[] hex = new char[32];
-      for (int i = 0; i < 16; i++) {
-        hex[2 * i] = Character.forDigit((digest[i] >> 4) & 0xF, 16);
-        hex[2 * i + 1] = Character.forDigit(digest[i] & 0xF, 16);
-      }
-      return new String(hex);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has MD5", e);
+    byte[] digest = MD5.get().digest(content.getBytes(StandardCharsets.UTF_8));
+    char[] hex = new char[32];
+    for (int i = 0; i < 16; i++) {
+      hex[2 * i] = Character.forDigit((digest[i] >> 4) & 0xF, 16);
+      hex[2 * i + 1] = Character.forDigit(digest[i] & 0xF, 16);
     }
+    return new String(hex);
   }
 
   /** The content without its header: RedPajama's rule with its quirks, or the paper's. */

@@ -1,8 +1,5 @@
 package dev.corral.curation.sources.github;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -49,12 +46,16 @@ public final class HeaderCleaner {
           ? content.substring(0, block[0]) + content.substring(block[1])
           : content;
     }
-    String[] lines = content.split("\n", -1);
-    int skip = 0;
-    while (skip < lines.length && isHeaderLine(lines[skip])) {
-      skip++;
+    // "\n".join(lines[skip:]) of content.split("\n"): the content from the first line kept on.
+    int start = 0;
+    while (start <= content.length()) {
+      int end = lineEnd(content, start);
+      if (!isHeaderLine(content, start, end)) {
+        return start == 0 ? content : content.substring(start);
+      }
+      start = end + 1;
     }
-    return skip == 0 ? content : String.join("\n", Arrays.copyOfRange(lines, skip, lines.length));
+    return ""; // every line was a header line
   }
 
   /** The content as the paper describes it, RedPajama's quirks fixed (see the class doc). */
@@ -66,29 +67,44 @@ public final class HeaderCleaner {
         return content.substring(0, block[0]) + content.substring(block[1]);
       }
     }
-    String[] lines = content.split("\n", -1);
-    List<String> kept = new ArrayList<>();
-    int code = 0;
+    StringBuilder kept = null; // the shebang and encoding lines among the header, each with its \n
     boolean stripped = false;
-    for (; code < lines.length; code++) {
-      String line = lines[code];
-      if (line.startsWith("#!") || ENCODING.matcher(line).lookingAt()) {
-        kept.add(line); // kept in place: a header may follow
-      } else if (isHeaderLine(line) && !DIRECTIVE.matcher(line).lookingAt()) {
+    int start = 0;
+    while (start <= content.length()) {
+      int end = lineEnd(content, start);
+      if (content.startsWith("#!", start)
+          || ENCODING.matcher(content).region(start, end).lookingAt()) {
+        kept = (kept == null ? new StringBuilder() : kept).append(content, start, end).append('\n');
+      } else if (isHeaderLine(content, start, end)
+          && !DIRECTIVE.matcher(content).region(start, end).lookingAt()) {
         stripped = true;
       } else {
         break;
       }
+      start = end + 1;
     }
     if (!stripped) {
       return content;
     }
-    kept.addAll(Arrays.asList(lines).subList(code, lines.length));
-    return String.join("\n", kept);
+    if (start > content.length()) { // only header lines: the kept ones, joined by \n
+      return kept == null ? "" : kept.substring(0, kept.length() - 1);
+    }
+    return kept == null
+        ? content.substring(start)
+        : kept.append(content, start, content.length()).toString();
   }
 
-  private static boolean isHeaderLine(String line) {
-    return line.isEmpty() || line.startsWith("//") || line.startsWith("#") || line.startsWith("--");
+  /** The index of the {@code \n} ending the line at {@code start}, or the content's length. */
+  private static int lineEnd(String content, int start) {
+    int end = content.indexOf('\n', start);
+    return end < 0 ? content.length() : end;
+  }
+
+  private static boolean isHeaderLine(String content, int start, int end) {
+    return start == end
+        || content.startsWith("//", start)
+        || content.startsWith("#", start)
+        || content.startsWith("--", start);
   }
 
   private static boolean isNotice(String content, int[] block) {

@@ -2,7 +2,7 @@
 (github_*.gz, one row per blob/repo/path with the columns of contents, files, licenses and languages).
 
 Deterministic (seeded, gzip mtime 0), so rerunning rewrites the same bytes:
-    /usr/bin/python3 make-inputs.py inputs/
+    /usr/bin/python3 make-inputs.py inputs/ [scale]
 The content is synthetic but shaped like real repositories: licence headers in every comment style,
 shebangs, encoding lines, #include-first C files, doc comments before notices, minified JS, data
 tables, duplicates across repositories (same blob under other names, extensions and licences),
@@ -217,12 +217,12 @@ def repo_name():
     return R.choice(OWNERS) + "/" + R.choice(WORDS) + R.choice(["", "-js", "-py", "kit", "2"])
 
 
-def main(out_dir):
+def main(out_dir, scale=1):
     os.makedirs(out_dir, exist_ok=True)
     exts = list(EXT_BODIES) + HASH_EXTS + DASH_EXTS + OTHER_EXTS + ["Makefile", "Dockerfile", ".dockerfile"]
     kinds = ["block_notice", "doc_then_notice", "doc_only", "line_notice", "shebang", "include", "guard",
              "unclosed", "notice_late", "plain"]
-    for i in range(330):
+    for i in range(330 * scale):
         ext = exts[i % len(exts)]
         kind = kinds[(i * 7 + i // len(exts)) % len(kinds)]
         if kind in ("include", "guard") and ext not in EXT_BODIES:
@@ -244,7 +244,7 @@ def main(out_dir):
             path = R.choice(["src/", "lib/", "", "pkg/" + ident() + "/", "test/"]) + ident() + ext
         add(repo_name(), path, content, R.choice(LICENSES))
     # Rule-specific files.
-    for _ in range(6):
+    for _ in range(6 * scale):
         add(repo_name(), "static/app.min.js", minified(R.choice([1200, 5000])), "mit")
         add(repo_name(), "dist/bundle.js", minified(400) * 3, "apache-2.0")
         add(repo_name(), "src/tables.c", data_table(), "bsd-3-clause")
@@ -269,7 +269,7 @@ def main(out_dir):
     # Duplicates: the same blob in other repositories, some under names the whitelist refuses, some
     # under licences the query refuses, so the winner matters.
     originals = [f for f in FILES if f["content"] and not f["path"].endswith((".crt",)) and f["path"] != "LICENSE"]
-    for k in range(45):
+    for k in range(45 * scale):
         src = R.choice(originals)
         path = src["path"]
         if k % 3 == 0:
@@ -278,7 +278,8 @@ def main(out_dir):
             path = "vendor/" + path
         add(repo_name(), path, src["content"], R.choice(["mit", "apache-2.0", "gpl-3.0", "bsd-2-clause"]))
     R.shuffle(FILES)
-    chunks = [FILES[i::3] for i in range(3)]
+    n = 3 * max(1, scale // 20)  # the benchmark's corpora: files of a few MB, as the export's are larger
+    chunks = [FILES[i::n] for i in range(n)]
     for c, chunk in enumerate(chunks):
         name = os.path.join(out_dir, f"github_{c:012d}.gz")
         with open(name, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
@@ -303,4 +304,5 @@ def main(out_dir):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    # A scale above 1 (the benchmark's corpus) makes scale times more files.
+    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1)
