@@ -20,7 +20,8 @@ rp=${RP_ARXIV_DIR:?set RP_ARXIV_DIR to RedPajama-Data rp_v1 data_prep/arxiv}
 data=${ARXIV_BENCH_DIR:-/tmp/corral-arxiv-bench}
 export CORRAL_JAVA_OPTS=${CORRAL_JAVA_OPTS:--Xmx1g}
 mkdir -p "$data"
-"$root/mvnw" -q -B -o -Pbench -DskipTests -pl jobs,bench -am package >&2
+# ARXIV_BENCH_NO_BUILD=1: the jars are already built (build before taking a shared benchmark lock).
+[[ -n ${ARXIV_BENCH_NO_BUILD:-} ]] || "$root/mvnw" -q -B -o -Pbench -DskipTests -pl jobs,bench -am package >&2
 "$root/corral" --version > /dev/null
 load() { cut -d' ' -f1 /proc/loadavg; }
 
@@ -52,6 +53,26 @@ print(f'| {tool} | {int(n):,} | {walls} | {statistics.median(w):.1f} | {cpus} | 
 " "$@"
 }
 
+# (3) Parity: corral --compat redpajama writes the reference's text for every paper (printed after the table).
+parity() {
+python3 - "$data/ref-out/arxiv.jsonl" "$data/out" <<'PY'
+import json, os, sys
+ref = {}
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    ref[d["meta"]["arxiv_id"]] = d["text"]
+got = {}
+for name in os.listdir(sys.argv[2]):
+    if name.endswith(".json"):
+        for line in open(os.path.join(sys.argv[2], name)):
+            d = json.loads(line)
+            if d.get("drop_reason") is None:  # rows are annotated, not dropped
+                got[d["arxiv_id"]] = d["text"]
+same = sum(1 for k in ref if got.get(k) == ref[k])
+print(f"parity on the benchmark input (--compat redpajama): {same} of {len(ref)} texts equal the reference's,"
+      f" {len(got)} documents kept")
+PY
+}
 echo "| tool | papers | runs: wall (s) | median wall | runs: CPU s | median CPU s | papers per CPU s | peak RSS (MiB) | load (1 min) |"
 echo "| --- | ---: | --- | ---: | --- | ---: | ---: | --- | --- |"
 declare -A ref_cpu corral_cpu
@@ -60,9 +81,12 @@ for n in "${sizes[@]}"; do
   for ((i = 0; i < runs; i++)); do # alternate the two tools, so both see the same load
     reference "$n"
     read -r w c r <<< "$(measured)"; rw+=("$w") rc+=("$c") rr+=("$r") rl+=("$(load)")
-    corral "$n" --compat redpajama --format parquet
+    corral "$n" --compat redpajama --format json
     read -r w c r <<< "$(measured)"; cw+=("$w") cc+=("$c") cr+=("$r") cl+=("$(load)")
   done
+  if [[ $n == "${sizes[0]}" ]]; then # (3) parity on the last runs' outputs
+    parity
+  fi
   row "reference (RedPajama v1 arxiv_cleaner.py)" "$n" "${rw[*]}" "${rc[*]}" "${rr[*]}" "${rl[*]}"
   row "corral source arxiv --compat redpajama" "$n" "${cw[*]}" "${cc[*]}" "${cr[*]}" "${cl[*]}"
   ref_cpu[$n]=$(median "${rc[@]}")
@@ -101,23 +125,3 @@ same = sum(1 for a, b in zip(ref, got) if a == b)
 print(f"cleaning alone: {same} of {len(ref)} texts equal the reference's ({len(got)} from corral)")
 PY
 
-# (3) Parity on the benchmark input: corral --compat redpajama writes the reference's texts, every one.
-reference "$small"
-corral "$small" --compat redpajama --format json
-python3 - "$data/ref-out/arxiv.jsonl" "$data/out" <<'PY'
-import json, os, sys
-ref = {}
-for line in open(sys.argv[1]):
-    d = json.loads(line)
-    ref[d["meta"]["arxiv_id"]] = d["text"]
-got = {}
-for name in os.listdir(sys.argv[2]):
-    if name.endswith(".json"):
-        for line in open(os.path.join(sys.argv[2], name)):
-            d = json.loads(line)
-            if d.get("drop_reason") is None:  # rows are annotated, not dropped
-                got[d["arxiv_id"]] = d["text"]
-same = sum(1 for k in ref if got.get(k) == ref[k])
-print(f"\nparity on the benchmark input (--compat redpajama): {same} of {len(ref)} texts equal the reference's,"
-      f" {len(got)} documents kept")
-PY
