@@ -1,6 +1,7 @@
 package dev.corral.curation.sources.arxiv;
 
 import dev.corral.core.text.PythonStr;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,19 +124,13 @@ public final class TexCleaner {
               header("subparagraph")),
           Pattern.DOTALL);
 
-  // RedPajama's [^\\]%.+$ eats the character before the %, and leaves a % that ends a line.
-  private static final Pattern INLINE_COMMENT_REDPAJAMA = Pattern.compile("[^\\\\]%.+$", LINES);
-  private static final Pattern INLINE_COMMENT_PAPER =
-      Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)%.*$", LINES);
-
-  private static final String BIBLIOGRAPHY =
-      "\\\\begin\\{references\\}|\\\\begin\\{REFERENCES\\}|\\\\begin\\{thebibliography\\}"
-          + "|\\\\bibliography\\{.*\\}";
-  private static final Pattern TAIL_REDPAJAMA =
-      Pattern.compile(
-          "(\\\\appendix|" + BIBLIOGRAPHY + ").*$", Pattern.DOTALL | Pattern.UNIX_LINES);
-  private static final Pattern TAIL_PAPER =
-      Pattern.compile("(" + BIBLIOGRAPHY + ").*$", Pattern.DOTALL | Pattern.UNIX_LINES);
+  // The tail's markers; RedPajama's pattern is (\\appendix|<these>|\\bibliography\{.*\}).*$ with
+  // DOTALL.
+  private static final String[] BIBLIOGRAPHY = {
+    "\\begin{references}", "\\begin{REFERENCES}", "\\begin{thebibliography}"
+  };
+  private static final String BIBLIOGRAPHY_COMMAND = "\\bibliography{";
+  private static final String APPENDIX = "\\appendix";
 
   private TexCleaner() {}
 
@@ -190,10 +185,27 @@ public final class TexCleaner {
    * order; a name defined again keeps its first position and takes the new value.
    */
   static void collectMacros(String file, Rules rules, Map<String, String> macros) {
-    for (Pattern p : List.of(rules == Rules.PAPER ? NEW_OR_RENEWCOMMAND : NEWCOMMAND, DEF)) {
-      Matcher m = p.matcher(file);
-      while (m.find()) {
-        macros.put(m.group(1), m.group(2));
+    collect(file, rules == Rules.PAPER ? NEW_OR_RENEWCOMMAND : NEWCOMMAND, "newcommand", macros);
+    collect(file, DEF, "\\def", macros);
+  }
+
+  /**
+   * Every match of {@code pattern} in {@code file} as {@code find()} gives them, tried only where
+   * {@code keyword} occurs (at its backslash, or that of {@code \\re} before it): finding a keyword
+   * is a vector scan, while {@code find()} tries the pattern at every character.
+   */
+  private static void collect(
+      String file, Pattern pattern, String keyword, Map<String, String> macros) {
+    Matcher m = pattern.matcher(file);
+    int n = file.length();
+    int from = 0;
+    for (int k = file.indexOf(keyword); k >= 0; k = file.indexOf(keyword, k + 1)) {
+      for (int start : new int[] {k - 3, k - 1, k}) {
+        if (start >= from && file.charAt(start) == '\\' && m.region(start, n).lookingAt()) {
+          macros.put(m.group(1), m.group(2));
+          from = m.end();
+          break;
+        }
       }
     }
   }
@@ -206,18 +218,140 @@ public final class TexCleaner {
     }
     String text = file.substring(section.start());
     text = removeFullLineComments(text);
-    text =
-        rules == Rules.PAPER
-            ? INLINE_COMMENT_PAPER.matcher(text).replaceAll("$1")
-            : INLINE_COMMENT_REDPAJAMA.matcher(text).replaceAll("");
-    Matcher tail = (rules == Rules.PAPER ? TAIL_PAPER : TAIL_REDPAJAMA).matcher(text);
-    if (tail.find()) {
-      text = text.substring(0, tail.start());
+    text = rules == Rules.PAPER ? removeInlineComments(text) : removeInlineCommentsRedPajama(text);
+    int tail = tailStart(text, rules);
+    if (tail >= 0) {
+      text = text.substring(0, tail);
+    }
+    return expandAll(text, macros);
+  }
+
+  /**
+   * Every macro expanded as RedPajama does it, one {@link #expand} pass per macro in table order;
+   * in one pass over the text when that gives the same result (see {@link #expandInOnePass}).
+   */
+  static String expandAll(String text, Map<String, String> macros) {
+    if (macros.isEmpty()) {
+      return text;
+    }
+    String once = expandInOnePass(text, macros);
+    if (once != null) {
+      return once;
     }
     for (Map.Entry<String, String> macro : macros.entrySet()) {
       text = expand(text, macro.getKey(), macro.getValue());
     }
     return text;
+  }
+
+  /**
+   * Whether no macro value holds the name of a macro expanded after it (a later pass would expand
+   * it inside the value; one pass does not). A name is a backslash and ASCII letters and digits,
+   * expanded only where no letter or digit follows, so the candidates in a value are its maximal
+   * such runs (one ending the value is followed by the kept non-alphanumeric character).
+   */
+  private static boolean valuesHoldNoLaterName(Map<String, String> macros) {
+    Map<String, Integer> order = new HashMap<>();
+    for (String name : macros.keySet()) {
+      order.put(name, order.size());
+    }
+    int i = 0;
+    for (String value : macros.values()) {
+      for (int at = value.indexOf('\\'); at >= 0; at = value.indexOf('\\', at + 1)) {
+        int end = nameEnd(value, at);
+        Integer j = end > at + 1 ? order.get(value.substring(at, end)) : null;
+        if (j != null && j > i) {
+          return false;
+        }
+      }
+      i++;
+    }
+    return true;
+  }
+
+  /** The end of the run of ASCII letters and digits after the backslash at {@code at}. */
+  private static int nameEnd(String text, int at) {
+    int end = at + 1;
+    while (end < text.length() && isAsciiAlnum(text.charAt(end))) {
+      end++;
+    }
+    return end;
+  }
+
+  /**
+   * The passes of {@link #expand}, one per macro, done in one left-to-right pass: each occurrence
+   * of a name followed by a character that is not a letter or digit becomes its value, and of two
+   * adjacent occurrences of one name the second stays (its pass consumed the backslash). Null where
+   * the passes' order could matter, for {@link #expandAll} to run them one by one: a value starting
+   * with a letter or digit put after a backslash, letter or digit (it could make a new name), or an
+   * occurrence right after an occurrence of a name expanded before it whose value starts with a
+   * letter or digit (the earlier pass leaves the first name followed by one).
+   */
+  static String expandInOnePass(String text, Map<String, String> macros) {
+    if (!valuesHoldNoLaterName(macros)) {
+      return null;
+    }
+    int n = text.length();
+    StringBuilder out = null;
+    int copied = 0;
+    String previous = null; // the name expanded last, and where its consumed character is
+    int consumedAt = -1;
+    for (int at = text.indexOf('\\'); at >= 0; at = text.indexOf('\\', at + 1)) {
+      int end = nameEnd(text, at);
+      if (end == at + 1 || end >= n) {
+        continue;
+      }
+      String name = text.substring(at, end);
+      String value = macros.get(name);
+      if (value == null) {
+        continue;
+      }
+      if (at == consumedAt && name.equals(previous)) {
+        continue;
+      }
+      boolean startsAlnum = !value.isEmpty() && isAsciiAlnum(value.charAt(0));
+      if (startsAlnum
+          && at > 0
+          && (text.charAt(at - 1) == '\\' || isAsciiAlnum(text.charAt(at - 1)))) {
+        return null;
+      }
+      if (text.charAt(end) == '\\') {
+        // The name right after is expanded by an earlier pass: this one then sees its value's
+        // first character (or, for an empty value, what follows it) instead of a backslash.
+        int nextEnd = nameEnd(text, end);
+        String next = nextEnd > end + 1 && nextEnd < n ? text.substring(end, nextEnd) : null;
+        String nextValue = next == null ? null : macros.get(next);
+        if (nextValue != null
+            && (nextValue.isEmpty() || isAsciiAlnum(nextValue.charAt(0)))
+            && before(macros, next, name)) {
+          return null;
+        }
+      }
+      if (out == null) {
+        out = new StringBuilder(n + 256);
+      }
+      out.append(text, copied, at).append(value);
+      copied = end;
+      previous = name;
+      consumedAt = end;
+    }
+    return out == null ? text : out.append(text, copied, n).toString();
+  }
+
+  /** Whether macro {@code a} comes before macro {@code b} in the table (a differs from b). */
+  private static boolean before(Map<String, String> macros, String a, String b) {
+    if (a.equals(b)) {
+      return false;
+    }
+    for (String name : macros.keySet()) {
+      if (name.equals(a)) {
+        return true;
+      }
+      if (name.equals(b)) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /**
@@ -242,6 +376,98 @@ public final class TexCleaner {
       line = next;
     }
     return out == null ? text : out.append(text, copied, n).toString();
+  }
+
+  /**
+   * RedPajama's {@code re.sub(r"[^\\]%.+$", "", text, flags=re.MULTILINE)}, scanned by hand (a
+   * regex tries the class at every character): a {@code %} not after a backslash and not ending its
+   * line goes with the character before it (a newline too) and the rest of its line.
+   */
+  static String removeInlineCommentsRedPajama(String text) {
+    int n = text.length();
+    StringBuilder out = null;
+    int copied = 0;
+    int from = 0; // where the regex would resume: a match starts at from or later
+    for (int p = text.indexOf('%', from + 1);
+        p >= 0;
+        p = text.indexOf('%', Math.max(p, from) + 1)) {
+      if (p - 1 < from || text.charAt(p - 1) == '\\' || p + 1 >= n || text.charAt(p + 1) == '\n') {
+        continue;
+      }
+      int eol = text.indexOf('\n', p + 1);
+      eol = eol < 0 ? n : eol;
+      // The class takes a code point: the whole surrogate pair before the %.
+      int start = p - 1;
+      if (Character.isLowSurrogate(text.charAt(start))
+          && start - 1 >= from
+          && Character.isHighSurrogate(text.charAt(start - 1))) {
+        start--;
+      }
+      if (out == null) {
+        out = new StringBuilder(n);
+      }
+      out.append(text, copied, start);
+      copied = eol;
+      from = eol;
+    }
+    return out == null ? text : out.append(text, copied, n).toString();
+  }
+
+  /**
+   * The paper's fix of the rule above, {@code (?<!\\)((?:\\\\)*)%.*$} replaced by its group: a
+   * {@code %} after an even number of backslashes starts a comment that runs to the end of its
+   * line; the character before it stays.
+   */
+  static String removeInlineComments(String text) {
+    int n = text.length();
+    StringBuilder out = null;
+    int copied = 0;
+    for (int p = text.indexOf('%'); p >= 0; p = text.indexOf('%', p + 1)) {
+      int run = p;
+      while (run > copied && text.charAt(run - 1) == '\\') {
+        run--;
+      }
+      if ((p - run) % 2 != 0) {
+        continue;
+      }
+      int eol = text.indexOf('\n', p);
+      eol = eol < 0 ? n : eol;
+      if (out == null) {
+        out = new StringBuilder(n);
+      }
+      out.append(text, copied, p);
+      copied = eol;
+      p = eol;
+      if (p >= n) {
+        break;
+      }
+    }
+    return out == null ? text : out.append(text, copied, n).toString();
+  }
+
+  /**
+   * Where RedPajama's {@code (\\appendix|\\begin\{references\}|\\begin\{REFERENCES\}|
+   * \\begin\{thebibliography\}|\\bibliography\{.*\}).*$} (DOTALL) first matches, or -1; the paper's
+   * rules leave {@code \\appendix} out. With DOTALL, {@code \\bibliography\{} needs a {@code \}}
+   * anywhere after it.
+   */
+  static int tailStart(String text, Rules rules) {
+    int lastBrace = text.lastIndexOf('}');
+    for (int at = text.indexOf('\\'); at >= 0; at = text.indexOf('\\', at + 1)) {
+      if (rules == Rules.REDPAJAMA && text.startsWith(APPENDIX, at)) {
+        return at;
+      }
+      for (String marker : BIBLIOGRAPHY) {
+        if (text.startsWith(marker, at)) {
+          return at;
+        }
+      }
+      if (text.startsWith(BIBLIOGRAPHY_COMMAND, at)
+          && lastBrace >= at + BIBLIOGRAPHY_COMMAND.length()) {
+        return at;
+      }
+    }
+    return -1;
   }
 
   /**

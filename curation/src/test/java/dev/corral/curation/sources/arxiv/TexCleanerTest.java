@@ -13,8 +13,13 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -143,5 +148,122 @@ class TexCleanerTest {
     assertEquals("\\Rx v\ud83d\ude00", TexCleaner.expand("\\Rx \\R\ud83d\ude00", "\\R", "v"));
     assertEquals("a$1\\b,", TexCleaner.expand("\\g,", "\\g", "a$1\\b"));
     assertEquals("\\R", TexCleaner.expand("\\R", "\\R", "v"));
+  }
+
+  @Test
+  void handScansMatchTheRegexesTheyReplace() {
+    // The rules as regexes (Java's with UNIX_LINES match Python's here), scanned by hand for speed.
+    int lines = Pattern.UNIX_LINES | Pattern.MULTILINE;
+    Pattern inlineRedPajama = Pattern.compile("[^\\\\]%.+$", lines);
+    Pattern inlinePaper = Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)%.*$", lines);
+    String bibliography =
+        "\\\\begin\\{references\\}|\\\\begin\\{REFERENCES\\}|\\\\begin\\{thebibliography\\}"
+            + "|\\\\bibliography\\{.*\\}";
+    int dotall = Pattern.DOTALL | Pattern.UNIX_LINES;
+    Pattern tailRedPajama = Pattern.compile("(\\\\appendix|" + bibliography + ").*$", dotall);
+    Pattern tailPaper = Pattern.compile("(" + bibliography + ").*$", dotall);
+    String[] pieces = {
+      "%",
+      "%",
+      "\\",
+      "\\",
+      "\n",
+      "\n",
+      "a",
+      " ",
+      "\ud83d\ude00",
+      "}",
+      "{",
+      "\r",
+      "\\appendix",
+      "\\bibliography{",
+      "\\begin{references}",
+      "\\begin{REFERENCES}",
+      "\\begin{thebibliography}",
+      "\\begin{reference}",
+      "\\appendices"
+    };
+    Random random = new Random(15);
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder b = new StringBuilder();
+      for (int k = random.nextInt(30); k > 0; k--) {
+        b.append(pieces[random.nextInt(pieces.length)]);
+      }
+      String text = b.toString();
+      assertEquals(
+          inlineRedPajama.matcher(text).replaceAll(""),
+          TexCleaner.removeInlineCommentsRedPajama(text),
+          text);
+      assertEquals(
+          inlinePaper.matcher(text).replaceAll("$1"), TexCleaner.removeInlineComments(text), text);
+      Matcher rp = tailRedPajama.matcher(text);
+      assertEquals(rp.find() ? rp.start() : -1, TexCleaner.tailStart(text, Rules.REDPAJAMA), text);
+      Matcher paper = tailPaper.matcher(text);
+      assertEquals(
+          paper.find() ? paper.start() : -1, TexCleaner.tailStart(text, Rules.PAPER), text);
+    }
+  }
+
+  @Test
+  void onePassExpansionEqualsOnePassPerMacro() {
+    String[] names = {"\\R", "\\Rx", "\\a", "\\ab", "\\b1", "\\eps"};
+    String[] values = {
+      "v",
+      "",
+      "{x}",
+      "\\mathbb{R}",
+      "\\R",
+      "\\a",
+      "\\ab ",
+      "x\\Rx",
+      "1",
+      "\\\\",
+      " ",
+      "\ud83d\ude00",
+      "\\eps{}"
+    };
+    String[] pieces = {
+      "\\R",
+      "\\Rx",
+      "\\a",
+      "\\ab",
+      "\\b1",
+      "\\eps",
+      "\\",
+      " ",
+      "x",
+      "1",
+      "{",
+      "}",
+      ".",
+      "\n",
+      "\ud83d\ude00",
+      "\\R\\R",
+      "\\a\\ab"
+    };
+    Random random = new Random(16);
+    int onePass = 0;
+    for (int i = 0; i < 50_000; i++) {
+      Map<String, String> macros = new LinkedHashMap<>();
+      for (int k = random.nextInt(5); k > 0; k--) {
+        macros.put(names[random.nextInt(names.length)], values[random.nextInt(values.length)]);
+      }
+      StringBuilder b = new StringBuilder();
+      for (int k = random.nextInt(25); k > 0; k--) {
+        b.append(pieces[random.nextInt(pieces.length)]);
+      }
+      String text = b.toString();
+      String expected = text;
+      for (Map.Entry<String, String> m : macros.entrySet()) {
+        expected = TexCleaner.expand(expected, m.getKey(), m.getValue());
+      }
+      assertEquals(expected, TexCleaner.expandAll(text, macros), text + " " + macros);
+      String once = macros.isEmpty() ? null : TexCleaner.expandInOnePass(text, macros);
+      if (once != null) {
+        assertEquals(expected, once, text + " " + macros);
+        onePass++;
+      }
+    }
+    assertTrue(onePass > 10_000, "one pass taken " + onePass + " times");
   }
 }
