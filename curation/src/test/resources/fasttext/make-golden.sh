@@ -18,8 +18,10 @@ if command -v dpkg >/dev/null; then
   echo "fasttext package: $(dpkg -s fasttext 2>/dev/null | sed -n 's/^Version: //p')"
 fi
 
-rm -rf inputs models expected
+# Deletes only what it makes: the Corral-trained models and their outputs (corral-*) and
+# minstd-rand.txt have their own makers (README.md), so they stay.
 mkdir -p inputs models expected
+find inputs models expected -maxdepth 1 -type f ! -name 'corral-*' ! -name 'minstd-rand.txt' -delete
 
 gz() { gzip -n -9 -c "$1" > "$2"; }   # deterministic gzip (no name/timestamp)
 
