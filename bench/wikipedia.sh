@@ -4,7 +4,7 @@
 # how many of those pages come out identical; (2) `corral source wikipedia` end to end on .bz2 dumps of real text
 # (UDHR paragraphs in realistic wikitext, bench/wikipedia/pages.py) at several sizes: wall time, MB/s, peak RSS.
 # Usage: HF_WIKIPEDIA_PY=/path/to/wikipedia.py bench/wikipedia.sh [runs] [cleaning MB] [end-to-end MB of XML...]
-#   e.g. bench/wikipedia.sh 3 20 250 1000     (1000 MB of XML is a ~240 MB .bz2)
+#   e.g. bench/wikipedia.sh 3 20 250 1000     (1000 MB of XML is a 212 MB .bz2)
 # Needs: apt-get install python3-mwparserfromhell bzip2; the builder script (hf_reference.py says which).
 # Data go to $WIKI_BENCH_DIR (default /tmp/corral-wikipedia-bench); delete it after. The end-to-end runs use a fixed
 # heap ($E2E_HEAP, default 1g), so that a run that completes at every size shows memory does not grow with the input;
