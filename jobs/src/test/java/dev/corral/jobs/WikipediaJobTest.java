@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -109,6 +111,41 @@ class WikipediaJobTest {
             .as(org.apache.spark.sql.Encoders.STRING())
             .collectAsList());
     assertEquals(26, docs.count());
+  }
+
+  @Test
+  void theDemoSampleIsTheReferenceBuildersPages() throws Exception {
+    Path sample = Path.of("src/main/resources/dev/corral/jobs/demo/sources/wikipedia");
+    Path out = tmp.resolve("demo");
+    CommandLineTest.Result r =
+        CommandLineTest.cli(
+            "source wikipedia --input %s --output %s --format json", sample.toAbsolutePath(), out);
+    assertEquals(0, r.code(), r.err());
+    ObjectMapper json = new ObjectMapper();
+    Map<String, JsonNode> expected = new TreeMap<>();
+    for (String line :
+        Files.readAllLines(Path.of("src/test/resources/wikipedia-demo/expected.jsonl"))) {
+      JsonNode e = json.readTree(line);
+      expected.put("wikipedia/en/" + e.path("id").asText(), e);
+    }
+    Map<String, JsonNode> got = new TreeMap<>();
+    try (var parts = Files.list(out)) {
+      for (Path part : parts.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
+        for (String line : Files.readAllLines(part)) {
+          JsonNode d = json.readTree(line);
+          got.put(d.path("id").asText(), d);
+        }
+      }
+    }
+    assertEquals(expected.keySet(), got.keySet());
+    expected.forEach(
+        (id, e) -> {
+          assertEquals(e.path("text").asText(), got.get(id).path("text").asText(), id);
+          assertEquals(e.path("title").asText(), got.get(id).path("title").asText(), id);
+          assertEquals("enwiki-20220701", got.get(id).path("dump").asText(), id);
+        });
+    JsonNode stats = json.readTree(out.resolve("_corral/source-wikipedia.json").toFile());
+    assertEquals(6, stats.path("stats").path("records_read").asLong());
   }
 
   @Test
