@@ -18,6 +18,8 @@ sizes=("$@")
 rp=${RP_DIR:?set RP_DIR to RedPajama-Data rp_v1 data_prep/stack_exchange}
 data=${SE_BENCH_DIR:-/tmp/corral-se-bench}
 site=bench.stackexchange.com
+opens=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED)
 export CORRAL_JAVA_OPTS=${CORRAL_JAVA_OPTS:--Xmx1g} # a small heap: memory must not grow with the input
 "$root/mvnw" -q -B -Pbench -DskipTests -pl jobs,bench -am package >&2
 "$root/corral" --version > /dev/null
@@ -99,7 +101,7 @@ if (( ${#sizes[@]} > 1 )); then
   a=${sizes[0]} b=${sizes[-1]}
   python3 -c "
 import sys
-pa, pb, ra, rb, ca, cb = map(float, sys.argv[1:])
+pa, pb, ra, rb, ca, cb = map(float, sys.argv[1:7])
 r = (pb - pa) / (rb - ra); c = (pb - pa) / (cb - ca)
 print(f'marginal ({sys.argv[7]} -> {sys.argv[8]} MB): reference {r:,.0f} posts per CPU s, corral {c:,.0f}: {c / r:.1f}x')
 " "${posts_of[$a]}" "${posts_of[$b]}" "${ref_cpu[$a]}" "${ref_cpu[$b]}" "${corral_cpu[$a]}" "${corral_cpu[$b]}" "$a" "$b"
@@ -117,6 +119,10 @@ corral "$data/7z-$big/$site.7z" --format parquet
 read -r w c r <<< "$(measured)"
 row "corral" "$big MB as .7z ($(du -m "$data/7z-$big/$site.7z" | cut -f1) MB)" "$(grep -c '<row' "$data/in-$big/$site/Posts.xml")" \
   "$w" "$c" "$r" "$(cut -d' ' -f1 /proc/loadavg)"
+
+# Once warm: corral's reader and writer run again and again in one JVM (local[2]); the median of the later runs.
+java -Xmx1g "${opens[@]}" -cp "$root/bench/target/classes:$root/jobs/target/corral.jar:$(cat "$root/jobs/target/spark-classpath.txt")" \
+  dev.corral.bench.StackExchangeThroughput "$data/in-${sizes[-1]}" 5 2> /dev/null
 
 # Parity on the benchmark input: corral --compat redpajama writes the reference's texts, every one.
 corral "$data/in-$small" --format json --compat redpajama

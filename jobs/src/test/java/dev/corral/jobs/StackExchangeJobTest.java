@@ -131,6 +131,45 @@ class StackExchangeJobTest {
   }
 
   @Test
+  void theDemoSampleReadsAsItsReadmeSays() throws Exception {
+    Path sample = Path.of("src/main/resources/dev/corral/jobs/demo/sources/stackexchange");
+    Path out = tmp.resolve("demo");
+    CommandLineTest.Result r =
+        CommandLineTest.cli(
+            "source stackexchange --input %s --output %s --format json --progress-seconds 0",
+            sample, out);
+    assertEquals(0, r.code(), r.err());
+    ObjectMapper json = new ObjectMapper();
+    Map<String, JsonNode> docs = new TreeMap<>();
+    try (var files = Files.list(out)) {
+      for (Path part : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+        for (String line : Files.readAllLines(part, StandardCharsets.UTF_8)) {
+          JsonNode d = json.readTree(line);
+          docs.put(d.get("id").asText(), d);
+        }
+      }
+    }
+    String site = "stackexchange/cooking.stackexchange.com/";
+    assertEquals(List.of(site + "1", site + "5"), List.copyOf(docs.keySet()));
+    String pastry = docs.get(site + "1").get("text").asText();
+    assertTrue(pastry.startsWith("Q: Why does my shortcrust pastry shrink"), pastry);
+    assertTrue(pastry.contains("slump & shrink by about 1\u00a0cm"), pastry);
+    assertTrue(pastry.contains("\n*more flour"), pastry);
+    // The answers by score, highest first, whatever their place in the file: 10, 9, -1.
+    int chill = pastry.indexOf("\nA: Chill the dough");
+    int beans = pastry.indexOf("\nA: Use baking beans");
+    int hotter = pastry.indexOf("\nA: Just bake it hotter.");
+    assertTrue(0 < chill && chill < beans && beans < hotter, pastry);
+    JsonNode unanswered = docs.get(site + "5");
+    assertEquals(0, unanswered.get("answer_count").asLong());
+    assertTrue(unanswered.get("text").asText().contains("350 <= t < 375"));
+    JsonNode stats = json.readTree(out.resolve("_corral/stackexchange.json").toFile()).get("stats");
+    assertEquals(7, stats.get("posts_read").asLong());
+    assertEquals(1, stats.get("skipped").get("orphan_answer").asLong());
+    assertEquals(1, stats.get("skipped").get("not_question_or_answer").asLong());
+  }
+
+  @Test
   void userErrorsAreOneLineWithExitCode2() throws Exception {
     Path dump = GOLDEN.resolve("dump");
     CommandLineTest.Result zero =

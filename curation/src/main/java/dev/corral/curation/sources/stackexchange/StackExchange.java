@@ -713,11 +713,12 @@ public final class StackExchange {
           malformed("a line longer than " + Options.MAX_LINE_BYTES + " bytes");
           return;
         }
-        if (!Utf8.isValid(lines.bytes(), lines.length)) {
+        String line = new String(lines.bytes(), 0, lines.length, StandardCharsets.UTF_8);
+        // Java substitutes U+FFFD for bytes that are not UTF-8: only then is a strict check needed.
+        if (line.indexOf('\uFFFD') >= 0 && !Utf8.isValid(lines.bytes(), lines.length)) {
           malformed("invalid UTF-8");
           return;
         }
-        String line = new String(lines.bytes(), 0, lines.length, StandardCharsets.UTF_8);
         PostRow.Kind kind = post.parse(line);
         if (kind == PostRow.Kind.FRAME) {
           return;
