@@ -62,6 +62,7 @@ class CommandLineTest {
     assertEquals(0, r.code(), r.err());
     assertArrayEquals(
         Files.readAllBytes(GOLDEN.resolve("expected/lid.176.ftz.hard.k3.txt")), r.out());
+    assertEquals("", r.err(), "stderr stays empty");
   }
 
   @Test
@@ -86,6 +87,8 @@ class CommandLineTest {
         Files.readAllBytes(GOLDEN.resolve("expected/sup-hs.bin.udhr.k5-t0.1.txt")), r.out());
     Result labelsOnly =
         run(new byte[0], "local", "fasttext", "predict", LID.toString(), input.toString());
+    assertEquals(0, labelsOnly.code(), labelsOnly.err());
+    assertEquals("", labelsOnly.err(), "nothing but the labels, on stdout");
     try (InputStream in =
         Files.newInputStream(GOLDEN.resolve("expected/lid.176.ftz.udhr.predict-k1.txt"))) {
       assertArrayEquals(in.readAllBytes(), labelsOnly.out());
