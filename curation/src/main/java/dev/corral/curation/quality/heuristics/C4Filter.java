@@ -1,11 +1,16 @@
 package dev.corral.curation.quality.heuristics;
 
 import dev.corral.core.Errors;
+import dev.corral.core.io.HadoopFs;
 import dev.corral.core.stage.FilterColumns;
 import dev.corral.core.stage.FilterTransformer;
 import dev.corral.core.stage.Stages;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
@@ -33,10 +38,14 @@ import org.apache.spark.sql.types.StructType;
  * {@code drop_reason} as it was.
  *
  * <p>Bad words come from the bundled English LDNOOBW list ({@link BadWords#english()}), read once
- * per executor JVM; the row function carries only the settings.
+ * per executor JVM, or from {@code badWords}: a list of the page's language (LDNOOBW has one per
+ * language), one entry per line, read once on the driver and carried by the row function.
  */
 public final class C4Filter extends FilterTransformer<C4Filter> {
   private static final long serialVersionUID = 1L;
+
+  /** The {@code badWords} value that names the bundled English list. */
+  public static final String BUNDLED_ENGLISH = "builtin:en";
 
   /**
    * Annotation columns, after {@code outputPrefix}, in output order (the cleaned text column comes
@@ -60,6 +69,7 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
   private final IntParam minLines;
   private final IntParam minLineChars;
   private final BooleanParam filterBadWords;
+  private final Param<String> badWords;
   private final BooleanParam filterUnterminatedLines;
   private final BooleanParam filterJavascriptLines;
   private final BooleanParam filterPolicyLines;
@@ -136,7 +146,16 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
             this,
             "filterPolicyLines",
             "drop lines holding a policy phrase such as \"terms of use\" or \"cookie policy\" (C4 reference code)");
+    badWords =
+        new Param<>(
+            this,
+            "badWords",
+            "the bad-words list: "
+                + BUNDLED_ENGLISH
+                + " (LDNOOBW's English list, C4's) or the path of a UTF-8 file with one word or phrase a line",
+            Stages.nonBlank());
     setDefault(outputCol, "c4_text");
+    setDefault(badWords, BUNDLED_ENGLISH);
     setDefault(outputPrefix, "c4_");
     setDefault(minWordsPerLine, d.minWordsPerLine());
     setDefault(maxWordLength, d.maxWordLength());
@@ -252,6 +271,20 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
     return this;
   }
 
+  /** The bad-words list: {@value #BUNDLED_ENGLISH} or a file of one entry a line. */
+  public Param<String> badWords() {
+    return badWords;
+  }
+
+  public String getBadWords() {
+    return getOrDefault(badWords);
+  }
+
+  public C4Filter setBadWords(String value) {
+    set(badWords, value);
+    return this;
+  }
+
   public boolean getFilterBadWords() {
     return (Boolean) getOrDefault(filterBadWords);
   }
@@ -331,7 +364,30 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     return FilterColumns.transform(
-        dataset, uid, udf(settings()), getInputCol(), getDropReasonCol(), outputs(), RESULT);
+        dataset,
+        uid,
+        udf(settings(), badWordEntries()),
+        getInputCol(),
+        getDropReasonCol(),
+        outputs(),
+        RESULT);
+  }
+
+  /** The entries of a custom list, read here on the driver; null for the bundled English one. */
+  private List<String> badWordEntries() {
+    if (!getFilterBadWords() || getBadWords().equals(BUNDLED_ENGLISH)) {
+      return null;
+    }
+    Path path = new Path(getBadWords());
+    try (InputStream in = HadoopFs.fileSystem(path).open(path)) {
+      List<String> entries = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+      if (entries.stream().allMatch(String::isBlank)) {
+        throw Errors.badInput(getBadWords(), "the bad-words list (C4Filter badWords) has no entry");
+      }
+      return entries;
+    } catch (IOException e) {
+      throw Errors.unreadable(getBadWords(), e);
+    }
   }
 
   /** Spark ML's reader for a saved stage; {@code Pipeline} loading finds it by reflection. */
@@ -349,7 +405,12 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
    * reason&gt;.
    */
   public static UserDefinedFunction udf(C4Cleaner.Settings settings) {
-    return functions.udf(new C4Function(settings), RESULT).withName("corral_c4");
+    return udf(settings, null);
+  }
+
+  /** The same with a custom bad-words list ({@code entries}; null for the bundled English one). */
+  public static UserDefinedFunction udf(C4Cleaner.Settings settings, List<String> entries) {
+    return functions.udf(new C4Function(settings, entries), RESULT).withName("corral_c4");
   }
 
   private List<String> outputs() {
@@ -362,14 +423,28 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
   }
 
   /**
-   * The UDF body. Serializable state: the settings only; the word list is the JVM-wide bundled one.
+   * The UDF body. Serializable state: the settings and a custom list's entries (a few KB); the
+   * bundled list is the JVM-wide one.
    */
   static final class C4Function implements UDF1<String, Row> {
     private static final long serialVersionUID = 1L;
     private final C4Cleaner.Settings settings;
+    private final ArrayList<String> entries;
+    private transient BadWords custom;
 
-    C4Function(C4Cleaner.Settings settings) {
+    C4Function(C4Cleaner.Settings settings, List<String> entries) {
       this.settings = settings;
+      this.entries = entries == null ? null : new ArrayList<>(entries);
+    }
+
+    private BadWords words() {
+      if (entries == null) {
+        return BadWords.english();
+      }
+      if (custom == null) {
+        custom = new BadWords(entries);
+      }
+      return custom;
     }
 
     @Override
@@ -377,7 +452,7 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
       if (text == null) {
         return null;
       }
-      C4Cleaner.Result r = C4Cleaner.clean(text, settings, BadWords.english());
+      C4Cleaner.Result r = C4Cleaner.clean(text, settings, words());
       return RowFactory.create(r.text(), r.linesKept(), r.linesTotal(), r.sentences(), r.reason());
     }
   }

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corral.core.CorralException;
 import dev.corral.core.testing.SparkMlContract;
 import dev.corral.core.testing.TestSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -209,6 +211,38 @@ class HeuristicFiltersSparkTest {
   }
 
   @Test
+  void aCustomBadWordsListReplacesTheBundledOne() throws Exception {
+    Path list = tmp.resolve("badwords-river.txt");
+    Files.writeString(list, "river\n\ntimber\n");
+    Map<Integer, Row> custom = byId(new C4Filter().setBadWords(list.toString()).transform(frame()));
+    assertEquals(
+        "c4_bad_words", custom.get(0).getAs("drop_reason"), "the good page names the river");
+    assertEquals(
+        "c4_bad_words", custom.get(3).getAs("drop_reason"), "the river comes before lorem ipsum");
+    Map<Integer, Row> bundled = byId(new C4Filter().transform(frame()));
+    assertNull(bundled.get(0).getAs("drop_reason"));
+    Map<Integer, Row> off =
+        byId(
+            new C4Filter()
+                .setBadWords(list.toString())
+                .setFilterBadWords(false)
+                .transform(frame()));
+    assertNull(off.get(0).getAs("drop_reason"));
+    CorralException missing =
+        assertThrows(
+            CorralException.class,
+            () ->
+                new C4Filter().setBadWords(tmp.resolve("none.txt").toString()).transform(frame()));
+    assertTrue(missing.getMessage().contains("none.txt"), missing.getMessage());
+    Files.writeString(list, "\n \n");
+    CorralException empty =
+        assertThrows(
+            CorralException.class,
+            () -> new C4Filter().setBadWords(list.toString()).transform(frame()));
+    assertTrue(empty.getMessage().contains("no entry"), empty.getMessage());
+  }
+
+  @Test
   void nullTextGivesNullAnnotationsAndNoReason() {
     Pipeline all =
         new Pipeline()
@@ -335,7 +369,7 @@ class HeuristicFiltersSparkTest {
     assertEquals(1, plan.split("corral_gopher_repetition\\(", -1).length - 1, plan);
     for (Object f :
         List.of(
-            new C4Filter.C4Function(C4Cleaner.DEFAULTS),
+            new C4Filter.C4Function(C4Cleaner.DEFAULTS, null),
             new GopherQualityFilter.QualityFunction(GopherQuality.DEFAULTS),
             new GopherRepetitionFilter.RepetitionFunction(GopherRepetition.DEFAULTS))) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
