@@ -5,7 +5,8 @@
 # Usage: bench/books.sh simhash [BOOKS [CHARS [RUNS]]]      (defaults 60 books of 200,000 characters, 3 runs)
 #        bench/books.sh containment [BOOKS [CHARS [RUNS]]]  (defaults 1000 books of 20,000 characters, 1 run)
 # Books: UDHR paragraphs (266 languages) joined into books as RedPajama's PG-19 chunks, one in ten a respelled
-# edition of an earlier one (bench/books/make_books.py). The reference needs numpy (Debian's python3-numpy);
+# edition of an earlier one (bench/books/make_books.py); with BOOKS_TEXTS=gutenberg, the 15 real Gutenberg books
+# of c-w/gutenberg's tests (GUTENBERG_MIRROR, a git directory) instead, whole when CHARS is 0 (BOOKS at most 16). The reference needs numpy (Debian's python3-numpy);
 # RP_MIRROR and SIMHASH_MIRROR are git directories of togethercomputer/RedPajama-Data and 1e0ng/simhash.
 #
 # simhash: per run, alternating, (1) the fingerprint kernels alone, one thread, CPU seconds of the loop
@@ -19,6 +20,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 mode=${1:?simhash or containment}
 rp_mirror=${RP_MIRROR:-/work/.mirror/togethercomputer+RedPajama-Data/repo}
 simhash_mirror=${SIMHASH_MIRROR:-/work/.mirror/1e0ng+simhash/repo}
+gutenberg_mirror=${GUTENBERG_MIRROR:-/work/.mirror/c-w+gutenberg/repo}
 python=${PYTHON:-/usr/bin/python3}
 if [[ $mode == simhash ]]; then books=${2:-60} chars=${3:-200000} runs=${4:-3}; else books=${2:-1000} chars=${3:-20000} runs=${4:-1}; fi
 
@@ -37,12 +39,24 @@ if [[ ! -d $ref/simhash ]]; then
   git -C "$rp_mirror" archive 45b37c2a1d1e495b0f48549ef3ce03ff029f7881 data_prep/book | tar -x -C "$ref/rp"
   git -C "$simhash_mirror" archive 78f3b8d5b810d93443269b6e227cae7b95e67316 | tar -x -C "$ref/simhash"
 fi
-data=$work/books-$books-$chars
+source=$shared/data/udhr-dev.tsv
+if [[ ${BOOKS_TEXTS:-udhr} == gutenberg ]]; then
+  source=$ref/gutenberg/tests/data/raw-texts
+  if [[ ! -d $source ]]; then # file by file: the mirror lacks the blob of raw-texts/100
+    mkdir -p "$source"
+    for f in $(git -C "$gutenberg_mirror" ls-tree --name-only 123d13435b31a39f6fda3c4df2976a40f74633a1 \
+      tests/data/raw-texts/); do
+      git -C "$gutenberg_mirror" show "123d13435b31a39f6fda3c4df2976a40f74633a1:$f" > "$source/${f##*/}" 2> /dev/null \
+        || rm "$source/${f##*/}"
+    done
+  fi
+fi
+data=$work/books-${BOOKS_TEXTS:-udhr}-$books-$chars
 [[ -f $data/data/book/split/pg19_000 ]] \
-  || "$python" "$root/bench/books/make_books.py" "$shared/data/udhr-dev.tsv" "$data/data/book" "$books" "$chars"
+  || "$python" "$root/bench/books/make_books.py" "$source" "$data/data/book" "$books" "$chars"
 chunks=$(find "$data/data/book/split" -name 'pg19_*' -size +0 | sort | paste -sd,)
 mb=$(cat "$data"/data/book/split/pg19_* | wc -c | awk '{printf "%.1f", $1 / 1e6}')
-echo "books $books of $chars characters, $mb MB of JSON lines; git $(git -C "$root" rev-parse --short HEAD);" \
+echo "books ${BOOKS_TEXTS:-udhr}: $books of $chars characters, $mb MB of JSON lines; git $(git -C "$root" rev-parse --short HEAD);" \
   "$(nproc) CPUs $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 
 cpu() { awk '{printf "%.2f", $1 + $2}' "$1"; }

@@ -1,11 +1,13 @@
 """Writes N book-sized documents of real text as RedPajama's PG-19 chunks (pg19_000, pg19_001, ... of
 2,000 lines) into DIR/split/, plus empty chunks for the other names RedPajama's dedup.py opens.
 
-Each book joins UDHR paragraphs (266 languages, /work/shared/data/udhr-dev.tsv) drawn at random up
-to about CHARS characters; one book in ten is an edition of an earlier one with a few words respelled,
-so that dedup has near-duplicates to find. Deterministic (seed 1).
+SOURCE is either the UDHR TSV (266 languages, /work/shared/data/udhr-dev.tsv): each book joins its
+paragraphs drawn at random up to about CHARS characters; or a folder of real Project Gutenberg texts
+(c-w/gutenberg's tests/data/raw-texts): each book is the next of them in name order, whole (its first
+CHARS characters when CHARS > 0). Either way, one book in ten is an edition of an earlier one with a
+few words respelled, so that dedup has near-duplicates to find. Deterministic (seed 1).
 
-    python3 make_books.py UDHR_TSV DIR N CHARS
+    python3 make_books.py SOURCE DIR N CHARS
 """
 import json
 import os
@@ -14,9 +16,20 @@ import sys
 
 
 def main():
-    tsv, folder, n, chars = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-    with open(tsv, encoding="utf-8") as f:
-        paragraphs = [line.rstrip("\n").split("\t", 2)[2] for line in f]
+    source, folder, n, chars = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    texts = []
+    if os.path.isdir(source):
+        for name in sorted(os.listdir(source)):
+            with open(os.path.join(source, name), "rb") as f:
+                data = f.read()
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = data.decode("latin-1")
+            texts.append(text[:chars] if chars > 0 else text)
+    else:
+        with open(source, encoding="utf-8") as f:
+            paragraphs = [line.rstrip("\n").split("\t", 2)[2] for line in f]
     rng = random.Random(1)
     split = os.path.join(folder, "split")
     os.makedirs(split, exist_ok=True)
@@ -28,6 +41,9 @@ def main():
                 k = rng.randrange(len(words))
                 words[k] = words[k][::-1]
             books.append(" ".join(words))
+            continue
+        if texts:
+            books.append(texts[len(books) - len(books) // 10])  # IndexError: N too large for SOURCE
             continue
         parts, size = [], 0
         while size < chars:
