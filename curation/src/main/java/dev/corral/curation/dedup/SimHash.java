@@ -65,9 +65,10 @@ public final class SimHash {
   private final long[] lanes = new long[8];
   private final long[] counts = new long[BITS];
   // A feature's MD5 once computed: books repeat most of their 6-grams ("andthe", "ofthe").
-  // Slot i is cache[4i, 4i + 4): the key's three longs, then the hash; one slot, one or two cache
-  // lines (four arrays cost four misses).
-  private final long[] cache = new long[4 << CACHE_BITS];
+  private final long[] cacheKey1 = new long[1 << CACHE_BITS];
+  private final long[] cacheKey2 = new long[1 << CACHE_BITS];
+  private final long[] cacheKey3 = new long[1 << CACHE_BITS];
+  private final long[] cacheHash = new long[1 << CACHE_BITS];
 
   /**
    * @param width code points per feature (RedPajama's {@code -w}, 6)
@@ -262,16 +263,15 @@ public final class SimHash {
     k3 |= (long) (length + 1) << 56;
     long mixed =
         (k1 * 0x9E3779B97F4A7C15L) ^ (k2 * 0xC2B2AE3D27D4EB4FL) ^ (k3 * 0x165667B19E3779F9L);
-    int slot = (int) ((mixed ^ (mixed >>> 29)) * 0xBF58476D1CE4E5B9L >>> (64 - CACHE_BITS)) << 2;
-    long[] c = cache;
-    if (c[slot] == k1 && c[slot + 1] == k2 && c[slot + 2] == k3) {
-      return c[slot + 3];
+    int slot = (int) ((mixed ^ (mixed >>> 29)) * 0xBF58476D1CE4E5B9L >>> (64 - CACHE_BITS));
+    if (cacheKey1[slot] == k1 && cacheKey2[slot] == k2 && cacheKey3[slot] == k3) {
+      return cacheHash[slot];
     }
     long h = md5Words(k1, k2, k3 & 0x00FFFFFFFFFFFFFFL, length);
-    c[slot] = k1;
-    c[slot + 1] = k2;
-    c[slot + 2] = k3;
-    c[slot + 3] = h;
+    cacheKey1[slot] = k1;
+    cacheKey2[slot] = k2;
+    cacheKey3[slot] = k3;
+    cacheHash[slot] = h;
     return h;
   }
 
