@@ -241,19 +241,30 @@ public final class PythonStr {
     if (i == n) {
       return s; // ASCII without capitals: nothing to map
     }
-    StringBuilder out = new StringBuilder(n + 8).append(s, 0, i);
-    while (i < n) {
-      int cp = s.codePointAt(i);
-      if (cp == CAPITAL_SIGMA) {
-        out.append((char) (finalSigma(s, i) ? FINAL_SIGMA : SMALL_SIGMA));
-      } else if (cp == CAPITAL_I_WITH_DOT) {
-        out.append('i').append((char) COMBINING_DOT_ABOVE);
-      } else {
-        out.appendCodePoint(lowerCodePoint(cp));
+    char[] out = new char[n + 8];
+    s.getChars(0, i, out, 0);
+    int o = i;
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (o + 2 >= out.length) {
+        out = java.util.Arrays.copyOf(out, out.length + (out.length >> 1) + 8);
       }
-      i += Character.charCount(cp);
+      if (c < 0x80) {
+        out[o++] = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+      } else if (c == CAPITAL_SIGMA) {
+        out[o++] = (char) (finalSigma(s, i) ? FINAL_SIGMA : SMALL_SIGMA);
+      } else if (c == CAPITAL_I_WITH_DOT) {
+        out[o++] = 'i';
+        out[o++] = (char) COMBINING_DOT_ABOVE;
+      } else if (!Character.isSurrogate(c)) {
+        out[o++] = (char) lowerCodePoint(c); // a BMP character's lower case is in the BMP
+      } else {
+        int cp = s.codePointAt(i);
+        o += Character.toChars(lowerCodePoint(cp), out, o);
+        i += Character.charCount(cp) - 1;
+      }
     }
-    return out.toString();
+    return new String(out, 0, o);
   }
 
   /**

@@ -1,6 +1,9 @@
 package dev.corral.curation.dedup;
 
 import dev.corral.core.text.PythonStr;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,6 +41,22 @@ public final class SimHash {
   // The longest message MD5 pads into one 64-byte block: 64 - 1 (0x80) - 8 (length).
   private static final int ONE_BLOCK = 55;
 
+  // Features of up to this many UTF-8 bytes are cache keys (three longs, the length + 1 in the
+  // top byte).
+  private static final int CACHED = 23;
+  // Slots of the feature cache: direct-mapped, a newer feature takes the slot of an older one.
+  private static final int CACHE_BITS = 17;
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  // ASCII characters that are \w (letters are lower case here).
+  private static final boolean[] ASCII_WORD = new boolean[128];
+
+  static {
+    for (int c = 0; c < 128; c++) {
+      ASCII_WORD[c] = PythonStr.isWordChar(c);
+    }
+  }
+
   private final int width;
   private final int maxChars;
   private byte[] utf8 = new byte[1 << 16];
@@ -45,7 +64,11 @@ public final class SimHash {
   private final int[] block = new int[16];
   private final long[] lanes = new long[8];
   private final long[] counts = new long[BITS];
-  private final int[] digest = new int[4];
+  // A feature's MD5 once computed: books repeat most of their 6-grams ("andthe", "ofthe").
+  private final long[] cacheKey1 = new long[1 << CACHE_BITS];
+  private final long[] cacheKey2 = new long[1 << CACHE_BITS];
+  private final long[] cacheKey3 = new long[1 << CACHE_BITS];
+  private final long[] cacheHash = new long[1 << CACHE_BITS];
 
   /**
    * @param width code points per feature (RedPajama's {@code -w}, 6)
@@ -84,12 +107,13 @@ public final class SimHash {
     long features;
     if (n < width) {
       features = 1;
-      count(md5Low64(utf8, 0, offsets[n]));
+      count(feature(0, offsets[n]));
     } else {
       features = n - width + 1;
       int pending = 0;
+      int[] at = offsets;
       for (int i = 0; i + width <= n; i++) {
-        count(md5Low64(utf8, offsets[i], offsets[i + width] - offsets[i]));
+        count(feature(at[i], at[i + width] - at[i]));
         if (++pending == LANE_LIMIT) {
           flush();
           pending = 0;
@@ -149,7 +173,8 @@ public final class SimHash {
     }
     String lower = PythonStr.lower(source);
     int length = lower.length();
-    ensureCapacity(4 * length + 4, length + 1);
+    ensureCapacity(
+        4 * length + 4 + CACHED + 8, length + 1); // padded: features are read 8 bytes at a time
     byte[] out = utf8;
     int[] at = offsets;
     int bytes = 0;
@@ -158,7 +183,7 @@ public final class SimHash {
       char c = lower.charAt(i);
       if (c < 0x80) {
         i++;
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
+        if (ASCII_WORD[c]) {
           at[n++] = bytes;
           out[bytes++] = (byte) c;
         }
@@ -214,6 +239,57 @@ public final class SimHash {
     }
   }
 
+  /** The hash of the feature {@code utf8[from, from + length)}, from the cache when it holds it. */
+  private long feature(int from, int length) {
+    if (length > CACHED) {
+      return md5Low64(utf8, from, length);
+    }
+    byte[] b = utf8;
+    long k1 = (long) LONG_LE.get(b, from);
+    long k2 = (long) LONG_LE.get(b, from + 8);
+    long k3 = (long) LONG_LE.get(b, from + 16);
+    // Keep the feature's bytes only: k1 holds bytes 0-7, k2 8-15, k3 16-22 and the length + 1 on
+    // top (+ 1: the empty feature's key is not the all-zero key of an empty slot).
+    if (length < 8) {
+      k1 &= (1L << (8 * length)) - 1;
+      k2 = 0;
+      k3 = 0;
+    } else if (length < 16) {
+      k2 = length == 8 ? 0 : k2 & ((1L << (8 * (length - 8))) - 1);
+      k3 = 0;
+    } else {
+      k3 = length == 16 ? 0 : k3 & ((1L << (8 * (length - 16))) - 1);
+    }
+    k3 |= (long) (length + 1) << 56;
+    long mixed =
+        (k1 * 0x9E3779B97F4A7C15L) ^ (k2 * 0xC2B2AE3D27D4EB4FL) ^ (k3 * 0x165667B19E3779F9L);
+    int slot = (int) ((mixed ^ (mixed >>> 29)) * 0xBF58476D1CE4E5B9L >>> (64 - CACHE_BITS));
+    if (cacheKey1[slot] == k1 && cacheKey2[slot] == k2 && cacheKey3[slot] == k3) {
+      return cacheHash[slot];
+    }
+    long h = md5Words(k1, k2, k3 & 0x00FFFFFFFFFFFFFFL, length);
+    cacheKey1[slot] = k1;
+    cacheKey2[slot] = k2;
+    cacheKey3[slot] = k3;
+    cacheHash[slot] = h;
+    return h;
+  }
+
+  /** The low 64 bits of the MD5 of a message of up to 23 bytes, given as little-endian longs. */
+  private long md5Words(long k1, long k2, long k3, int length) {
+    int[] x = block;
+    x[0] = (int) k1;
+    x[1] = (int) (k1 >>> 32);
+    x[2] = (int) k2;
+    x[3] = (int) (k2 >>> 32);
+    x[4] = (int) k3;
+    x[5] = (int) (k3 >>> 32);
+    java.util.Arrays.fill(x, 6, 14, 0); // a longer message may have used them
+    x[14] = length << 3;
+    x[length >>> 2] |= 0x80 << ((length & 3) << 3);
+    return compress(x);
+  }
+
   /**
    * The low 64 bits of the MD5 of {@code bytes[from, from + length)}, read big-endian ({@code
    * int.from_bytes(md5(f).digest()[8:], 'big')}); one compression for the short features of books,
@@ -230,12 +306,7 @@ public final class SimHash {
     }
     x[length >>> 2] |= 0x80 << ((length & 3) << 3);
     x[14] = length << 3;
-    return low64(compress(x));
-  }
-
-  private static long low64(int[] digest) {
-    return ((long) Integer.reverseBytes(digest[2]) << 32)
-        | (Integer.reverseBytes(digest[3]) & 0xFFFFFFFFL);
+    return compress(x);
   }
 
   private static long md5Low64Jdk(byte[] bytes, int from, int length) {
@@ -253,81 +324,95 @@ public final class SimHash {
     }
   }
 
-  // RFC 1321, one 64-byte block from the initial state.
-  private int[] compress(int[] x) {
+  // RFC 1321, one 64-byte block from the initial state; the digest's bytes 8-15 read big-endian.
+  private static long compress(int[] words) {
+    int x0 = words[0];
+    int x1 = words[1];
+    int x2 = words[2];
+    int x3 = words[3];
+    int x4 = words[4];
+    int x5 = words[5];
+    int x6 = words[6];
+    int x7 = words[7];
+    int x8 = words[8];
+    int x9 = words[9];
+    int x10 = words[10];
+    int x11 = words[11];
+    int x12 = words[12];
+    int x13 = words[13];
+    int x14 = words[14];
+    int x15 = words[15];
     int a = 0x67452301;
     int b = 0xefcdab89;
     int c = 0x98badcfe;
     int d = 0x10325476;
-    a = ff(a, b, c, d, x[0], 7, 0xd76aa478);
-    d = ff(d, a, b, c, x[1], 12, 0xe8c7b756);
-    c = ff(c, d, a, b, x[2], 17, 0x242070db);
-    b = ff(b, c, d, a, x[3], 22, 0xc1bdceee);
-    a = ff(a, b, c, d, x[4], 7, 0xf57c0faf);
-    d = ff(d, a, b, c, x[5], 12, 0x4787c62a);
-    c = ff(c, d, a, b, x[6], 17, 0xa8304613);
-    b = ff(b, c, d, a, x[7], 22, 0xfd469501);
-    a = ff(a, b, c, d, x[8], 7, 0x698098d8);
-    d = ff(d, a, b, c, x[9], 12, 0x8b44f7af);
-    c = ff(c, d, a, b, x[10], 17, 0xffff5bb1);
-    b = ff(b, c, d, a, x[11], 22, 0x895cd7be);
-    a = ff(a, b, c, d, x[12], 7, 0x6b901122);
-    d = ff(d, a, b, c, x[13], 12, 0xfd987193);
-    c = ff(c, d, a, b, x[14], 17, 0xa679438e);
-    b = ff(b, c, d, a, x[15], 22, 0x49b40821);
-    a = gg(a, b, c, d, x[1], 5, 0xf61e2562);
-    d = gg(d, a, b, c, x[6], 9, 0xc040b340);
-    c = gg(c, d, a, b, x[11], 14, 0x265e5a51);
-    b = gg(b, c, d, a, x[0], 20, 0xe9b6c7aa);
-    a = gg(a, b, c, d, x[5], 5, 0xd62f105d);
-    d = gg(d, a, b, c, x[10], 9, 0x02441453);
-    c = gg(c, d, a, b, x[15], 14, 0xd8a1e681);
-    b = gg(b, c, d, a, x[4], 20, 0xe7d3fbc8);
-    a = gg(a, b, c, d, x[9], 5, 0x21e1cde6);
-    d = gg(d, a, b, c, x[14], 9, 0xc33707d6);
-    c = gg(c, d, a, b, x[3], 14, 0xf4d50d87);
-    b = gg(b, c, d, a, x[8], 20, 0x455a14ed);
-    a = gg(a, b, c, d, x[13], 5, 0xa9e3e905);
-    d = gg(d, a, b, c, x[2], 9, 0xfcefa3f8);
-    c = gg(c, d, a, b, x[7], 14, 0x676f02d9);
-    b = gg(b, c, d, a, x[12], 20, 0x8d2a4c8a);
-    a = hh(a, b, c, d, x[5], 4, 0xfffa3942);
-    d = hh(d, a, b, c, x[8], 11, 0x8771f681);
-    c = hh(c, d, a, b, x[11], 16, 0x6d9d6122);
-    b = hh(b, c, d, a, x[14], 23, 0xfde5380c);
-    a = hh(a, b, c, d, x[1], 4, 0xa4beea44);
-    d = hh(d, a, b, c, x[4], 11, 0x4bdecfa9);
-    c = hh(c, d, a, b, x[7], 16, 0xf6bb4b60);
-    b = hh(b, c, d, a, x[10], 23, 0xbebfbc70);
-    a = hh(a, b, c, d, x[13], 4, 0x289b7ec6);
-    d = hh(d, a, b, c, x[0], 11, 0xeaa127fa);
-    c = hh(c, d, a, b, x[3], 16, 0xd4ef3085);
-    b = hh(b, c, d, a, x[6], 23, 0x04881d05);
-    a = hh(a, b, c, d, x[9], 4, 0xd9d4d039);
-    d = hh(d, a, b, c, x[12], 11, 0xe6db99e5);
-    c = hh(c, d, a, b, x[15], 16, 0x1fa27cf8);
-    b = hh(b, c, d, a, x[2], 23, 0xc4ac5665);
-    a = ii(a, b, c, d, x[0], 6, 0xf4292244);
-    d = ii(d, a, b, c, x[7], 10, 0x432aff97);
-    c = ii(c, d, a, b, x[14], 15, 0xab9423a7);
-    b = ii(b, c, d, a, x[5], 21, 0xfc93a039);
-    a = ii(a, b, c, d, x[12], 6, 0x655b59c3);
-    d = ii(d, a, b, c, x[3], 10, 0x8f0ccc92);
-    c = ii(c, d, a, b, x[10], 15, 0xffeff47d);
-    b = ii(b, c, d, a, x[1], 21, 0x85845dd1);
-    a = ii(a, b, c, d, x[8], 6, 0x6fa87e4f);
-    d = ii(d, a, b, c, x[15], 10, 0xfe2ce6e0);
-    c = ii(c, d, a, b, x[6], 15, 0xa3014314);
-    b = ii(b, c, d, a, x[13], 21, 0x4e0811a1);
-    a = ii(a, b, c, d, x[4], 6, 0xf7537e82);
-    d = ii(d, a, b, c, x[11], 10, 0xbd3af235);
-    c = ii(c, d, a, b, x[2], 15, 0x2ad7d2bb);
-    b = ii(b, c, d, a, x[9], 21, 0xeb86d391);
-    digest[0] = a + 0x67452301;
-    digest[1] = b + 0xefcdab89;
-    digest[2] = c + 0x98badcfe;
-    digest[3] = d + 0x10325476;
-    return digest;
+    a = ff(a, b, c, d, x0, 7, 0xd76aa478);
+    d = ff(d, a, b, c, x1, 12, 0xe8c7b756);
+    c = ff(c, d, a, b, x2, 17, 0x242070db);
+    b = ff(b, c, d, a, x3, 22, 0xc1bdceee);
+    a = ff(a, b, c, d, x4, 7, 0xf57c0faf);
+    d = ff(d, a, b, c, x5, 12, 0x4787c62a);
+    c = ff(c, d, a, b, x6, 17, 0xa8304613);
+    b = ff(b, c, d, a, x7, 22, 0xfd469501);
+    a = ff(a, b, c, d, x8, 7, 0x698098d8);
+    d = ff(d, a, b, c, x9, 12, 0x8b44f7af);
+    c = ff(c, d, a, b, x10, 17, 0xffff5bb1);
+    b = ff(b, c, d, a, x11, 22, 0x895cd7be);
+    a = ff(a, b, c, d, x12, 7, 0x6b901122);
+    d = ff(d, a, b, c, x13, 12, 0xfd987193);
+    c = ff(c, d, a, b, x14, 17, 0xa679438e);
+    b = ff(b, c, d, a, x15, 22, 0x49b40821);
+    a = gg(a, b, c, d, x1, 5, 0xf61e2562);
+    d = gg(d, a, b, c, x6, 9, 0xc040b340);
+    c = gg(c, d, a, b, x11, 14, 0x265e5a51);
+    b = gg(b, c, d, a, x0, 20, 0xe9b6c7aa);
+    a = gg(a, b, c, d, x5, 5, 0xd62f105d);
+    d = gg(d, a, b, c, x10, 9, 0x02441453);
+    c = gg(c, d, a, b, x15, 14, 0xd8a1e681);
+    b = gg(b, c, d, a, x4, 20, 0xe7d3fbc8);
+    a = gg(a, b, c, d, x9, 5, 0x21e1cde6);
+    d = gg(d, a, b, c, x14, 9, 0xc33707d6);
+    c = gg(c, d, a, b, x3, 14, 0xf4d50d87);
+    b = gg(b, c, d, a, x8, 20, 0x455a14ed);
+    a = gg(a, b, c, d, x13, 5, 0xa9e3e905);
+    d = gg(d, a, b, c, x2, 9, 0xfcefa3f8);
+    c = gg(c, d, a, b, x7, 14, 0x676f02d9);
+    b = gg(b, c, d, a, x12, 20, 0x8d2a4c8a);
+    a = hh(a, b, c, d, x5, 4, 0xfffa3942);
+    d = hh(d, a, b, c, x8, 11, 0x8771f681);
+    c = hh(c, d, a, b, x11, 16, 0x6d9d6122);
+    b = hh(b, c, d, a, x14, 23, 0xfde5380c);
+    a = hh(a, b, c, d, x1, 4, 0xa4beea44);
+    d = hh(d, a, b, c, x4, 11, 0x4bdecfa9);
+    c = hh(c, d, a, b, x7, 16, 0xf6bb4b60);
+    b = hh(b, c, d, a, x10, 23, 0xbebfbc70);
+    a = hh(a, b, c, d, x13, 4, 0x289b7ec6);
+    d = hh(d, a, b, c, x0, 11, 0xeaa127fa);
+    c = hh(c, d, a, b, x3, 16, 0xd4ef3085);
+    b = hh(b, c, d, a, x6, 23, 0x04881d05);
+    a = hh(a, b, c, d, x9, 4, 0xd9d4d039);
+    d = hh(d, a, b, c, x12, 11, 0xe6db99e5);
+    c = hh(c, d, a, b, x15, 16, 0x1fa27cf8);
+    b = hh(b, c, d, a, x2, 23, 0xc4ac5665);
+    a = ii(a, b, c, d, x0, 6, 0xf4292244);
+    d = ii(d, a, b, c, x7, 10, 0x432aff97);
+    c = ii(c, d, a, b, x14, 15, 0xab9423a7);
+    b = ii(b, c, d, a, x5, 21, 0xfc93a039);
+    a = ii(a, b, c, d, x12, 6, 0x655b59c3);
+    d = ii(d, a, b, c, x3, 10, 0x8f0ccc92);
+    c = ii(c, d, a, b, x10, 15, 0xffeff47d);
+    b = ii(b, c, d, a, x1, 21, 0x85845dd1);
+    a = ii(a, b, c, d, x8, 6, 0x6fa87e4f);
+    d = ii(d, a, b, c, x15, 10, 0xfe2ce6e0);
+    c = ii(c, d, a, b, x6, 15, 0xa3014314);
+    b = ii(b, c, d, a, x13, 21, 0x4e0811a1);
+    a = ii(a, b, c, d, x4, 6, 0xf7537e82);
+    d = ii(d, a, b, c, x11, 10, 0xbd3af235);
+    c = ii(c, d, a, b, x2, 15, 0x2ad7d2bb);
+    b = ii(b, c, d, a, x9, 21, 0xeb86d391);
+    c += 0x98badcfe;
+    d += 0x10325476;
+    return ((long) Integer.reverseBytes(c) << 32) | (Integer.reverseBytes(d) & 0xFFFFFFFFL);
   }
 
   private static int ff(int a, int b, int c, int d, int x, int s, int t) {

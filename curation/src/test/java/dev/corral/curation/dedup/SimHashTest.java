@@ -85,6 +85,52 @@ class SimHashTest {
         0xb9719d911017c592L, simhash.md5Low64(text, 0, text.length)); // Python: md5(b"hello")[8:]
   }
 
+  /**
+   * The fast path (feature cache, byte-lane counters, one-block MD5) equals the definition written
+   * plainly: the JDK's MD5 of each feature of {@link SimHash#features}, bits set on a strict
+   * majority. Texts of random words over a small alphabet repeat features, so the cache is hit and
+   * its slots are overwritten; long texts pass the 255-feature lane limit; the empty text first, on
+   * a fresh instance, meets an empty cache.
+   */
+  @Test
+  void fastFingerprintEqualsThePlainDefinition() throws Exception {
+    SimHash fresh = new SimHash(6, 0);
+    assertEquals(plain(""), fresh.fingerprint(""));
+    SplittableRandom random = new SplittableRandom(11);
+    String[] alphabet = {"a", "b", "e", "t", " ", ", ", "É", "σ", "Σ", "東", "𝒜", "_", "7", "\n"};
+    for (int t = 0; t < 300; t++) {
+      StringBuilder text = new StringBuilder();
+      int length = t < 100 ? random.nextInt(12) : random.nextInt(3000);
+      for (int i = 0; i < length; i++) {
+        text.append(alphabet[random.nextInt(alphabet.length)]);
+      }
+      String s = text.toString();
+      assertEquals(plain(s), fresh.fingerprint(s), s);
+    }
+  }
+
+  private long plain(String text) throws Exception {
+    List<String> features = simhash.features(text);
+    int[] counts = new int[SimHash.BITS];
+    for (String f : features) {
+      byte[] d = MessageDigest.getInstance("MD5").digest(f.getBytes(StandardCharsets.UTF_8));
+      long h = 0;
+      for (int i = 8; i < 16; i++) {
+        h = (h << 8) | (d[i] & 0xFF);
+      }
+      for (int b = 0; b < SimHash.BITS; b++) {
+        counts[b] += (int) ((h >>> b) & 1);
+      }
+    }
+    long value = 0;
+    for (int b = 0; b < SimHash.BITS; b++) {
+      if (2 * counts[b] > features.size()) {
+        value |= 1L << b;
+      }
+    }
+    return value;
+  }
+
   @Test
   void blocksCutAsSimhashIndexGetKeys() {
     int[] offsets = SimHash.blockOffsets(5);
