@@ -165,6 +165,15 @@ class JobsTest {
         List.of(out.columns())
             .containsAll(List.of("language", "gopher_word_count", "c4_text", "drop_reason")),
         List.of(out.columns()).toString());
+    // The record cites where each default threshold comes from; params the YAML set are not listed.
+    com.fasterxml.jackson.databind.JsonNode gopher =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(output.resolve("_corral/curate.json").toFile())
+            .path("stages")
+            .get(1)
+            .path("defaults_cited");
+    assertTrue(gopher.path("minDocWords").asText().contains("Gopher A.1.1: 50"), gopher.toString());
+    assertTrue(gopher.path("inputCol").isMissingNode(), gopher.toString());
   }
 
   @Test

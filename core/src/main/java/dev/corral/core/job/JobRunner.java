@@ -467,6 +467,7 @@ public final class JobRunner {
       s.put("stage", stage.getClass().getSimpleName());
       s.put("uid", stage.uid());
       s.put("params", RunRecord.params(stage));
+      s.put("defaults_cited", RunRecord.defaultsCited(stage));
       Map<String, Long> after = counts.counts(i + 1);
       if (!before.isEmpty() && !after.isEmpty()) {
         s.put("rows_in", before.get("rows"));

@@ -57,6 +57,21 @@ public final class RunRecord {
   }
 
   /**
+   * For every param of {@code stage} that runs with its default, the param's doc, which says where
+   * the default comes from (a paper's table or section, a reference implementation's file): the
+   * record cites the source of each threshold a run did not choose.
+   */
+  public static Map<String, String> defaultsCited(PipelineStage stage) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (org.apache.spark.ml.param.Param<?> p : stage.params()) {
+      if (stage.hasDefault(p) && !stage.isSet(p)) {
+        out.put(p.name(), p.doc());
+      }
+    }
+    return out;
+  }
+
+  /**
    * The keys every record starts with: which Corral and Spark ran, and the resolved {@code
    * spark.corral.*} keys.
    */
