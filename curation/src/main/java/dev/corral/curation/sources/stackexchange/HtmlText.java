@@ -75,7 +75,31 @@ public final class HtmlText {
     }
   }
 
+  /**
+   * A thread's reused builders: the pending run of text, the output, and {@link #replacePair}'s.
+   * Reused, they are neither allocated nor widened to UTF-16 again for every post.
+   */
+  private static final ThreadLocal<StringBuilder[]> BUILDERS =
+      ThreadLocal.withInitial(
+          () ->
+              new StringBuilder[] {
+                new StringBuilder(256), new StringBuilder(), new StringBuilder()
+              });
+
+  /** A reused builder larger than this many characters is let go after use. */
+  private static final int KEEP_CHARS = 1 << 20;
+
   private HtmlText() {}
+
+  /** The thread's builder {@code i}, empty; a fresh one if it has grown too large to keep. */
+  private static StringBuilder builder(int i) {
+    StringBuilder[] b = BUILDERS.get();
+    if (b[i].capacity() > KEEP_CHARS) {
+      b[i] = new StringBuilder();
+    }
+    b[i].setLength(0);
+    return b[i];
+  }
 
   /** RedPajama's {@code cleanhtml(html)}. */
   public static String clean(String html) {
@@ -91,7 +115,7 @@ public final class HtmlText {
     if (i < 0 || (s.indexOf(open, i) < 0 && s.indexOf(close, i) < 0)) {
       return s;
     }
-    StringBuilder b = new StringBuilder(s.length());
+    StringBuilder b = builder(2);
     int from = 0;
     while (i >= 0) {
       if (s.startsWith(open, i)) {
@@ -211,8 +235,8 @@ public final class HtmlText {
     /** Open script/style/template elements: their strings are not text. */
     private int containers;
 
-    private final StringBuilder run = new StringBuilder(256);
-    private final StringBuilder out;
+    private final StringBuilder run = builder(0);
+    private final StringBuilder out = builder(1);
 
     /** Last '<' and '>' of the input: a plain lookup from pos succeeds iff pos is at or before. */
     private final int lastLt;
@@ -224,7 +248,6 @@ public final class HtmlText {
       this.n = s.length();
       this.lastLt = s.lastIndexOf('<');
       this.lastGt = s.lastIndexOf('>');
-      this.out = new StringBuilder(n);
     }
 
     String run() {

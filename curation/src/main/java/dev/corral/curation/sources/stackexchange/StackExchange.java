@@ -753,18 +753,20 @@ public final class StackExchange {
             question
                 ? HtmlText.clean((post.title == null ? "" : post.title) + " " + body)
                 : HtmlText.clean(body);
+        // The shuffle carries only what the grouping reads: an answer's title, date and licence
+        // are never used, nor the score as written outside RedPajama's order.
         return RowFactory.create(
             split.site(),
             question ? post.id : post.parentId,
             question ? QUESTION : ANSWER,
             post.id,
             post.hasScore ? post.score : null,
-            post.scoreText,
+            redPajama ? post.scoreText : null,
             lines.offset,
             text.getBytes(StandardCharsets.UTF_8),
-            post.title,
-            post.creationDate,
-            post.licence);
+            question ? post.title : null,
+            question ? post.creationDate : null,
+            question ? post.licence : null);
       }
 
       private void malformed(String why) {
