@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.sum;
 
 import dev.corral.core.Errors;
 import dev.corral.core.job.Job;
+import dev.corral.core.job.JobContext;
 import dev.corral.curation.sources.arxiv.ArxivReader;
 import dev.corral.curation.sources.arxiv.LatexCleaner;
 import dev.corral.curation.sources.arxiv.TexCleaner;
@@ -101,31 +102,29 @@ final class ArxivCommand extends JobCommand {
               return read.get().papers();
             })
         .optStages(stages)
+        .optDropReasons(
+            TexCleaner.NO_TEX_FILES, TexCleaner.EMPTY_TEXT, TexCleaner.MACRO_ESCAPE_ERROR)
         .optSetting("compat", compat == null ? "none" : compat)
         .optSetting("split_mb", splitMb)
         .optSetting("max_paper_mb", maxPaperMb)
-        .optReport((context, written) -> summary(read.get(), written))
+        .optReport((context, written) -> summary(read.get(), context.written(), written))
         .build();
   }
 
-  private static Job.Summary summary(ArxivReader.Result read, Dataset<Row> written) {
-    long documents = 0;
-    long kept = 0;
-    long chars = 0;
-    Map<String, Long> dropped = new TreeMap<>();
-    for (Row r :
-        written
-            .groupBy(coalesce(col("drop_reason"), lit("")))
-            .agg(count("*"), sum(length(col("text"))).cast("long"))
-            .collectAsList()) {
-      documents += r.getLong(1);
-      if (r.getString(0).isEmpty()) {
-        kept = r.getLong(1);
-        chars = r.isNullAt(2) ? 0 : r.getLong(2);
-      } else {
-        dropped.put(r.getString(0), r.getLong(1));
-      }
-    }
+  /**
+   * The report, from the counts the write observed ({@code counted}), or from the written table
+   * when the runner has none.
+   */
+  private static Job.Summary summary(
+      ArxivReader.Result read, JobContext.Written counted, Dataset<Row> written) {
+    JobContext.Written w =
+        counted != null && counted.dropped() != null && counted.keptChars() >= 0
+            ? counted
+            : countWritten(written);
+    long documents = w.rows();
+    long kept = w.kept();
+    long chars = w.keptChars();
+    Map<String, Long> dropped = new TreeMap<>(w.dropped());
     Map<String, Long> skipped = read.skipped();
     long papersSkipped =
         skipped.entrySet().stream()
@@ -169,6 +168,26 @@ final class ArxivCommand extends JobCommand {
     console.append(table.render());
     return new Job.Summary(
         stats, console.toString(), Reports.markdown("arXiv run", stats).toString());
+  }
+
+  /** What the written table holds, counted by reading it again. */
+  private static JobContext.Written countWritten(Dataset<Row> written) {
+    long documents = 0;
+    long chars = 0;
+    Map<String, Long> dropped = new TreeMap<>();
+    for (Row r :
+        written
+            .groupBy(coalesce(col("drop_reason"), lit("")))
+            .agg(count("*"), sum(length(col("text"))).cast("long"))
+            .collectAsList()) {
+      documents += r.getLong(1);
+      if (r.getString(0).isEmpty()) {
+        chars = r.isNullAt(2) ? 0 : r.getLong(2);
+      } else {
+        dropped.put(r.getString(0), r.getLong(1));
+      }
+    }
+    return new JobContext.Written(documents, dropped, chars);
   }
 
   @Override

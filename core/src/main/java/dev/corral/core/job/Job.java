@@ -4,6 +4,7 @@ import dev.corral.core.Errors;
 import dev.corral.core.io.BadRows;
 import dev.corral.core.io.Tables;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,7 @@ public final class Job {
   final Monitor monitor;
   final Writer writer;
   final Map<String, Object> settings;
+  final List<String> dropReasons;
 
   private Job(Builder b) {
     name = b.name;
@@ -107,6 +109,7 @@ public final class Job {
     monitor = b.monitor;
     writer = b.writer;
     settings = new LinkedHashMap<>(b.settings);
+    dropReasons = List.copyOf(b.dropReasons);
   }
 
   public static Builder builder() {
@@ -158,6 +161,7 @@ public final class Job {
     private Monitor monitor;
     private Writer writer;
     private final Map<String, Object> settings = new LinkedHashMap<>();
+    private final List<String> dropReasons = new ArrayList<>();
 
     private Builder() {}
 
@@ -275,6 +279,16 @@ public final class Job {
      */
     public Builder optSetting(String key, Object value) {
       settings.put(key, value);
+      return this;
+    }
+
+    /**
+     * The {@code drop_reason}s the stages may set: the write counts rows per reason as it goes
+     * ({@link JobContext#written()}), so the record and report need not read the written table
+     * again. A reason left out costs nothing but that second read.
+     */
+    public Builder optDropReasons(String... reasons) {
+      dropReasons.addAll(Arrays.asList(reasons));
       return this;
     }
 

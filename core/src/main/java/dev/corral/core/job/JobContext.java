@@ -17,6 +17,25 @@ public final class JobContext {
   private final Map<String, Object> stats = new LinkedHashMap<>();
   private final List<org.apache.spark.ml.Transformer> fitted = new java.util.ArrayList<>();
   private String scratch;
+  private Written written;
+
+  /**
+   * What a job wrote, counted during the write itself.
+   *
+   * @param rows rows written
+   * @param dropped rows per {@code drop_reason}, by reason (rows without one left out); null when
+   *     the table has no such column
+   * @param keptChars characters of {@code text} in the rows without a {@code drop_reason} (all rows
+   *     when there is no such column); -1 when the table has no string {@code text} column
+   */
+  public record Written(long rows, Map<String, Long> dropped, long keptChars) {
+    /** Rows without a {@code drop_reason}. */
+    public long kept() {
+      return dropped == null
+          ? rows
+          : rows - dropped.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
 
   JobContext(SparkSession spark, Job job, List<Fingerprint> inputs) {
     this.spark = spark;
@@ -54,6 +73,19 @@ public final class JobContext {
       throw new IllegalStateException("no scratch folder before the output is staged");
     }
     return scratch;
+  }
+
+  /**
+   * What the job wrote, counted during the write so a report need not read the written table again;
+   * null before the write, and for a job whose counts the runner could not observe (its own writer,
+   * a resumable write).
+   */
+  public Written written() {
+    return written;
+  }
+
+  void setWritten(Written value) {
+    written = value;
   }
 
   void setScratch(String value) {

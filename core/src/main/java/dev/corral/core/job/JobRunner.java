@@ -60,6 +60,9 @@ public final class JobRunner {
   /** The column every Corral filter names its reason in. */
   public static final String DROP_REASON = "drop_reason";
 
+  /** The column a document's text is in, whose kept characters the write counts. */
+  static final String TEXT = "text";
+
   private final PrintStream out;
   private final PrintStream err;
   private final long progressMillis;
@@ -286,8 +289,14 @@ public final class JobRunner {
         context.stats().put("commits", r.chunks());
         context.stats().put("commits_resumed", r.skipped());
       } else {
-        Tables.write(data, staging, job.format, job.partitionBy);
+        Tables.write(
+            counts.tagWritten(data, DROP_REASON, job.dropReasons, TEXT),
+            staging,
+            job.format,
+            job.partitionBy);
         schema = data.schema();
+        awaitListeners(spark);
+        context.setWritten(counts.written());
       }
       describe(spark, job, "report");
       return readWritten(spark, staging, job.format, schema);
@@ -304,7 +313,8 @@ public final class JobRunner {
       output.put("partition_by", Arrays.asList(job.partitionBy));
       record.put("output", output);
       record.put("settings", job.settings);
-      long rowsWritten = written == null ? -1 : written.count();
+      JobContext.Written counted = context.written();
+      long rowsWritten = written == null ? -1 : counted != null ? counted.rows() : written.count();
       awaitListeners(spark);
       record.put("stages", stageRecords(job, counts));
       Map<String, Object> rowCounts = new LinkedHashMap<>();
@@ -324,7 +334,11 @@ public final class JobRunner {
         bad.records().write().mode("overwrite").json(new Path(records, "bad-rows").toString());
       }
       if (written != null && Arrays.asList(written.columns()).contains(DROP_REASON)) {
-        record.put("drop_reasons", byDropReason(written));
+        record.put(
+            "drop_reasons",
+            counted != null && counted.dropped() != null
+                ? byDropReason(counted)
+                : byDropReason(written));
       }
       Map<String, Object> stats = new LinkedHashMap<>(context.stats());
       stats.putAll(summary.stats());
@@ -497,6 +511,22 @@ public final class JobRunner {
             .collectAsList()) {
       reasons.put(r.getString(0), r.getLong(1));
     }
+    return reasons;
+  }
+
+  /**
+   * {@link #byDropReason(Dataset)} from the counts the write observed: {@code (kept)} for rows
+   * without a reason, most frequent first (ties by reason).
+   */
+  static Map<String, Long> byDropReason(JobContext.Written written) {
+    Map<String, Long> all = new java.util.TreeMap<>(written.dropped());
+    if (written.kept() > 0) {
+      all.put("(kept)", written.kept());
+    }
+    Map<String, Long> reasons = new LinkedHashMap<>();
+    all.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> reasons.put(e.getKey(), e.getValue()));
     return reasons;
   }
 

@@ -2,16 +2,24 @@ package dev.corral.core.job;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.QueryExecution;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.util.QueryExecutionListener;
 
 /**
@@ -22,9 +30,11 @@ import org.apache.spark.sql.util.QueryExecutionListener;
  */
 final class StageCounts implements QueryExecutionListener, AutoCloseable {
   private static final String PREFIX = "corral_stage_";
+  private static final int WRITTEN = -1;
   private final SparkSession spark;
   private final Map<String, Row> seen = new ConcurrentHashMap<>();
   private final String run;
+  private List<String> writtenReasons;
 
   StageCounts(SparkSession spark, String run) {
     this.spark = spark;
@@ -45,6 +55,63 @@ final class StageCounts implements QueryExecutionListener, AutoCloseable {
   }
 
   /**
+   * {@code data}, the table about to be written, with what its report needs observed during the
+   * write: rows, rows with a {@code dropReason} in all and for each of {@code reasons} (when it has
+   * that column), and characters of {@code textColumn} in the rows without a reason (when it is a
+   * string column); see {@link #written}.
+   */
+  Dataset<Row> tagWritten(
+      Dataset<Row> data, String dropReason, List<String> reasons, String textColumn) {
+    boolean hasReason = Arrays.asList(data.columns()).contains(dropReason);
+    boolean hasText =
+        Arrays.asList(data.columns()).contains(textColumn)
+            && data.schema().apply(textColumn).dataType().equals(DataTypes.StringType);
+    Column reason = col("`" + dropReason + "`");
+    Column text = col("`" + textColumn + "`");
+    writtenReasons = hasReason ? List.copyOf(reasons) : null;
+    List<Column> metrics = new ArrayList<>();
+    metrics.add((hasReason ? count(reason) : lit(-1L)).as("dropped"));
+    metrics.add(
+        (hasText ? sum(hasReason ? when(reason.isNull(), length(text)) : length(text)) : lit(-1L))
+            .as("kept_chars"));
+    for (int i = 0; hasReason && i < reasons.size(); i++) {
+      metrics.add(count(when(reason.equalTo(lit(reasons.get(i))), lit(1))).as("reason_" + i));
+    }
+    return data.observe(name(WRITTEN), count(lit(1)).as("rows"), metrics.toArray(new Column[0]));
+  }
+
+  /**
+   * What the write reported through {@link #tagWritten}; null when nothing arrived. Its rows per
+   * reason are null when the table has no reason column or holds a reason not in the list given.
+   */
+  JobContext.Written written() {
+    Row r = seen.get(name(WRITTEN));
+    if (r == null) {
+      return null;
+    }
+    long dropped = ((Number) r.get(1)).longValue();
+    Map<String, Long> byReason = null;
+    if (writtenReasons != null) {
+      byReason = new TreeMap<>();
+      long listed = 0;
+      for (int i = 0; i < writtenReasons.size(); i++) {
+        long n = ((Number) r.get(3 + i)).longValue();
+        listed += n;
+        if (n > 0) {
+          byReason.merge(writtenReasons.get(i), n, Long::sum);
+        }
+      }
+      if (listed != dropped) {
+        byReason = null; // a reason the job did not list: the report reads the table instead
+      }
+    }
+    return new JobContext.Written(
+        ((Number) r.get(0)).longValue(),
+        byReason,
+        r.isNullAt(2) ? 0 : ((Number) r.get(2)).longValue());
+  }
+
+  /**
    * What the write reported for stage {@code i}: {@code rows} and {@code dropped} (-1 without a
    * reason column).
    */
@@ -59,7 +126,7 @@ final class StageCounts implements QueryExecutionListener, AutoCloseable {
   }
 
   private String name(int i) {
-    return PREFIX + run + "_" + i;
+    return PREFIX + run + "_" + (i == WRITTEN ? "written" : i);
   }
 
   @Override
