@@ -15,7 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,14 +41,16 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--output",
       description =
-          "Where to write the annotated table; the sample and the mixture go "
-              + "beside it (default: a folder in java.io.tmpdir).")
-  Path output = Path.of(System.getProperty("java.io.tmpdir"), "corral-demo", "langid");
+          "The demo's folder: it writes sample/ (the bundled sample), langid/ (the annotated Delta"
+              + " table) and mixture/ inside it, nothing beside it (default: corral-demo in"
+              + " java.io.tmpdir).")
+  Path output = Path.of(System.getProperty("java.io.tmpdir"), "corral-demo");
 
   @Override
   public Integer call() throws IOException {
-    Path table = output.toAbsolutePath();
-    Path sample = table.resolveSibling("sample").resolve("udhr-sample.jsonl");
+    Path folder = output.toAbsolutePath();
+    Path table = folder.resolve("langid");
+    Path sample = folder.resolve("sample").resolve("udhr-sample.jsonl");
     copySample(sample);
     JobRunner runner = new JobRunner(System.out, System.err, 0);
 
@@ -95,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
     System.out.printf(
         "%nA 200k-token mixture: languages lid.176 identified (75%%) and the rest (25%%)%n%n");
     runner.run(
-        MixtureCommand.declare(config, table.resolveSibling("mixture").toString(), false),
+        MixtureCommand.declare(config, folder.resolve("mixture").toString(), false),
         () -> SparkSessions.create("corral demo"));
     return 0;
   }
@@ -128,8 +130,15 @@ final class DemoCommand implements Callable<Integer> {
       if (in == null) {
         throw Errors.badInput(SAMPLE, "the bundled demo sample is missing from the jar");
       }
+      byte[] bundled = in.readAllBytes();
+      // A rerun finds its own copy; any other file of that name is the user's and stays.
+      if (Files.exists(target) && !Arrays.equals(Files.readAllBytes(target), bundled)) {
+        throw Errors.badUsage(
+            "--output " + target.getParent().getParent(),
+            target + " exists and is not the bundled sample; choose another folder");
+      }
       Files.createDirectories(target.getParent());
-      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      Files.write(target, bundled);
     }
   }
 }
