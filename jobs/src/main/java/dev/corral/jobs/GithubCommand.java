@@ -106,17 +106,23 @@ final class GithubCommand extends JobCommand {
 
   private static Job.Summary summary(
       GithubReader.Result read, Dataset<Row> table, boolean redPajama, String tokenizer) {
-    Dataset<Row> written = table.select("language", "drop_reason", "text").cache();
+    // Only each text's length is cached, not the text: the report needs no more, and caching the
+    // text would copy and compress every file once more.
+    Dataset<Row> written =
+        table
+            .select(
+                col("language"),
+                col("drop_reason"),
+                coalesce(length(col("text")).cast("long"), lit(0L)).as("chars"))
+            .cache();
     try {
       Row totals =
           written
               .agg(
                   count("*"),
                   sum(when(col("drop_reason").isNull(), 1L).otherwise(0L)),
-                  sum(coalesce(length(col("text")).cast("long"), lit(0L))),
-                  sum(
-                      when(col("drop_reason").isNull(), length(col("text")).cast("long"))
-                          .otherwise(0L)))
+                  sum(col("chars")),
+                  sum(when(col("drop_reason").isNull(), col("chars")).otherwise(0L)))
               .first();
       long documents = totals.getLong(0);
       long kept = totals.isNullAt(1) ? 0 : totals.getLong(1);

@@ -200,6 +200,18 @@ public final class GithubRules {
           Map.entry(".m", "Objective-C"),
           Map.entry(".smali", "Smali"));
 
+  /** The {@link #LANGUAGES} keys that are whole names, not extensions. */
+  private static final List<String> LANGUAGE_NAMES =
+      LANGUAGES.keySet().stream().filter(k -> !k.startsWith(".")).sorted().toList();
+
+  static {
+    for (String suffix : LANGUAGES.keySet()) {
+      if (suffix.lastIndexOf('.') > 0) {
+        throw new ExceptionInInitializerError("a dot inside the language suffix " + suffix);
+      }
+    }
+  }
+
   private GithubRules() {}
 
   /**
@@ -210,13 +222,20 @@ public final class GithubRules {
     if (path == null) {
       return null;
     }
-    String best = null;
-    for (String suffix : LANGUAGES.keySet()) {
-      if (path.endsWith(suffix) && (best == null || suffix.length() > best.length())) {
-        best = suffix;
+    // A suffix is either ".ext" with no other dot, so the only one that can match is the path's
+    // own extension from its last dot, or a whole name (Makefile, Dockerfile) that no ".ext" entry
+    // ends with: one map lookup and the names, not an endsWith per suffix for every file.
+    int dot = path.lastIndexOf('.');
+    String byExtension = dot < 0 ? null : LANGUAGES.get(path.substring(dot));
+    if (byExtension != null) {
+      return byExtension;
+    }
+    for (String name : LANGUAGE_NAMES) {
+      if (path.endsWith(name)) {
+        return LANGUAGES.get(name);
       }
     }
-    return best == null ? null : LANGUAGES.get(best);
+    return null;
   }
 
   /**

@@ -133,6 +133,25 @@ class GithubStagesTest {
     }
   }
 
+  /** The longest whitelisted suffix names the language, case-sensitively; whole names too. */
+  @Test
+  void languageComesFromTheLongestSuffix() {
+    assertEquals("PHP", GithubRules.language("web/index.php3"));
+    assertEquals("C++", GithubRules.language("include/list.h++"));
+    assertEquals("C++", GithubRules.language("src/Main.C"));
+    assertEquals("C", GithubRules.language("src/main.c"));
+    assertEquals("Makefile", GithubRules.language("build/Makefile"));
+    assertEquals("Dockerfile", GithubRules.language("Dockerfile"));
+    assertEquals("Dockerfile", GithubRules.language("docker/app.dockerfile"));
+    assertEquals("Dockerfile", GithubRules.language("docker/app.Dockerfile"));
+    assertEquals("Shell", GithubRules.language("v1.2/run.sh"));
+    assertNull(GithubRules.language("README"));
+    assertNull(GithubRules.language("notes.txt"));
+    assertNull(GithubRules.language("src/main.c.orig"));
+    assertNull(GithubRules.language("."));
+    assertNull(GithubRules.language(null));
+  }
+
   @Test
   void contradictingParamsAreRefusedBeforeDataMoves() {
     CorralException e =
