@@ -6,7 +6,8 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -59,10 +60,16 @@ public final class HadoopFs {
    * not an empty read; {@code what} says what was expected, for the error.
    */
   public static List<String> listFiles(Configuration conf, List<String> paths, String what) {
+    return listFileStatuses(conf, paths, what).stream().map(s -> s.getPath().toString()).toList();
+  }
+
+  /** {@link #listFiles}, with each file's status (its length and modification time). */
+  public static List<FileStatus> listFileStatuses(
+      Configuration conf, List<String> paths, String what) {
     if (paths == null || paths.isEmpty()) {
       throw Errors.badArgument("paths", paths, "at least one " + what + ", folder or glob");
     }
-    TreeSet<String> files = new TreeSet<>();
+    TreeMap<String, FileStatus> files = new TreeMap<>();
     for (String p : paths) {
       Path path = new Path(p);
       try {
@@ -83,10 +90,10 @@ public final class HadoopFs {
     if (files.isEmpty()) {
       throw Errors.badInput(String.join(",", paths), "no files to read");
     }
-    return new ArrayList<>(files);
+    return new ArrayList<>(files.values());
   }
 
-  private static void addFiles(FileSystem fs, FileStatus status, TreeSet<String> out)
+  private static void addFiles(FileSystem fs, FileStatus status, Map<String, FileStatus> out)
       throws IOException {
     String name = status.getPath().getName();
     if (name.startsWith("_") || name.startsWith(".")) {
@@ -97,7 +104,7 @@ public final class HadoopFs {
         addFiles(fs, child, out);
       }
     } else {
-      out.add(status.getPath().toString());
+      out.put(status.getPath().toString(), status);
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.corral.core.Errors;
+import dev.corral.core.io.HadoopFs;
 import dev.corral.core.io.SerializableConfiguration;
 import dev.corral.curation.sources.SourceColumns;
 import java.io.BufferedInputStream;
@@ -17,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -206,7 +206,7 @@ public final class Books {
   /** Reads {@code paths} (files, globs or folders); fails if a path matches no file. */
   public static Result read(SparkSession spark, List<String> paths, Options options) {
     Configuration conf = spark.sessionState().newHadoopConf();
-    List<FileStatus> files = listFiles(conf, paths);
+    List<FileStatus> files = HadoopFs.listFileStatuses(conf, paths, "book file");
     List<List<Task>> groups = new ArrayList<>();
     List<Task> gutenberg = new ArrayList<>();
     long gutenbergBytes = 0;
@@ -270,54 +270,6 @@ public final class Books {
   static long redPajamaId(String path, long line) {
     Matcher m = CHUNK_NUMBER.matcher(stem(path));
     return m.matches() ? Long.parseLong(m.group(1)) * CHUNK_LINES + line : line;
-  }
-
-  /**
-   * The files {@code paths} name: globs expanded, folders listed recursively (skipping names that
-   * start with '_' or '.'), sorted by path and without repeats. A path that matches nothing is an
-   * error, not an empty read.
-   */
-  static List<FileStatus> listFiles(Configuration conf, List<String> paths) {
-    if (paths == null || paths.isEmpty()) {
-      throw Errors.badArgument("paths", paths, "at least one book file, folder or glob");
-    }
-    TreeMap<String, FileStatus> files = new TreeMap<>();
-    for (String p : paths) {
-      Path path = new Path(p);
-      try {
-        FileSystem fs = path.getFileSystem(conf);
-        FileStatus[] matches = fs.globStatus(path);
-        if (matches == null || matches.length == 0) {
-          throw Errors.unreadable(p, new NoSuchFileException(p));
-        }
-        for (FileStatus s : matches) {
-          addFiles(fs, s, files);
-        }
-      } catch (FileNotFoundException e) {
-        throw Errors.unreadable(p, new NoSuchFileException(p));
-      } catch (IOException e) {
-        throw Errors.unreadable(p, e);
-      }
-    }
-    if (files.isEmpty()) {
-      throw Errors.badInput(String.join(",", paths), "no files to read");
-    }
-    return new ArrayList<>(files.values());
-  }
-
-  private static void addFiles(FileSystem fs, FileStatus status, Map<String, FileStatus> out)
-      throws IOException {
-    String name = status.getPath().getName();
-    if (name.startsWith("_") || name.startsWith(".")) {
-      return;
-    }
-    if (status.isDirectory()) {
-      for (FileStatus child : fs.listStatus(status.getPath())) {
-        addFiles(fs, child, out);
-      }
-    } else {
-      out.put(status.getPath().toString(), status);
-    }
   }
 
   /** One file for a task: its path, whether it is a Gutenberg text, its Gutenberg rank. */

@@ -2,13 +2,12 @@ package dev.corral.curation.sources.github;
 
 import dev.corral.core.CorralException;
 import dev.corral.core.Errors;
+import dev.corral.core.io.HadoopFs;
 import dev.corral.core.io.SerializableConfiguration;
 import dev.corral.core.io.Tables;
 import dev.corral.curation.sources.SourceColumns;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -21,7 +20,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
@@ -198,7 +196,8 @@ public final class GithubReader {
         tables.add(p);
         tableFormats.put(p, format);
       } else {
-        listFiles(conf, p, files);
+        // each path must name files of its own: a path that yields none is an error
+        files.addAll(HadoopFs.listFiles(conf, List.of(p), "GitHub export file"));
       }
     }
     ReadCounts counts = new ReadCounts();
@@ -254,44 +253,6 @@ public final class GithubReader {
       return null;
     } catch (IOException e) {
       throw Errors.unreadable(path, e);
-    }
-  }
-
-  /** Adds the files {@code path} names: globs expanded, folders listed recursively. */
-  private static void listFiles(Configuration conf, String path, TreeSet<String> out) {
-    Path p = new Path(path);
-    try {
-      FileSystem fs = p.getFileSystem(conf);
-      FileStatus[] matches = fs.globStatus(p);
-      if (matches == null || matches.length == 0) {
-        throw Errors.unreadable(path, new NoSuchFileException(path));
-      }
-      int before = out.size();
-      for (FileStatus s : matches) {
-        addFiles(fs, s, out);
-      }
-      if (out.size() == before) {
-        throw Errors.badInput(path, "no files to read");
-      }
-    } catch (FileNotFoundException e) {
-      throw Errors.unreadable(path, new NoSuchFileException(path));
-    } catch (IOException e) {
-      throw Errors.unreadable(path, e);
-    }
-  }
-
-  private static void addFiles(FileSystem fs, FileStatus status, TreeSet<String> out)
-      throws IOException {
-    String name = status.getPath().getName();
-    if (name.startsWith("_") || name.startsWith(".")) {
-      return;
-    }
-    if (status.isDirectory()) {
-      for (FileStatus child : fs.listStatus(status.getPath())) {
-        addFiles(fs, child, out);
-      }
-    } else {
-      out.add(status.getPath().toString());
     }
   }
 
