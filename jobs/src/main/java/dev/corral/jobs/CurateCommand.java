@@ -27,15 +27,20 @@ import picocli.CommandLine.Option;
 final class CurateCommand extends JobCommand {
   @Option(
       names = "--config",
-      required = true,
-      description = "Pipeline YAML, e.g. conf/ccnet-quality.yaml.")
+      description = "(required) Pipeline YAML, e.g. conf/ccnet-quality.yaml.")
   Path config;
+
+  /** The pipeline itself, in place of --config (a recipe's step names its stages inline). */
+  PipelineConfig inline;
 
   @Mixin JobOptions options;
 
   @Override
   Job declare() {
-    PipelineConfig pipeline = PipelineConfig.read(config);
+    if (inline == null && config == null) {
+      throw dev.corral.core.Errors.badUsage("--config", "is required");
+    }
+    PipelineConfig pipeline = inline != null ? inline : PipelineConfig.read(config);
     if (options.input == null && pipeline.input("path") != null) {
       options.input = List.of(pipeline.input("path"));
     }
@@ -51,7 +56,7 @@ final class CurateCommand extends JobCommand {
     return options
         .apply(Job.builder().setName("curate"))
         .optStages(configure(options, stages))
-        .optSetting("config", config.toString())
+        .optSetting("config", config == null ? "(inline)" : config.toString())
         .optSetting("pipeline", pipeline.name())
         .optReport(
             (context, written) -> {

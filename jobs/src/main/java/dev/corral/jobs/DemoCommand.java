@@ -1,141 +1,119 @@
 package dev.corral.jobs;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.split;
-
 import dev.corral.core.Errors;
-import dev.corral.core.job.Job;
-import dev.corral.core.job.JobRunner;
-import dev.corral.curation.fasttext.FastTextModel;
-import dev.corral.curation.fasttext.Prediction;
-import dev.corral.curation.langid.LanguageIdentifier;
-import dev.corral.curation.mixture.MixtureConfig;
-import dev.corral.curation.models.ExecutorModels;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code corral demo}: the main job on the embedded default, offline: language ID over the bundled
- * multilingual UDHR sample with the bundled lid.176 model, written as a Delta table, then a small
- * training mixture from it (LLaMA tokenizer counts, shards, manifest, report). Both are jobs of the
- * runner, so the demo keeps every promise a real run keeps (reruns replace their own output,
- * records beside it).
+ * {@code corral demo}: LLaMA's recipe ({@code conf/llama-recipe.yaml}'s steps) on the bundled
+ * sample of its seven sources, offline, through the recipe runner like any recipe: every step a job
+ * writing a Delta table, sources side by side, a rerun skipping what is unchanged, then the mixture
+ * of Table 1's proportions.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Run Corral's pipeline on the bundled sample (no network, local Spark).")
+    description =
+        "Run LLaMA's recipe on the bundled sample of its seven sources (no network, local Spark): "
+            + "CommonCrawl, C4, GitHub, Wikipedia, books, arXiv and Stack Exchange, curated and mixed by Table 1.")
 final class DemoCommand implements Callable<Integer> {
-  static final String SAMPLE = "/dev/corral/jobs/demo/udhr-sample.jsonl";
+  /** The demo's recipe; {@code @SAMPLE@} stands for the folder the sample is copied to. */
+  static final String RECIPE = "/dev/corral/jobs/demo/recipe.yaml";
+
+  /** The bundled sample's files, under {@code /dev/corral/jobs/demo/sources/}. */
+  static final List<String> SAMPLE =
+      List.of(
+          "commoncrawl/CC-MAIN-2019-09-sample.warc.wet.gz",
+          "c4/c4-train.00000-of-01024.json.gz",
+          "github/github_000000000000.gz",
+          "wikipedia/enwiki-20220701-pages-articles.xml",
+          "books/gutenberg/2701.txt",
+          "books/gutenberg/2701-0.txt",
+          "books/pg19/pg19_001",
+          "arxiv/src/arXiv_src_9901_001.tar",
+          "arxiv/src/arXiv_src_2301_001.tar",
+          "stackexchange/cooking.stackexchange.com/Posts.xml",
+          "quality/references.jsonl",
+          "quality/random.jsonl");
 
   @Option(
       names = "--output",
       description =
-          "The demo's folder: it writes sample/ (the bundled sample), langid/ (the annotated Delta"
-              + " table) and mixture/ inside it, nothing beside it (default: corral-demo in"
+          "The demo's folder: the sample is copied to sample/ inside it, the recipe writes"
+              + " <source>/<step>/ and mixture/ there, nothing beside it (default: corral-demo in"
               + " java.io.tmpdir).")
   Path output = Path.of(System.getProperty("java.io.tmpdir"), "corral-demo");
 
+  @Option(
+      names = "--progress-seconds",
+      defaultValue = "0",
+      description =
+          "Seconds between a step's progress lines on stderr, 0 for none (default: ${DEFAULT-VALUE}).")
+  int progressSeconds;
+
+  @Option(
+      names = "--from",
+      split = ",",
+      description = "Run these steps (source/step) and every step after them even when unchanged.")
+  List<String> from;
+
   @Override
   public Integer call() throws IOException {
-    Path folder = output.toAbsolutePath();
-    Path table = folder.resolve("langid");
-    Path sample = folder.resolve("sample").resolve("udhr-sample.jsonl");
-    copySample(sample);
-    JobRunner runner = new JobRunner(System.out, System.err, 0);
-
-    LanguageIdentifier langid = new LanguageIdentifier();
-    Job identify =
-        Job.builder()
-            .setName("langid")
-            .addInput(sample.toString())
-            .setOutput(table.toString())
-            .optStages(List.of(langid))
-            .optReport(
-                (context, written) ->
-                    new Job.Summary(
-                        Map.of(),
-                        String.format(
-                                "Corral demo: language ID of %d UDHR paragraphs in %d translations (bundled sample)%n%n",
-                                written.count(), written.select("udhr").distinct().count())
-                            + LanguageReport.table(
-                                written, "text", langid.getOutputCol(), langid.getScoreCol(), 20)
-                            + agreement(written, langid),
-                        null))
-            .build();
-    runner.run(identify, () -> SparkSessions.create("corral demo"));
-
-    // The last step of curation: a mixture. Two sources from the annotated table, 3:1 by tokens.
-    MixtureConfig config =
-        MixtureConfig.parse(
-            "demo mixture",
-            String.join(
-                "\n",
-                "name: demo",
-                "seed: 1",
-                "budget_tokens: 200000",
-                "output: {shards: 2, formats: [parquet, jsonl.zst]}",
-                "sources:",
-                "  - {name: identified, path: '"
-                    + table
-                    + "', format: delta, id_column: id, proportion: 0.75, epochs: 1,"
-                    + " filter: \"language != 'unknown'\"}",
-                "  - {name: unidentified, path: '"
-                    + table
-                    + "', format: delta, id_column: id, proportion: 0.25, epochs: 1,"
-                    + " filter: \"language = 'unknown'\"}"));
+    Path folder = output.toAbsolutePath().normalize();
+    Path sample = folder.resolve("sample");
+    for (String file : SAMPLE) {
+      copy("/dev/corral/jobs/demo/sources/" + file, sample.resolve(file), folder);
+    }
     System.out.printf(
-        "%nA 200k-token mixture: languages lid.176 identified (75%%) and the rest (25%%)%n%n");
-    runner.run(
-        MixtureCommand.declare(config, folder.resolve("mixture").toString(), false),
-        () -> SparkSessions.create("corral demo"));
+        "Corral demo: LLaMA's recipe on the bundled sample of its seven sources (%s)%n%n", sample);
+    RecipeCommand.run(
+        recipe(sample),
+        RECIPE,
+        folder.toString(),
+        null,
+        0,
+        progressSeconds,
+        System.out,
+        System.err);
     return 0;
   }
 
-  /** How often lid.176 agrees with the UDHR tag, on the paragraphs whose language it knows. */
-  private static String agreement(Dataset<Row> written, LanguageIdentifier langid) {
-    Dataset<Row> known =
-        written
-            .withColumn("expected", split(col("html_lang"), "-").getItem(0))
-            .filter(col("expected").isin((Object[]) labels(langid)));
-    long correct = known.filter(col("expected").equalTo(col(langid.getOutputCol()))).count();
-    long total = known.count();
-    return String.format(
-        "%nagreement with the UDHR tag, on the %d paragraphs whose language lid.176 knows: "
-            + "%.1f%%%n",
-        total, 100.0 * correct / Math.max(1, total));
-  }
-
-  private static String[] labels(LanguageIdentifier langid) {
-    FastTextModel model = ExecutorModels.fastText(langid.getModelPath());
-    String[] labels = new String[model.labelCount()];
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = Prediction.bare(model.label(i));
-    }
-    return labels;
-  }
-
-  private static void copySample(Path target) throws IOException {
-    try (InputStream in = DemoCommand.class.getResourceAsStream(SAMPLE)) {
+  /** The bundled recipe with the sample's folder in place of {@code @SAMPLE@}. */
+  static RecipeConfig recipe(Path sample) throws IOException {
+    try (InputStream in = DemoCommand.class.getResourceAsStream(RECIPE)) {
       if (in == null) {
-        throw Errors.badInput(SAMPLE, "the bundled demo sample is missing from the jar");
+        throw Errors.badInput(RECIPE, "the bundled demo recipe is missing from the jar");
+      }
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return RecipeConfig.parse(RECIPE, text.replace("@SAMPLE@", sample.toString()));
+    }
+  }
+
+  /**
+   * Copies a bundled file; a copy already there is left as it is (its time too, so the rerun's
+   * steps find their inputs unchanged), any other file of that name is the user's and stays.
+   */
+  static void copy(String resource, Path target, Path folder) throws IOException {
+    try (InputStream in = DemoCommand.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw Errors.badInput(resource, "the bundled demo sample is missing from the jar");
       }
       byte[] bundled = in.readAllBytes();
-      // A rerun finds its own copy; any other file of that name is the user's and stays.
-      if (Files.exists(target) && !Arrays.equals(Files.readAllBytes(target), bundled)) {
-        throw Errors.badUsage(
-            "--output " + target.getParent().getParent(),
-            target + " exists and is not the bundled sample; choose another folder");
+      if (Files.exists(target)) {
+        if (!Arrays.equals(Files.readAllBytes(target), bundled)) {
+          throw Errors.badUsage(
+              "--output " + folder,
+              target + " exists and is not the bundled sample; choose another folder");
+        }
+        return;
       }
       Files.createDirectories(target.getParent());
       Files.write(target, bundled);

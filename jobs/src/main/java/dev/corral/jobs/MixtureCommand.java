@@ -52,6 +52,15 @@ final class MixtureCommand extends JobCommand {
             .setOutput(output)
             .optOverwrite(overwrite)
             .optSetting("mixture", mixture.name)
+            // Everything that decides the shards, so a changed proportion is a changed run.
+            .optSetting("seed", mixture.seed)
+            .optSetting("budget_tokens", mixture.budgetTokens)
+            .optSetting("use_epochs", mixture.useEpochs)
+            .optSetting("tokenizer", mixture.tokenizer)
+            .optSetting("shards", mixture.shards)
+            .optSetting("shard_tokens", mixture.shardTokens)
+            .optSetting("formats", mixture.formats)
+            .optSetting("sources", mixture.sources.stream().map(Object::toString).toList())
             .optWriter(
                 (context, data, staging) ->
                     built.set(MixtureBuilder.build(context.spark(), mixture, staging)))

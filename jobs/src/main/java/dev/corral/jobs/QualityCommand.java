@@ -90,6 +90,9 @@ final class QualityCommand {
     @Option(names = "--seed", descriptionKey = "FastTextTrainer.seed")
     String seed;
 
+    @Option(names = "--threads", descriptionKey = "FastTextTrainer.threads")
+    String threads;
+
     @Override
     Job declare() {
       if (heldOut <= 0 || heldOut >= 1) {

@@ -14,8 +14,14 @@ final class SparkSessions {
   private SparkSessions() {}
 
   static SparkSession create(String appName) {
+    return create(appName, java.util.Map.of());
+  }
+
+  /** With {@code defaults} for keys spark-submit's settings do not give (FAIR scheduling, say). */
+  static SparkSession create(String appName, java.util.Map<String, String> defaults) {
     SparkConf conf = new SparkConf(); // picks up spark.* system properties set by spark-submit
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    defaults.forEach((k, v) -> builder.config(k, conf.get(k, v)));
     if (!conf.contains("spark.master")) {
       // One machine: a few shuffle partitions and Delta snapshot partitions instead of the
       // cluster-sized 200 and 50.

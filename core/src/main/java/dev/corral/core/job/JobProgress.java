@@ -3,6 +3,7 @@ package dev.corral.core.job;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkContext;
@@ -10,6 +11,7 @@ import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import scala.Tuple4;
 import scala.collection.JavaConverters;
@@ -37,12 +39,25 @@ final class JobProgress implements AutoCloseable {
   /** Running tasks' last reports: task id -> {bytes read, records read, records written}. */
   private final Map<Long, long[]> running = new ConcurrentHashMap<>();
 
+  /**
+   * This job's Spark stages: jobs started from its thread carry {@link #RUN} = {@link #run}, so a
+   * job running beside others in the session (a recipe's steps) counts only its own tasks.
+   */
+  private final Set<Integer> stages = ConcurrentHashMap.newKeySet();
+
+  /** The thread-local Spark property naming the job a Spark job belongs to. */
+  static final String RUN = "corral.run";
+
+  private final String run = java.util.UUID.randomUUID().toString();
+  private final String previousRun;
   private final Listener listener = new Listener();
   private final ProgressPrinter printer;
 
   JobProgress(SparkContext sc, String label, PrintStream out, long periodMillis) {
     this.sc = sc;
     this.label = label;
+    previousRun = sc.getLocalProperty(RUN);
+    sc.setLocalProperty(RUN, run);
     sc.addSparkListener(listener);
     printer = new ProgressPrinter(this::line, out, periodMillis);
   }
@@ -88,13 +103,27 @@ final class JobProgress implements AutoCloseable {
   public void close() {
     printer.close();
     sc.removeSparkListener(listener);
+    sc.setLocalProperty(RUN, previousRun);
     running.clear();
   }
 
   private final class Listener extends SparkListener {
     @Override
+    public void onJobStart(SparkListenerJobStart start) {
+      java.util.Properties p = start.properties();
+      if (p != null && run.equals(p.getProperty(RUN))) {
+        for (Object id : JavaConverters.seqAsJavaList(start.stageIds())) {
+          stages.add((Integer) id);
+        }
+      }
+    }
+
+    @Override
     public void onTaskEnd(SparkListenerTaskEnd end) {
       running.remove(end.taskInfo().taskId());
+      if (!stages.contains(end.stageId())) {
+        return;
+      }
       TaskMetrics m = end.taskMetrics();
       if (m != null && end.taskInfo().successful()) {
         bytesRead.addAndGet(m.inputMetrics().bytesRead());
@@ -108,6 +137,9 @@ final class JobProgress implements AutoCloseable {
     public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
       for (Tuple4<Object, Object, Object, scala.collection.Seq<AccumulableInfo>> t :
           JavaConverters.seqAsJavaList(update.accumUpdates())) {
+        if (!stages.contains(((Number) t._2()).intValue())) {
+          continue;
+        }
         long[] r = running.computeIfAbsent((Long) t._1(), k -> new long[3]);
         for (AccumulableInfo info : JavaConverters.seqAsJavaList(t._4())) {
           if (info.name().isEmpty()

@@ -70,6 +70,8 @@ public final class JobRunner {
   private final Map<String, String> lastFingerprints = new LinkedHashMap<>();
   private String currentPhase;
   private long phaseStart;
+  private boolean skipUnchanged;
+  private String upstreamKey = "";
 
   /**
    * @param out where the summary goes (stdout)
@@ -80,6 +82,19 @@ public final class JobRunner {
     this.out = out;
     this.err = err;
     this.progressMillis = progressMillis;
+  }
+
+  /**
+   * With {@code value}, a job skips itself when its output holds a complete run with the same key
+   * (job, settings, params, input fingerprints, version and {@code upstreamKey}), as resumable jobs
+   * always do; the recipe runs its steps this way. {@code upstreamKey} names what else decides the
+   * output (the keys of the steps whose outputs the job reads by path, a model say), and goes into
+   * the key the record keeps whether or not the run may skip.
+   */
+  public JobRunner optSkipUnchanged(boolean value, String upstreamKey) {
+    this.skipUnchanged = value;
+    this.upstreamKey = upstreamKey == null ? "" : " " + upstreamKey;
+    return this;
   }
 
   /** What a run did. */
@@ -183,11 +198,13 @@ public final class JobRunner {
         fingerprints.add(Fingerprint.of(spark, input));
       }
       context = new JobContext(spark, job, fingerprints);
-      runKey = runKey(job, fingerprints);
+      runKey = runKey(job, fingerprints) + upstreamKey;
       fingerprints.forEach(f -> lastFingerprints.put(f.path(), f.digest()));
       if (job.resume != null) {
         runId = Fingerprint.shortSha256(runKey);
-        Result done = alreadyWritten(spark, job, folder, runId);
+      }
+      if (job.resume != null || skipUnchanged) {
+        Result done = alreadyWritten(spark, job, folder, Fingerprint.shortSha256(runKey));
         if (done != null) {
           return done;
         }
@@ -306,6 +323,7 @@ public final class JobRunner {
     Map<String, Object> record(Job.Summary summary, Dataset<Row> written) {
       Map<String, Object> record = RunRecord.header(spark, job.name, runId);
       record.put("status", "complete");
+      record.put("run_key", Fingerprint.shortSha256(runKey));
       record.put("inputs", fingerprints.stream().map(Fingerprint::toMap).toList());
       Map<String, Object> output = new LinkedHashMap<>();
       output.put("path", folder.output().toString());
@@ -393,13 +411,15 @@ public final class JobRunner {
    * A resumable job whose output holds a complete run with the same key: nothing to do. Its record
    * says so and the summary is printed again from the record.
    */
-  private Result alreadyWritten(SparkSession spark, Job job, OutputFolder folder, String runId) {
+  private Result alreadyWritten(SparkSession spark, Job job, OutputFolder folder, String runKey) {
     FileSystem fs = HadoopFs.fileSystem(folder.output());
     JsonNode record = RunRecord.read(fs, folder.output(), job.name).orElse(null);
     if (record == null || !"complete".equals(record.path("status").asText())) {
       return null;
     }
-    if (!runId.equals(record.path("run_id").asText())) {
+    // Records written before run_key existed name a resumable run by its key in run_id.
+    String recorded = record.path("run_key").asText(record.path("run_id").asText());
+    if (!runKey.equals(recorded)) {
       err.println(
           "corral "
               + job.name
@@ -422,10 +442,11 @@ public final class JobRunner {
             + job.name
             + ".json); nothing to do");
     out.print(record.path("summary").asText(""));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> previous =
+        new com.fasterxml.jackson.databind.ObjectMapper().convertValue(record, Map.class);
     return new Result(
-        new Job.Summary(Map.of(), record.path("summary").asText(""), null),
-        Map.of("run_id", runId),
-        true);
+        new Job.Summary(Map.of(), record.path("summary").asText(""), null), previous, true);
   }
 
   /** Which inputs a recorded run read differently, for the notice that a job runs again. */

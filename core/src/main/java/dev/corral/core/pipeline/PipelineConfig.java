@@ -94,6 +94,14 @@ public final class PipelineConfig {
     }
   }
 
+  /**
+   * A pipeline from a YAML tree inside another file (a recipe's step); {@code source} names where
+   * it is, for errors.
+   */
+  public static PipelineConfig parse(String source, JsonNode root) {
+    return new PipelineConfig(source, root);
+  }
+
   private static void checkKeys(JsonNode node, Set<String> known, String where) {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();

@@ -1,0 +1,393 @@
+package dev.corral.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.core.testing.LocalCluster;
+import dev.corral.core.testing.TestSpark;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The LLaMA recipe end to end on the bundled sample of its seven sources ({@code corral demo}):
+ * sources side by side, a rerun that skips every step, a driver killed in the middle of a step and
+ * an executor killed in the middle of a step, and local mode against {@code local-cluster}: every
+ * run ends with the same tables, row for row, and the same mixture shards, byte for byte.
+ *
+ * <p>The runs share one folder, one after the other: derived ids and some columns name the input
+ * files, so equal tables need equal paths.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RecipeTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path tmp;
+
+  /** The uninterrupted local run's tables (sorted JSON rows) and mixture shards' digests. */
+  private static Map<String, List<String>> reference;
+
+  @AfterAll
+  static void stopSpark() {
+    TestSpark.stopActive();
+    LocalCluster.stop(null);
+  }
+
+  private static Path demo() {
+    return tmp.resolve("demo");
+  }
+
+  @Test
+  @Order(1)
+  void demoRunsTheSevenSourcesSideBySideAndARerunSkipsEveryStep() throws Exception {
+    CommandLineTest.Result r = CommandLineTest.cli("demo --output %s", demo());
+    assertEquals(0, r.code(), r.err());
+    JsonNode record = recipe(demo());
+    assertEquals("complete", record.path("status").asText());
+    Set<String> sources = new TreeSet<>();
+    for (JsonNode s : record.path("steps")) {
+      assertEquals("ran", s.path("status").asText(), s.toString());
+      sources.add(s.path("source").asText());
+      assertTrue(Files.exists(Path.of(s.path("record").asText())), "each step's run record: " + s);
+    }
+    assertEquals(
+        Set.of(
+            "models",
+            "commoncrawl",
+            "c4",
+            "github",
+            "wikipedia",
+            "books",
+            "arxiv",
+            "stackexchange",
+            "mixture"),
+        sources);
+    assertTrue(overlapping(record) >= 2, "steps of different sources ran at the same time");
+    String out = r.outText();
+    assertTrue(out.contains("commoncrawl"), out);
+    assertTrue(out.contains("data card: "), out);
+    reference = tables(demo());
+    for (String source : List.of("commoncrawl", "c4", "github", "wikipedia", "books", "arxiv")) {
+      assertTrue(
+          reference.keySet().stream().anyMatch(k -> k.startsWith(source + "/")),
+          source + " has tables: " + reference.keySet());
+    }
+
+    CommandLineTest.Result again = CommandLineTest.cli("demo --output %s", demo());
+    assertEquals(0, again.code(), again.err());
+    for (JsonNode s : recipe(demo()).path("steps")) {
+      assertEquals("skipped", s.path("status").asText(), s.toString());
+    }
+    assertEquals(reference, tables(demo()));
+
+    // One changed setting reruns that step and what reads it, nothing else.
+    CommandLineTest.Result forced =
+        CommandLineTest.cli("demo --output %s --from wikipedia/exact", demo());
+    assertEquals(0, forced.code(), forced.err());
+    Map<String, String> status = new TreeMap<>();
+    recipe(demo())
+        .path("steps")
+        .forEach(s -> status.put(s.path("step").asText(), s.path("status").asText()));
+    assertEquals("ran", status.get("wikipedia/exact"));
+    assertEquals("ran", status.get("mixture"));
+    assertEquals("skipped", status.get("wikipedia/source"));
+    assertEquals("skipped", status.get("commoncrawl/exact"));
+    assertEquals(reference, tables(demo()));
+  }
+
+  @Test
+  @Order(2)
+  void aKilledDriverResumesWhereItStoppedAndEndsWithTheSameTables() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(reference != null, "needs the reference run");
+    TestSpark.stopActive(); // the child and the rerun each have their own session
+    deleteTree(demo());
+    Path log = tmp.resolve("child.log");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-") || a.startsWith("-Djdk.reflect") || a.startsWith("-XX:+Ignore")) {
+        cmd.add(a);
+      }
+    }
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            Corral.class.getName(),
+            "demo",
+            "--output",
+            demo().toString()));
+    Process child =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Set<String> done;
+    try {
+      // Kill it in the middle of a step: a step's staging folder exists, and some step has
+      // committed.
+      done = waitForStepInFlight(demo(), child, 600);
+    } finally {
+      child.destroyForcibly();
+      child.waitFor(60, TimeUnit.SECONDS);
+    }
+    assertFalse(done.isEmpty(), Files.readString(log));
+    assertEquals("running", recipe(demo()).path("status").asText(), "killed before the end");
+
+    CommandLineTest.Result r = CommandLineTest.cli("demo --output %s", demo());
+    assertEquals(0, r.code(), r.err());
+    int ran = 0;
+    for (JsonNode s : recipe(demo()).path("steps")) {
+      String id = s.path("step").asText();
+      if (done.contains(id)) {
+        assertEquals("skipped", s.path("status").asText(), id + " completed before the kill");
+      } else {
+        ran++;
+      }
+    }
+    assertTrue(ran > 0, "the step killed half way ran again");
+    assertEquals(reference, tables(demo()));
+  }
+
+  @Test
+  @Order(3)
+  void localClusterWithAnExecutorKilledMidStepEndsWithTheSameTables() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(reference != null, "needs the reference run");
+    TestSpark.stopActive();
+    deleteTree(demo());
+    SparkSession spark =
+        LocalCluster.builder("RecipeTest")
+            .executors(2)
+            .config("spark.scheduler.mode", "FAIR")
+            .config("spark.sql.shuffle.partitions", "4")
+            .start();
+    try {
+      AtomicInteger code = new AtomicInteger(-1);
+      Thread recipe =
+          new Thread(
+              () -> code.set(Corral.execute("demo", "--output", demo().toString())), "recipe");
+      recipe.start();
+      Process executor = null;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
+      while (executor == null && recipe.isAlive() && System.nanoTime() < deadline) {
+        if (!stagingFolders(demo()).isEmpty() && !committed(demo()).isEmpty()) {
+          executor = null;
+          ProcessHandle victim =
+              ProcessHandle.current()
+                  .descendants()
+                  .filter(
+                      p ->
+                          p.info()
+                              .commandLine()
+                              .orElse("")
+                              .contains("CoarseGrainedExecutorBackend"))
+                  .findFirst()
+                  .orElse(null);
+          if (victim != null) {
+            victim.destroyForcibly();
+            victim.onExit().get(60, TimeUnit.SECONDS);
+            break;
+          }
+        }
+        Thread.sleep(200);
+      }
+      assertTrue(recipe.isAlive() || code.get() == 0, "the recipe was still running at the kill");
+      recipe.join(TimeUnit.SECONDS.toMillis(900));
+      assertEquals(0, code.get(), "the recipe ends well without the executor");
+      assertEquals("complete", recipe(demo()).path("status").asText());
+      assertEquals(reference, tables(demo()));
+    } finally {
+      LocalCluster.stop(spark);
+    }
+  }
+
+  @Test
+  void everyKeyIsCheckedBeforeAnythingRuns() throws Exception {
+    Path conf = tmp.resolve("bad.yaml");
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "name: bad",
+            "sources:",
+            "  wiki:",
+            "    inputs: [" + tmp.resolve("nowhere/*.xml") + "]",
+            "    steps: [{name: source, job: source wikipedia}]",
+            "mixture: {budget_tokens: 10, sources: {wiki: {proportion: 1, epochs: 1}}}"));
+    CommandLineTest.Result r =
+        CommandLineTest.cli("recipe --config %s --output %s", conf, tmp.resolve("out"));
+    assertEquals(2, r.code(), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().contains(conf + ": sources.wiki.inputs[0]"), r.err());
+    assertTrue(r.err().contains("matches no file"), r.err());
+
+    Path input = Files.createDirectories(tmp.resolve("dumps"));
+    Files.writeString(input.resolve("x.xml"), "<mediawiki/>");
+    for (String[] bad :
+        new String[][] {
+          {
+            "steps: [{name: source, job: source wikipedia, colour: red}]",
+            "sources.wiki.steps[0]: unknown key 'colour'"
+          },
+          {"steps: [{name: source, job: source wikipedia, options: {split-mb: -1}}]", "--split-mb"},
+          {
+            "steps: [{name: source, job: source wikipedia, options: {langs: en}}]",
+            "Unknown option: '--langs'"
+          },
+          {"steps: [{name: source, job: sauce}]", "sources.wiki.steps[0]"},
+          {"steps: [{name: Source!, job: source wikipedia}]", "sources.wiki.steps[0].name"},
+          {
+            "steps: [{name: source, job: source wikipedia, inputs: ['${nope}']}]",
+            "'${nope}' names no other step"
+          },
+        }) {
+      Files.writeString(
+          conf,
+          String.join(
+              "\n",
+              "sources:",
+              "  wiki:",
+              "    inputs: [" + input + "]",
+              "    " + bad[0],
+              "mixture: {budget_tokens: 10, sources: {wiki: {proportion: 1, epochs: 1}}}"));
+      CommandLineTest.Result e =
+          CommandLineTest.cli("recipe --config %s --output %s", conf, tmp.resolve("out"));
+      assertEquals(2, e.code(), bad[0] + ": " + e.err());
+      assertEquals(1, e.err().lines().count(), e.err());
+      assertTrue(e.err().contains(conf.toString()) && e.err().contains(bad[1]), e.err());
+    }
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "sources:",
+            "  wiki:",
+            "    inputs: [" + input + "]",
+            "    steps: [{name: source, job: source wikipedia}]",
+            "mixture: {budget_tokens: 10, sources: {wiki: {proportion: 0.5, epochs: 1}}}"));
+    CommandLineTest.Result e =
+        CommandLineTest.cli("recipe --config %s --output %s", conf, tmp.resolve("out"));
+    assertEquals(2, e.code(), e.err());
+    assertTrue(e.err().contains(conf + ": mixture: sources[*].proportion"), e.err());
+    assertFalse(Files.exists(tmp.resolve("out")), "nothing runs, nothing is written");
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static JsonNode recipe(Path dir) throws IOException {
+    return JSON.readTree(dir.resolve("_corral/recipe.json").toFile());
+  }
+
+  /** The most steps of different sources that were running at one instant. */
+  private static int overlapping(JsonNode record) {
+    List<long[]> spans = new ArrayList<>();
+    for (JsonNode s : record.path("steps")) {
+      long start = Instant.parse(s.path("started").asText()).toEpochMilli();
+      spans.add(new long[] {start, start + (long) (s.path("wall_seconds").asDouble() * 1000)});
+    }
+    int most = 0;
+    for (long[] a : spans) {
+      int n = 0;
+      for (long[] b : spans) {
+        if (b[0] <= a[0] && a[0] < b[1]) {
+          n++;
+        }
+      }
+      most = Math.max(most, n);
+    }
+    return most;
+  }
+
+  /** Every step's table as sorted JSON rows, and the mixture's shards by SHA-256. */
+  private static Map<String, List<String>> tables(Path dir) throws IOException {
+    SparkSession spark = SparkSession.active();
+    Map<String, List<String>> out = new TreeMap<>();
+    for (JsonNode s : recipe(dir).path("steps")) {
+      String id = s.path("step").asText();
+      Path output = Path.of(s.path("output").asText());
+      if (Files.exists(output.resolve("_delta_log"))) {
+        List<String> rows =
+            new ArrayList<>(
+                spark.read().format("delta").load(output.toString()).toJSON().collectAsList());
+        rows.sort(null);
+        out.put(id, rows);
+      }
+    }
+    JsonNode manifest = JSON.readTree(dir.resolve("mixture/manifest.json").toFile());
+    List<String> shards = new ArrayList<>();
+    for (JsonNode shard : manifest.path("shards")) {
+      shards.add(shard.toString());
+    }
+    out.put("mixture", shards);
+    return out;
+  }
+
+  /** Waits until a step is staged while another has committed; returns the committed steps. */
+  private static Set<String> waitForStepInFlight(Path dir, Process child, int seconds)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (child.isAlive() && System.nanoTime() < deadline) {
+      Set<String> committed = committed(dir);
+      if (!committed.isEmpty() && !stagingFolders(dir).isEmpty()) {
+        return committed;
+      }
+      Thread.sleep(100);
+    }
+    return Set.of();
+  }
+
+  /** Steps the recipe's record shows committed. */
+  private static Set<String> committed(Path dir) {
+    Set<String> done = new TreeSet<>();
+    try {
+      for (JsonNode s : recipe(dir).path("steps")) {
+        if (s.path("status").asText().equals("ran")) {
+          done.add(s.path("step").asText());
+        }
+      }
+    } catch (IOException e) {
+      // not written yet
+    }
+    return done;
+  }
+
+  /** Staging folders of steps in flight ({@code DIR/<source>/.corral-staging-*}). */
+  private static List<Path> stagingFolders(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.walk(dir, 2)) {
+      return s.filter(p -> p.getFileName().toString().startsWith(".corral-staging-")).toList();
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
