@@ -129,6 +129,7 @@ class CommandLineTest {
         new String[][] {
           {"--help"},
           {"demo", "--help"},
+          {"recipe", "--help"},
           {"langid", "--help"},
           {"local", "fasttext", "--help"},
           {"local", "fasttext", "predict", "--help"},

@@ -91,35 +91,6 @@ class JobsTest {
   }
 
   @Test
-  void demoRunsOnTheBundledSample() throws Exception {
-    Path output = tmp.resolve("demo");
-    CommandLineTest.Result r = CommandLineTest.cli("demo --output %s", output);
-    assertEquals(0, r.code(), r.err());
-    assertTrue(
-        r.outText().contains("language ID of 794 UDHR paragraphs in 266 translations"),
-        r.outText());
-    assertTrue(r.outText().contains("agreement with the UDHR tag"), r.outText());
-    assertEquals(
-        794,
-        SparkSession.active()
-            .read()
-            .format("delta")
-            .load(output.resolve("langid").toString())
-            .count());
-    assertTrue(Files.exists(output.resolve("mixture/manifest.json")), "the mixture is inside");
-    try (var beside = Files.list(tmp)) {
-      assertEquals(List.of(output), beside.toList(), "nothing is written beside the demo's folder");
-    }
-    // A file of the sample's name that the demo did not write stays, and the rerun says why.
-    Files.writeString(output.resolve("sample/udhr-sample.jsonl"), "{\"id\": \"mine\"}\n");
-    CommandLineTest.Result again = CommandLineTest.cli("demo --output %s", output);
-    assertEquals(2, again.code(), again.err());
-    assertTrue(again.err().contains("is not the bundled sample"), again.err());
-    assertEquals(
-        "{\"id\": \"mine\"}\n", Files.readString(output.resolve("sample/udhr-sample.jsonl")));
-  }
-
-  @Test
   void qualityTrainWritesAModelAndReportsHeldOutScores() throws Exception {
     List<String> tsv = Files.readAllLines(UDHR, StandardCharsets.UTF_8);
     List<String> positives = new ArrayList<>();

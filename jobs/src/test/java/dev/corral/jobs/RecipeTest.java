@@ -62,6 +62,21 @@ class RecipeTest {
   @Test
   @Order(1)
   void demoRunsTheSevenSourcesSideBySideAndARerunSkipsEveryStep() throws Exception {
+    // The session the demo will find (as its own would be: local, FAIR), watched for its pools.
+    SparkSession spark = SparkSessions.create("RecipeTest", Map.of("spark.scheduler.mode", "FAIR"));
+    Set<String> pools = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    spark
+        .sparkContext()
+        .addSparkListener(
+            new org.apache.spark.scheduler.SparkListener() {
+              @Override
+              public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                String pool = start.properties().getProperty("spark.scheduler.pool");
+                if (pool != null) {
+                  pools.add(pool);
+                }
+              }
+            });
     CommandLineTest.Result r = CommandLineTest.cli("demo --output %s", demo());
     assertEquals(0, r.code(), r.err());
     JsonNode record = recipe(demo());
@@ -85,6 +100,8 @@ class RecipeTest {
             "mixture"),
         sources);
     assertTrue(overlapping(record) >= 2, "steps of different sources ran at the same time");
+    assertEquals("FAIR", spark.sparkContext().getSchedulingMode().toString());
+    assertEquals(sources, new TreeSet<>(pools), "each source's Spark jobs ran in its own pool");
     String out = r.outText();
     assertTrue(out.contains("commoncrawl"), out);
     assertTrue(out.contains("data card: "), out);
@@ -115,6 +132,16 @@ class RecipeTest {
     assertEquals("skipped", status.get("wikipedia/source"));
     assertEquals("skipped", status.get("commoncrawl/exact"));
     assertEquals(reference, tables(demo()));
+
+    // A file of a sample's name that the demo did not write stays, and the rerun says why.
+    Path mine = demo().resolve("sample/c4/c4-train.00000-of-01024.json.gz");
+    byte[] bundled = Files.readAllBytes(mine);
+    Files.writeString(mine, "{\"text\": \"mine\"}\n");
+    CommandLineTest.Result refused = CommandLineTest.cli("demo --output %s", demo());
+    assertEquals(2, refused.code(), refused.err());
+    assertTrue(refused.err().contains("is not the bundled sample"), refused.err());
+    assertEquals("{\"text\": \"mine\"}\n", Files.readString(mine));
+    Files.write(mine, bundled);
   }
 
   @Test
@@ -178,7 +205,10 @@ class RecipeTest {
         LocalCluster.builder("RecipeTest")
             .executors(2)
             .config("spark.scheduler.mode", "FAIR")
-            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.extensions", TestSpark.EXTENSIONS)
+            .config(
+                "spark.sql.catalog.spark_catalog",
+                "org.apache.spark.sql.delta.catalog.DeltaCatalog")
             .start();
     try {
       AtomicInteger code = new AtomicInteger(-1);
