@@ -78,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
         recipe(sample),
         RECIPE,
         folder.toString(),
-        null,
+        from,
         0,
         progressSeconds,
         System.out,

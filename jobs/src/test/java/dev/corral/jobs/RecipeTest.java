@@ -275,7 +275,7 @@ class RecipeTest {
           {"steps: [{name: source, job: source wikipedia, options: {split-mb: -1}}]", "--split-mb"},
           {
             "steps: [{name: source, job: source wikipedia, options: {langs: en}}]",
-            "Unknown option: '--langs'"
+            "Unknown options: '--langs'"
           },
           {"steps: [{name: source, job: sauce}]", "sources.wiki.steps[0]"},
           {"steps: [{name: Source!, job: source wikipedia}]", "sources.wiki.steps[0].name"},

@@ -272,7 +272,10 @@ public final class RecipeRunner {
                           ? ""
                           : ", " + entry.get("rows_written") + " rows")));
       return new StepResult(s.id(), status, rec, entry);
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable t) {
+      // Spark's own exceptions are checked ones thrown undeclared: caught here too, or they would
+      // escape the step's record.
+      RuntimeException e = t instanceof RuntimeException re ? re : new IllegalStateException(t);
       failures.add(e);
       CorralException c = JobRunner.corralCause(e);
       String message = c != null ? c.getMessage() : String.valueOf(e);
