@@ -9,10 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.johnsnowlabs.nlp.DocumentAssembler;
 import com.johnsnowlabs.nlp.Finisher;
 import com.johnsnowlabs.nlp.annotators.sbd.pragmatic.SentenceDetector;
+import dev.corral.core.CorralException;
+import dev.corral.core.testing.SparkMlContract;
 import dev.corral.core.testing.TestSpark;
 import dev.corral.curation.ccnet.PerplexityScorer;
 import dev.corral.curation.langid.LanguageIdentifier;
 import dev.corral.curation.lm.NgramTrainer;
+import dev.corral.curation.quality.QualityClassifier;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -28,6 +31,7 @@ import java.util.zip.GZIPInputStream;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -129,43 +133,43 @@ class CorralAnnotatorTest {
     model.write().save(saved.toString());
     PipelineModel loaded = PipelineModel.load(saved.toString());
 
-    for (PipelineModel m : List.of(model, loaded)) {
-      Map<Integer, Row> byId = new HashMap<>();
-      for (Row row : m.transform(documents()).collectAsList()) {
-        byId.put(row.getAs("id"), row);
-      }
-      assertEquals(3, byId.size());
-      assertEquals(
-          List.of(ENGLISH, GERMAN),
-          byId.get(1).getList(byId.get(1).fieldIndex("finished_sentence")));
-      assertEquals(List.of("en", "de"), finished(byId.get(1), "finished_language"));
-      assertEquals(List.of("fr"), finished(byId.get(2), "finished_language"));
-      assertEquals(List.of(), finished(byId.get(3), "finished_language"));
-      assertEquals(List.of(), finished(byId.get(3), "finished_perplexity"));
+    // The loaded model only: it is the one that must hold every stage and param.
+    String englishPerplexity = String.valueOf(plainPerplexity(ENGLISH, "en"));
+    List<Float> scores = List.of(plainLanguageScore(ENGLISH), plainLanguageScore(GERMAN));
+    Map<Integer, Row> byId = new HashMap<>();
+    for (Row row : loaded.transform(documents()).collectAsList()) {
+      byId.put(row.getAs("id"), row);
+    }
+    assertEquals(3, byId.size());
+    assertEquals(
+        List.of(ENGLISH, GERMAN), byId.get(1).getList(byId.get(1).fieldIndex("finished_sentence")));
+    assertEquals(List.of("en", "de"), finished(byId.get(1), "finished_language"));
+    assertEquals(List.of("fr"), finished(byId.get(2), "finished_language"));
+    assertEquals(List.of(), finished(byId.get(3), "finished_language"));
+    assertEquals(List.of(), finished(byId.get(3), "finished_perplexity"));
 
-      // Only English has a model: null perplexity elsewhere, and for English what the stage gives.
-      List<String> perplexities = finished(byId.get(1), "finished_perplexity");
-      assertEquals(2, perplexities.size());
-      assertNotNull(perplexities.get(0));
-      assertEquals(String.valueOf(plainPerplexity(ENGLISH, "en")), perplexities.get(0));
-      assertNull(perplexities.get(1));
-      assertEquals(Arrays.asList((String) null), finished(byId.get(2), "finished_perplexity"));
+    // Only English has a model: null perplexity elsewhere, and for English what the stage gives.
+    List<String> perplexities = finished(byId.get(1), "finished_perplexity");
+    assertEquals(2, perplexities.size());
+    assertNotNull(perplexities.get(0));
+    assertEquals(englishPerplexity, perplexities.get(0));
+    assertNull(perplexities.get(1));
+    assertEquals(Arrays.asList((String) null), finished(byId.get(2), "finished_perplexity"));
 
-      // Annotations: spans of the sentences, LanguageDetectorDL's metadata, the annotator type.
-      List<Row> languages = byId.get(1).getList(byId.get(1).fieldIndex("language"));
-      List<Row> spans = byId.get(1).getList(byId.get(1).fieldIndex("sentence"));
-      for (int i = 0; i < 2; i++) {
-        Row annotation = languages.get(i);
-        assertEquals("language", annotation.getAs("annotatorType"));
-        assertEquals((int) spans.get(i).getAs("begin"), (int) annotation.getAs("begin"));
-        assertEquals((int) spans.get(i).getAs("end"), (int) annotation.getAs("end"));
-        Map<String, String> metadata = annotation.getJavaMap(annotation.fieldIndex("metadata"));
-        assertEquals(String.valueOf(i), metadata.get("sentence"));
-        String code = annotation.getAs("result");
-        float score = plainLanguageScore(i == 0 ? ENGLISH : GERMAN);
-        assertEquals(String.valueOf(score), metadata.get(code));
-        assertEquals(String.valueOf(score), metadata.get("language_score"));
-      }
+    // Annotations: spans of the sentences, LanguageDetectorDL's metadata, the annotator type.
+    List<Row> languages = byId.get(1).getList(byId.get(1).fieldIndex("language"));
+    List<Row> spans = byId.get(1).getList(byId.get(1).fieldIndex("sentence"));
+    for (int i = 0; i < 2; i++) {
+      Row annotation = languages.get(i);
+      assertEquals("language", annotation.getAs("annotatorType"));
+      assertEquals((int) spans.get(i).getAs("begin"), (int) annotation.getAs("begin"));
+      assertEquals((int) spans.get(i).getAs("end"), (int) annotation.getAs("end"));
+      Map<String, String> metadata = annotation.getJavaMap(annotation.fieldIndex("metadata"));
+      assertEquals(String.valueOf(i), metadata.get("sentence"));
+      String code = annotation.getAs("result");
+      float score = scores.get(i);
+      assertEquals(String.valueOf(score), metadata.get(code));
+      assertEquals(String.valueOf(score), metadata.get("language_score"));
     }
   }
 
@@ -184,6 +188,59 @@ class CorralAnnotatorTest {
     assertEquals("language", out.schema().apply("language").metadata().getString("annotatorType"));
     // The columns it passes through keep Spark NLP's metadata, which later annotators check.
     assertEquals("document", out.schema().apply("sentence").metadata().getString("annotatorType"));
+  }
+
+  @Test
+  void followsTheSparkMlContractAndSavesItsStage() {
+    CorralAnnotator annotator =
+        new CorralAnnotator()
+            .setInputCols("sentence", "language")
+            .setOutputCol("perplexity")
+            .setStage(new PerplexityScorer().setLmDir("/models/lm").setTokenizer("whitespace"));
+    SparkMlContract.checkParams(annotator);
+    CorralAnnotator loaded =
+        SparkMlContract.checkReadWrite(annotator, dir.resolve("annotator").toString());
+    PerplexityScorer stage = (PerplexityScorer) loaded.getStage();
+    assertEquals(annotator.getStage().uid(), stage.uid());
+    assertEquals("/models/lm", stage.getLmDir());
+    assertEquals("whitespace", stage.getTokenizer());
+    CorralException unset =
+        assertThrows(CorralException.class, () -> new CorralAnnotator().write());
+    assertTrue(
+        unset
+            .getMessage()
+            .matches("CorralAnnotator corral_annotator_\\w+: no stage set \\(call setStage\\)"),
+        unset::getMessage);
+  }
+
+  @Test
+  void qualityAnnotationsCarryTheScoreAndTheDropReason() {
+    // lid.176 as a binary classifier for "en": a real fastText model, no training in the test.
+    QualityClassifier quality =
+        new QualityClassifier()
+            .setModelPath(LanguageIdentifier.BUNDLED_MODEL)
+            .setPositiveLabel("en")
+            .setThreshold(0.5);
+    Dataset<Row> out =
+        new CorralAnnotator()
+            .setInputCols("sentence")
+            .setOutputCol("quality")
+            .setStage(quality)
+            .transform(sentenceTable());
+    Map<Integer, Row> byId = new HashMap<>();
+    for (Row row : out.collectAsList()) {
+      byId.put(row.getAs("id"), row);
+    }
+    Row plain =
+        quality
+            .copy(ParamMap.empty())
+            .transform(spark.createDataset(List.of(FRENCH), Encoders.STRING()).toDF("text"))
+            .first();
+    Row french = byId.get(2).<Row>getList(byId.get(2).fieldIndex("quality")).get(0);
+    assertEquals("quality", french.getAs("annotatorType"));
+    assertEquals(String.valueOf(plain.<Object>getAs("quality_score")), french.getAs("result"));
+    Map<String, String> metadata = french.getJavaMap(french.fieldIndex("metadata"));
+    assertEquals("low_quality", metadata.get("drop_reason"));
   }
 
   @Test
