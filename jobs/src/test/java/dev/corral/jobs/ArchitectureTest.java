@@ -91,6 +91,13 @@ class ArchitectureTest {
     MAY_TOUCH.put("dev.corral.inference", List.of(CORE));
     MAY_TOUCH.put("dev.corral.inference.llama", List.of("dev.corral.core"));
     MAY_TOUCH.put("dev.corral.inference.spark", List.of(CORE, "dev.corral.inference.llama"));
+    MAY_TOUCH.put(
+        "dev.corral.sparknlp",
+        List.of(
+            CORE,
+            "dev.corral.curation.langid",
+            "dev.corral.curation.ccnet",
+            "dev.corral.curation.quality"));
     MAY_TOUCH.put("dev.corral.jobs", List.of("dev.corral.."));
   }
 
