@@ -61,6 +61,7 @@ class ArchitectureTest {
             "dev.corral.curation.lm",
             "dev.corral.curation.models"));
     MAY_TOUCH.put("dev.corral.curation.dedup", List.of(CORE));
+    MAY_TOUCH.put("dev.corral.curation.decontam", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.io", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.sources", List.of(CORE));
     MAY_TOUCH.put(
