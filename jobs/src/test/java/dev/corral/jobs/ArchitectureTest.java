@@ -93,6 +93,7 @@ class ArchitectureTest {
     MAY_TOUCH.put("dev.corral.inference.llama", List.of("dev.corral.core"));
     MAY_TOUCH.put("dev.corral.inference.spark", List.of(CORE, "dev.corral.inference.llama"));
     MAY_TOUCH.put("dev.corral.jobs", List.of("dev.corral.."));
+    MAY_TOUCH.put("dev.corral.jobs.card", List.of(CORE, "dev.corral.curation.mixture"));
   }
 
   private static JavaClasses corral;
