@@ -147,10 +147,34 @@ class DataCardTest {
     }
     // The planted copies and the planted overlap are on the card.
     JsonNode dedupStep = json.get("steps").get(1);
-    assertEquals(3, dedupStep.get("drop_reasons").get("exact_duplicate").get("documents").asLong());
+    // The sample holds duplicates of its own; the planted copies are among those dropped.
+    assertTrue(dedupStep.get("drop_reasons").get("exact_duplicate").get("documents").asLong() >= 3);
+    assertEquals(
+        3,
+        spark
+            .read()
+            .format("delta")
+            .load(dedup.toString())
+            .where("id LIKE '%-copy' AND drop_reason = 'exact_duplicate'")
+            .count());
     JsonNode decontamStep = json.get("steps").get(2);
     assertTrue(decontamStep.get("contaminated_by").get("planted").asLong() >= 1);
     assertFalse(decontamStep.get("tokens_estimated").asBoolean());
+    // curate's run record counts documents per benchmark, and the card shows the same.
+    JsonNode curate = JSON.readTree(clean.resolve("_corral/curate.json").toFile());
+    JsonNode perBenchmark = curate.get("stats").get("contamination").get("documents_per_benchmark");
+    assertEquals(
+        decontamStep.get("contaminated_by").get("planted").asLong(),
+        perBenchmark.get("planted").asLong());
+    assertEquals(
+        2, // 14 words
+        curate
+            .get("stats")
+            .get("contamination")
+            .get("per_benchmark")
+            .get("unrelated")
+            .get("ngrams")
+            .asLong());
     assertTrue(json.get("steps").get(0).get("tokens_estimated").asBoolean());
     assertEquals(
         3, json.get("sources").get("udhr").get("steps").size(), json.get("sources").toString());
