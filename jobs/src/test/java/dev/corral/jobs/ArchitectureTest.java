@@ -61,6 +61,7 @@ class ArchitectureTest {
             "dev.corral.curation.lm",
             "dev.corral.curation.models"));
     MAY_TOUCH.put("dev.corral.curation.dedup", List.of(CORE));
+    MAY_TOUCH.put("dev.corral.curation.decontam", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.io", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.sources", List.of(CORE));
     MAY_TOUCH.put(
@@ -99,6 +100,7 @@ class ArchitectureTest {
             "dev.corral.curation.ccnet",
             "dev.corral.curation.quality"));
     MAY_TOUCH.put("dev.corral.jobs", List.of("dev.corral.."));
+    MAY_TOUCH.put("dev.corral.jobs.card", List.of(CORE, "dev.corral.curation.mixture"));
   }
 
   private static JavaClasses corral;
