@@ -54,6 +54,7 @@ final class BpeEncoder {
       }
       s.symbolStart[symbols] = i;
       s.symbolLength[symbols] = length;
+      s.symbolNode[symbols] = walk(0, text, i, length);
       s.symbolPrev[symbols] = symbols - 1;
       i += length;
       s.symbolNext[symbols] = i < size ? symbols + 1 : -1;
@@ -85,6 +86,7 @@ final class BpeEncoder {
         continue; // stale: one side has been merged since
       }
       s.symbolLength[left] = leftLength + rightLength;
+      s.symbolNode[left] = s.pairNode[top];
       int next = s.symbolNext[right];
       s.symbolNext[left] = next;
       if (next >= 0) {
@@ -114,7 +116,9 @@ final class BpeEncoder {
     }
     int start = s.symbolStart[left];
     int size = s.symbolLength[left] + s.symbolLength[right];
-    int id = trie.get(s.normalized, start, size);
+    // Walk on from where the left symbol's bytes end in the trie: only the right one's are new.
+    int node = walk(s.symbolNode[left], s.normalized, s.symbolStart[right], s.symbolLength[right]);
+    int id = node < 0 ? -1 : trie.value(node);
     if (id < 0) {
       return pairs;
     }
@@ -123,12 +127,21 @@ final class BpeEncoder {
     s.pairRight[pairs] = right;
     s.pairScore[pairs] = scores[id];
     s.pairSize[pairs] = size;
+    s.pairNode[pairs] = node;
     if (types[id] == SentencePieceModel.UNUSED) {
       reverseMerges.put(
           new String(s.normalized, start, size, StandardCharsets.UTF_8),
           new int[] {s.symbolLength[left], s.symbolLength[right]});
     }
     return pairs + 1;
+  }
+
+  /** The trie node reached from {@code node} by {@code bytes[from, from + length)}, or -1. */
+  private int walk(int node, byte[] bytes, int from, int length) {
+    for (int i = from, end = from + length; i < end && node >= 0; i++) {
+      node = trie.child(node, bytes[i] & 0xff);
+    }
+    return node;
   }
 
   private void resegment(Scratch s, int start, int length, Map<String, int[]> reverseMerges) {

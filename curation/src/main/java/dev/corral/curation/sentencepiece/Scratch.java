@@ -46,11 +46,13 @@ final class Scratch {
   int[] symbolPrev = new int[0];
   int[] symbolNext = new int[0];
   boolean[] symbolFrozen = new boolean[0];
+  int[] symbolNode = new int[0]; // the piece trie's node for the symbol's bytes, or -1
   int[] heap = new int[0]; // indices into the pair arrays
   int[] pairLeft = new int[0];
   int[] pairRight = new int[0];
   float[] pairScore = new float[0];
   int[] pairSize = new int[0];
+  int[] pairNode = new int[0];
 
   byte[] input(int length) {
     if (input.length < length) {
@@ -96,6 +98,7 @@ final class Scratch {
       symbolPrev = new int[n];
       symbolNext = new int[n];
       symbolFrozen = new boolean[n];
+      symbolNode = new int[n];
     }
   }
 
@@ -107,6 +110,7 @@ final class Scratch {
       pairRight = Arrays.copyOf(pairRight, n);
       pairScore = Arrays.copyOf(pairScore, n);
       pairSize = Arrays.copyOf(pairSize, n);
+      pairNode = Arrays.copyOf(pairNode, n);
     }
   }
 }

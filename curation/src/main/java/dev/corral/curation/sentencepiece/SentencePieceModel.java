@@ -254,6 +254,11 @@ public final class SentencePieceModel {
         byteIds[b] = id;
       }
     }
+    normalPieces.freeze();
+    reservedPieces.freeze();
+    if (userDefined != null) {
+      userDefined.freeze();
+    }
     if (unknown < 0) {
       throw Errors.badSentencePieceModel(path, 0, "no piece has the type UNKNOWN");
     }
