@@ -26,15 +26,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * cases, for unigram and BPE models of several sizes and options.
  */
 class SentencePieceGoldenTest {
-  static final String[] MODELS = {
-    "unigram-1k",
-    "unigram-8k",
-    "unigram-cf-bytes",
-    "unigram-identity",
-    "bpe-2k-bytes",
-    "bpe-8k",
-    "bpe-identity"
-  };
 
   static Path resource(String name) {
     try {
