@@ -34,6 +34,7 @@ lines = [
     "\U00010348 \U0001D400\U0001D401 \U0002070E \U000E0041 \U0010FFFD \ue000 private",
     "\ufffd replacement \ufffd\ufffd", "ALL CAPS Mixed Case \u0130stanbul \u00df STRASSE \u1e9e \u03a3\u03c3\u03c2",
     "trailing cr\r", "\r", "x" * 3000, "\u00e9" * 2000, " ".join(udhr[:40]), "".join(udhr[100:130]).replace(" ", ""),
+    (udhr[5] + " ") * 400, udhr[7].replace(" ", "") * 300,
 ]
 with open(out, "wb") as f:
     for line in lines:
