@@ -210,6 +210,14 @@ public final class Errors {
     return data("cannot estimate the n-gram language model: " + what);
   }
 
+  /**
+   * A SentencePiece {@code .model} file that is not a valid {@code ModelProto}: {@code path: what
+   * is wrong (at byte offset)}.
+   */
+  public static CorralException badSentencePieceModel(String path, long offset, String what) {
+    return data(path + ": not a valid SentencePiece model: " + what + " (at byte " + offset + ")");
+  }
+
   /** A checkpoint file that is not what it claims to be: {@code path: what is wrong}. */
   public static CorralException badCheckpoint(String path, String what) {
     return data(path + ": not a valid checkpoint: " + what);

@@ -53,6 +53,7 @@ class ArchitectureTest {
         List.of(CORE, "dev.corral.curation.fasttext", "dev.corral.curation.models"));
     MAY_TOUCH.put("dev.corral.curation.quality.heuristics", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.lm", List.of(CORE));
+    MAY_TOUCH.put("dev.corral.curation.sentencepiece", List.of(CORE));
     MAY_TOUCH.put(
         "dev.corral.curation.ccnet",
         List.of(
@@ -172,6 +173,7 @@ class ArchitectureTest {
         .that()
         .resideInAnyPackage(
             "dev.corral.curation.fasttext..",
+            "dev.corral.curation.sentencepiece..",
             "dev.corral.inference.llama..",
             "dev.corral.core.text..",
             "dev.corral.core.models..")
