@@ -52,6 +52,9 @@ final class CcnetCommand extends JobCommand {
   @Option(names = "--tokenizer", descriptionKey = "PerplexityScorer.tokenizer")
   String tokenizer;
 
+  @Option(names = "--perplexity-mode", descriptionKey = "PerplexityScorer.mode")
+  String perplexityMode;
+
   @Option(names = "--languages", descriptionKey = "LanguageFilter.languages")
   String languages;
 

@@ -74,6 +74,9 @@ class KenlmBinaryTest {
     NgramModel arpa = Goldens.arpa("kenlm.o" + order + ".arpa.gz");
     assertEquals(arpa.vocabularySize(), mapped.vocabularySize());
     double maxDiff = 0;
+    double maxWordDiff = 0;
+    int differing = 0;
+    int words = 0;
     for (int k = 1; k <= order; k++) {
       assertEquals(arpa.count(k), mapped.count(k));
     }
@@ -82,6 +85,11 @@ class KenlmBinaryTest {
       assertArrayEquals(fromBinary, streamed.wordScores(line, true, true), 0f, line);
       float[] fromArpa = arpa.wordScores(line, true, true);
       assertArrayEquals(fromArpa, fromBinary, 1e-5f, line);
+      for (int i = 0; i < fromArpa.length; i++) {
+        maxWordDiff = Math.max(maxWordDiff, Math.abs(fromArpa[i] - fromBinary[i]));
+        differing += fromArpa[i] == fromBinary[i] ? 0 : 1;
+        words++;
+      }
       assertArrayEquals(
           arpa.wordScores(line, false, false), mapped.wordScores(line, false, false), 1e-5f, line);
       maxDiff = Math.max(maxDiff, Math.abs(arpa.score(line) - mapped.score(line)));
@@ -90,6 +98,10 @@ class KenlmBinaryTest {
       }
     }
     assertTrue(maxDiff <= 1e-4, "max |binary - ARPA| sentence total " + maxDiff);
+    System.out.printf(
+        "order %d: binary vs ARPA: %d of %d word scores differ, max |diff| %.3g per word, %.3g per"
+            + " sentence%n",
+        order, differing, words, maxWordDiff, maxDiff);
     assertTrue(mapped.contains("<unk>") && mapped.contains("</s>") && !mapped.contains("Zürich"));
   }
 
