@@ -23,14 +23,13 @@ import org.apache.hadoop.fs.Path;
 /**
  * Per-language n-gram models of an {@code --lm-dir}, loaded once per JVM through the {@link
  * ModelCache}: {@code <lang>.arpa.bin} (a KenLM binary, as CCNet releases them), {@code
- * <lang>.bin}, {@code <lang>.arpa} or {@code <lang>.arpa.gz}, the first found, with, when present,
- * {@code <lang>.tokenizer.json}; a language without a model has none (its documents get no
- * perplexity, hence bucket {@code all}). What a file holds is told by its first bytes, not its
- * name.
+ * <lang>.arpa} or {@code <lang>.arpa.gz}, the first found, with, when present, {@code
+ * <lang>.tokenizer.json}; a language without a model has none (its documents get no perplexity,
+ * hence bucket {@code all}). What a file holds is told by its first bytes, not its name.
  */
 public final class LanguageModels {
   /** A language's model file, first found first: CCNet's binary, then ARPA text. */
-  static final List<String> SUFFIXES = List.of(".arpa.bin", ".bin", ".arpa", ".arpa.gz");
+  static final List<String> SUFFIXES = List.of(".arpa.bin", ".arpa", ".arpa.gz");
 
   private LanguageModels() {}
 

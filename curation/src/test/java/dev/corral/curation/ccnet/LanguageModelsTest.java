@@ -74,4 +74,27 @@ class LanguageModelsTest {
         assertThrows(CorralException.class, () -> LanguageModels.checkModels(lm.toString()));
     assertTrue(e.getMessage().contains("de.arpa.bin: truncated KenLM binary"), e.getMessage());
   }
+
+  @Test
+  void theScorersModeParamPicksCcnetsDocumentScoring() throws IOException {
+    Path lm = Files.createDirectories(dir.resolve("mode"));
+    Files.write(lm.resolve("kmb.arpa.bin"), gunzip("kenlm.o5.probing.bin.gz"));
+    String text = "Mutu uoso uoso uala\nni ubinganu ua kukala";
+    PerplexityScorer.Score lines = new PerplexityScorer.Score(lm.toString(), "whitespace", "lines");
+    PerplexityScorer.Score document =
+        new PerplexityScorer.Score(lm.toString(), "whitespace", "document");
+    NgramModel model = NgramModel.load(lm.resolve("kmb.arpa.bin"));
+    CcnetPerplexity byHand =
+        new CcnetPerplexity(model, Tokenizer.whitespace(), CcnetPerplexity.Mode.DOCUMENT);
+    // mine.py: the newline vanishes in normalization, so "uala" and "ni" become one word "ualani".
+    assertEquals(
+        new CcnetPerplexity(model, Tokenizer.whitespace())
+            .perplexity("mutu uoso uoso ualani ubinganu ua kukala"),
+        document.call(text, "kmb"));
+    assertEquals(byHand.perplexity(text), document.call(text, "kmb"));
+    assertTrue(!lines.call(text, "kmb").equals(document.call(text, "kmb")));
+    assertEquals(null, document.call(text, "fr"));
+    assertEquals("lines", new PerplexityScorer().getMode());
+    assertThrows(IllegalArgumentException.class, () -> new PerplexityScorer().setMode("sentences"));
+  }
 }
