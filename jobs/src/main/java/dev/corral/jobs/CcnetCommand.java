@@ -55,6 +55,9 @@ final class CcnetCommand extends JobCommand {
   @Option(names = "--line-dedup", descriptionKey = "LineDeduplicator.mode")
   String lineDedup;
 
+  @Option(names = "--perplexity-mode", descriptionKey = "PerplexityScorer.mode")
+  String perplexityMode;
+
   @Option(names = "--languages", descriptionKey = "LanguageFilter.languages")
   String languages;
 
