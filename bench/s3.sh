@@ -45,9 +45,13 @@ export CORRAL_JAVA_OPTS="${s3conf[*]}"
 local_inputs=$(head -n "$files" "$data/wet/_manifest.tsv" | cut -f1 | sed "s|^|$data/wet/|" | paste -sd,)
 s3_inputs=$(head -n "$files" "$data/wet/_manifest.tsv" | cut -f1 | sed "s|^|s3a://bench/wet/|" | paste -sd,)
 # The WET files go into the bucket through S3A (Hadoop's shell, the same settings as the job).
+# Hadoop's shell reads them from a core-site.xml (its -D options fail here: "core-site.xml not found").
+mkdir -p "$data/s3/conf"
+{ echo '<configuration>'
+  for kv in "${s3conf[@]}"; do kv=${kv#-Dspark.hadoop.}; echo "<property><name>${kv%%=*}</name><value>${kv#*=}</value></property>"; done
+  echo '</configuration>'; } > "$data/s3/conf/core-site.xml"
 fs_shell() {
-  java -cp "$CORRAL_CLASSPATH:$(cat "$root/jobs/target/spark-classpath.txt")" org.apache.hadoop.fs.FsShell \
-    ${CORRAL_JAVA_OPTS//-Dspark.hadoop./-D} "$@"
+  java -cp "$data/s3/conf:$CORRAL_CLASSPATH:$(cat "$root/jobs/target/spark-classpath.txt")" org.apache.hadoop.fs.FsShell "$@"
 }
 fs_shell -put "$data/wet" s3a://bench/wet 2> "$data/put.err" || { cat "$data/put.err" >&2; exit 1; }
 
