@@ -109,7 +109,7 @@ final class LmCommand {
     public Integer call() {
       OutputFile file =
           OutputFile.check(
-              new org.apache.hadoop.conf.Configuration(),
+              dev.corral.core.io.HadoopFs.configuration(),
               output.toAbsolutePath().toUri().toString(),
               List.of(input),
               overwrite);
