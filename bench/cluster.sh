@@ -118,6 +118,13 @@ EOF
   touch "$in/done"
 }
 
+job_conf() { # job_conf NAME: file splits that give each job several input partitions (score: 1 chunk each)
+  case $1 in
+    score) echo "spark.sql.files.maxPartitionBytes=32k" ;;
+    *) echo "spark.sql.files.maxPartitionBytes=1m" ;;
+  esac
+}
+
 job_args() { # job_args NAME OUT: the corral arguments of a benchmark job
   local in=$work/cluster-in
   case $1 in
@@ -146,9 +153,9 @@ bench() { # bench [RUNS]: per job, local[2] vs standalone client mode, runs alte
     for r in $(seq "$runs"); do
       rm -rf "$out/$job-local" "$out/$job-sa"
       # shellcheck disable=SC2046
-      l+=("$(timed "$out/$job-local" submit local $(job_args "$job" "$out/$job-local"))")
+      l+=("$(SUBMIT_CONF=$(job_conf "$job") timed "$out/$job-local" submit local $(job_args "$job" "$out/$job-local"))")
       # shellcheck disable=SC2046
-      s+=("$(timed "$out/$job-sa" submit client $(job_args "$job" "$out/$job-sa"))")
+      s+=("$(SUBMIT_CONF=$(job_conf "$job") timed "$out/$job-sa" submit client $(job_args "$job" "$out/$job-sa"))")
       loads+=("$(cut -d' ' -f1 /proc/loadavg)")
     done
     local ml ms
@@ -161,6 +168,7 @@ bench() { # bench [RUNS]: per job, local[2] vs standalone client mode, runs alte
   for job in dedup score; do
     local u k load
     rm -rf "$out/$job-u" "$out/$job-k"
+    export SUBMIT_CONF; SUBMIT_CONF=$(job_conf "$job")
     # shellcheck disable=SC2046
     u=$(timed "$out/$job-u" submit client $(job_args "$job" "$out/$job-u"))
     local t0 t1 since
@@ -169,7 +177,9 @@ bench() { # bench [RUNS]: per job, local[2] vs standalone client mode, runs alte
     # shellcheck disable=SC2046
     submit client $(job_args "$job" "$out/$job-k") > "$out/$job-k.log" 2>&1 &
     local pid=$!
+    # shellcheck disable=SC2046
     until grep -qs "Running task" $(find "$dir/work-1" -name stderr -newermt "@$since" 2>/dev/null) /dev/null; do
+      kill -0 "$pid" 2>/dev/null || { echo "cluster.sh: $job ended before worker 1 ran a task" >&2; return 1; }
       sleep 0.2
     done
     stop_pid "$dir/worker-1.pid" KILL
@@ -181,6 +191,7 @@ bench() { # bench [RUNS]: per job, local[2] vs standalone client mode, runs alte
     # back to two Workers: the Master first declares the killed one dead (spark.worker.timeout 15 s)
     wait_workers 1; start_worker 1; wait_workers 2
   done
+  unset SUBMIT_CONF
 }
 
 memory() { # memory [DOCS]: minhash dedup of DOCS pages on two executors of 2 GB (Workers of 3 GB, the default)

@@ -244,7 +244,7 @@ class StandaloneClusterIT {
         List.of());
   }
 
-  /** {@code score} with one commit per input partition, so a stopped run has chunks to resume. */
+  /** {@code score} in several commits, so a stopped run has chunks to resume. */
   static JobSpec score() throws IOException {
     return new JobSpec(
         "score",
@@ -255,11 +255,11 @@ class StandaloneClusterIT {
             "--input",
             scoreInput("score", 240).toString(),
             "--partitions-per-commit",
-            "1"),
+            "2"),
         "delta",
         List.of("device"),
-        // About 8 input partitions, so 8 commits.
-        List.of("spark.sql.files.maxPartitionBytes=4k"));
+        // About 6 input partitions: 3 commits of 2 tasks, one for each executor.
+        List.of("spark.sql.files.maxPartitionBytes=6k"));
   }
 
   // ---- spark-submit ----
@@ -341,7 +341,7 @@ class StandaloneClusterIT {
     Path log = tmp.resolve(spec.name() + "-" + mode + "-" + runCount++ + ".log");
     Process p = submit(mode, spec, output, log);
     try {
-      assertTrue(p.waitFor(8, TimeUnit.MINUTES), () -> "spark-submit timed out: " + log);
+      assertTrue(p.waitFor(10, TimeUnit.MINUTES), () -> "spark-submit timed out: " + log);
     } finally {
       kill(p);
     }
@@ -581,7 +581,7 @@ class StandaloneClusterIT {
     Path log = tmp.resolve("driver-killed-score.log");
     Process p = submit(Mode.CLIENT, spec, out, log);
     try {
-      await("two committed chunks", 300, p, () -> commits(out) >= 2);
+      await("a committed chunk", 300, p, () -> commits(out) >= 1);
     } finally {
       kill(p);
     }
@@ -592,7 +592,7 @@ class StandaloneClusterIT {
     String record = Files.readString(out.resolve("_corral/score.json"));
     Matcher resumed = Pattern.compile("\"commits_resumed\"\\s*:\\s*(\\d+)").matcher(record);
     assertTrue(resumed.find(), record);
-    assertTrue(Integer.parseInt(resumed.group(1)) >= 2, record);
+    assertTrue(Integer.parseInt(resumed.group(1)) >= 1, record);
     assertSameRows(spec, out);
   }
 }
