@@ -171,14 +171,16 @@ bench() { # bench [RUNS]: per job, local[2] vs standalone client mode, runs alte
     export SUBMIT_CONF; SUBMIT_CONF=$(job_conf "$job")
     # shellcheck disable=SC2046
     u=$(timed "$out/$job-u" submit client $(job_args "$job" "$out/$job-u"))
-    local t0 t1 since
-    since=$(date +%s)
+    local t0 t1 old
+    old=$(ls -d "$dir"/work-1/app-* 2>/dev/null || true)
     t0=$(date +%s.%N)
     # shellcheck disable=SC2046
     submit client $(job_args "$job" "$out/$job-k") > "$out/$job-k.log" 2>&1 &
     local pid=$!
+    # only an application Worker 1 did not hold before: an older one's log is still written as it shuts down
     # shellcheck disable=SC2046
-    until grep -qs "Running task" $(find "$dir/work-1" -name stderr -newermt "@$since" 2>/dev/null) /dev/null; do
+    until grep -qs "Running task" $(comm -13 <(echo "$old") <(ls -d "$dir"/work-1/app-* 2>/dev/null) \
+        | sed 's:$:/*/stderr:') /dev/null; do
       kill -0 "$pid" 2>/dev/null || { echo "cluster.sh: $job ended before worker 1 ran a task" >&2; return 1; }
       sleep 0.2
     done

@@ -507,22 +507,37 @@ class StandaloneClusterIT {
     }
   }
 
-  /** Whether an executor of Worker {@code worker} started after {@code since} is running a task. */
-  private static boolean runningTaskOn(int worker, long since) {
-    try (Stream<Path> files = Files.walk(cluster.workDir(worker), 3)) {
-      for (Path log :
-          files
-              .filter(f -> f.getFileName().toString().equals("stderr"))
-              .filter(f -> f.toFile().lastModified() >= since)
-              .toList()) {
-        if (Files.readString(log).contains("Running task")) {
-          return true;
-        }
-      }
-      return false;
+  /** The application folders Worker {@code worker} holds ({@code work-i/app-*}). */
+  private static Set<Path> appDirs(int worker) {
+    try (Stream<Path> files = Files.list(cluster.workDir(worker))) {
+      return new TreeSet<>(
+          files.filter(f -> f.getFileName().toString().startsWith("app-")).toList());
     } catch (IOException e) {
-      return false;
+      return Set.of();
     }
+  }
+
+  /**
+   * Whether an executor of an application that Worker {@code worker} did not hold before ({@code
+   * old}) has started a task: an older application's log, still written while it shuts down, does
+   * not count.
+   */
+  private static boolean runningTaskOn(int worker, Set<Path> old) {
+    for (Path app : appDirs(worker)) {
+      if (old.contains(app)) {
+        continue;
+      }
+      try (Stream<Path> files = Files.walk(app, 2)) {
+        for (Path log : files.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
+          if (Files.readString(log).contains("Running task")) {
+            return true;
+          }
+        }
+      } catch (IOException | java.io.UncheckedIOException e) {
+        // The folder is being written; look again.
+      }
+    }
+    return false;
   }
 
   /** Kills Worker 1 (and its executor) once it runs a task of {@code spec}; the job still ends. */
@@ -530,10 +545,10 @@ class StandaloneClusterIT {
     reference(spec);
     Path out = tmp.resolve("worker-lost-" + spec.name());
     Path log = tmp.resolve("worker-lost-" + spec.name() + ".log");
-    long since = System.currentTimeMillis();
+    Set<Path> old = appDirs(1);
     Process p = submit(Mode.CLIENT, spec, out, log);
     try {
-      await("a task on worker 1", 300, p, () -> runningTaskOn(1, since));
+      await("a task on worker 1", 300, p, () -> runningTaskOn(1, old));
       cluster.killWorker(1);
       assertTrue(p.waitFor(8, TimeUnit.MINUTES), "spark-submit timed out");
       String text = Files.readString(log);
