@@ -135,9 +135,10 @@ job_args() { # job_args NAME OUT: the corral arguments of a benchmark job
 }
 
 timed() { # timed LOG CMD...: wall seconds of CMD, its output to LOG; fails with the log when CMD does
-  local t0 t1
+  local log=$1 t0 t1
+  shift
   t0=$(date +%s.%N)
-  "$@" > "$1.log" 2>&1 || { tail -30 "$1.log" >&2; return 1; }
+  "$@" > "$log.log" 2>&1 || { tail -30 "$log.log" >&2; return 1; }
   t1=$(date +%s.%N)
   python3 -c "print('%.1f' % ($t1 - $t0))"
 }
