@@ -60,6 +60,7 @@ class ArchitectureTest {
             CORE,
             "dev.corral.curation.langid",
             "dev.corral.curation.lm",
+            "dev.corral.curation.sentencepiece",
             "dev.corral.curation.models"));
     MAY_TOUCH.put("dev.corral.curation.dedup", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.decontam", List.of(CORE));

@@ -10,6 +10,7 @@ import dev.corral.curation.lm.KenlmBinary;
 import dev.corral.curation.lm.NgramModel;
 import dev.corral.curation.lm.Tokenizer;
 import dev.corral.curation.models.ExecutorTokenizers;
+import dev.corral.curation.sentencepiece.SentencePieceModel;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,15 +24,34 @@ import org.apache.hadoop.fs.Path;
 /**
  * Per-language n-gram models of an {@code --lm-dir}, loaded once per JVM through the {@link
  * ModelCache}: {@code <lang>.arpa.bin} (a KenLM binary, as CCNet releases them), {@code
- * <lang>.arpa} or {@code <lang>.arpa.gz}, the first found, with, when present, {@code
- * <lang>.tokenizer.json}; a language without a model has none (its documents get no perplexity,
- * hence bucket {@code all}). What a file holds is told by its first bytes, not its name.
+ * <lang>.arpa} or {@code <lang>.arpa.gz}, the first found, tokenized, when present, by {@code
+ * <lang>.sp.model} (CCNet's released SentencePiece model: its pieces joined by spaces, as CCNet's
+ * {@code SentencePiece} step writes them) or else {@code <lang>.tokenizer.json}; a language without
+ * a model has none (its documents get no perplexity, hence bucket {@code all}). What a model file
+ * holds is told by its first bytes, not its name.
  */
 public final class LanguageModels {
   /** A language's model file, first found first: CCNet's binary, then ARPA text. */
   static final List<String> SUFFIXES = List.of(".arpa.bin", ".arpa", ".arpa.gz");
 
+  /** CCNet's layout: a language's SentencePiece model beside its n-gram model. */
+  static final String SENTENCE_PIECE = ".sp.model";
+
   private LanguageModels() {}
+
+  /** A SentencePiece model from any Hadoop path, its pieces joined by spaces. */
+  private static Tokenizer sentencePiece(FileSystem fs, Path file) throws IOException {
+    long length = fs.getFileStatus(file).getLen();
+    if (length > Integer.MAX_VALUE - 8) {
+      throw Errors.badSentencePieceModel(file.toString(), 0, "the file has " + length + " bytes");
+    }
+    byte[] bytes;
+    try (InputStream in = fs.open(file)) {
+      bytes = in.readNBytes((int) length);
+    }
+    SentencePieceModel sp = SentencePieceModel.read(bytes, file.toString());
+    return text -> String.join(" ", sp.encodeAsPieces(text));
+  }
 
   /**
    * The perplexity of {@code lang} under the model of {@code dir}, or empty when the folder has
@@ -61,6 +81,10 @@ public final class LanguageModels {
         return Optional.empty();
       }
       NgramModel model = open(fs, file);
+      Path sentencePiece = new Path(dir, lang + SENTENCE_PIECE);
+      if (fs.exists(sentencePiece)) {
+        return Optional.of(new CcnetPerplexity(model, sentencePiece(fs, sentencePiece)));
+      }
       Path own = new Path(dir, lang + ".tokenizer.json");
       String tokenizer = fs.exists(own) ? own.toString() : defaultTokenizer;
       return Optional.of(new CcnetPerplexity(model, tokenizer(tokenizer)));
@@ -84,10 +108,10 @@ public final class LanguageModels {
   }
 
   /**
-   * Checks every model file of {@code dir} on the driver, before a job starts Spark: an ARPA file's
-   * probabilities (none above 0, see {@link ArpaReader#checkProbabilities}), a KenLM binary's
-   * header against its length ({@link KenlmBinary#checkHeader}). Binaries are told by their first
-   * bytes.
+   * Checks every model file of {@code dir} on the driver, before a job starts Spark: a
+   * SentencePiece model (read whole), an ARPA file's probabilities (none above 0, see {@link
+   * ArpaReader#checkProbabilities}), a KenLM binary's header against its length ({@link
+   * KenlmBinary#checkHeader}). Binaries are told by their first bytes.
    */
   public static void checkModels(String dir) {
     Path folder = new Path(dir);
@@ -98,6 +122,10 @@ public final class LanguageModels {
       }
       for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(folder)) {
         String name = f.getPath().getName();
+        if (name.endsWith(SENTENCE_PIECE)) {
+          sentencePiece(fs, f.getPath()); // parsed whole: a few MB, and every length is checked
+          continue;
+        }
         if (SUFFIXES.stream().noneMatch(name::endsWith)) {
           continue;
         }

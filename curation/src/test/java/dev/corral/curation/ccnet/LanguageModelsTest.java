@@ -8,6 +8,7 @@ import dev.corral.core.CorralException;
 import dev.corral.curation.lm.CcnetPerplexity;
 import dev.corral.curation.lm.NgramModel;
 import dev.corral.curation.lm.Tokenizer;
+import dev.corral.curation.sentencepiece.SentencePieceModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -96,5 +97,46 @@ class LanguageModelsTest {
     assertEquals(null, document.call(text, "fr"));
     assertEquals("lines", new PerplexityScorer().getMode());
     assertThrows(IllegalArgumentException.class, () -> new PerplexityScorer().setMode("sentences"));
+  }
+
+  /**
+   * CCNet's layout: {@code <lang>.sp.model} beside {@code <lang>.arpa.bin} tokenizes that
+   * language's text (pieces joined by spaces) in place of the default tokenizer; a corrupt one is
+   * refused on the driver, naming the file.
+   */
+  @Test
+  void aSentencePieceModelBesideTheBinaryTokenizes() throws IOException {
+    Path ccnet = Files.createDirectories(dir.resolve("ccnet"));
+    Files.write(ccnet.resolve("kmb.arpa.bin"), gunzip("kenlm.o5.probing.bin.gz"));
+    Path plain = Files.createDirectories(dir.resolve("plain"));
+    Files.write(plain.resolve("kmb.arpa.bin"), gunzip("kenlm.o5.probing.bin.gz"));
+    byte[] spModel;
+    try (InputStream in =
+        LanguageModelsTest.class.getResourceAsStream(
+            "/dev/corral/curation/sentencepiece/unigram-1k.model")) {
+      spModel = in.readAllBytes();
+    }
+    Files.write(ccnet.resolve("kmb.sp.model"), spModel);
+    LanguageModels.checkModels(ccnet.toString());
+
+    CcnetPerplexity withPieces =
+        LanguageModels.get(ccnet.toString(), "kmb", "whitespace").orElseThrow();
+    CcnetPerplexity withWords =
+        LanguageModels.get(plain.toString(), "kmb", "whitespace").orElseThrow();
+    SentencePieceModel sp = SentencePieceModel.read(spModel, "kmb.sp.model");
+    CcnetPerplexity expected =
+        new CcnetPerplexity(
+            NgramModel.load(ccnet.resolve("kmb.arpa.bin")),
+            text -> String.join(" ", sp.encodeAsPieces(text)));
+    String document = "Mutu uoso uoso uala ni ubinganu ua kukala ni kinjimbuete kia uvalelu .";
+    assertEquals(expected.perplexity(document), withPieces.perplexity(document), 1e-9);
+    assertTrue(
+        Math.abs(withPieces.perplexity(document) - withWords.perplexity(document)) > 1,
+        "the pieces, not the words, were scored");
+
+    Files.write(ccnet.resolve("kmb.sp.model"), Arrays.copyOf(spModel, spModel.length / 3));
+    CorralException e =
+        assertThrows(CorralException.class, () -> LanguageModels.checkModels(ccnet.toString()));
+    assertTrue(e.getMessage().contains("kmb.sp.model"), e.getMessage());
   }
 }
