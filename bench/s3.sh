@@ -10,7 +10,7 @@ files=${2:-4}
 data=${S3_BENCH_DIR:-/tmp/corral-s3-bench}
 "$root/mvnw" -q -B -o -Pbench -DskipTests -pl jobs,bench -am package >&2
 # hadoop-aws and its AWS SDK bundle (test scope in jobs/pom.xml, never in corral.jar) for ./corral's class path.
-"$root/mvnw" -q -B -o -pl jobs dependency:build-classpath -DincludeScope=test \
+"$root/mvnw" -q -B -o -pl jobs -am dependency:build-classpath -DincludeScope=test \
   -DincludeArtifactIds=hadoop-aws,aws-java-sdk-bundle -Dmdep.outputFile="$data/s3a-classpath.txt" >&2
 export CORRAL_CLASSPATH=$(cat "$data/s3a-classpath.txt")
 
