@@ -18,13 +18,11 @@ import java.util.Arrays;
  * <p>Immutable and safe to share between threads. Build one with {@link ArpaReader}.
  */
 final class ArpaModel extends NgramModel {
-  private final String source;
   private final String[] words;
   private final WordIndex index;
   private final int unk;
   private final int bos;
   private final int eos;
-  private final long[] counts;
   // prob[k-1][i], backoff[k-1][i] (k < order), keys[k-1][i] (k >= 2): see the class comment.
   private final float[][] prob;
   private final float[][] backoff;
@@ -38,36 +36,15 @@ final class ArpaModel extends NgramModel {
       float[][] prob,
       float[][] backoff,
       long[][] keys) {
-    this.source = source;
+    super(source, counts);
     this.words = words;
     this.index = index;
-    this.counts = counts;
     this.prob = prob;
     this.backoff = backoff;
     this.keys = keys;
     this.unk = index.get(UNK);
     this.bos = index.get(BOS);
     this.eos = index.get(EOS);
-  }
-
-  /** The file or stream the model was read from, for messages. */
-  @Override
-  public String source() {
-    return source;
-  }
-
-  /** The highest order, N. */
-  @Override
-  public int order() {
-    return counts.length;
-  }
-
-  /**
-   * How many {@code k}-grams the ARPA header declared (KenLM's and lmplz's count; blanks excluded).
-   */
-  @Override
-  public long count(int k) {
-    return counts[k - 1];
   }
 
   /** Words in the vocabulary, {@code <unk>}, {@code <s>} and {@code </s>} included. */

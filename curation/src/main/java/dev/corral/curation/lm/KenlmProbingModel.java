@@ -21,9 +21,7 @@ import java.nio.charset.StandardCharsets;
 final class KenlmProbingModel extends NgramModel {
   private static final int SIGN = 0x80000000;
 
-  private final String source;
   private final ModelBytes bytes;
-  private final long[] counts;
   private final int bound;
   private final long vocabulary;
   private final long vocabularyBuckets;
@@ -51,9 +49,8 @@ final class KenlmProbingModel extends NgramModel {
       long[] middleBuckets,
       long longest,
       long longestBuckets) {
-    this.source = source;
+    super(source, counts);
     this.bytes = bytes;
-    this.counts = counts;
     this.bound = bound;
     this.vocabulary = vocabulary;
     this.vocabularyBuckets = vocabularyBuckets;
@@ -66,21 +63,6 @@ final class KenlmProbingModel extends NgramModel {
     this.longestBuckets = longestBuckets;
     this.bos = wordId(BOS);
     this.eos = wordId(EOS);
-  }
-
-  @Override
-  public String source() {
-    return source;
-  }
-
-  @Override
-  public int order() {
-    return counts.length;
-  }
-
-  @Override
-  public long count(int k) {
-    return counts[k - 1];
   }
 
   @Override
@@ -113,7 +95,7 @@ final class KenlmProbingModel extends NgramModel {
 
   @Override
   float wordScore(int[] context, int length, int word) {
-    int order = counts.length;
+    int order = order();
     // The longest match, from the unigram leftwards (KenLM's ScoreExceptBackoff).
     int stored = Float.floatToRawIntBits(bytes.getFloat(unigrams + (long) word * weightBytes));
     float p = Float.intBitsToFloat(stored | SIGN);
@@ -189,6 +171,7 @@ final class KenlmProbingModel extends NgramModel {
       }
     }
     // KenLM always leaves an empty bucket; a table without one was not written by build_binary.
-    throw Errors.badKenlmBinary(source, "the hash table at byte " + table + " has no empty bucket");
+    throw Errors.badKenlmBinary(
+        source(), "the hash table at byte " + table + " has no empty bucket");
   }
 }

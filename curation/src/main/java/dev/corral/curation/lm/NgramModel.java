@@ -24,8 +24,14 @@ public abstract class NgramModel {
   static final String BOS = "<s>";
   static final String EOS = "</s>";
 
+  private final String source;
+  private final long[] counts;
+
   // Only this package's readers make models.
-  NgramModel() {}
+  NgramModel(String source, long[] counts) {
+    this.source = source;
+    this.counts = counts;
+  }
 
   /**
    * Reads a model file: a KenLM binary (recognised by its header, whatever its name) or else an
@@ -57,13 +63,19 @@ public abstract class NgramModel {
   }
 
   /** The file or stream the model was read from, for messages. */
-  public abstract String source();
+  public final String source() {
+    return source;
+  }
 
   /** The highest order, N. */
-  public abstract int order();
+  public final int order() {
+    return counts.length;
+  }
 
   /** How many {@code k}-grams the file declares (KenLM's and lmplz's count; blanks excluded). */
-  public abstract long count(int k);
+  public final long count(int k) {
+    return counts[k - 1];
+  }
 
   /** Words in the vocabulary, {@code <unk>}, {@code <s>} and {@code </s>} included. */
   public abstract int vocabularySize();
