@@ -14,6 +14,7 @@
 # which must agree); (2) whole processes, CPU seconds (user + sys, children included): `python3 dedup.py -n 1`
 # and `corral source books --dedup simhash --compat redpajama --format json` (JVM and Spark start, read,
 # dedup, write), and the books each keeps, which must be the same.
+# BOOKS_KERNEL_ONLY=1 runs (1) alone.
 # containment: `corral source books --format json` (containment dedup), wall and CPU seconds.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -74,7 +75,9 @@ if [[ $mode == simhash ]]; then
     echo "$lines" | sed 's/^/  /'
     k_java+=("$(median $(awk '{print $7}' <<< "$lines"))"); xor_java=$(tail -1 <<< "$lines" | awk '{print $NF}')
     [[ $xor_py == "$xor_java" ]] || { echo "fingerprints differ: $xor_py $xor_java" >&2; exit 1; }
-    # Whole processes.
+    # Whole processes (BOOKS_KERNEL_ONLY=1: the kernels alone).
+    loads+=("$(load)")
+    [[ -n ${BOOKS_KERNEL_ONLY:-} ]] && continue
     rm -f "$data/data/book/book.jsonl"
     (cd "$data" && PYTHONPATH=$ref/simhash /usr/bin/time -f '%U %S %e %M' -o "$work/books-py.time" \
       "$python" "$ref/rp/data_prep/book/dedup.py" -n 1 > /dev/null)
@@ -88,13 +91,16 @@ if [[ $mode == simhash ]]; then
       "$data/data/book/book.jsonl")
     kept_java=$(cat "$work"/books-out/part-* | "$python" -c 'import json,sys; print(sorted(r["title"] for r in map(json.loads, sys.stdin) if r.get("drop_reason") is None))')
     [[ $kept_py == "$kept_java" ]] || { echo "kept books differ" >&2; exit 1; }
-    loads+=("$(load)")
   done
-  kept=$("$python" -c 'import sys; print(len(eval(sys.argv[1])))' "$kept_py")
-  echo "kept $kept of $books books on both sides; fingerprint XOR $xor_py on both sides"
+  if [[ -z ${BOOKS_KERNEL_ONLY:-} ]]; then
+    kept=$("$python" -c 'import sys; print(len(eval(sys.argv[1])))' "$kept_py")
+    echo "kept $kept of $books books on both sides; fingerprint XOR $xor_py on both sides"
+  fi
   echo "| measure | RedPajama (CPU s) | Corral (CPU s) | reference median | Corral median | books per CPU-second, Corral / reference | load (1 min) |"
   echo "| --- | --- | --- | ---: | ---: | ---: | --- |"
-  for m in kernel process; do
+  measures=(kernel process)
+  [[ -n ${BOOKS_KERNEL_ONLY:-} ]] && measures=(kernel)
+  for m in "${measures[@]}"; do
     if [[ $m == kernel ]]; then a=("${k_py[@]}") b=("${k_java[@]}"); else a=("${p_py[@]}") b=("${p_java[@]}"); fi
     ma=$(median "${a[@]}") mb=$(median "${b[@]}")
     echo "| $m | ${a[*]} | ${b[*]} | $ma | $mb | $("$python" -c "print('%.1f' % ($ma / $mb))") | ${loads[*]} |"

@@ -123,6 +123,10 @@ row "corral" "$big MB as .7z ($(du -m "$data/7z-$big/$site.7z" | cut -f1) MB)" "
 # Once warm: corral's reader and writer run again and again in one JVM (local[2]); the median of the later runs.
 java -Xmx1g "${opens[@]}" -cp "$root/bench/target/classes:$root/jobs/target/corral.jar:$(cat "$root/jobs/target/spark-classpath.txt")" \
   dev.corral.bench.StackExchangeThroughput "$data/in-${sizes[-1]}" 5 2> /dev/null
+if [[ -n ${SE_WARM_DICTIONARY:-} ]]; then # the same with Parquet's dictionary for text (the writer's default)
+  java -Xmx1g "${opens[@]}" -cp "$root/bench/target/classes:$root/jobs/target/corral.jar:$(cat "$root/jobs/target/spark-classpath.txt")" \
+    dev.corral.bench.StackExchangeThroughput "$data/in-${sizes[-1]}" 5 dictionary 2> /dev/null
+fi
 
 # Parity on the benchmark input: corral --compat redpajama writes the reference's texts, every one.
 corral "$data/in-$small" --format json --compat redpajama

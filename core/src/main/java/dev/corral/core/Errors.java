@@ -202,12 +202,38 @@ public final class Errors {
     return data(path + ":" + line + ": not a valid ARPA file: " + what);
   }
 
+  /** A KenLM binary model file that is malformed: {@code path: not a valid KenLM binary: what}. */
+  public static CorralException badKenlmBinary(String path, String what) {
+    return data(path + ": not a valid KenLM binary language model: " + what);
+  }
+
+  /** A KenLM binary model file shorter than its header says it must be. */
+  public static CorralException truncatedKenlmBinary(
+      String path, String what, long needed, long size) {
+    return data(
+        path
+            + ": truncated KenLM binary language model: "
+            + what
+            + " need "
+            + needed
+            + " bytes but the file has "
+            + size);
+  }
+
   /**
    * A language model that cannot be estimated from the given counts (e.g. Kneser-Ney discounts out
    * of range).
    */
   public static CorralException cannotEstimate(String what) {
     return data("cannot estimate the n-gram language model: " + what);
+  }
+
+  /**
+   * A SentencePiece {@code .model} file that is not a valid {@code ModelProto}: {@code path: what
+   * is wrong (at byte offset)}.
+   */
+  public static CorralException badSentencePieceModel(String path, long offset, String what) {
+    return data(path + ": not a valid SentencePiece model: " + what + " (at byte " + offset + ")");
   }
 
   /** A checkpoint file that is not what it claims to be: {@code path: what is wrong}. */

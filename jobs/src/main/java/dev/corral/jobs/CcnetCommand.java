@@ -52,6 +52,12 @@ final class CcnetCommand extends JobCommand {
   @Option(names = "--tokenizer", descriptionKey = "PerplexityScorer.tokenizer")
   String tokenizer;
 
+  @Option(names = "--line-dedup", descriptionKey = "LineDeduplicator.mode")
+  String lineDedup;
+
+  @Option(names = "--perplexity-mode", descriptionKey = "PerplexityScorer.mode")
+  String perplexityMode;
+
   @Option(names = "--languages", descriptionKey = "LanguageFilter.languages")
   String languages;
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
     description =
         "Curate LLaMA-style pre-training data and run LLaMA inference on Apache Spark.%n%n"
             + "Spark jobs (local[*] here, or spark-submit on a cluster): demo, recipe, langid, curate, ccnet, source, dedup, score, "
-            + "generate, quality, lm, mixture.%nLocal tools (this process, no Spark): local fasttext|llama|lm.",
+            + "generate, quality, lm, mixture, card.%nLocal tools (this process, no Spark): local fasttext|llama|lm.",
     subcommands = {
       DemoCommand.class,
       RecipeCommand.class,
@@ -38,6 +38,7 @@ import picocli.CommandLine.Option;
       QualityCommand.class,
       LmCommand.class,
       MixtureCommand.class,
+      CardCommand.class,
       LocalCommand.class,
       CommandLine.HelpCommand.class
     })

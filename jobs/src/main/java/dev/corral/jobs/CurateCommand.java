@@ -3,11 +3,14 @@ package dev.corral.jobs;
 import dev.corral.core.job.Job;
 import dev.corral.core.job.JobRunner;
 import dev.corral.core.pipeline.PipelineConfig;
+import dev.corral.curation.decontam.Contamination;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -73,10 +76,19 @@ final class CurateCommand extends JobCommand {
                     null);
               }
               Map<String, Long> reasons = JobRunner.byDropReason(written);
-              return new Job.Summary(
-                  Map.of("documents", reasons.values().stream().mapToLong(Long::longValue).sum()),
-                  head + Reports.dropReasons(reasons),
-                  null);
+              Map<String, Object> stats = new LinkedHashMap<>();
+              stats.put("documents", reasons.values().stream().mapToLong(Long::longValue).sum());
+              StringBuilder console = new StringBuilder(head + Reports.dropReasons(reasons));
+              for (Transformer stage : context.fitted()) {
+                if (stage instanceof Contamination c) {
+                  Map<String, Object> found = new LinkedHashMap<>(c.benchmarkSummary());
+                  Map<String, Long> docs = c.documentsPerBenchmark(written);
+                  found.put("documents_per_benchmark", docs);
+                  stats.put("contamination", found);
+                  console.append(Reports.contamination(docs, c.getN()));
+                }
+              }
+              return new Job.Summary(stats, console.toString(), null);
             })
         .build();
   }

@@ -42,7 +42,8 @@ final class DemoCommand implements Callable<Integer> {
           "arxiv/src/arXiv_src_2301_001.tar",
           "stackexchange/cooking.stackexchange.com/Posts.xml",
           "quality/references.jsonl",
-          "quality/random.jsonl");
+          "quality/random.jsonl",
+          "benchmarks/benchmarks.jsonl");
 
   @Option(
       names = "--output",

@@ -109,7 +109,7 @@ final class LmCommand {
     public Integer call() {
       OutputFile file =
           OutputFile.check(
-              new org.apache.hadoop.conf.Configuration(),
+              dev.corral.core.io.HadoopFs.configuration(),
               output.toAbsolutePath().toUri().toString(),
               List.of(input),
               overwrite);
@@ -145,7 +145,12 @@ final class LmCommand {
           "Score each input line like KenLM's model.score(line): prints log10 P (with </s>), tokens "
               + "(words + </s>) and perplexity = 10^(-log10 P / tokens), tab-separated.")
   static final class Perplexity implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "An ARPA file (KenLM's or Corral's).")
+    @Option(
+        names = "--model",
+        required = true,
+        description =
+            "An ARPA file (KenLM's or Corral's, gzipped or not) or a KenLM binary (build_binary's"
+                + " probing format, such as CCNet's <lang>.arpa.bin), told apart by its first bytes.")
     Path model;
 
     @Option(

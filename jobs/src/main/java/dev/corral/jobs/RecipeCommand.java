@@ -2,12 +2,14 @@ package dev.corral.jobs;
 
 import dev.corral.core.job.Recipe;
 import dev.corral.core.job.RecipeRunner;
+import dev.corral.jobs.card.DataCard;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -105,10 +107,11 @@ final class RecipeCommand implements Callable<Integer> {
     out.printf(
         "%d steps: %d ran, %d skipped (unchanged); record: %s%n",
         result.steps().size(), ran, result.steps().size() - ran, result.recordPath());
-    // DATA CARD CALL SITE: the lead wires the data card (dev.corral.jobs.DataCard, branch datacard)
-    // here at merge: it reads DIR/_corral/recipe.json and each step's run record and writes
-    // DIR/report.md, .json and .html; this line then prints that path.
-    out.println("data card: " + folder + "/report.md (written by the data card, wired at merge)");
+    DataCard.Written card = DataCard.write(SparkSession.active(), folder);
+    out.println(
+        "data card: "
+            + card.markdown().toString().replaceFirst("^file:", "")
+            + " (and report.html, report.json)");
     return result;
   }
 

@@ -17,6 +17,13 @@ final class Reports {
     return table.render();
   }
 
+  /** Documents overlapping each benchmark, as a console table. */
+  static String contamination(Map<String, Long> perBenchmark, int n) {
+    ConsoleTable table = new ConsoleTable("benchmark", "docs sharing a " + n + "-gram");
+    perBenchmark.forEach(table::row);
+    return table.render();
+  }
+
   /**
    * {@code stats} as markdown: scalar entries in one table, then each map-valued entry as a section
    * of document counts; list-valued entries are left to the caller.

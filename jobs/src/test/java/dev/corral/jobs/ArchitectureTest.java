@@ -53,14 +53,17 @@ class ArchitectureTest {
         List.of(CORE, "dev.corral.curation.fasttext", "dev.corral.curation.models"));
     MAY_TOUCH.put("dev.corral.curation.quality.heuristics", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.lm", List.of(CORE));
+    MAY_TOUCH.put("dev.corral.curation.sentencepiece", List.of(CORE));
     MAY_TOUCH.put(
         "dev.corral.curation.ccnet",
         List.of(
             CORE,
             "dev.corral.curation.langid",
             "dev.corral.curation.lm",
+            "dev.corral.curation.sentencepiece",
             "dev.corral.curation.models"));
     MAY_TOUCH.put("dev.corral.curation.dedup", List.of(CORE));
+    MAY_TOUCH.put("dev.corral.curation.decontam", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.io", List.of(CORE));
     MAY_TOUCH.put("dev.corral.curation.sources", List.of(CORE));
     MAY_TOUCH.put(
@@ -91,7 +94,15 @@ class ArchitectureTest {
     MAY_TOUCH.put("dev.corral.inference", List.of(CORE));
     MAY_TOUCH.put("dev.corral.inference.llama", List.of("dev.corral.core"));
     MAY_TOUCH.put("dev.corral.inference.spark", List.of(CORE, "dev.corral.inference.llama"));
+    MAY_TOUCH.put(
+        "dev.corral.sparknlp",
+        List.of(
+            CORE,
+            "dev.corral.curation.langid",
+            "dev.corral.curation.ccnet",
+            "dev.corral.curation.quality"));
     MAY_TOUCH.put("dev.corral.jobs", List.of("dev.corral.."));
+    MAY_TOUCH.put("dev.corral.jobs.card", List.of(CORE, "dev.corral.curation.mixture"));
   }
 
   private static JavaClasses corral;
@@ -163,6 +174,7 @@ class ArchitectureTest {
         .that()
         .resideInAnyPackage(
             "dev.corral.curation.fasttext..",
+            "dev.corral.curation.sentencepiece..",
             "dev.corral.inference.llama..",
             "dev.corral.core.text..",
             "dev.corral.core.models..")

@@ -12,6 +12,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.deploy.SparkHadoopUtil;
 
@@ -23,12 +24,14 @@ public final class HadoopFs {
   private HadoopFs() {}
 
   /**
-   * The running application's Hadoop configuration (its {@code spark.hadoop.*} keys), else Hadoop's
-   * defaults.
+   * The running application's Hadoop configuration (its {@code spark.hadoop.*} keys); before Spark
+   * starts, the {@code spark.hadoop.*} keys spark-submit passed as system properties, so that a
+   * check made before the session exists reaches {@code s3a://} with the endpoint and keys the job
+   * will use.
    */
   public static Configuration configuration() {
     SparkEnv env = SparkEnv.get();
-    return env == null ? new Configuration() : SparkHadoopUtil.get().newConfiguration(env.conf());
+    return SparkHadoopUtil.get().newConfiguration(env == null ? new SparkConf() : env.conf());
   }
 
   /**

@@ -46,6 +46,15 @@ public final class Tables {
       "delta (a folder with _delta_log), parquet (*.parquet or a folder of"
           + " them), json (*.json, *.jsonl, *.json.gz, *.jsonl.gz or a folder of them)";
 
+  /**
+   * Top-level columns of long free text, written without Parquet's dictionary: a document's text
+   * almost never repeats, so the writer would fill a dictionary only to abandon it.
+   */
+  public static final List<String> FREE_TEXT_COLUMNS = List.of("text");
+
+  /** Parquet's per-column switch ({@code ParquetOutputFormat.ENABLE_DICTIONARY + "#" + column}). */
+  private static final String NO_DICTIONARY_PREFIX = "parquet.enable.dictionary#";
+
   /** How deep partition folders are searched for data files when inferring a folder's format. */
   private static final int PARTITION_DEPTH = 4;
 
@@ -128,7 +137,38 @@ public final class Tables {
               "ignoreNullFields",
               "false"); // every row keeps every column, so a reader sees them all
     }
-    writer.save(path);
+    var save = writer;
+    withParquetSettings(data, () -> save.save(path));
+  }
+
+  /**
+   * Runs {@code write}, a Parquet or Delta write of {@code data}, with Parquet's dictionary off for
+   * the {@link #FREE_TEXT_COLUMNS} it has; other columns are encoded as Parquet decides. The
+   * setting goes into the session's conf for the write's duration, since Spark copies that conf
+   * into the writer's Hadoop conf while Delta passes no writer option through to Parquet.
+   */
+  public static void withParquetSettings(Dataset<Row> data, Runnable write) {
+    var conf = data.sparkSession().conf();
+    Map<String, String> before = new LinkedHashMap<>();
+    for (String column : data.columns()) {
+      if (FREE_TEXT_COLUMNS.contains(column)) {
+        String key = NO_DICTIONARY_PREFIX + column;
+        before.put(key, conf.contains(key) ? conf.get(key) : null);
+        conf.set(key, "false");
+      }
+    }
+    try {
+      write.run();
+    } finally {
+      before.forEach(
+          (key, value) -> {
+            if (value == null) {
+              conf.unset(key);
+            } else {
+              conf.set(key, value);
+            }
+          });
+    }
   }
 
   /**

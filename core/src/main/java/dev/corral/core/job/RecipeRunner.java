@@ -121,6 +121,7 @@ public final class RecipeRunner {
     } catch (IOException e) {
       throw Errors.unwritable(record.toString(), e);
     }
+    Path checkpoints = reliableCheckpoints(spark, fs, dir);
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("recipe", recipe.name());
     doc.putAll(settings);
@@ -191,6 +192,33 @@ public final class RecipeRunner {
       return new Result(results, record.toString());
     } finally {
       executor.shutdownNow();
+      if (checkpoints != null) {
+        delete(fs, checkpoints);
+      }
+    }
+  }
+
+  /**
+   * Dedup's connected components checkpoint each round; kept in a folder of the recipe (not on the
+   * executors) so that a lost executor costs a recomputed partition, not the step. Returns the
+   * folder this run made, or null when the application set its own. Folders left by a killed run
+   * are this recipe's own and are removed first.
+   */
+  private static Path reliableCheckpoints(SparkSession spark, FileSystem fs, String dir) {
+    if (spark.sparkContext().getCheckpointDir().isDefined()) {
+      return null;
+    }
+    Path parent = new Path(new Path(dir, OutputFolder.RECORDS), "checkpoints");
+    delete(fs, parent);
+    spark.sparkContext().setCheckpointDir(parent.toString());
+    return new Path(spark.sparkContext().getCheckpointDir().get());
+  }
+
+  private static void delete(FileSystem fs, Path path) {
+    try {
+      fs.delete(path, true);
+    } catch (IOException e) {
+      throw Errors.unwritable(path.toString(), e);
     }
   }
 

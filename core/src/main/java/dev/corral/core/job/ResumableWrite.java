@@ -2,6 +2,7 @@ package dev.corral.core.job;
 
 import dev.corral.core.Errors;
 import dev.corral.core.io.Fingerprint;
+import dev.corral.core.io.Tables;
 import java.io.Serializable;
 import java.util.function.UnaryOperator;
 import org.apache.spark.rdd.PartitionPruningRDD;
@@ -63,20 +64,16 @@ public final class ResumableWrite {
       int to = Math.min(partitions, from + partitionsPerCommit);
       RDD<Row> part = PartitionPruningRDD.create(rdd, new Range(from, to));
       Dataset<Row> chunk = spark.createDataFrame(part, input.schema());
-      var writer =
-          stage
-              .apply(chunk)
-              .write()
-              .format("delta")
-              .option("txnAppId", appId)
-              .option("txnVersion", c);
+      Dataset<Row> rows = stage.apply(chunk);
+      var writer = rows.write().format("delta").option("txnAppId", appId).option("txnVersion", c);
       if (c == 0) {
         // the run's first commit replaces what another run (or an older schema) left there
         writer = writer.mode(SaveMode.Overwrite).option("overwriteSchema", "true");
       } else {
         writer = writer.mode(SaveMode.Append);
       }
-      writer.save(output);
+      var save = writer;
+      Tables.withParquetSettings(rows, () -> save.save(output));
     }
     return new Result(appId, chunks, skipped);
   }

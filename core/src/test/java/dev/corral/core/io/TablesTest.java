@@ -1,6 +1,7 @@
 package dev.corral.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +17,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.GZIPOutputStream;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -70,6 +77,44 @@ class TablesTest {
           expected,
           sorted(Tables.read(spark, path, format.toUpperCase(java.util.Locale.ROOT))),
           format);
+    }
+  }
+
+  @Test
+  void theTextColumnIsWrittenWithoutADictionaryOtherColumnsKeepTheirs() throws Exception {
+    // few distinct values in both columns, so Parquet would keep a dictionary for each
+    List<Row> rows = new ArrayList<>();
+    for (long i = 0; i < 400; i++) {
+      rows.add(RowFactory.create(i % 3, "a repeated document, number " + i % 5));
+    }
+    Dataset<Row> repeated = spark.createDataFrame(rows, SCHEMA).coalesce(1);
+    for (String format : new String[] {"delta", "parquet"}) {
+      String path = tmp.resolve("dict-" + format).toString();
+      Tables.write(repeated, path, format);
+      List<Path> files;
+      try (var walk = Files.walk(Path.of(path))) {
+        files = walk.filter(f -> f.toString().endsWith(".parquet")).toList();
+      }
+      assertEquals(1, files.size(), format + ": " + files);
+      Map<String, ColumnChunkMetaData> chunks = new java.util.HashMap<>();
+      var input =
+          HadoopInputFile.fromPath(
+              new org.apache.hadoop.fs.Path(files.get(0).toUri()),
+              new org.apache.hadoop.conf.Configuration());
+      try (ParquetFileReader reader = ParquetFileReader.open(input)) {
+        for (BlockMetaData block : reader.getFooter().getBlocks()) {
+          for (ColumnChunkMetaData chunk : block.getColumns()) {
+            chunks.put(chunk.getPath().toDotString(), chunk);
+          }
+        }
+      }
+      assertEquals(Set.of("id", "text"), chunks.keySet(), format);
+      ColumnChunkMetaData text = chunks.get("text");
+      assertFalse(text.hasDictionaryPage(), format + ": text has a dictionary page");
+      assertFalse(
+          text.getEncodings().stream().anyMatch(Encoding::usesDictionary),
+          format + ": " + text.getEncodings());
+      assertTrue(chunks.get("id").hasDictionaryPage(), format + ": id lost its dictionary");
     }
   }
 

@@ -6,25 +6,52 @@ import dev.corral.core.io.HadoopFs;
 import dev.corral.core.models.ModelCache;
 import dev.corral.curation.lm.ArpaReader;
 import dev.corral.curation.lm.CcnetPerplexity;
+import dev.corral.curation.lm.KenlmBinary;
 import dev.corral.curation.lm.NgramModel;
 import dev.corral.curation.lm.Tokenizer;
 import dev.corral.curation.models.ExecutorTokenizers;
+import dev.corral.curation.sentencepiece.SentencePieceModel;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
  * Per-language n-gram models of an {@code --lm-dir}, loaded once per JVM through the {@link
- * ModelCache}: {@code <lang>.arpa} (or {@code .arpa.gz}) with, when present, {@code
- * <lang>.tokenizer.json}; a language without a model has none (its documents get no perplexity,
- * hence bucket {@code all}).
+ * ModelCache}: {@code <lang>.arpa.bin} (a KenLM binary, as CCNet releases them), {@code
+ * <lang>.arpa} or {@code <lang>.arpa.gz}, the first found, tokenized, when present, by {@code
+ * <lang>.sp.model} (CCNet's released SentencePiece model: its pieces joined by spaces, as CCNet's
+ * {@code SentencePiece} step writes them) or else {@code <lang>.tokenizer.json}; a language without
+ * a model has none (its documents get no perplexity, hence bucket {@code all}). What a model file
+ * holds is told by its first bytes, not its name.
  */
 public final class LanguageModels {
+  /** A language's model file, first found first: CCNet's binary, then ARPA text. */
+  static final List<String> SUFFIXES = List.of(".arpa.bin", ".arpa", ".arpa.gz");
+
+  /** CCNet's layout: a language's SentencePiece model beside its n-gram model. */
+  static final String SENTENCE_PIECE = ".sp.model";
 
   private LanguageModels() {}
+
+  /** A SentencePiece model from any Hadoop path, its pieces joined by spaces. */
+  private static Tokenizer sentencePiece(FileSystem fs, Path file) throws IOException {
+    long length = fs.getFileStatus(file).getLen();
+    if (length > Integer.MAX_VALUE - 8) {
+      throw Errors.badSentencePieceModel(file.toString(), 0, "the file has " + length + " bytes");
+    }
+    byte[] bytes;
+    try (InputStream in = fs.open(file)) {
+      bytes = in.readNBytes((int) length);
+    }
+    SentencePieceModel sp = SentencePieceModel.read(bytes, file.toString());
+    return text -> String.join(" ", sp.encodeAsPieces(text));
+  }
 
   /**
    * The perplexity of {@code lang} under the model of {@code dir}, or empty when the folder has
@@ -41,20 +68,22 @@ public final class LanguageModels {
       return Optional.empty(); // "unknown" or odd labels never name a file
     }
     try {
-      Path arpa = new Path(dir, lang + ".arpa");
-      FileSystem fs = HadoopFs.fileSystem(arpa);
-      boolean gz = false;
-      if (!fs.exists(arpa)) {
-        arpa = new Path(dir, lang + ".arpa.gz");
-        gz = true;
-        if (!fs.exists(arpa)) {
-          return Optional.empty();
+      Path file = null;
+      FileSystem fs = HadoopFs.fileSystem(new Path(dir));
+      for (String suffix : SUFFIXES) {
+        Path candidate = new Path(dir, lang + suffix);
+        if (fs.exists(candidate)) {
+          file = candidate;
+          break;
         }
       }
-      NgramModel model;
-      try (InputStream raw = fs.open(arpa);
-          InputStream in = gz ? new GZIPInputStream(raw) : raw) {
-        model = ArpaReader.read(in, arpa.toString());
+      if (file == null) {
+        return Optional.empty();
+      }
+      NgramModel model = open(fs, file);
+      Path sentencePiece = new Path(dir, lang + SENTENCE_PIECE);
+      if (fs.exists(sentencePiece)) {
+        return Optional.of(new CcnetPerplexity(model, sentencePiece(fs, sentencePiece)));
       }
       Path own = new Path(dir, lang + ".tokenizer.json");
       String tokenizer = fs.exists(own) ? own.toString() : defaultTokenizer;
@@ -65,8 +94,24 @@ public final class LanguageModels {
   }
 
   /**
-   * Checks every {@code <lang>.arpa(.gz)} of {@code dir} for probabilities above 0 (see {@link
-   * ArpaReader#checkProbabilities}), on the driver, before a job starts Spark.
+   * A local file is read in place (a KenLM binary is memory-mapped, shared by every task of the
+   * JVM); any other file system's file is streamed into the heap.
+   */
+  private static NgramModel open(FileSystem fs, Path file) throws IOException {
+    if (fs instanceof LocalFileSystem local) {
+      return NgramModel.load(local.pathToFile(file).toPath());
+    }
+    long length = fs.getFileStatus(file).getLen();
+    try (InputStream in = fs.open(file)) {
+      return NgramModel.read(in, length, file.toString());
+    }
+  }
+
+  /**
+   * Checks every model file of {@code dir} on the driver, before a job starts Spark: a
+   * SentencePiece model (read whole), an ARPA file's probabilities (none above 0, see {@link
+   * ArpaReader#checkProbabilities}), a KenLM binary's header against its length ({@link
+   * KenlmBinary#checkHeader}). Binaries are told by their first bytes.
    */
   public static void checkModels(String dir) {
     Path folder = new Path(dir);
@@ -77,11 +122,24 @@ public final class LanguageModels {
       }
       for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(folder)) {
         String name = f.getPath().getName();
-        boolean gz = name.endsWith(".arpa.gz");
-        if (name.endsWith(".arpa") || gz) {
-          try (InputStream raw = fs.open(f.getPath());
-              InputStream in = gz ? new GZIPInputStream(raw) : raw) {
-            ArpaReader.checkProbabilities(in, f.getPath().toString());
+        if (name.endsWith(SENTENCE_PIECE)) {
+          sentencePiece(fs, f.getPath()); // parsed whole: a few MB, and every length is checked
+          continue;
+        }
+        if (SUFFIXES.stream().noneMatch(name::endsWith)) {
+          continue;
+        }
+        try (InputStream raw = new BufferedInputStream(fs.open(f.getPath()), 1 << 16)) {
+          raw.mark(KenlmBinary.FAMILY_LENGTH);
+          byte[] head = raw.readNBytes(KenlmBinary.FAMILY_LENGTH);
+          raw.reset();
+          if (KenlmBinary.isBinary(head, head.length)) {
+            KenlmBinary.checkHeader(raw, f.getLen(), f.getPath().toString());
+          } else {
+            boolean gz = name.endsWith(".gz");
+            try (InputStream in = gz ? new GZIPInputStream(raw) : raw) {
+              ArpaReader.checkProbabilities(in, f.getPath().toString());
+            }
           }
         }
       }

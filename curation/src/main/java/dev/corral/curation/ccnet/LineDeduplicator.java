@@ -19,6 +19,7 @@ import org.apache.spark.api.java.function.FlatMapFunction2;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -57,6 +58,11 @@ import scala.Tuple2;
  * alone. Documents already dropped (non-null {@code drop_reason}) are annotated but their lines do
  * not count as occurrences, as they would be gone from CCNet's input.
  *
+ * <p>{@code mode}: {@code two_pass} (default) is the paper's and {@code mine.py}'s; {@code
+ * one_pass} is cc_net's {@code deduplicate}, which keeps the first copy of a line in input order
+ * (partition, then row) and removes the later ones. One pass depends on that order, so its input
+ * must come in a stable order (files and tables do).
+ *
  * <p>The dedup group is the whole input, or each value of {@code groupCol} (e.g. a shard or a
  * language).
  *
@@ -89,10 +95,18 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
           .add("h", DataTypes.LongType, false)
           .add("p", DataTypes.IntegerType, false)
           .add("f", DataTypes.LongType, false)
-          .add("w", DataTypes.IntegerType, false);
+          .add("w", DataTypes.IntegerType, false)
+          .add("o", DataTypes.LongType, false);
+
+  /** The paper's mode: a line in two documents leaves both. */
+  public static final String TWO_PASS = "two_pass";
+
+  /** cc_net's {@code deduplicate}: the first copy in input order stays. */
+  public static final String ONE_PASS = "one_pass";
 
   private final Param<String> groupCol;
   private final Param<String> outputCol;
+  private final Param<String> mode;
 
   /** A stage with a random uid and CCNet's column names. */
   public LineDeduplicator() {
@@ -115,8 +129,31 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
             "outputCol",
             "column for the deduplicated text; the same as inputCol (default) replaces the text, as CCNet does",
             Stages.nonBlank());
+    mode =
+        new Param<>(
+            this,
+            "mode",
+            "two_pass: a line found in two documents is removed from both (Wenzek et al. 2020, section 3.2;"
+                + " cc_net's deduplicate_two_pass, run by mine.py); one_pass: the first copy in input order"
+                + " stays (cc_net's dedup.deduplicate)",
+            ParamValidators.inArray(new String[] {TWO_PASS, ONE_PASS}));
     setDefault(inputCol(), "raw_content"); // CCNet's field for the page text
     setDefault(outputCol, "raw_content");
+    setDefault(mode, TWO_PASS);
+  }
+
+  /** {@code two_pass} (default) or {@code one_pass}. */
+  public Param<String> mode() {
+    return mode;
+  }
+
+  public String getMode() {
+    return getOrDefault(mode);
+  }
+
+  public LineDeduplicator setMode(String value) {
+    set(mode, value);
+    return this;
   }
 
   /** Group column; unset (default) means one group. */
@@ -162,12 +199,22 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
     int partitions = rows.getNumPartitions();
 
     JavaRDD<Row> pairs = rows.mapPartitionsWithIndex(new EmitPairs(layout), true);
+    Dataset<Row> occurrences = spark.createDataFrame(pairs, PAIRS);
+    var line = Window.partitionBy("g", "h");
     Dataset<Row> duplicates =
-        spark
-            .createDataFrame(pairs, PAIRS)
-            .withColumn("n", functions.sum("w").over(Window.partitionBy("g", "h")))
-            .where("n >= 2")
-            .select("p", "f", "h");
+        layout.onePass()
+            ? occurrences
+                .withColumn(
+                    "first",
+                    functions
+                        .min(functions.when(functions.col("w").equalTo(1), functions.col("o")))
+                        .over(line))
+                .where("first IS NOT NULL AND (w = 0 OR o <> first)")
+                .select("p", "f", "h")
+            : occurrences
+                .withColumn("n", functions.sum("w").over(line))
+                .where("n >= 2")
+                .select("p", "f", "h");
     JavaPairRDD<Integer, long[]> byPartition =
         duplicates
             .javaRDD()
@@ -235,7 +282,8 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
         originalNlinesAt,
         originalLengthAt,
         lineIdsAt,
-        reasonAt);
+        reasonAt,
+        ONE_PASS.equals(getMode()));
   }
 
   /**
@@ -275,8 +323,17 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
       int originalNlines,
       int originalLength,
       int lineIds,
-      int reason)
+      int reason,
+      boolean onePass)
       implements java.io.Serializable {
+
+    /**
+     * The key pass 2 finds a document by: its content fingerprint, or in one pass its row index,
+     * since two identical documents must then be told apart (only the first keeps its lines).
+     */
+    long docKey(String group, long[] hashes, long rowIndex) {
+      return onePass ? rowIndex : fingerprint(group, hashes);
+    }
 
     String groupOf(Row row) {
       return group < 0 || row.isNullAt(group) ? null : String.valueOf(row.get(group));
@@ -306,8 +363,8 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
   }
 
   /**
-   * Pass 1: one (group, hash, partition, fingerprint, weight) row per distinct line hash of each
-   * document.
+   * Pass 1: one (group, hash, partition, document key, weight, input order) row per distinct line
+   * hash of each document.
    */
   private static final class EmitPairs implements Function2<Integer, Iterator<Row>, Iterator<Row>> {
     private static final long serialVersionUID = 1L;
@@ -322,6 +379,7 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
       return new Iterator<>() {
         private final List<Row> pending = new ArrayList<>();
         private int next;
+        private long rowIndex = -1;
 
         @Override
         public boolean hasNext() {
@@ -329,18 +387,20 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
             pending.clear();
             next = 0;
             Row doc = docs.next();
+            rowIndex++;
             String text = doc.isNullAt(layout.text()) ? null : doc.getString(layout.text());
             if (text == null || text.isEmpty()) {
               continue;
             }
             String group = layout.groupOf(doc);
             long[] hashes = LineHashes.ofLines(PythonStr.splitNewlines(text));
-            long f = fingerprint(group, hashes);
+            long f = layout.docKey(group, hashes, rowIndex);
             int weight = layout.counts(doc) ? 1 : 0;
+            long order = ((long) partition << 40) | rowIndex;
             Set<Long> distinct = new HashSet<>();
             for (long h : hashes) {
               if (distinct.add(h)) {
-                pending.add(RowFactory.create(group, h, partition, f, weight));
+                pending.add(RowFactory.create(group, h, partition, f, weight, order));
               }
             }
           }
@@ -452,6 +512,8 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
       }
       all.clear();
       return new Iterator<>() {
+        private long rowIndex = -1;
+
         @Override
         public boolean hasNext() {
           return docs.hasNext();
@@ -459,12 +521,12 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
 
         @Override
         public Row next() {
-          return finalizeDoc(docs.next(), duplicates);
+          return finalizeDoc(docs.next(), ++rowIndex, duplicates);
         }
       };
     }
 
-    private Row finalizeDoc(Row doc, LongPairSet duplicates) {
+    private Row finalizeDoc(Row doc, long rowIndex, LongPairSet duplicates) {
       Object[] values = new Object[layout.schema().size()];
       for (int i = 0; i < doc.size(); i++) {
         values[i] = doc.get(i);
@@ -481,7 +543,7 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
       }
       String[] lines = text.isEmpty() ? new String[0] : PythonStr.splitNewlines(text);
       long[] hashes = LineHashes.ofLines(lines);
-      long f = fingerprint(layout.groupOf(doc), hashes);
+      long f = layout.docKey(layout.groupOf(doc), hashes, rowIndex);
       Set<Long> seen = new HashSet<>();
       List<Integer> kept = new ArrayList<>();
       StringBuilder out = new StringBuilder(text.length());

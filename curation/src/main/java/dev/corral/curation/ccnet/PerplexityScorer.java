@@ -6,6 +6,7 @@ import dev.corral.curation.lm.CcnetPerplexity;
 import dev.corral.curation.models.ExecutorTokenizers;
 import java.util.Optional;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -18,11 +19,12 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * CCNet's document perplexity (Wenzek et al. 2020, section 3.3) under the n-gram model of the
- * document's language: {@code lmDir} holds {@code <lang>.arpa} (KenLM's or Corral's, see {@code
- * corral lm train}) and optionally {@code <lang>.tokenizer.json}; text is normalized as CCNet does,
- * tokenized (the bundled LLaMA tokenizer by default, {@code whitespace} for pre-tokenized text),
- * scored line by line, and the perplexity rounded to 0.1. A language without a model, or null text,
- * gives null.
+ * document's language: {@code lmDir} holds {@code <lang>.arpa.bin} (a KenLM binary, as CCNet
+ * releases them) or {@code <lang>.arpa} (KenLM's or Corral's, see {@code corral lm train}) and
+ * optionally {@code <lang>.tokenizer.json}; text is normalized as CCNet does, tokenized (the
+ * bundled LLaMA tokenizer by default, {@code whitespace} for pre-tokenized text), scored line by
+ * line (or, with {@code mode=document}, as one line, as CCNet's {@code mine.py} does), and the
+ * perplexity rounded to 0.1. A language without a model, or null text, gives null.
  */
 public final class PerplexityScorer extends TextTransformer<PerplexityScorer> {
   private static final long serialVersionUID = 1L;
@@ -30,6 +32,7 @@ public final class PerplexityScorer extends TextTransformer<PerplexityScorer> {
   private final Param<String> languageCol;
   private final Param<String> lmDir;
   private final Param<String> tokenizer;
+  private final Param<String> mode;
   private final Param<String> outputCol;
 
   public PerplexityScorer() {
@@ -43,7 +46,10 @@ public final class PerplexityScorer extends TextTransformer<PerplexityScorer> {
             this, "languageCol", "column holding the document's language", Stages.nonBlank());
     lmDir =
         new Param<>(
-            this, "lmDir", "folder of <lang>.arpa models (any Hadoop path)", Stages.nonBlank());
+            this,
+            "lmDir",
+            "folder of <lang>.arpa.bin (KenLM binary) or <lang>.arpa models (any Hadoop path)",
+            Stages.nonBlank());
     tokenizer =
         new Param<>(
             this,
@@ -51,12 +57,22 @@ public final class PerplexityScorer extends TextTransformer<PerplexityScorer> {
             "'whitespace' or a Hugging Face tokenizer.json for languages "
                 + "without their own <lang>.tokenizer.json",
             Stages.nonBlank());
+    mode =
+        new Param<>(
+            this,
+            "mode",
+            "'lines': each line normalized, tokenized and scored (CCNet's DocLM with "
+                + "normalize=True); 'document': the whole document normalized at once (its newlines "
+                + "vanish with the other control characters), tokenized and scored as one line (CCNet's "
+                + "mine.py, which RedPajama reused)",
+            ParamValidators.inArray(new String[] {"lines", "document"}));
     outputCol =
         new Param<>(
             this, "outputCol", "output column for the perplexity (double)", Stages.nonBlank());
     setDefault(inputCol(), "raw_content");
     setDefault(languageCol, "language");
     setDefault(tokenizer, ExecutorTokenizers.LLAMA);
+    setDefault(mode, "lines");
     setDefault(outputCol, "perplexity");
   }
 
@@ -70,6 +86,19 @@ public final class PerplexityScorer extends TextTransformer<PerplexityScorer> {
 
   public Param<String> tokenizer() {
     return tokenizer;
+  }
+
+  public Param<String> mode() {
+    return mode;
+  }
+
+  public String getMode() {
+    return getOrDefault(mode);
+  }
+
+  public PerplexityScorer setMode(String v) {
+    set(mode, v);
+    return this;
   }
 
   public Param<String> outputCol() {
@@ -126,7 +155,7 @@ public final class PerplexityScorer extends TextTransformer<PerplexityScorer> {
     transformSchema(dataset.schema(), true);
     var udf =
         functions
-            .udf(new Score(getLmDir(), getTokenizer()), DataTypes.DoubleType)
+            .udf(new Score(getLmDir(), getTokenizer(), getMode()), DataTypes.DoubleType)
             .withName("corral_perplexity");
     return dataset
         .toDF()
@@ -151,13 +180,15 @@ public final class PerplexityScorer extends TextTransformer<PerplexityScorer> {
     private static final long serialVersionUID = 1L;
     private final String lmDir;
     private final String tokenizer;
+    private final String mode;
     // Per task: the models met so far, so a row costs one small map lookup rather than a
     // shared-cache key build.
     private transient java.util.Map<String, Optional<CcnetPerplexity>> models;
 
-    Score(String lmDir, String tokenizer) {
+    Score(String lmDir, String tokenizer, String mode) {
       this.lmDir = lmDir;
       this.tokenizer = tokenizer;
+      this.mode = mode;
     }
 
     @Override
@@ -169,7 +200,11 @@ public final class PerplexityScorer extends TextTransformer<PerplexityScorer> {
         models = new java.util.HashMap<>();
       }
       Optional<CcnetPerplexity> model =
-          models.computeIfAbsent(language, l -> LanguageModels.get(lmDir, l, tokenizer));
+          models.computeIfAbsent(
+              language,
+              l ->
+                  LanguageModels.get(lmDir, l, tokenizer)
+                      .map(p -> p.withMode(CcnetPerplexity.Mode.parse(mode))));
       if (model.isEmpty()) {
         return null;
       }

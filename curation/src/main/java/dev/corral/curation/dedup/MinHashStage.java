@@ -347,14 +347,14 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends Estimator<
             lsh,
             getMaxBucketSize());
     boolean verify = !Double.isNaN(verifyThreshold());
-    Dataset<Row> candidates = search.find(texts, verify).localCheckpoint(true);
+    Dataset<Row> candidates = ConnectedComponents.checkpoint(search.find(texts, verify));
     long candidateCount = candidates.count();
     Dataset<Row> edges =
-        (verify
+        ConnectedComponents.checkpoint(
+            (verify
                 ? search.verify(candidates, candidateCount, texts, measure(), verifyThreshold())
                 : candidates.withColumn(
-                    CandidatePairs.SIMILARITY, lit(null).cast(DataTypes.DoubleType)))
-            .localCheckpoint(true);
+                    CandidatePairs.SIMILARITY, lit(null).cast(DataTypes.DoubleType))));
     long edgeCount = edges.count();
     ConnectedComponents.Result components =
         ConnectedComponents.of(edges.select(CandidatePairs.A, CandidatePairs.B));

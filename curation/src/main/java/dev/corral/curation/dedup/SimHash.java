@@ -28,6 +28,9 @@ import java.util.List;
  *       taking the remaining bits.
  * </ul>
  *
+ * <p>Speed: a 6-gram costs one MD5 compression, a chain of 64 dependent steps; two features missing
+ * from the small cache of frequent ones are hashed together, so the CPU runs two chains at once.
+ *
  * <p>Not thread-safe: an instance keeps its buffers between calls, so one is used per task thread.
  */
 public final class SimHash {
@@ -36,8 +39,11 @@ public final class SimHash {
 
   // The low byte of each of a long's 8 bytes: 8 bit counters side by side in one long.
   private static final long LANES = 0x0101010101010101L;
-  // A lane counts to 255 at most before its counts are moved to the int totals.
-  private static final int LANE_LIMIT = 255;
+  // A lane counts to 255 at most before its counts are moved to the int totals: 254 features
+  // added, plus the one a previous period left waiting for its pair.
+  private static final int LANE_LIMIT = 254;
+  // A cache key's third long without the length in its top byte.
+  private static final long BYTES_0_TO_6 = 0x00FFFFFFFFFFFFFFL;
   // The longest message MD5 pads into one 64-byte block: 64 - 1 (0x80) - 8 (length).
   private static final int ONE_BLOCK = 55;
 
@@ -45,7 +51,9 @@ public final class SimHash {
   // top byte).
   private static final int CACHED = 23;
   // Slots of the feature cache: direct-mapped, a newer feature takes the slot of an older one.
-  private static final int CACHE_BITS = 17;
+  // Small enough (128 KiB) to stay in the core's L2 cache: a larger one missed the CPU's caches
+  // and cost more than it saved on books whose 6-grams rarely repeat.
+  private static final int CACHE_BITS = 12;
   private static final VarHandle LONG_LE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   // ASCII characters that are \w (letters are lower case here).
@@ -65,10 +73,18 @@ public final class SimHash {
   private final long[] lanes = new long[8];
   private final long[] counts = new long[BITS];
   // A feature's MD5 once computed: books repeat most of their 6-grams ("andthe", "ofthe").
-  private final long[] cacheKey1 = new long[1 << CACHE_BITS];
-  private final long[] cacheKey2 = new long[1 << CACHE_BITS];
-  private final long[] cacheKey3 = new long[1 << CACHE_BITS];
-  private final long[] cacheHash = new long[1 << CACHE_BITS];
+  // Slot i is cache[4i, 4i + 4): the key's three longs and the hash, side by side in memory.
+  private final long[] cache = new long[4 << CACHE_BITS];
+  // A feature missing from the cache waits here for a second one, and the two are hashed together.
+  private boolean waiting;
+  private long waitingK1;
+  private long waitingK2;
+  private long waitingK3;
+  private int waitingLength;
+  private int waitingSlot;
+  // The two hashes compressShortPair computed last.
+  private long pairFirst;
+  private long pairSecond;
 
   /**
    * @param width code points per feature (RedPajama's {@code -w}, 6)
@@ -105,20 +121,24 @@ public final class SimHash {
     java.util.Arrays.fill(counts, 0);
     java.util.Arrays.fill(lanes, 0);
     long features;
+    waiting = false;
     if (n < width) {
       features = 1;
-      count(feature(0, offsets[n]));
+      add(0, offsets[n]);
     } else {
       features = n - width + 1;
-      int pending = 0;
+      int added = 0;
       int[] at = offsets;
       for (int i = 0; i + width <= n; i++) {
-        count(feature(at[i], at[i + width] - at[i]));
-        if (++pending == LANE_LIMIT) {
+        add(at[i], at[i + width] - at[i]);
+        if (++added == LANE_LIMIT) {
           flush();
-          pending = 0;
+          added = 0;
         }
       }
+    }
+    if (waiting) {
+      count(md5Words(waitingK1, waitingK2, waitingK3 & BYTES_0_TO_6, waitingLength));
     }
     flush();
     long value = 0;
@@ -239,10 +259,14 @@ public final class SimHash {
     }
   }
 
-  /** The hash of the feature {@code utf8[from, from + length)}, from the cache when it holds it. */
-  private long feature(int from, int length) {
+  /**
+   * Counts the hash of the feature {@code utf8[from, from + length)}: from the cache when it holds
+   * it, else when a second missing feature comes (or the text ends), the two hashed together.
+   */
+  private void add(int from, int length) {
     if (length > CACHED) {
-      return md5Low64(utf8, from, length);
+      count(md5Low64(utf8, from, length));
+      return;
     }
     byte[] b = utf8;
     long k1 = (long) LONG_LE.get(b, from);
@@ -264,15 +288,97 @@ public final class SimHash {
     long mixed =
         (k1 * 0x9E3779B97F4A7C15L) ^ (k2 * 0xC2B2AE3D27D4EB4FL) ^ (k3 * 0x165667B19E3779F9L);
     int slot = (int) ((mixed ^ (mixed >>> 29)) * 0xBF58476D1CE4E5B9L >>> (64 - CACHE_BITS));
-    if (cacheKey1[slot] == k1 && cacheKey2[slot] == k2 && cacheKey3[slot] == k3) {
-      return cacheHash[slot];
+    long[] c = cache;
+    int at = slot << 2;
+    if (c[at] == k1 && c[at + 1] == k2 && c[at + 2] == k3) {
+      count(c[at + 3]);
+      return;
     }
-    long h = md5Words(k1, k2, k3 & 0x00FFFFFFFFFFFFFFL, length);
-    cacheKey1[slot] = k1;
-    cacheKey2[slot] = k2;
-    cacheKey3[slot] = k3;
-    cacheHash[slot] = h;
-    return h;
+    if (!waiting) {
+      waiting = true;
+      waitingK1 = k1;
+      waitingK2 = k2;
+      waitingK3 = k3;
+      waitingLength = length;
+      waitingSlot = slot;
+      return;
+    }
+    waiting = false;
+    hashPair(
+        waitingK1,
+        waitingK2,
+        waitingK3 & BYTES_0_TO_6,
+        waitingLength,
+        k1,
+        k2,
+        k3 & BYTES_0_TO_6,
+        length);
+    remember(waitingSlot, waitingK1, waitingK2, waitingK3, pairFirst);
+    remember(slot, k1, k2, k3, pairSecond);
+    count(pairFirst);
+    count(pairSecond);
+  }
+
+  private void remember(int slot, long k1, long k2, long k3, long hash) {
+    int at = slot << 2;
+    cache[at] = k1;
+    cache[at + 1] = k2;
+    cache[at + 2] = k3;
+    cache[at + 3] = hash;
+  }
+
+  /** {@link #hashPair} of two byte strings of up to 23 bytes, for tests: the two low 64 bits. */
+  long[] md5PairLow64(byte[] p, byte[] q) {
+    long[] pw = littleEndianWords(p);
+    long[] qw = littleEndianWords(q);
+    hashPair(pw[0], pw[1], pw[2], p.length, qw[0], qw[1], qw[2], q.length);
+    return new long[] {pairFirst, pairSecond};
+  }
+
+  private static long[] littleEndianWords(byte[] bytes) {
+    if (bytes.length > CACHED) {
+      throw new IllegalArgumentException("at most " + CACHED + " bytes, got " + bytes.length);
+    }
+    long[] words = new long[3];
+    for (int i = 0; i < bytes.length; i++) {
+      words[i >>> 3] |= (bytes[i] & 0xFFL) << ((i & 7) << 3);
+    }
+    return words;
+  }
+
+  /** The MD5s of two messages of up to 23 bytes each, given as little-endian longs. */
+  private void hashPair(
+      long p1, long p2, long p3, int length, long q1, long q2, long q3, int qLength) {
+    // The padding's 0x80 byte right after each message; its bit length in word 14.
+    if (length < 8) {
+      p1 |= 0x80L << (8 * length);
+    } else if (length < 16) {
+      p2 |= 0x80L << (8 * (length - 8));
+    } else {
+      p3 |= 0x80L << (8 * (length - 16));
+    }
+    if (qLength < 8) {
+      q1 |= 0x80L << (8 * qLength);
+    } else if (qLength < 16) {
+      q2 |= 0x80L << (8 * (qLength - 8));
+    } else {
+      q3 |= 0x80L << (8 * (qLength - 16));
+    }
+    compressShortPair(
+        (int) p1,
+        (int) (p1 >>> 32),
+        (int) p2,
+        (int) (p2 >>> 32),
+        (int) p3,
+        (int) (p3 >>> 32),
+        length << 3,
+        (int) q1,
+        (int) (q1 >>> 32),
+        (int) q2,
+        (int) (q2 >>> 32),
+        (int) q3,
+        (int) (q3 >>> 32),
+        qLength << 3);
   }
 
   /** The low 64 bits of the MD5 of a message of up to 23 bytes, given as little-endian longs. */
@@ -413,6 +519,171 @@ public final class SimHash {
     c += 0x98badcfe;
     d += 0x10325476;
     return ((long) Integer.reverseBytes(c) << 32) | (Integer.reverseBytes(d) & 0xFFFFFFFFL);
+  }
+
+  /**
+   * {@link #compress} of two short messages at once (words 6-13 and 15 zero: at most 23 bytes): the
+   * two independent chains of dependent steps run side by side on the CPU, which one chain, bound
+   * by each step's latency, leaves idle. The results go to {@link #pairFirst} and {@link
+   * #pairSecond}.
+   */
+  private void compressShortPair(
+      int x0_1,
+      int x1_1,
+      int x2_1,
+      int x3_1,
+      int x4_1,
+      int x5_1,
+      int x14_1,
+      int x0_2,
+      int x1_2,
+      int x2_2,
+      int x3_2,
+      int x4_2,
+      int x5_2,
+      int x14_2) {
+    int a1 = 0x67452301;
+    int b1 = 0xefcdab89;
+    int c1 = 0x98badcfe;
+    int d1 = 0x10325476;
+    int a2 = a1;
+    int b2 = b1;
+    int c2 = c1;
+    int d2 = d1;
+    a1 = ff(a1, b1, c1, d1, x0_1, 7, 0xd76aa478);
+    a2 = ff(a2, b2, c2, d2, x0_2, 7, 0xd76aa478);
+    d1 = ff(d1, a1, b1, c1, x1_1, 12, 0xe8c7b756);
+    d2 = ff(d2, a2, b2, c2, x1_2, 12, 0xe8c7b756);
+    c1 = ff(c1, d1, a1, b1, x2_1, 17, 0x242070db);
+    c2 = ff(c2, d2, a2, b2, x2_2, 17, 0x242070db);
+    b1 = ff(b1, c1, d1, a1, x3_1, 22, 0xc1bdceee);
+    b2 = ff(b2, c2, d2, a2, x3_2, 22, 0xc1bdceee);
+    a1 = ff(a1, b1, c1, d1, x4_1, 7, 0xf57c0faf);
+    a2 = ff(a2, b2, c2, d2, x4_2, 7, 0xf57c0faf);
+    d1 = ff(d1, a1, b1, c1, x5_1, 12, 0x4787c62a);
+    d2 = ff(d2, a2, b2, c2, x5_2, 12, 0x4787c62a);
+    c1 = ff(c1, d1, a1, b1, 0, 17, 0xa8304613);
+    c2 = ff(c2, d2, a2, b2, 0, 17, 0xa8304613);
+    b1 = ff(b1, c1, d1, a1, 0, 22, 0xfd469501);
+    b2 = ff(b2, c2, d2, a2, 0, 22, 0xfd469501);
+    a1 = ff(a1, b1, c1, d1, 0, 7, 0x698098d8);
+    a2 = ff(a2, b2, c2, d2, 0, 7, 0x698098d8);
+    d1 = ff(d1, a1, b1, c1, 0, 12, 0x8b44f7af);
+    d2 = ff(d2, a2, b2, c2, 0, 12, 0x8b44f7af);
+    c1 = ff(c1, d1, a1, b1, 0, 17, 0xffff5bb1);
+    c2 = ff(c2, d2, a2, b2, 0, 17, 0xffff5bb1);
+    b1 = ff(b1, c1, d1, a1, 0, 22, 0x895cd7be);
+    b2 = ff(b2, c2, d2, a2, 0, 22, 0x895cd7be);
+    a1 = ff(a1, b1, c1, d1, 0, 7, 0x6b901122);
+    a2 = ff(a2, b2, c2, d2, 0, 7, 0x6b901122);
+    d1 = ff(d1, a1, b1, c1, 0, 12, 0xfd987193);
+    d2 = ff(d2, a2, b2, c2, 0, 12, 0xfd987193);
+    c1 = ff(c1, d1, a1, b1, x14_1, 17, 0xa679438e);
+    c2 = ff(c2, d2, a2, b2, x14_2, 17, 0xa679438e);
+    b1 = ff(b1, c1, d1, a1, 0, 22, 0x49b40821);
+    b2 = ff(b2, c2, d2, a2, 0, 22, 0x49b40821);
+    a1 = gg(a1, b1, c1, d1, x1_1, 5, 0xf61e2562);
+    a2 = gg(a2, b2, c2, d2, x1_2, 5, 0xf61e2562);
+    d1 = gg(d1, a1, b1, c1, 0, 9, 0xc040b340);
+    d2 = gg(d2, a2, b2, c2, 0, 9, 0xc040b340);
+    c1 = gg(c1, d1, a1, b1, 0, 14, 0x265e5a51);
+    c2 = gg(c2, d2, a2, b2, 0, 14, 0x265e5a51);
+    b1 = gg(b1, c1, d1, a1, x0_1, 20, 0xe9b6c7aa);
+    b2 = gg(b2, c2, d2, a2, x0_2, 20, 0xe9b6c7aa);
+    a1 = gg(a1, b1, c1, d1, x5_1, 5, 0xd62f105d);
+    a2 = gg(a2, b2, c2, d2, x5_2, 5, 0xd62f105d);
+    d1 = gg(d1, a1, b1, c1, 0, 9, 0x02441453);
+    d2 = gg(d2, a2, b2, c2, 0, 9, 0x02441453);
+    c1 = gg(c1, d1, a1, b1, 0, 14, 0xd8a1e681);
+    c2 = gg(c2, d2, a2, b2, 0, 14, 0xd8a1e681);
+    b1 = gg(b1, c1, d1, a1, x4_1, 20, 0xe7d3fbc8);
+    b2 = gg(b2, c2, d2, a2, x4_2, 20, 0xe7d3fbc8);
+    a1 = gg(a1, b1, c1, d1, 0, 5, 0x21e1cde6);
+    a2 = gg(a2, b2, c2, d2, 0, 5, 0x21e1cde6);
+    d1 = gg(d1, a1, b1, c1, x14_1, 9, 0xc33707d6);
+    d2 = gg(d2, a2, b2, c2, x14_2, 9, 0xc33707d6);
+    c1 = gg(c1, d1, a1, b1, x3_1, 14, 0xf4d50d87);
+    c2 = gg(c2, d2, a2, b2, x3_2, 14, 0xf4d50d87);
+    b1 = gg(b1, c1, d1, a1, 0, 20, 0x455a14ed);
+    b2 = gg(b2, c2, d2, a2, 0, 20, 0x455a14ed);
+    a1 = gg(a1, b1, c1, d1, 0, 5, 0xa9e3e905);
+    a2 = gg(a2, b2, c2, d2, 0, 5, 0xa9e3e905);
+    d1 = gg(d1, a1, b1, c1, x2_1, 9, 0xfcefa3f8);
+    d2 = gg(d2, a2, b2, c2, x2_2, 9, 0xfcefa3f8);
+    c1 = gg(c1, d1, a1, b1, 0, 14, 0x676f02d9);
+    c2 = gg(c2, d2, a2, b2, 0, 14, 0x676f02d9);
+    b1 = gg(b1, c1, d1, a1, 0, 20, 0x8d2a4c8a);
+    b2 = gg(b2, c2, d2, a2, 0, 20, 0x8d2a4c8a);
+    a1 = hh(a1, b1, c1, d1, x5_1, 4, 0xfffa3942);
+    a2 = hh(a2, b2, c2, d2, x5_2, 4, 0xfffa3942);
+    d1 = hh(d1, a1, b1, c1, 0, 11, 0x8771f681);
+    d2 = hh(d2, a2, b2, c2, 0, 11, 0x8771f681);
+    c1 = hh(c1, d1, a1, b1, 0, 16, 0x6d9d6122);
+    c2 = hh(c2, d2, a2, b2, 0, 16, 0x6d9d6122);
+    b1 = hh(b1, c1, d1, a1, x14_1, 23, 0xfde5380c);
+    b2 = hh(b2, c2, d2, a2, x14_2, 23, 0xfde5380c);
+    a1 = hh(a1, b1, c1, d1, x1_1, 4, 0xa4beea44);
+    a2 = hh(a2, b2, c2, d2, x1_2, 4, 0xa4beea44);
+    d1 = hh(d1, a1, b1, c1, x4_1, 11, 0x4bdecfa9);
+    d2 = hh(d2, a2, b2, c2, x4_2, 11, 0x4bdecfa9);
+    c1 = hh(c1, d1, a1, b1, 0, 16, 0xf6bb4b60);
+    c2 = hh(c2, d2, a2, b2, 0, 16, 0xf6bb4b60);
+    b1 = hh(b1, c1, d1, a1, 0, 23, 0xbebfbc70);
+    b2 = hh(b2, c2, d2, a2, 0, 23, 0xbebfbc70);
+    a1 = hh(a1, b1, c1, d1, 0, 4, 0x289b7ec6);
+    a2 = hh(a2, b2, c2, d2, 0, 4, 0x289b7ec6);
+    d1 = hh(d1, a1, b1, c1, x0_1, 11, 0xeaa127fa);
+    d2 = hh(d2, a2, b2, c2, x0_2, 11, 0xeaa127fa);
+    c1 = hh(c1, d1, a1, b1, x3_1, 16, 0xd4ef3085);
+    c2 = hh(c2, d2, a2, b2, x3_2, 16, 0xd4ef3085);
+    b1 = hh(b1, c1, d1, a1, 0, 23, 0x04881d05);
+    b2 = hh(b2, c2, d2, a2, 0, 23, 0x04881d05);
+    a1 = hh(a1, b1, c1, d1, 0, 4, 0xd9d4d039);
+    a2 = hh(a2, b2, c2, d2, 0, 4, 0xd9d4d039);
+    d1 = hh(d1, a1, b1, c1, 0, 11, 0xe6db99e5);
+    d2 = hh(d2, a2, b2, c2, 0, 11, 0xe6db99e5);
+    c1 = hh(c1, d1, a1, b1, 0, 16, 0x1fa27cf8);
+    c2 = hh(c2, d2, a2, b2, 0, 16, 0x1fa27cf8);
+    b1 = hh(b1, c1, d1, a1, x2_1, 23, 0xc4ac5665);
+    b2 = hh(b2, c2, d2, a2, x2_2, 23, 0xc4ac5665);
+    a1 = ii(a1, b1, c1, d1, x0_1, 6, 0xf4292244);
+    a2 = ii(a2, b2, c2, d2, x0_2, 6, 0xf4292244);
+    d1 = ii(d1, a1, b1, c1, 0, 10, 0x432aff97);
+    d2 = ii(d2, a2, b2, c2, 0, 10, 0x432aff97);
+    c1 = ii(c1, d1, a1, b1, x14_1, 15, 0xab9423a7);
+    c2 = ii(c2, d2, a2, b2, x14_2, 15, 0xab9423a7);
+    b1 = ii(b1, c1, d1, a1, x5_1, 21, 0xfc93a039);
+    b2 = ii(b2, c2, d2, a2, x5_2, 21, 0xfc93a039);
+    a1 = ii(a1, b1, c1, d1, 0, 6, 0x655b59c3);
+    a2 = ii(a2, b2, c2, d2, 0, 6, 0x655b59c3);
+    d1 = ii(d1, a1, b1, c1, x3_1, 10, 0x8f0ccc92);
+    d2 = ii(d2, a2, b2, c2, x3_2, 10, 0x8f0ccc92);
+    c1 = ii(c1, d1, a1, b1, 0, 15, 0xffeff47d);
+    c2 = ii(c2, d2, a2, b2, 0, 15, 0xffeff47d);
+    b1 = ii(b1, c1, d1, a1, x1_1, 21, 0x85845dd1);
+    b2 = ii(b2, c2, d2, a2, x1_2, 21, 0x85845dd1);
+    a1 = ii(a1, b1, c1, d1, 0, 6, 0x6fa87e4f);
+    a2 = ii(a2, b2, c2, d2, 0, 6, 0x6fa87e4f);
+    d1 = ii(d1, a1, b1, c1, 0, 10, 0xfe2ce6e0);
+    d2 = ii(d2, a2, b2, c2, 0, 10, 0xfe2ce6e0);
+    c1 = ii(c1, d1, a1, b1, 0, 15, 0xa3014314);
+    c2 = ii(c2, d2, a2, b2, 0, 15, 0xa3014314);
+    b1 = ii(b1, c1, d1, a1, 0, 21, 0x4e0811a1);
+    b2 = ii(b2, c2, d2, a2, 0, 21, 0x4e0811a1);
+    a1 = ii(a1, b1, c1, d1, x4_1, 6, 0xf7537e82);
+    a2 = ii(a2, b2, c2, d2, x4_2, 6, 0xf7537e82);
+    d1 = ii(d1, a1, b1, c1, 0, 10, 0xbd3af235);
+    d2 = ii(d2, a2, b2, c2, 0, 10, 0xbd3af235);
+    c1 = ii(c1, d1, a1, b1, x2_1, 15, 0x2ad7d2bb);
+    c2 = ii(c2, d2, a2, b2, x2_2, 15, 0x2ad7d2bb);
+    b1 = ii(b1, c1, d1, a1, 0, 21, 0xeb86d391);
+    b2 = ii(b2, c2, d2, a2, 0, 21, 0xeb86d391);
+    c1 += 0x98badcfe;
+    d1 += 0x10325476;
+    c2 += 0x98badcfe;
+    d2 += 0x10325476;
+    pairFirst = ((long) Integer.reverseBytes(c1) << 32) | (Integer.reverseBytes(d1) & 0xFFFFFFFFL);
+    pairSecond = ((long) Integer.reverseBytes(c2) << 32) | (Integer.reverseBytes(d2) & 0xFFFFFFFFL);
   }
 
   private static int ff(int a, int b, int c, int d, int x, int s, int t) {

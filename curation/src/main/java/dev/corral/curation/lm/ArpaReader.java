@@ -171,7 +171,7 @@ public final class ArpaReader {
       backoff[k - 1] = k < order ? Arrays.copyOf(level.backoff, level.size) : null;
       keys[k - 1] = k >= 2 ? Arrays.copyOf(level.keys, level.size) : null;
     }
-    return new NgramModel(name, words.toArray(new String[0]), index, counts, prob, backoff, keys);
+    return new ArpaModel(name, words.toArray(new String[0]), index, counts, prob, backoff, keys);
   }
 
   private long[] readCounts() throws IOException {
@@ -379,14 +379,14 @@ public final class ArpaReader {
           }
           missing.add(tuple.toString());
         } else {
-          keys[i] = NgramModel.key(at, words[base]);
+          keys[i] = ArpaModel.key(at, words[base]);
         }
       }
       return missing;
     }
 
     int find(int suffix, int first) {
-      int i = Arrays.binarySearch(keys, 0, size, NgramModel.key(suffix, first));
+      int i = Arrays.binarySearch(keys, 0, size, ArpaModel.key(suffix, first));
       return i < 0 ? -1 : i;
     }
 

@@ -12,20 +12,53 @@ import java.math.RoundingMode;
  * CcnetNormalizer}), tokenized, and scored with {@code <s>} and {@code </s>} ({@link
  * NgramModel#score(String)}); its length is its number of tokens plus one for {@code </s>}. The
  * perplexity is {@code 10^(-sum of scores / sum of lengths)}, rounded to one decimal as Python's
- * {@code round(x, 1)} rounds (half to even, on the exact binary value). CCNet's {@code mine.py}
- * normalizes the whole document before SentencePiece, which removes its newlines (they are control
- * characters) and so scores it as one line; this class scores line by line, as {@code DocLM} with
- * {@code normalize=True} does.
+ * {@code round(x, 1)} rounds (half to even, on the exact binary value). That is {@link Mode#LINES},
+ * {@code DocLM} with {@code normalize=True}.
+ *
+ * <p>{@link Mode#DOCUMENT} is what CCNet's {@code mine.py} pipeline does (and RedPajama, which
+ * reused it): {@code MultiSentencePiece(normalize=True)} normalizes the whole document at once,
+ * which deletes its newlines with the other control characters (so {@code "end.\nNext"} becomes
+ * {@code "end.next"}), then {@code DocLM(normalize=False)} scores the tokenized text as one line:
+ * perplexity {@code round(10^(-score / (tokens + 1)), 1)}; a document whose tokenized text is empty
+ * has none.
  *
  * <p>Immutable and thread-safe if the tokenizer is.
  */
 public final class CcnetPerplexity {
+  /** How a document is cut into the lines that are scored. */
+  public enum Mode {
+    /** Each {@code \n} line normalized, tokenized and scored: {@code DocLM(normalize=True)}. */
+    LINES,
+    /** The whole document normalized, tokenized and scored as one line: {@code mine.py}. */
+    DOCUMENT;
+
+    /** {@code lines} or {@code document}, as a param or flag spells it. */
+    public static Mode parse(String name) {
+      return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+    }
+  }
+
   private final NgramModel model;
   private final Tokenizer tokenizer;
+  private final Mode mode;
 
   public CcnetPerplexity(NgramModel model, Tokenizer tokenizer) {
+    this(model, tokenizer, Mode.LINES);
+  }
+
+  public CcnetPerplexity(NgramModel model, Tokenizer tokenizer, Mode mode) {
     this.model = model;
     this.tokenizer = tokenizer;
+    this.mode = mode;
+  }
+
+  /** The same model and tokenizer, scoring in {@code mode}. */
+  public CcnetPerplexity withMode(Mode mode) {
+    return mode == this.mode ? this : new CcnetPerplexity(model, tokenizer, mode);
+  }
+
+  public Mode mode() {
+    return mode;
   }
 
   /**
@@ -39,12 +72,24 @@ public final class CcnetPerplexity {
   }
 
   /**
-   * The summed score of {@code document}'s lines, or null for a null or empty document (CCNet skips
-   * it).
+   * The summed score of {@code document}'s lines (one line in {@link Mode#DOCUMENT}), or null for a
+   * null or empty document (CCNet skips it).
    */
   public Score score(String document) {
     if (document == null || document.isEmpty()) {
       return null;
+    }
+    if (mode == Mode.DOCUMENT) {
+      String tokens = tokenizer.tokenize(CcnetNormalizer.normalize(document));
+      if (tokens.isEmpty()) {
+        return null; // DocLM skips a document whose tokenized field is empty
+      }
+      float[] words = model.wordScores(tokens, true, true);
+      float score = 0f; // summed in a float, as KenLM's model.score does
+      for (float p : words) {
+        score += p;
+      }
+      return new Score(score, words.length);
     }
     double sum = 0; // Python float: the float32 line scores add up in double
     long length = 0;

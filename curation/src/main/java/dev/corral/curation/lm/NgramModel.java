@@ -1,96 +1,99 @@
 package dev.corral.curation.lm;
 
+import dev.corral.core.Errors;
 import dev.corral.core.text.PythonStr;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
- * A back-off n-gram language model in primitive arrays, scored exactly as KenLM scores it (Heafield
- * 2011, "KenLM: Faster and Smaller Language Model Queries"): for a word after a context, the log10
- * probability of the longest n-gram in the model that ends with the word, plus the log10 back-off
- * weights of every longer context that the model lists (Katz 1987's back-off rule, as SRILM and
- * KenLM apply it to ARPA files).
+ * A back-off n-gram language model scored exactly as KenLM scores it (Heafield 2011, "KenLM: Faster
+ * and Smaller Language Model Queries"): for a word after a context, the log10 probability of the
+ * longest n-gram in the model that ends with the word, plus the log10 back-off weights of every
+ * longer context that the model lists (Katz 1987's back-off rule, as SRILM and KenLM apply it).
  *
- * <p>Layout, per order {@code k}: {@code prob[k-1]} and {@code backoff[k-1]} as floats (as KenLM
- * keeps them, so sums round the same), and for {@code k >= 2} a sorted {@code long} key per n-gram:
- * the index of its suffix (the n-gram without its first word) in order {@code k-1} in the high 32
- * bits and its first word in the low 32. Keys are exact, so a lookup never mistakes one n-gram for
- * another, and extending a match one word to the left is one binary search. An n-gram costs 16
- * bytes (12 at the highest order, which has no back-off), the whole of KenLM's unquantized probing
- * payload plus an exact key. Unigrams are indexed by word id. Suffixes that an ARPA file left out
- * (SRILM pruning can) are added as blank entries whose probability is NaN and back-off 0, as KenLM
- * adds them, so a lookup passes through them to longer n-grams.
- *
- * <p>Immutable and safe to share between threads. Build one with {@link ArpaReader}.
+ * <p>Two layouts answer the same questions: {@link ArpaModel} (an ARPA file read into sorted
+ * primitive arrays, {@link ArpaReader}) and {@link KenlmProbingModel} (a KenLM binary file built by
+ * {@code build_binary}, queried in place, {@link KenlmBinary}). {@link #load} tells them apart by
+ * the file's first bytes, never by its name. Implementations are immutable and safe to share
+ * between threads.
  */
-public final class NgramModel {
+public abstract class NgramModel {
   static final String UNK = "<unk>";
   static final String BOS = "<s>";
   static final String EOS = "</s>";
 
   private final String source;
-  private final String[] words;
-  private final WordIndex index;
-  private final int unk;
-  private final int bos;
-  private final int eos;
   private final long[] counts;
-  // prob[k-1][i], backoff[k-1][i] (k < order), keys[k-1][i] (k >= 2): see the class comment.
-  private final float[][] prob;
-  private final float[][] backoff;
-  private final long[][] keys;
 
-  NgramModel(
-      String source,
-      String[] words,
-      WordIndex index,
-      long[] counts,
-      float[][] prob,
-      float[][] backoff,
-      long[][] keys) {
+  // Only this package's readers make models.
+  NgramModel(String source, long[] counts) {
     this.source = source;
-    this.words = words;
-    this.index = index;
     this.counts = counts;
-    this.prob = prob;
-    this.backoff = backoff;
-    this.keys = keys;
-    this.unk = index.get(UNK);
-    this.bos = index.get(BOS);
-    this.eos = index.get(EOS);
   }
 
-  /** Reads an ARPA file (gzip-compressed or not); see {@link ArpaReader}. */
+  /**
+   * Reads a model file: a KenLM binary (recognised by its header, whatever its name) or else an
+   * ARPA file, gzip-compressed or not.
+   */
   public static NgramModel load(Path path) {
-    return ArpaReader.read(path);
+    return KenlmBinary.isBinary(path) ? KenlmBinary.read(path) : ArpaReader.read(path);
+  }
+
+  /**
+   * Reads a model from {@code in}, a file of {@code length} bytes (any file system's stream): a
+   * KenLM binary, copied into the heap, or else an ARPA file, gzip-compressed or not; {@code name}
+   * names it in errors.
+   */
+  public static NgramModel read(InputStream in, long length, String name) {
+    BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+    byte[] head = new byte[KenlmBinary.FAMILY.length];
+    int got;
+    try {
+      buffered.mark(head.length);
+      got = buffered.readNBytes(head, 0, head.length);
+      buffered.reset();
+    } catch (IOException e) {
+      throw Errors.unreadable(name, e);
+    }
+    return KenlmBinary.isBinary(head, got)
+        ? KenlmBinary.read(buffered, length, name)
+        : ArpaReader.read(buffered, name);
   }
 
   /** The file or stream the model was read from, for messages. */
-  public String source() {
+  public final String source() {
     return source;
   }
 
   /** The highest order, N. */
-  public int order() {
+  public final int order() {
     return counts.length;
   }
 
-  /**
-   * How many {@code k}-grams the ARPA header declared (KenLM's and lmplz's count; blanks excluded).
-   */
-  public long count(int k) {
+  /** How many {@code k}-grams the file declares (KenLM's and lmplz's count; blanks excluded). */
+  public final long count(int k) {
     return counts[k - 1];
   }
 
   /** Words in the vocabulary, {@code <unk>}, {@code <s>} and {@code </s>} included. */
-  public int vocabularySize() {
-    return words.length;
-  }
+  public abstract int vocabularySize();
 
   /** Whether {@code word} is in the vocabulary (an unknown word is scored as {@code <unk>}). */
-  public boolean contains(String word) {
-    return index.get(word) >= 0;
-  }
+  public abstract boolean contains(String word);
+
+  /** The id of {@code word}, or {@code <unk>}'s. */
+  abstract int wordId(String word);
+
+  /** The id of {@code <s>}. */
+  abstract int bos();
+
+  /** The id of {@code </s>}. */
+  abstract int eos();
+
+  /** log10 p(word | context[0..length)), the most recent context word last. */
+  abstract float wordScore(int[] context, int length, int word);
 
   /**
    * The log10 probability of {@code sentence}, split on Python whitespace, with {@code <s>} as its
@@ -120,20 +123,21 @@ public final class NgramModel {
   public float[] wordScores(String sentence, boolean withBos, boolean withEos) {
     String[] tokens = PythonStr.split(sentence);
     float[] out = new float[tokens.length + (withEos ? 1 : 0)];
-    int[] context = new int[Math.max(1, order() - 1)];
+    int order = order();
+    int[] context = new int[Math.max(1, order - 1)];
     int length = 0;
-    if (withBos && order() > 1) {
-      context[0] = bos;
+    if (withBos && order > 1) {
+      context[0] = bos();
       length = 1;
     }
     for (int i = 0; i <= tokens.length; i++) {
       if (i == tokens.length && !withEos) {
         break;
       }
-      int word = i == tokens.length ? eos : wordId(tokens[i]);
+      int word = i == tokens.length ? eos() : wordId(tokens[i]);
       out[i] = wordScore(context, length, word);
       // The next context: this one plus the word, keeping the last N-1 words.
-      if (order() > 1) {
+      if (order > 1) {
         if (length == context.length) {
           System.arraycopy(context, 1, context, 0, length - 1);
           length--;
@@ -144,94 +148,11 @@ public final class NgramModel {
     return out;
   }
 
-  /** The id of {@code word}, or {@code <unk>}'s. */
-  int wordId(String word) {
-    int id = index.get(word);
-    return id < 0 ? unk : id;
-  }
-
-  /** log10 p(word | context[0..length)), the most recent context word last. */
-  float wordScore(int[] context, int length, int word) {
-    // The longest n-gram ending in the word: extend left one context word at a time while the model
-    // has it.
-    float p = prob[0][word];
-    int matched = 1;
-    int at = word;
-    for (int k = 2; k <= length + 1; k++) {
-      at = find(k, at, context[length - k + 1]);
-      if (at < 0) {
-        break;
-      }
-      float q = prob[k - 1][at];
-      if (!Float.isNaN(q)) {
-        p = q;
-        matched = k;
-      }
-    }
-    // Back off through every context at least as long as the match, shortest first, as KenLM adds
-    // them.
-    if (length >= matched) {
-      int c = context[length - 1];
-      for (int j = 1; j <= length; j++) {
-        if (j > 1) {
-          c = find(j, c, context[length - j]);
-          if (c < 0) {
-            break;
-          }
-        }
-        if (j >= matched) {
-          p += backoff[j - 1][c];
-        }
-      }
-    }
-    return p;
-  }
-
-  /**
-   * The index in order {@code k} of the n-gram {@code first} + (the order k-1 n-gram at {@code
-   * suffix}), or -1.
-   */
-  int find(int k, int suffix, int first) {
-    int i = Arrays.binarySearch(keys[k - 1], key(suffix, first));
-    return i < 0 ? -1 : i;
-  }
-
-  static long key(int suffix, int first) {
-    return ((long) suffix << 32) | (first & 0xffffffffL);
-  }
-
-  /**
-   * Bytes of the n-gram arrays (keys, probabilities, back-offs), without the vocabulary's strings.
-   */
-  public long ngramBytes() {
-    long bytes = 0;
-    for (int k = 1; k <= order(); k++) {
-      bytes += 4L * prob[k - 1].length;
-      bytes += k < order() ? 4L * backoff[k - 1].length : 0;
-      bytes += k >= 2 ? 8L * keys[k - 1].length : 0;
-    }
-    return bytes;
-  }
-
-  /**
-   * Bytes of the vocabulary: its hash table plus each word as a compact Latin-1 or UTF-16 Java
-   * string.
-   */
-  public long vocabularyBytes() {
-    long bytes = index.tableBytes() + 4L * words.length;
-    for (String w : words) {
-      boolean latin1 = w.chars().allMatch(c -> c < 256);
-      bytes +=
-          24 + 16 + (long) w.length() * (latin1 ? 1 : 2); // String header + byte[] header + bytes
-    }
-    return bytes;
-  }
-
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("NgramModel(").append(source);
+    StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('(').append(source());
     for (int k = 1; k <= order(); k++) {
-      sb.append(k == 1 ? ": " : ", ").append(k).append("-grams=").append(counts[k - 1]);
+      sb.append(k == 1 ? ": " : ", ").append(k).append("-grams=").append(count(k));
     }
     return sb.append(')').toString();
   }

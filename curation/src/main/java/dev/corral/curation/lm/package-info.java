@@ -4,9 +4,10 @@
  * (Heafield 2011; Heafield et al. 2013) with golden files.
  *
  * <ul>
- *   <li>{@link dev.corral.curation.lm.ArpaReader} / {@link dev.corral.curation.lm.NgramModel}: any
- *       ARPA file in primitive arrays, scored as KenLM's {@code model.score(sentence, bos=True,
- *       eos=True)};
+ *   <li>{@link dev.corral.curation.lm.NgramModel}: scoring as KenLM's {@code model.score(sentence,
+ *       bos=True, eos=True)}, over any ARPA file in primitive arrays ({@link
+ *       dev.corral.curation.lm.ArpaReader}) or a KenLM binary queried in place ({@link
+ *       dev.corral.curation.lm.KenlmBinary});
  *   <li>{@link dev.corral.curation.lm.NgramTrainer}: interpolated modified Kneser-Ney as {@code
  *       lmplz} estimates it, counted with Spark ({@link dev.corral.curation.lm.SparkNgramCounter})
  *       or in memory ({@link dev.corral.curation.lm.NgramCounts}), written as ARPA;

@@ -13,9 +13,9 @@ import javax.imageio.ImageIO;
 
 /**
  * A horizontal grouped bar chart as PNG bytes, drawn with Java2D (headless; no charting
- * dependency).
+ * dependency): the mixture's report and the recipe's data card draw theirs with it.
  */
-final class BarChart {
+public final class BarChart {
   private static final Color[] PALETTE = {
     new Color(0x4C78A8), new Color(0xF58518), new Color(0x54A24B), new Color(0xE45756)
   };
@@ -28,7 +28,7 @@ final class BarChart {
    * @param values values[row][series], non-negative
    * @param unit appended to the printed values (e.g. "%")
    */
-  static byte[] png(
+  public static byte[] png(
       String title, String[] labels, String[] series, double[][] values, String unit) {
     System.setProperty("java.awt.headless", "true");
     int rowHeight = 14 * series.length + 10;
@@ -86,7 +86,8 @@ final class BarChart {
     return out.toByteArray();
   }
 
-  static String format(double v) {
+  /** {@code v} shortened for a label: 1.20M, 45.3k, 12, 0.25. */
+  public static String format(double v) {
     if (v >= 1e9) {
       return String.format("%.2fB", v / 1e9);
     }

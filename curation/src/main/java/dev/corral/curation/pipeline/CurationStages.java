@@ -6,6 +6,7 @@ import dev.corral.curation.ccnet.LineDeduplicator;
 import dev.corral.curation.ccnet.PerplexityBuckets;
 import dev.corral.curation.ccnet.PerplexityScorer;
 import dev.corral.curation.classify.FastTextClassifier;
+import dev.corral.curation.decontam.Contamination;
 import dev.corral.curation.dedup.BookDeduplicator;
 import dev.corral.curation.dedup.ExactDeduplicator;
 import dev.corral.curation.dedup.MinHashDeduplicator;
@@ -47,6 +48,8 @@ public final class CurationStages implements StageProvider {
         MinHashDeduplicator::new,
         BookDeduplicator::new,
         SimHashDeduplicator::new,
+        // Benchmark decontamination: 13-gram overlap with evaluation prompts and answers (GPT-3).
+        Contamination::new,
         // Sources: GitHub's licence, quality and file-level dedup rules (RedPajama v1).
         GithubLicenseFilter::new,
         GithubQualityFilter::new,

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.core.testing.SparkMlContract;
 import dev.corral.core.testing.TestSpark;
 import java.nio.file.Path;
@@ -12,6 +14,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -213,6 +217,92 @@ class LineDeduplicatorTest {
         () -> new LineDeduplicator().setOutputCol("nlines").transformSchema(schema));
   }
 
+  /**
+   * cc_net's own dedup run on 240 documents (resources ccnet/line-dedup, made by make-golden.sh):
+   * the default mode equals mine.py's two passes, {@code one_pass} equals {@code
+   * dedup.deduplicate}; a document cc_net drops is the one Corral marks {@code duplicate_lines}.
+   * Three partitions in input order, so one pass's "first copy" spans partitions.
+   */
+  @Test
+  void equalsCcnetsOwnDedupInBothModes() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    StructType schema =
+        new StructType()
+            .add("id", DataTypes.IntegerType, false)
+            .add("raw_content", DataTypes.StringType, true);
+    List<Row> rows = new ArrayList<>();
+    for (String line : golden("docs.jsonl")) {
+      JsonNode doc = json.readTree(line);
+      rows.add(RowFactory.create(doc.get("id").asInt(), doc.get("raw_content").asText()));
+    }
+    JavaRDD<Row> ordered = new JavaSparkContext(spark.sparkContext()).parallelize(rows, 3);
+    Dataset<Row> in = spark.createDataFrame(ordered, schema);
+    for (String[] mode :
+        new String[][] {
+          {LineDeduplicator.TWO_PASS, "two-pass.jsonl"},
+          {LineDeduplicator.ONE_PASS, "one-pass.jsonl"}
+        }) {
+      Map<Integer, Row> out = byId(new LineDeduplicator().setMode(mode[0]).transform(in));
+      Map<Integer, JsonNode> expected = new HashMap<>();
+      for (String line : golden(mode[1])) {
+        JsonNode doc = json.readTree(line);
+        expected.put(doc.get("id").asInt(), doc);
+      }
+      int kept = 0;
+      for (Row row : rows) {
+        int id = row.getInt(0);
+        Row got = out.get(id);
+        JsonNode want = expected.get(id);
+        if (want == null) {
+          assertEquals(
+              LineDeduplicator.DUPLICATE_LINES, got.getAs("drop_reason"), mode[0] + " doc " + id);
+          continue;
+        }
+        kept++;
+        assertNull(got.getAs("drop_reason"), mode[0] + " doc " + id);
+        assertEquals(
+            want.get("raw_content").asText(), got.getAs("raw_content"), mode[0] + " " + id);
+        assertEquals(want.get("nlines").asInt(), (int) got.getAs("nlines"), mode[0] + " " + id);
+        int[] lineIds = new int[want.get("line_ids").size()];
+        for (int i = 0; i < lineIds.length; i++) {
+          lineIds[i] = want.get("line_ids").get(i).asInt();
+        }
+        assertArrayEquals(lineIds, ids(got), mode[0] + " doc " + id);
+      }
+      assertEquals(expected.size(), kept, mode[0]);
+    }
+  }
+
+  @Test
+  void onePassKeepsTheFirstOfTwoIdenticalDocuments() {
+    List<Row> rows =
+        List.of(
+            RowFactory.create(0, "a", text("Same", "page"), null),
+            RowFactory.create(1, "a", text("Same", "page"), null),
+            RowFactory.create(2, "a", text("Same", "page", "new"), "earlier"));
+    Dataset<Row> in =
+        spark.createDataFrame(
+            new JavaSparkContext(spark.sparkContext()).parallelize(rows, 2), SCHEMA);
+    Map<Integer, Row> one = byId(new LineDeduplicator().setMode("one_pass").transform(in));
+    assertEquals(text("Same", "page"), one.get(0).getAs("raw_content"));
+    assertEquals("", one.get(1).getAs("raw_content"));
+    assertEquals(LineDeduplicator.DUPLICATE_LINES, one.get(1).getAs("drop_reason"));
+    assertEquals(
+        "new", one.get(2).getAs("raw_content"), "a dropped document is never a first copy");
+    Map<Integer, Row> two = byId(new LineDeduplicator().transform(in));
+    assertEquals(LineDeduplicator.DUPLICATE_LINES, two.get(0).getAs("drop_reason"));
+    assertEquals(LineDeduplicator.DUPLICATE_LINES, two.get(1).getAs("drop_reason"));
+    assertThrows(IllegalArgumentException.class, () -> new LineDeduplicator().setMode("first"));
+  }
+
+  private static List<String> golden(String name) throws Exception {
+    try (var in = LineDeduplicatorTest.class.getResourceAsStream("/ccnet/line-dedup/" + name)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+          .lines()
+          .toList();
+    }
+  }
+
   @Test
   void keepsTheSparkMlContract() {
     SparkMlContract.checkParams(new LineDeduplicator());
@@ -221,6 +311,11 @@ class LineDeduplicatorTest {
         SparkMlContract.checkReadWrite(
             new LineDeduplicator().setGroupCol("shard"), tmp.resolve("dedup").toString());
     assertEquals("shard", loaded.getGroupCol());
+    assertEquals(
+        "one_pass",
+        SparkMlContract.checkReadWrite(
+                new LineDeduplicator().setMode("one_pass"), tmp.resolve("d1").toString())
+            .getMode());
     assertNull(
         SparkMlContract.checkReadWrite(new LineDeduplicator(), tmp.resolve("d2").toString())
             .getGroupCol());

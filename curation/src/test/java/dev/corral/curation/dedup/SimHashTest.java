@@ -85,6 +85,29 @@ class SimHashTest {
         0xb9719d911017c592L, simhash.md5Low64(text, 0, text.length)); // Python: md5(b"hello")[8:]
   }
 
+  @Test
+  void twoShortMessagesHashedTogetherEqualTheJdksMd5() throws Exception {
+    SplittableRandom random = new SplittableRandom(13);
+    for (int t = 0; t < 2000; t++) {
+      byte[] p = new byte[t < 24 ? t : random.nextInt(24)];
+      byte[] q = new byte[random.nextInt(24)];
+      random.nextBytes(p);
+      random.nextBytes(q);
+      long[] pair = simhash.md5PairLow64(p, q);
+      assertEquals(jdkMd5Low64(p), pair[0], "first of lengths " + p.length + ", " + q.length);
+      assertEquals(jdkMd5Low64(q), pair[1], "second of lengths " + p.length + ", " + q.length);
+    }
+  }
+
+  private static long jdkMd5Low64(byte[] bytes) throws Exception {
+    byte[] d = MessageDigest.getInstance("MD5").digest(bytes);
+    long h = 0;
+    for (int i = 8; i < 16; i++) {
+      h = (h << 8) | (d[i] & 0xFF);
+    }
+    return h;
+  }
+
   /**
    * The fast path (feature cache, byte-lane counters, one-block MD5) equals the definition written
    * plainly: the JDK's MD5 of each feature of {@link SimHash#features}, bits set on a strict
@@ -106,6 +129,10 @@ class SimHashTest {
       }
       String s = text.toString();
       assertEquals(plain(s), fresh.fingerprint(s), s);
+    }
+    // one feature over and over: every count of a bit lane reaches its limit
+    for (String s : new String[] {"a".repeat(3000), "ab".repeat(1000), "abcdefg".repeat(500)}) {
+      assertEquals(plain(s), fresh.fingerprint(s), s.substring(0, 10));
     }
   }
 

@@ -93,6 +93,29 @@ class CcnetPerplexityTest {
   }
 
   @Test
+  void documentModeNormalizesTheWholeDocumentAndScoresOneLine() {
+    CcnetPerplexity lines = new CcnetPerplexity(model(), Tokenizer.whitespace());
+    CcnetPerplexity document = lines.withMode(CcnetPerplexity.Mode.DOCUMENT);
+    assertEquals(CcnetPerplexity.Mode.LINES, lines.mode());
+    // mine.py: normalize("Hello  World\nFoo") deletes the newline with the other control
+    // characters, so the text is "hello  worldfoo": tokens hello, worldfoo (<unk>).
+    // -0.3 (<s> hello) + [bo(hello) -0.2 + p(<unk>) -1.0] + [bo(<unk>) 0 + p(</s>) -0.5] = -2.0.
+    CcnetPerplexity.Score score = document.score("Hello  World\nFoo");
+    assertEquals(-2.0, score.log10Prob(), 1e-6);
+    assertEquals(3, score.length());
+    assertEquals(4.6, document.perplexity("Hello  World\nFoo")); // 10^(2.0/3) = 4.6416
+    // A newline after a space keeps the words apart: the same as one line "hello world".
+    assertEquals(lines.perplexity("hello world"), document.perplexity(" Hello \n\nworld\n"));
+    assertEquals(2.0, document.perplexity("hello world"));
+    // A document that normalizes to nothing has no perplexity (DocLM skips an empty field); the
+    // line mode scores its lines as empty ones.
+    assertNull(document.score(" \n\t\u0001"));
+    assertTrue(Double.isNaN(document.perplexity("\n")));
+    assertEquals(-2.0, lines.score("\n").log10Prob(), 1e-6);
+    assertEquals(CcnetPerplexity.Mode.DOCUMENT, CcnetPerplexity.Mode.parse("document"));
+  }
+
+  @Test
   void roundsAsPython() {
     // Python: round(0.25, 1) == 0.2 (an exact tie, to even); 0.35 is 0.34999... and 0.45 is
     // 0.45000...1.

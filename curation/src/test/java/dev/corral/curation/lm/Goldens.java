@@ -53,6 +53,11 @@ final class Goldens {
     return ArpaReader.read(open("lmplz.o" + order + ".arpa.gz"), "lmplz.o" + order + ".arpa.gz");
   }
 
+  /** An ARPA resource read by Corral's reader. */
+  static NgramModel arpa(String name) {
+    return ArpaReader.read(open(name), name);
+  }
+
   /**
    * Parses {@code query}'s lines: {@code word=id n log10p} per word, tab-separated, then {@code
    * Total: t OOV: n}.

@@ -30,7 +30,7 @@ class NgramModelTest {
 
   @Test
   void memoryPerNgramIsSixteenBytesOrLess() {
-    NgramModel m = Goldens.lmplzModel(5);
+    ArpaModel m = (ArpaModel) Goldens.lmplzModel(5);
     long ngrams = 0;
     for (int k = 1; k <= 5; k++) {
       ngrams += m.count(k);

@@ -22,6 +22,8 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The LLaMA models of one JVM (an executor, or the driver in local mode), loaded lazily on first
@@ -50,6 +52,8 @@ public final class ExecutorLlamas {
 
   private static final String KIND = "llama";
 
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorLlamas.class);
+
   private ExecutorLlamas() {}
 
   /** The model for {@code (modelPath, placement, dtype)}, loaded on the first call in this JVM. */
@@ -59,9 +63,19 @@ public final class ExecutorLlamas {
     }
     return ModelCache.get(
         cacheKey(new Key(modelPath, placement.label(), dtype)),
-        () ->
-            LlamaModel.load(
-                localFolder(modelPath), placement.device(), LlamaTransformer.engineType(dtype)));
+        () -> {
+          LlamaModel model =
+              LlamaModel.load(
+                  localFolder(modelPath), placement.device(), LlamaTransformer.engineType(dtype));
+          // One line per load in the executor's log: how a cluster shows one model per GPU.
+          LOG.info(
+              "corral: loaded LLaMA {} on {} ({}) in executor {}",
+              modelPath,
+              placement.label(),
+              dtype,
+              SparkEnv.get() != null ? SparkEnv.get().executorId() : "none");
+          return model;
+        });
   }
 
   /** How many times this JVM loaded the model for {@code key}: 1 after any number of tasks. */
