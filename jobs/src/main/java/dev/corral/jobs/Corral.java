@@ -23,11 +23,12 @@ import picocli.CommandLine.Option;
     versionProvider = Corral.Version.class,
     description =
         "Curate LLaMA-style pre-training data and run LLaMA inference on Apache Spark.%n%n"
-            + "Spark jobs (local[*] here, or spark-submit on a cluster): demo, recipe, langid, curate, ccnet, source, dedup, score, "
+            + "Spark jobs (local[*] here, or spark-submit on a cluster): demo, recipe, plan, langid, curate, ccnet, source, dedup, score, "
             + "generate, quality, lm, mixture, card.%nLocal tools (this process, no Spark): local fasttext|llama|lm.",
     subcommands = {
       DemoCommand.class,
       RecipeCommand.class,
+      PlanCommand.class,
       LangIdCommand.class,
       CurateCommand.class,
       CcnetCommand.class,

@@ -109,6 +109,41 @@ final class RecipeConfig {
     }
   }
 
+  /** Each source's inputs as written (paths, globs, folders). */
+  Map<String, List<String>> sourceInputs() {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    root.path("sources")
+        .fields()
+        .forEachRemaining(
+            e ->
+                out.put(e.getKey(), strings(e.getValue().path("inputs"), "sources." + e.getKey())));
+    return out;
+  }
+
+  /** The mixture's token budget, or null when it takes every source's epochs instead. */
+  Double budgetTokens() {
+    JsonNode b = root.path(MIXTURE).path("budget_tokens");
+    return b.isNumber() ? b.asDouble() : null;
+  }
+
+  /**
+   * The same recipe with other inputs per source and the mixture's token budget (when it has one)
+   * times {@code budgetFraction}: the recipe the plan runs on a sample.
+   */
+  RecipeConfig sampled(Map<String, List<String>> inputs, double budgetFraction) {
+    ObjectNode copy = root.deepCopy();
+    inputs.forEach(
+        (source, paths) -> {
+          ArrayNode list = ((ObjectNode) copy.path("sources").path(source)).putArray("inputs");
+          paths.forEach(list::add);
+        });
+    if (budgetTokens() != null) {
+      ((ObjectNode) copy.get(MIXTURE))
+          .put("budget_tokens", Math.max(1, Math.round(budgetTokens() * budgetFraction)));
+    }
+    return new RecipeConfig(file + " (sampled)", copy);
+  }
+
   /** A step as written, before it is declared. */
   private record StepSpec(
       String id,

@@ -103,6 +103,7 @@ class ArchitectureTest {
             "dev.corral.curation.quality"));
     MAY_TOUCH.put("dev.corral.jobs", List.of("dev.corral.."));
     MAY_TOUCH.put("dev.corral.jobs.card", List.of(CORE, "dev.corral.curation.mixture"));
+    MAY_TOUCH.put("dev.corral.jobs.plan", List.of(CORE));
   }
 
   private static JavaClasses corral;

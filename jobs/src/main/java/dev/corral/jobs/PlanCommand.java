@@ -1,0 +1,346 @@
+package dev.corral.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.corral.core.Errors;
+import dev.corral.core.io.HadoopFs;
+import dev.corral.core.job.RecipeRunner;
+import dev.corral.jobs.plan.CostPlan;
+import dev.corral.jobs.plan.InputSample;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code corral plan --config RECIPE}: what the recipe will cost before it runs. Samples a few MB
+ * of every source's inputs ({@link InputSample}), runs the recipe on the sample one step at a time,
+ * and extrapolates each step's CPU, wall time, output size and cost to the whole input ({@link
+ * CostPlan}).
+ */
+@Command(
+    name = "plan",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Estimate a recipe's cost before running it: sample a few MB of every source's inputs (spread "
+            + "over its files), run every step on the sample, and print per step the input size, CPU "
+            + "seconds per MB, expected rows, disk and tokens, core-hours, wall time on N cores and "
+            + "cost, with totals. Writes nothing beside the inputs; the sample's run goes to --work.")
+final class PlanCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Option(
+      names = "--config",
+      required = true,
+      description = "Recipe YAML, e.g. conf/llama-recipe.yaml.")
+  Path config;
+
+  @Option(
+      names = "--cores",
+      defaultValue = "0",
+      description = "Cores of the cluster that will run it (default: this machine's).")
+  int cores;
+
+  @Option(
+      names = "--price-per-core-hour",
+      defaultValue = "0",
+      description = "Price of one core for one hour, for the cost column (default: 0).")
+  double price;
+
+  @Option(
+      names = "--sample-mb",
+      defaultValue = "4",
+      description = "MB sampled from each source's inputs (default: ${DEFAULT-VALUE}).")
+  double sampleMb;
+
+  @Option(
+      names = "--work",
+      description =
+          "Folder for the sample and its run, new or empty; removed at the end unless"
+              + " --keep-work (default: a new folder in java.io.tmpdir).")
+  Path work;
+
+  @Option(names = "--keep-work", description = "Keep the sample and its run in --work.")
+  boolean keepWork;
+
+  @Option(names = "--json", description = "Also write the plan as JSON to this file.")
+  Path json;
+
+  @Option(
+      names = "--progress-seconds",
+      defaultValue = "0",
+      description =
+          "Seconds between a sample step's progress lines on stderr, 0 for none (default: ${DEFAULT-VALUE}).")
+  int progressSeconds;
+
+  @Override
+  public Integer call() throws IOException {
+    if (cores < 0) {
+      throw Errors.badArgument("--cores", cores, "a number of cores, or 0 for this machine's");
+    }
+    if (!(price >= 0)) {
+      throw Errors.badArgument("--price-per-core-hour", price, "a price of 0 or more");
+    }
+    if (!(sampleMb > 0)) {
+      throw Errors.badArgument("--sample-mb", sampleMb, "a positive number of MB");
+    }
+    int n = cores > 0 ? cores : Runtime.getRuntime().availableProcessors();
+    RecipeConfig recipe = RecipeConfig.read(config);
+    Path folder = work != null ? work : Files.createTempDirectory("corral-plan-");
+    if (work != null && Files.exists(work)) {
+      try (var entries = Files.list(work)) {
+        if (entries.findAny().isPresent()) {
+          throw Errors.badUsage("--work " + work, "is not empty; give a new or empty folder");
+        }
+      }
+    }
+    recipe.declare(folder.resolve("run").toAbsolutePath().toString()); // every check, first
+    try {
+      Map<String, Object> plan = plan(recipe, folder.toAbsolutePath(), n);
+      if (json != null) {
+        Files.writeString(json, JSON.writeValueAsString(plan));
+        System.out.println("plan: " + json);
+      }
+    } finally {
+      if (!keepWork) {
+        deleteTree(folder, work == null); // a folder given empty is left empty
+      }
+    }
+    return 0;
+  }
+
+  /** One sample of every source and what each step cost on it. */
+  private record SampleRun(
+      Map<String, InputSample.Sampled> samples,
+      double fraction,
+      Map<String, CostPlan.Measured> steps) {}
+
+  private Map<String, Object> plan(RecipeConfig recipe, Path folder, int n) throws IOException {
+    Configuration conf = HadoopFs.configuration();
+    long budget = (long) (sampleMb * 1e6);
+    System.out.println(
+        "sampling every source twice (" + sampleMb / 4 + " and " + sampleMb + " MB):");
+    // The first run warms the JVM (classes, JIT, models): its times would tilt the line.
+    SampleRun warmUp = sampleRun(recipe, conf, folder.resolve("warm-up"), budget / 4);
+    SampleRun small = sampleRun(recipe, conf, folder.resolve("small"), budget / 4);
+    double start = Math.max(0, wall(warmUp) - wall(small));
+    SampleRun large = sampleRun(recipe, conf, folder.resolve("large"), budget);
+    large
+        .samples()
+        .forEach(
+            (source, s) ->
+                System.out.printf(
+                    "%-14s %d of %d files, %.2f of %.1f MB (scale %.1fx)%n",
+                    source,
+                    s.sampledFiles(),
+                    s.inputFiles(),
+                    s.sampledBytes() / 1e6,
+                    s.inputBytes() / 1e6,
+                    s.scale()));
+
+    long inputBytes =
+        large.samples().values().stream().mapToLong(InputSample.Sampled::inputBytes).sum();
+    int inputFiles =
+        large.samples().values().stream().mapToInt(InputSample.Sampled::inputFiles).sum();
+    List<CostPlan.Estimate> estimates = new ArrayList<>();
+    for (Map.Entry<String, CostPlan.Measured> e : large.steps().entrySet()) {
+      String id = e.getKey();
+      String source = id.substring(0, id.indexOf('/') < 0 ? id.length() : id.indexOf('/'));
+      CostPlan.Whole whole;
+      if (id.equals(RecipeConfig.MIXTURE)) {
+        double x = recipe.budgetTokens() != null ? recipe.budgetTokens() : inputBytes;
+        whole = new CostPlan.Whole(x, inputFiles, inputBytes);
+      } else if (large.samples().containsKey(source)) {
+        InputSample.Sampled s = large.samples().get(source);
+        whole = new CostPlan.Whole(s.inputBytes(), s.inputFiles(), s.inputBytes());
+      } else { // a model: trained once on its own inputs, whatever the sources' size
+        whole = new CostPlan.Whole(0, 1, 0);
+      }
+      CostPlan.Measured m = e.getValue();
+      estimates.add(CostPlan.estimate(small.steps().getOrDefault(id, m), m, whole, n, price));
+    }
+    System.out.println();
+    System.out.print(CostPlan.table(estimates, n, price));
+    System.out.printf(
+        Locale.ROOT,
+        "plus about %.0f s once, for a new JVM (classes, JIT, models): the warm-up sample's extra"
+            + " time%n",
+        start);
+    Map<String, Object> plan = new LinkedHashMap<>();
+    plan.put("config", config.toString());
+    plan.put("sample_mb_per_source", sampleMb);
+    Map<String, Object> sampled = new LinkedHashMap<>();
+    large
+        .samples()
+        .forEach(
+            (k, s) ->
+                sampled.put(
+                    k,
+                    Map.of(
+                        "input_bytes", s.inputBytes(),
+                        "sampled_bytes", s.sampledBytes(),
+                        "input_files", s.inputFiles(),
+                        "sampled_files", s.sampledFiles(),
+                        "scale", s.scale())));
+    plan.put("sources", sampled);
+    plan.putAll(CostPlan.json(estimates, n, price));
+    plan.put("jvm_start_seconds", start);
+    return plan;
+  }
+
+  /**
+   * Samples {@code budget} bytes of every source into {@code folder} and runs the recipe on them.
+   */
+  private SampleRun sampleRun(RecipeConfig recipe, Configuration conf, Path folder, long budget)
+      throws IOException {
+    Map<String, InputSample.Sampled> samples = new LinkedHashMap<>();
+    Map<String, List<String>> inputs = new LinkedHashMap<>();
+    long inputBytes = 0;
+    long sampledBytes = 0;
+    for (Map.Entry<String, List<String>> e : recipe.sourceInputs().entrySet()) {
+      InputSample.Sampled s =
+          InputSample.take(
+              conf,
+              e.getValue(),
+              budget,
+              new org.apache.hadoop.fs.Path(folder.resolve("sample").resolve(e.getKey()).toUri()));
+      samples.put(e.getKey(), s);
+      inputs.put(e.getKey(), s.paths());
+      inputBytes += s.inputBytes();
+      sampledBytes += s.sampledBytes();
+    }
+    double fraction = inputBytes == 0 ? 1 : (double) sampledBytes / inputBytes;
+    Path run = folder.resolve("run");
+    RecipeRunner.Result result =
+        RecipeCommand.run(
+            recipe.sampled(inputs, fraction),
+            config + " (sample)",
+            run.toString(),
+            null,
+            1,
+            progressSeconds,
+            new PrintStream(new ByteArrayOutputStream()),
+            System.err);
+    JsonNode card = JSON.readTree(run.resolve("report.json").toFile());
+    Map<String, JsonNode> cardSteps = new HashMap<>();
+    card.path("steps")
+        .forEach(s -> cardSteps.put(s.path("source").asText() + "/" + s.path("step").asText(), s));
+    int localCores = Runtime.getRuntime().availableProcessors();
+
+    Map<String, CostPlan.Measured> steps = new LinkedHashMap<>();
+    Map<String, Long> written = new HashMap<>();
+    Map<String, String> lastOfSource = new HashMap<>();
+    for (RecipeRunner.StepResult s : result.steps()) {
+      Map<String, Object> entry = s.entry();
+      String id = s.id();
+      String source = String.valueOf(entry.get("source"));
+      long[] bytes = sizes(conf, String.valueOf(entry.get("output")));
+      written.put(id, bytes[0] + bytes[1]);
+      double x;
+      long in;
+      long rows = (long) number(entry.get("rows_written"));
+      long tokens;
+      int files;
+      if (id.equals(RecipeConfig.MIXTURE)) {
+        x = recipe.budgetTokens() != null ? recipe.budgetTokens() * fraction : sampledBytes;
+        in = lastOfSource.values().stream().mapToLong(written::get).sum();
+        tokens = card.path("mixture").path("total_tokens").asLong(0);
+        rows = 0;
+        for (JsonNode m : card.path("mixture").path("sources")) {
+          rows += m.path("documents").asLong(0);
+        }
+        files = samples.values().stream().mapToInt(InputSample.Sampled::sampledFiles).sum();
+      } else if (samples.containsKey(source)) {
+        InputSample.Sampled sample = samples.get(source);
+        String before = lastOfSource.get(source);
+        x = sample.sampledBytes();
+        in = before == null ? sample.sampledBytes() : written.get(before);
+        tokens = cardSteps.getOrDefault(id, JSON.nullNode()).path("tokens_out").asLong(0);
+        files = sample.sampledFiles();
+        lastOfSource.put(source, id);
+      } else {
+        x = 0;
+        in = 0;
+        tokens = 0;
+        files = 1;
+      }
+      steps.put(
+          id,
+          new CostPlan.Measured(
+              id,
+              x,
+              number(entry.get("wall_seconds")),
+              number(entry.get("executor_cpu_seconds")),
+              in,
+              rows,
+              bytes[0],
+              bytes[1],
+              tokens,
+              Math.max(1, Math.min(localCores, files))));
+    }
+    return new SampleRun(samples, fraction, steps);
+  }
+
+  /**
+   * Bytes of an output's data files (Parquet, JSON Lines, compressed shards outside {@code _}
+   * folders) and of its other files (logs, records, reports, charts).
+   */
+  private static long[] sizes(Configuration conf, String path) {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+    long[] out = new long[2];
+    try {
+      FileSystem fs = p.getFileSystem(conf);
+      if (!fs.exists(p)) {
+        return out;
+      }
+      org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files =
+          fs.listFiles(p, true);
+      String root = fs.makeQualified(p).toString();
+      while (files.hasNext()) {
+        org.apache.hadoop.fs.LocatedFileStatus f = files.next();
+        String rel = f.getPath().toString().substring(root.length());
+        boolean data =
+            !rel.matches(".*/[_.][^/]*/.*")
+                && !f.getPath().getName().startsWith(".")
+                && f.getPath().getName().matches(".*\\.(parquet|jsonl|zst|gz|json)$")
+                && !f.getPath().getName().matches("(manifest|report)\\.json");
+        out[data ? 0 : 1] += f.getLen();
+      }
+      return out;
+    } catch (IOException e) {
+      throw Errors.unreadable(path, e);
+    }
+  }
+
+  private static double number(Object o) {
+    return o instanceof Number x ? x.doubleValue() : 0;
+  }
+
+  private static void deleteTree(Path dir, boolean itself) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        if (itself || !p.equals(dir)) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package dev.corral.jobs.plan;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What each step of a recipe will cost on the whole input, extrapolated from runs on two samples of
+ * it, a small one and one four times larger.
+ *
+ * <p>A step's cost is a fixed part (loading a model, planning, Delta commits, warming the JIT) plus
+ * a part that grows with its input; two samples tell them apart, where one would charge the fixed
+ * part again for every sample's worth of input. The line through the two samples' executor CPU
+ * seconds, against the source's sampled bytes, gives the work on the whole input; the line through
+ * their wall times gives the fixed wall time and the wall time per byte at the samples'
+ * parallelism, which the whole input divides among the cores the step can use: no more than its
+ * tasks, one per input file or per 128 MiB split. Rows, bytes of data files and tokens are
+ * proportional to the input, from the larger sample; a step's other files (logs, records, charts)
+ * are taken as they are.
+ */
+public final class CostPlan {
+  /** Hadoop's split size: a task per this many bytes of a large file. */
+  static final long SPLIT_BYTES = 128L << 20;
+
+  private CostPlan() {}
+
+  /**
+   * A step as it ran on one sample.
+   *
+   * @param step the step's id ({@code source/step}, {@code models/x}, {@code mixture})
+   * @param x the sample's size in the unit the step grows with (the source's sampled bytes, the
+   *     mixture's token budget)
+   * @param wallSeconds its wall time
+   * @param cpuSeconds its tasks' CPU time on the executors
+   * @param inputBytes the bytes it read (the source's sampled files, or the step before's output)
+   * @param rows rows of its output
+   * @param dataBytes bytes of its output's data files
+   * @param otherBytes bytes of its output's other files
+   * @param tokens tokens of its kept documents (0 when not known)
+   * @param parallelism tasks the sample could run at once
+   */
+  public record Measured(
+      String step,
+      double x,
+      double wallSeconds,
+      double cpuSeconds,
+      long inputBytes,
+      long rows,
+      long dataBytes,
+      long otherBytes,
+      long tokens,
+      int parallelism) {}
+
+  /** The whole input, in the unit of {@link Measured#x()}, and the tasks it gives a step. */
+  public record Whole(double x, int files, long bytes) {
+    int tasks() {
+      return (int) Math.max(Math.max(1, files), Math.ceil((double) bytes / SPLIT_BYTES));
+    }
+  }
+
+  /** A step's estimate on the whole input. */
+  public record Estimate(
+      String step,
+      double scale,
+      double inputMb,
+      double cpuSecondsPerMb,
+      double fixedCpuSeconds,
+      long rows,
+      long diskBytes,
+      long tokens,
+      double coreHours,
+      double wallSeconds,
+      double cost) {}
+
+  /**
+   * The step of samples {@code small} and {@code large} on {@code whole}, on a cluster of {@code
+   * cores} at {@code price} per core-hour.
+   */
+  public static Estimate estimate(
+      Measured small, Measured large, Whole whole, int cores, double price) {
+    double scale = large.x() == 0 ? 1 : whole.x() / large.x();
+    double dx = large.x() - small.x();
+    // CPU seconds per unit: the line through the two samples, or (one size) all of it growing.
+    double cpuSlope =
+        dx > 0
+            ? Math.max(0, (large.cpuSeconds() - small.cpuSeconds()) / dx)
+            : large.x() == 0 ? 0 : large.cpuSeconds() / large.x();
+    double fixedCpu = Math.max(0, large.cpuSeconds() - cpuSlope * large.x());
+    // Wall time that did not grow with the sample: what its growing CPU does not explain.
+    double fixedWall =
+        Math.max(0, large.wallSeconds() - cpuSlope * large.x() / large.parallelism());
+    double work = fixedCpu + cpuSlope * whole.x();
+    double usable = Math.max(1, Math.min(cores, whole.tasks()));
+    double wall = fixedWall + cpuSlope * whole.x() / usable;
+    double inputMb = large.inputBytes() * scale / 1e6;
+    return new Estimate(
+        large.step(),
+        scale,
+        inputMb,
+        inputMb == 0 ? 0 : (work - fixedCpu) / inputMb,
+        fixedCpu,
+        Math.round(large.rows() * scale),
+        Math.round(large.dataBytes() * scale) + large.otherBytes(),
+        Math.round(large.tokens() * scale),
+        work / 3600,
+        wall,
+        cores * wall / 3600 * price);
+  }
+
+  /** The estimates as a table with totals (steps one after another; sources may overlap). */
+  public static String table(List<Estimate> steps, int cores, double price) {
+    StringBuilder out = new StringBuilder();
+    String row = "%-26s %8s %10s %9s %12s %10s %12s %10s %10s %10s%n";
+    out.append(
+        String.format(
+            Locale.ROOT,
+            row,
+            "step",
+            "scale",
+            "input MB",
+            "CPU s/MB",
+            "rows",
+            "disk MB",
+            "tokens",
+            "core-h",
+            "wall",
+            "cost"));
+    double coreHours = 0;
+    double wall = 0;
+    double disk = 0;
+    double cost = 0;
+    for (Estimate e : steps) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              row,
+              e.step(),
+              String.format(Locale.ROOT, "%.1fx", e.scale()),
+              String.format(Locale.ROOT, "%.1f", e.inputMb()),
+              String.format(Locale.ROOT, "%.3f", e.cpuSecondsPerMb()),
+              e.rows(),
+              String.format(Locale.ROOT, "%.1f", e.diskBytes() / 1e6),
+              e.tokens(),
+              String.format(Locale.ROOT, "%.3f", e.coreHours()),
+              duration(e.wallSeconds()),
+              String.format(Locale.ROOT, "%.2f", e.cost())));
+      coreHours += e.coreHours();
+      wall += e.wallSeconds();
+      disk += e.diskBytes();
+      cost += e.cost();
+    }
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "total: %.3f core-hours, %s wall on %d cores (steps one after another), %.1f MB of"
+                + " outputs, cost %.2f at %.4f per core-hour%n",
+            coreHours,
+            duration(wall),
+            cores,
+            disk / 1e6,
+            cost,
+            price));
+    return out.toString();
+  }
+
+  /** The estimates and totals as the plan's JSON holds them. */
+  public static Map<String, Object> json(List<Estimate> steps, int cores, double price) {
+    List<Map<String, Object>> list = new ArrayList<>();
+    double coreHours = 0;
+    double wall = 0;
+    long disk = 0;
+    double cost = 0;
+    for (Estimate e : steps) {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("step", e.step());
+      s.put("scale", e.scale());
+      s.put("fixed_cpu_seconds", e.fixedCpuSeconds());
+      s.put("input_mb", e.inputMb());
+      s.put("cpu_seconds_per_mb", e.cpuSecondsPerMb());
+      s.put("rows", e.rows());
+      s.put("disk_bytes", e.diskBytes());
+      s.put("tokens", e.tokens());
+      s.put("core_hours", e.coreHours());
+      s.put("wall_seconds", e.wallSeconds());
+      s.put("cost", e.cost());
+      list.add(s);
+      coreHours += e.coreHours();
+      wall += e.wallSeconds();
+      disk += e.diskBytes();
+      cost += e.cost();
+    }
+    Map<String, Object> totals = new LinkedHashMap<>();
+    totals.put("core_hours", coreHours);
+    totals.put("wall_seconds", wall);
+    totals.put("disk_bytes", disk);
+    totals.put("cost", cost);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("cores", cores);
+    out.put("price_per_core_hour", price);
+    out.put("steps", list);
+    out.put("totals", totals);
+    return out;
+  }
+
+  private static String duration(double seconds) {
+    if (seconds < 120) {
+      return String.format(Locale.ROOT, "%.0f s", seconds);
+    }
+    if (seconds < 7200) {
+      return String.format(Locale.ROOT, "%.1f min", seconds / 60);
+    }
+    return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
+  }
+}
