@@ -133,8 +133,12 @@ final class PlanCommand implements Callable<Integer> {
   private Map<String, Object> plan(RecipeConfig recipe, Path folder, int n) throws IOException {
     Configuration conf = HadoopFs.configuration();
     long budget = (long) (sampleMb * 1e6);
-    System.out.println(
-        "sampling every source twice (" + sampleMb / 4 + " and " + sampleMb + " MB):");
+    System.out.printf(
+        Locale.ROOT,
+        "running every step on samples of %.2f MB (twice: a warm-up, then measured) and %.2f MB"
+            + " of each source ...%n",
+        sampleMb / 4,
+        sampleMb);
     // The first run warms the JVM (classes, JIT, models): its times would tilt the line.
     SampleRun warmUp = sampleRun(recipe, conf, folder.resolve("warm-up"), budget / 4);
     SampleRun small = sampleRun(recipe, conf, folder.resolve("small"), budget / 4);
@@ -201,6 +205,10 @@ final class PlanCommand implements Callable<Integer> {
     plan.putAll(CostPlan.json(estimates, n, price));
     plan.put("jvm_start_seconds", start);
     return plan;
+  }
+
+  private static double wall(SampleRun run) {
+    return run.steps().values().stream().mapToDouble(CostPlan.Measured::wallSeconds).sum();
   }
 
   /**
