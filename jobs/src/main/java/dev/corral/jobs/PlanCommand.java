@@ -135,15 +135,16 @@ final class PlanCommand implements Callable<Integer> {
     long budget = (long) (sampleMb * 1e6);
     System.out.printf(
         Locale.ROOT,
-        "running every step on samples of %.2f MB (twice: a warm-up, then measured) and %.2f MB"
-            + " of each source ...%n",
+        "running every step on samples of %.2f MB of each source (a warm-up), %.2f MB and %.2f MB"
+            + " ...%n",
+        sampleMb,
         sampleMb / 4,
         sampleMb);
     // The first run warms the JVM (classes, JIT, models): its times would tilt the line.
-    SampleRun warmUp = sampleRun(recipe, conf, folder.resolve("warm-up"), budget / 4);
+    SampleRun warmUp = sampleRun(recipe, conf, folder.resolve("warm-up"), budget);
     SampleRun small = sampleRun(recipe, conf, folder.resolve("small"), budget / 4);
-    double start = Math.max(0, wall(warmUp) - wall(small));
     SampleRun large = sampleRun(recipe, conf, folder.resolve("large"), budget);
+    double start = Math.max(0, wall(warmUp) - wall(large));
     large
         .samples()
         .forEach(
@@ -205,6 +206,12 @@ final class PlanCommand implements Callable<Integer> {
     plan.putAll(CostPlan.json(estimates, n, price));
     plan.put("jvm_start_seconds", start);
     return plan;
+  }
+
+  /** The process's CPU seconds while the step ran (the plan runs one step at a time). */
+  private static double processCpuSeconds(RecipeRunner.StepResult s) {
+    Object timings = s.record().get("timings");
+    return timings instanceof Map<?, ?> t ? number(t.get("driver_process_cpu_seconds")) : 0;
   }
 
   private static double wall(SampleRun run) {
@@ -294,6 +301,7 @@ final class PlanCommand implements Callable<Integer> {
               x,
               number(entry.get("wall_seconds")),
               number(entry.get("executor_cpu_seconds")),
+              processCpuSeconds(s),
               in,
               rows,
               bytes[0],

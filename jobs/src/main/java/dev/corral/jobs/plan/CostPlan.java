@@ -34,6 +34,8 @@ public final class CostPlan {
    *     mixture's token budget)
    * @param wallSeconds its wall time
    * @param cpuSeconds its tasks' CPU time on the executors
+   * @param processCpuSeconds the CPU time of the whole process while it ran alone (local mode: the
+   *     executors, native thread pools, GC and JIT), 0 when unknown
    * @param inputBytes the bytes it read (the source's sampled files, or the step before's output)
    * @param rows rows of its output
    * @param dataBytes bytes of its output's data files
@@ -46,6 +48,7 @@ public final class CostPlan {
       double x,
       double wallSeconds,
       double cpuSeconds,
+      double processCpuSeconds,
       long inputBytes,
       long rows,
       long dataBytes,
@@ -82,12 +85,15 @@ public final class CostPlan {
       Measured small, Measured large, Whole whole, int cores, double price) {
     double scale = large.x() == 0 ? 1 : whole.x() / large.x();
     double dx = large.x() - small.x();
-    // CPU seconds per unit: the line through the two samples, or (one size) all of it growing.
+    // CPU seconds per unit, the line through the two samples, from both clocks: tasks' CPU misses
+    // native thread pools (the tokenizer's), the process's counts the JIT's shrinking work against
+    // the larger sample; each is a lower bound, so the larger is taken.
     double cpuSlope =
-        dx > 0
-            ? Math.max(0, (large.cpuSeconds() - small.cpuSeconds()) / dx)
-            : large.x() == 0 ? 0 : large.cpuSeconds() / large.x();
-    double fixedCpu = Math.max(0, large.cpuSeconds() - cpuSlope * large.x());
+        Math.max(
+            slope(small.cpuSeconds(), large.cpuSeconds(), large.x(), dx),
+            slope(small.processCpuSeconds(), large.processCpuSeconds(), large.x(), dx));
+    double fixedCpu =
+        Math.max(0, Math.max(large.cpuSeconds(), large.processCpuSeconds()) - cpuSlope * large.x());
     // Wall time that did not grow with the sample: what its growing CPU does not explain.
     double fixedWall =
         Math.max(0, large.wallSeconds() - cpuSlope * large.x() / large.parallelism());
@@ -107,6 +113,13 @@ public final class CostPlan {
         work / 3600,
         wall,
         cores * wall / 3600 * price);
+  }
+
+  private static double slope(double small, double large, double x, double dx) {
+    if (dx > 0) {
+      return Math.max(0, (large - small) / dx);
+    }
+    return x == 0 ? 0 : large / x; // one sample size (a source smaller than the small sample)
   }
 
   /** The estimates as a table with totals (steps one after another; sources may overlap). */

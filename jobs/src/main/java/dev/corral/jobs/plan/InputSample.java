@@ -92,7 +92,7 @@ public final class InputSample {
     }
     files.sort((a, b) -> a.file().getPath().toString().compareTo(b.file().getPath().toString()));
     long average = Math.max(1, total / files.size());
-    int wanted = (int) Math.max(1, Math.min(files.size(), Math.max(1, budget / average)));
+    int wanted = (int) Math.max(1, Math.min(files.size(), Math.ceil((double) budget / average)));
     long share = Math.max(1, budget / wanted);
 
     List<String> paths = new ArrayList<>();
