@@ -2,6 +2,7 @@
 # corral ccnet end to end on WET files of real text (UDHR sentences as pages with shared boilerplate) at several
 # sizes: wall time, MB/s of WET text, MB/s per core, peak RSS; then each stage's MB/s on the 200 MB input.
 # Usage: bench/ccnet.sh [runs] [size in MB[xRUNS]...]   e.g. bench/ccnet.sh 3 50 200 800x1 (sizes: multiples of 12.5)
+#        CCNET_LAYOUT=1 KENLM_BIN=/path/to/kenlm/bin CCNET_STAGES=0 bench/ccnet.sh 1 200 800   (CCNet's model layout)
 # Data (WET files, models, outputs) go to $CCNET_BENCH_DIR (default /tmp/corral-ccnet-bench); delete it after.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -48,6 +49,31 @@ for lang in fr ja zh nl pl vi sv fa ar ko uk ro ca lt lv et is th bn ta ur be kk
   [[ -f $data/lm/$lang.arpa ]] || { touch "$data/lm-text/$lang.none"; echo "$lang: no model ($(grep -o 'corral: .*' "$data/lm-text/$lang.log"))" >&2; }
 done
 
+# CCNET_LAYOUT=1: CCNet's layout instead, {lang}.sp.model + {lang}.arpa.bin, scored as mine.py does
+# (--perplexity-mode document): a unigram SentencePiece model per language from spm_train (Debian's
+# sentencepiece) and a 5-gram KenLM probing binary from lmplz and build_binary, which KENLM_BIN names (KenLM
+# built outside the repo), both on the language's UDHR paragraphs.
+lm_dir=$data/lm
+lm_opts=()
+if [[ ${CCNET_LAYOUT:-0} == 1 ]]; then
+  : "${KENLM_BIN:?KENLM_BIN must name the folder with the KenLM programs lmplz and build_binary}"
+  lm_dir=$data/lm-ccnet
+  lm_opts=(--perplexity-mode document)
+  mkdir -p "$lm_dir" "$data/lm-ccnet-text"
+  for lang in fr ja zh nl pl vi sv fa ar ko uk ro ca lt lv et is th bn ta ur be kk gl; do
+    [[ -f $lm_dir/$lang.arpa.bin ]] && continue
+    t=$data/lm-ccnet-text/$lang
+    awk -F'\t' -v l="$lang" '$2 == l {print $3}' "$shared/data/udhr-dev.tsv" > "$t.txt"
+    spm_train --input="$t.txt" --model_prefix="$t" --model_type=unigram --vocab_size=2000 \
+      --hard_vocab_limit=false --character_coverage=0.9995 > "$t.spm.log" 2>&1
+    spm_encode --model="$t.model" --output_format=piece < "$t.txt" > "$t.pieces"
+    "$KENLM_BIN/lmplz" -o 5 --discount_fallback -S 20% < "$t.pieces" > "$t.arpa" 2> "$t.lmplz.log"
+    "$KENLM_BIN/build_binary" probing "$t.arpa" "$lm_dir/$lang.arpa.bin" > "$t.bin.log" 2>&1
+    cp "$t.model" "$lm_dir/$lang.sp.model"
+    echo "$lang: $(stat -c %s "$lm_dir/$lang.sp.model") B sp.model, $(stat -c %s "$lm_dir/$lang.arpa.bin") B arpa.bin" >&2
+  done
+fi
+
 echo "| size | WET text | runs | wall (s) | median | MB/s | MB/s per core | CPU s (user+sys) | MB per CPU s | peak RSS (MiB) | load after (1 min) |"
 echo "| --- | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: | --- | --- |"
 for spec in "${sizes[@]}"; do
@@ -58,7 +84,7 @@ for spec in "${sizes[@]}"; do
   for ((i = 0; i < n; i++)); do
     rm -rf "$data/out"
     /usr/bin/time -v -o "$data/time.txt" "$root/corral" ccnet --input "$(inputs "$size")" --output "$data/out" \
-      --lm-dir "$data/lm" > "$data/job-$size-$i.log" 2> "$data/job-$size-$i.err"
+      --lm-dir "$lm_dir" "${lm_opts[@]}" > "$data/job-$size-$i.log" 2> "$data/job-$size-$i.err"
     times+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (j = 1; j <= n; j++) s = s * 60 + t[j]; print s}' "$data/time.txt")")
     cpu+=("$(awk -F': ' '/(User|System) time/ {s += $2} END {printf "%.1f", s}' "$data/time.txt")")
     rss+=("$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$data/time.txt")")

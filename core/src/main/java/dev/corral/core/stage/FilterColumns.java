@@ -79,9 +79,23 @@ public final class FilterColumns {
       String dropReasonCol,
       List<String> outputs,
       StructType result) {
+    return transform(
+        dataset, uid, rowFunction.apply(Stages.column(inputCol)), dropReasonCol, outputs, result);
+  }
+
+  /**
+   * The same, for a row function already applied to its columns ({@code scored}: one that reads
+   * more than the text, such as the page's language).
+   */
+  public static Dataset<Row> transform(
+      Dataset<?> dataset,
+      String uid,
+      Column scoredColumn,
+      String dropReasonCol,
+      List<String> outputs,
+      StructType result) {
     String scratch = "__corral_" + uid;
-    Dataset<Row> scored =
-        dataset.toDF().withColumn(scratch, rowFunction.apply(Stages.column(inputCol)));
+    Dataset<Row> scored = dataset.toDF().withColumn(scratch, scoredColumn);
     Column reason = Stages.column(scratch).getField(REASON);
     List<Column> columns = new ArrayList<>();
     boolean hasReason = false;

@@ -9,12 +9,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -22,6 +27,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
@@ -70,6 +76,8 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
   private final IntParam minLineChars;
   private final BooleanParam filterBadWords;
   private final Param<String> badWords;
+  private final StringArrayParam badWordsByLanguage;
+  private final Param<String> languageCol;
   private final BooleanParam filterUnterminatedLines;
   private final BooleanParam filterJavascriptLines;
   private final BooleanParam filterPolicyLines;
@@ -154,6 +162,22 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
                 + BUNDLED_ENGLISH
                 + " (LDNOOBW's English list, C4's) or the path of a UTF-8 file with one word or phrase a line",
             Stages.nonBlank());
+    badWordsByLanguage =
+        new StringArrayParam(
+            this,
+            "badWordsByLanguage",
+            "bad-words lists per language, each LANG=LIST (LIST: "
+                + BUNDLED_ENGLISH
+                + " or a path): a page is checked against the list of its languageCol value (en-US"
+                + " falls back to en), a page of another language by none; empty: badWords for all");
+    languageCol =
+        new Param<>(
+            this,
+            "languageCol",
+            "column holding each page's language code, for badWordsByLanguage (string)",
+            Stages.nonBlank());
+    setDefault(badWordsByLanguage, new String[0]);
+    setDefault(languageCol, "language");
     setDefault(outputCol, "c4_text");
     setDefault(badWords, BUNDLED_ENGLISH);
     setDefault(outputPrefix, "c4_");
@@ -285,6 +309,34 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
     return this;
   }
 
+  /** Bad-words lists per language ({@code LANG=LIST}); empty for {@link #badWords()} on all. */
+  public StringArrayParam badWordsByLanguage() {
+    return badWordsByLanguage;
+  }
+
+  public String[] getBadWordsByLanguage() {
+    return getOrDefault(badWordsByLanguage);
+  }
+
+  public C4Filter setBadWordsByLanguage(String... value) {
+    set(badWordsByLanguage, value);
+    return this;
+  }
+
+  /** Column of each page's language code, read when {@link #badWordsByLanguage()} is set. */
+  public Param<String> languageCol() {
+    return languageCol;
+  }
+
+  public String getLanguageCol() {
+    return getOrDefault(languageCol);
+  }
+
+  public C4Filter setLanguageCol(String value) {
+    set(languageCol, value);
+    return this;
+  }
+
   public boolean getFilterBadWords() {
     return (Boolean) getOrDefault(filterBadWords);
   }
@@ -356,37 +408,78 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
     if (getOutputCol().equals(getInputCol())) {
       throw Errors.badColumn(stage, getOutputCol(), "is named by two output params");
     }
+    if (byLanguage()) {
+      Stages.requireColumn(stage, schema, getLanguageCol(), DataTypes.StringType);
+      listsByLanguage(); // each entry LANG=LIST, before any list is read
+    }
     return FilterColumns.transformSchema(
         stage, schema, getInputCol(), getDropReasonCol(), outputs(), RESULT);
+  }
+
+  private boolean byLanguage() {
+    return getFilterBadWords() && getBadWordsByLanguage().length > 0;
+  }
+
+  /** {@code badWordsByLanguage} as language to list; a malformed entry is refused. */
+  private Map<String, String> listsByLanguage() {
+    Map<String, String> lists = new LinkedHashMap<>();
+    for (String entry : getBadWordsByLanguage()) {
+      int eq = entry.indexOf('=');
+      if (eq <= 0 || eq == entry.length() - 1) {
+        throw Errors.badArgument(
+            "C4Filter badWordsByLanguage", entry, "LANG=LIST, e.g. en=" + BUNDLED_ENGLISH);
+      }
+      String language = entry.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+      if (lists.put(language, entry.substring(eq + 1).strip()) != null) {
+        throw Errors.badArgument(
+            "C4Filter badWordsByLanguage", entry, "one list per language; " + language + " twice");
+      }
+    }
+    return lists;
   }
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
+    if (byLanguage()) {
+      HashMap<String, ArrayList<String>> lists = new HashMap<>();
+      listsByLanguage().forEach((language, list) -> lists.put(language, entries(list)));
+      UserDefinedFunction byLanguage =
+          functions
+              .udf(new C4ByLanguage(settings(), lists), RESULT)
+              .withName("corral_c4_by_language");
+      return FilterColumns.transform(
+          dataset,
+          uid,
+          byLanguage.apply(Stages.column(getInputCol()), Stages.column(getLanguageCol())),
+          getDropReasonCol(),
+          outputs(),
+          RESULT);
+    }
     return FilterColumns.transform(
         dataset,
         uid,
-        udf(settings(), badWordEntries()),
+        udf(settings(), getFilterBadWords() ? entries(getBadWords()) : null),
         getInputCol(),
         getDropReasonCol(),
         outputs(),
         RESULT);
   }
 
-  /** The entries of a custom list, read here on the driver; null for the bundled English one. */
-  private List<String> badWordEntries() {
-    if (!getFilterBadWords() || getBadWords().equals(BUNDLED_ENGLISH)) {
+  /** The entries of a list, read here on the driver; null for the bundled English one. */
+  private static ArrayList<String> entries(String list) {
+    if (list.equals(BUNDLED_ENGLISH)) {
       return null;
     }
-    Path path = new Path(getBadWords());
+    Path path = new Path(list);
     try (InputStream in = HadoopFs.fileSystem(path).open(path)) {
       List<String> entries = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
       if (entries.stream().allMatch(String::isBlank)) {
-        throw Errors.badInput(getBadWords(), "the bad-words list (C4Filter badWords) has no entry");
+        throw Errors.badInput(list, "the bad-words list (C4Filter) has no entry");
       }
-      return entries;
+      return new ArrayList<>(entries);
     } catch (IOException e) {
-      throw Errors.unreadable(getBadWords(), e);
+      throw Errors.unreadable(list, e);
     }
   }
 
@@ -426,6 +519,46 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
    * The UDF body. Serializable state: the settings and a custom list's entries (a few KB); the
    * bundled list is the JVM-wide one.
    */
+  /** The UDF body with a list per language: (page, language) to the same struct. */
+  static final class C4ByLanguage implements UDF2<String, String, Row> {
+    private static final long serialVersionUID = 1L;
+    private static final BadWords NONE = new BadWords(List.of());
+    private final C4Cleaner.Settings settings;
+    private final HashMap<String, ArrayList<String>> lists;
+    private transient Map<String, BadWords> loaded;
+
+    C4ByLanguage(C4Cleaner.Settings settings, HashMap<String, ArrayList<String>> lists) {
+      this.settings = settings;
+      this.lists = lists;
+    }
+
+    private BadWords words(String language) {
+      if (language == null) {
+        return NONE;
+      }
+      if (loaded == null) {
+        loaded = new HashMap<>();
+        lists.forEach((k, v) -> loaded.put(k, v == null ? BadWords.english() : new BadWords(v)));
+      }
+      String code = language.strip().toLowerCase(Locale.ROOT);
+      BadWords words = loaded.get(code);
+      int region = code.indexOf('-') >= 0 ? code.indexOf('-') : code.indexOf('_');
+      if (words == null && region > 0) {
+        words = loaded.get(code.substring(0, region)); // en-US, pt_BR: the language's list
+      }
+      return words == null ? NONE : words;
+    }
+
+    @Override
+    public Row call(String text, String language) {
+      if (text == null) {
+        return null;
+      }
+      C4Cleaner.Result r = C4Cleaner.clean(text, settings, words(language));
+      return RowFactory.create(r.text(), r.linesKept(), r.linesTotal(), r.sentences(), r.reason());
+    }
+  }
+
   static final class C4Function implements UDF1<String, Row> {
     private static final long serialVersionUID = 1L;
     private final C4Cleaner.Settings settings;

@@ -243,6 +243,50 @@ class HeuristicFiltersSparkTest {
   }
 
   @Test
+  void eachPageIsCheckedAgainstTheListOfItsLanguage() throws Exception {
+    Path river = tmp.resolve("fr.txt");
+    Files.writeString(river, "river\n");
+    Path timber = tmp.resolve("de.txt");
+    Files.writeString(timber, "timber\n");
+    String good = docs.get(0);
+    List<Row> rows =
+        List.of(
+            RowFactory.create(0, good, "fr"),
+            RowFactory.create(1, good, "fr-CA"),
+            RowFactory.create(2, good, "de"),
+            RowFactory.create(3, good, "nl"),
+            RowFactory.create(4, good, null),
+            RowFactory.create(5, good + "What the fuck is this.\n", "en"),
+            RowFactory.create(6, good + "What the fuck is this.\n", "it"));
+    Dataset<Row> pages =
+        spark.createDataFrame(rows, SCHEMA.add("lang", DataTypes.StringType, true));
+    C4Filter filter =
+        new C4Filter()
+            .setLanguageCol("lang")
+            .setBadWordsByLanguage("fr=" + river, "de=" + timber, "en=" + C4Filter.BUNDLED_ENGLISH);
+    Map<Integer, Row> out = byId(filter.transform(pages));
+    assertEquals("c4_bad_words", out.get(0).getAs("drop_reason"), "French list: river");
+    assertEquals("c4_bad_words", out.get(1).getAs("drop_reason"), "fr-CA falls back to fr");
+    assertEquals("c4_bad_words", out.get(2).getAs("drop_reason"), "German list: timber");
+    assertNull(out.get(3).getAs("drop_reason"), "no Dutch list: no bad words");
+    assertNull(out.get(4).getAs("drop_reason"), "no language: no bad words");
+    assertEquals("c4_bad_words", out.get(5).getAs("drop_reason"), "the bundled English list");
+    assertNull(out.get(6).getAs("drop_reason"), "English words on an Italian page");
+
+    CorralException malformed =
+        assertThrows(
+            CorralException.class,
+            () ->
+                new C4Filter().setLanguageCol("lang").setBadWordsByLanguage("fr").transform(pages));
+    assertTrue(malformed.getMessage().contains("badWordsByLanguage"), malformed.getMessage());
+    IllegalArgumentException noColumn = // schema errors are Spark ML's IllegalArgumentException
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new C4Filter().setBadWordsByLanguage("fr=" + river).transform(pages));
+    assertTrue(noColumn.getMessage().contains("language"), noColumn.getMessage());
+  }
+
+  @Test
   void nullTextGivesNullAnnotationsAndNoReason() {
     Pipeline all =
         new Pipeline()
