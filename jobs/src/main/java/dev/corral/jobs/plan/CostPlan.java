@@ -140,10 +140,6 @@ public final class CostPlan {
             "core-h",
             "wall",
             "cost"));
-    double coreHours = 0;
-    double wall = 0;
-    double disk = 0;
-    double cost = 0;
     for (Estimate e : steps) {
       out.append(
           String.format(
@@ -159,21 +155,18 @@ public final class CostPlan {
               String.format(Locale.ROOT, "%.3f", e.coreHours()),
               duration(e.wallSeconds()),
               String.format(Locale.ROOT, "%.2f", e.cost())));
-      coreHours += e.coreHours();
-      wall += e.wallSeconds();
-      disk += e.diskBytes();
-      cost += e.cost();
     }
+    Estimate total = total(steps);
     out.append(
         String.format(
             Locale.ROOT,
             "total: %.3f core-hours, %s wall on %d cores (steps one after another), %.1f MB of"
                 + " outputs, cost %.2f at %.4f per core-hour%n",
-            coreHours,
-            duration(wall),
+            total.coreHours(),
+            duration(total.wallSeconds()),
             cores,
-            disk / 1e6,
-            cost,
+            total.diskBytes() / 1e6,
+            total.cost(),
             price));
     return out.toString();
   }
@@ -181,10 +174,6 @@ public final class CostPlan {
   /** The estimates and totals as the plan's JSON holds them. */
   public static Map<String, Object> json(List<Estimate> steps, int cores, double price) {
     List<Map<String, Object>> list = new ArrayList<>();
-    double coreHours = 0;
-    double wall = 0;
-    long disk = 0;
-    double cost = 0;
     for (Estimate e : steps) {
       Map<String, Object> s = new LinkedHashMap<>();
       s.put("step", e.step());
@@ -199,22 +188,34 @@ public final class CostPlan {
       s.put("wall_seconds", e.wallSeconds());
       s.put("cost", e.cost());
       list.add(s);
-      coreHours += e.coreHours();
-      wall += e.wallSeconds();
-      disk += e.diskBytes();
-      cost += e.cost();
     }
+    Estimate total = total(steps);
     Map<String, Object> totals = new LinkedHashMap<>();
-    totals.put("core_hours", coreHours);
-    totals.put("wall_seconds", wall);
-    totals.put("disk_bytes", disk);
-    totals.put("cost", cost);
+    totals.put("core_hours", total.coreHours());
+    totals.put("wall_seconds", total.wallSeconds());
+    totals.put("disk_bytes", total.diskBytes());
+    totals.put("cost", total.cost());
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("cores", cores);
     out.put("price_per_core_hour", price);
     out.put("steps", list);
     out.put("totals", totals);
     return out;
+  }
+
+  /** The steps one after another: core-hours, wall time, disk and cost summed. */
+  static Estimate total(List<Estimate> steps) {
+    double coreHours = 0;
+    double wall = 0;
+    long disk = 0;
+    double cost = 0;
+    for (Estimate e : steps) {
+      coreHours += e.coreHours();
+      wall += e.wallSeconds();
+      disk += e.diskBytes();
+      cost += e.cost();
+    }
+    return new Estimate("total", 1, 0, 0, 0, 0, disk, 0, coreHours, wall, cost);
   }
 
   private static String duration(double seconds) {
