@@ -208,10 +208,10 @@ final class PlanCommand implements Callable<Integer> {
     return plan;
   }
 
-  /** The process's CPU seconds while the step ran (the plan runs one step at a time). */
-  private static double processCpuSeconds(RecipeRunner.StepResult s) {
+  /** A figure of the step's run record's timings, 0 when absent. */
+  private static double timing(RecipeRunner.StepResult s, String name) {
     Object timings = s.record().get("timings");
-    return timings instanceof Map<?, ?> t ? number(t.get("driver_process_cpu_seconds")) : 0;
+    return timings instanceof Map<?, ?> t ? number(t.get(name)) : 0;
   }
 
   private static double wall(SampleRun run) {
@@ -301,7 +301,8 @@ final class PlanCommand implements Callable<Integer> {
               x,
               number(entry.get("wall_seconds")),
               number(entry.get("executor_cpu_seconds")),
-              processCpuSeconds(s),
+              timing(s, "executor_run_seconds"),
+              timing(s, "driver_process_cpu_seconds"),
               in,
               rows,
               bytes[0],

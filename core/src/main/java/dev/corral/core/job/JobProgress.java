@@ -35,6 +35,7 @@ final class JobProgress implements AutoCloseable {
   private final AtomicLong recordsRead = new AtomicLong();
   private final AtomicLong recordsWritten = new AtomicLong();
   private final AtomicLong executorCpuNanos = new AtomicLong();
+  private final AtomicLong executorRunMillis = new AtomicLong();
 
   /** Running tasks' last reports: task id -> {bytes read, records read, records written}. */
   private final Map<Long, long[]> running = new ConcurrentHashMap<>();
@@ -99,6 +100,11 @@ final class JobProgress implements AutoCloseable {
     return executorCpuNanos.get() / 1e9;
   }
 
+  /** Wall time of this job's tasks, summed over the tasks (waits inside a task included). */
+  double executorRunSeconds() {
+    return executorRunMillis.get() / 1e3;
+  }
+
   @Override
   public void close() {
     printer.close();
@@ -130,6 +136,7 @@ final class JobProgress implements AutoCloseable {
         recordsRead.addAndGet(m.inputMetrics().recordsRead());
         recordsWritten.addAndGet(m.outputMetrics().recordsWritten());
         executorCpuNanos.addAndGet(m.executorCpuTime());
+        executorRunMillis.addAndGet(m.executorRunTime());
       }
     }
 

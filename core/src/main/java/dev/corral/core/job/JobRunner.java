@@ -368,6 +368,7 @@ public final class JobRunner {
       // The driver JVM's CPU time; in local mode its executor threads are in it too.
       timings.put("driver_process_cpu_seconds", round(driverCpuSeconds() - driverCpu0));
       timings.put("executor_cpu_seconds", round(progress.executorCpuSeconds()));
+      timings.put("executor_run_seconds", round(progress.executorRunSeconds()));
       describe(spark, job, "record");
       timings.put("phase_seconds", new LinkedHashMap<>(phases));
       record.put("timings", timings);

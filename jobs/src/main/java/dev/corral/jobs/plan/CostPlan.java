@@ -34,6 +34,7 @@ public final class CostPlan {
    *     mixture's token budget)
    * @param wallSeconds its wall time
    * @param cpuSeconds its tasks' CPU time on the executors
+   * @param taskSeconds its tasks' wall time, summed over the tasks
    * @param processCpuSeconds the CPU time of the whole process while it ran alone (local mode: the
    *     executors, native thread pools, GC and JIT), 0 when unknown
    * @param inputBytes the bytes it read (the source's sampled files, or the step before's output)
@@ -48,6 +49,7 @@ public final class CostPlan {
       double x,
       double wallSeconds,
       double cpuSeconds,
+      double taskSeconds,
       double processCpuSeconds,
       long inputBytes,
       long rows,
@@ -94,12 +96,15 @@ public final class CostPlan {
             slope(small.processCpuSeconds(), large.processCpuSeconds(), large.x(), dx));
     double fixedCpu =
         Math.max(0, Math.max(large.cpuSeconds(), large.processCpuSeconds()) - cpuSlope * large.x());
-    // Wall time that did not grow with the sample: what its growing CPU does not explain.
-    double fixedWall =
-        Math.max(0, large.wallSeconds() - cpuSlope * large.x() / large.parallelism());
     double work = fixedCpu + cpuSlope * whole.x();
+    // Wall time: the tasks' time (summed) grows with the input, on as many cores as the step has
+    // tasks; the rest of the step (planning, commits, the record) does not.
+    double taskSlope = slope(small.taskSeconds(), large.taskSeconds(), large.x(), dx);
+    double fixedTasks = Math.max(0, large.taskSeconds() - taskSlope * large.x());
+    double outsideTasks =
+        Math.max(0, large.wallSeconds() - large.taskSeconds() / large.parallelism());
     double usable = Math.max(1, Math.min(cores, whole.tasks()));
-    double wall = fixedWall + cpuSlope * whole.x() / usable;
+    double wall = outsideTasks + (fixedTasks + taskSlope * whole.x()) / usable;
     double inputMb = large.inputBytes() * scale / 1e6;
     return new Estimate(
         large.step(),
