@@ -12,13 +12,14 @@ import java.util.Map;
  *
  * <p>A step's cost is a fixed part (loading a model, planning, Delta commits, warming the JIT) plus
  * a part that grows with its input; two samples tell them apart, where one would charge the fixed
- * part again for every sample's worth of input. The line through the two samples' executor CPU
- * seconds, against the source's sampled bytes, gives the work on the whole input; the line through
- * their wall times gives the fixed wall time and the wall time per byte at the samples'
- * parallelism, which the whole input divides among the cores the step can use: no more than its
- * tasks, one per input file or per 128 MiB split. Rows, bytes of data files and tokens are
- * proportional to the input, from the larger sample; a step's other files (logs, records, charts)
- * are taken as they are.
+ * part again for every sample's worth of input. The line through the two samples' CPU seconds,
+ * against the source's sampled bytes, gives the work (core-hours) on the whole input. Wall time:
+ * the line through the two samples' task time (the tasks' wall time, summed, which includes a
+ * task's waits on native thread pools) gives the part that grows, divided among the cores the step
+ * can use (no more than its tasks, one per input file or per 128 MiB split); the larger sample's
+ * time outside its tasks (planning, Delta commits, the run record) stays as it is. Rows, bytes of
+ * data files and tokens are proportional to the input, from the larger sample; a step's other files
+ * (logs, records, charts) are taken as they are.
  */
 public final class CostPlan {
   /** Hadoop's split size: a task per this many bytes of a large file. */
