@@ -45,10 +45,17 @@ final class ParamOptions {
       if (key == null || !key.contains(".") || !parsed.hasMatchedOption(option)) {
         continue;
       }
+      String stageName = key.substring(0, key.indexOf('.'));
       String name = key.substring(key.indexOf('.') + 1);
       Object value = option.getValue();
+      // Two stages may name a param alike (LineDeduplicator.mode, PerplexityScorer.mode): the
+      // stage the key names takes it when the run has one.
+      boolean named = stages.stream().anyMatch(s -> s.getClass().getSimpleName().equals(stageName));
       boolean bound = false;
       for (PipelineStage stage : stages) {
+        if (named && !stage.getClass().getSimpleName().equals(stageName)) {
+          continue;
+        }
         if (stage.hasParam(name)) {
           set(stage, stage.getParam(name), value, option.longestName());
           bound = true;

@@ -100,6 +100,19 @@ class CcnetJobTest {
     assertTrue(Files.isDirectory(out.resolve("language=nl/bucket=head")));
     assertTrue(Files.exists(out.resolve("_corral/ccnet.json")));
     assertTrue(Files.readString(out.resolve("_corral/ccnet.md")).contains("malformed records"));
+    // Two stages have a param named mode: each flag sets its own stage's.
+    Path modes = tmp.resolve("ccnet-modes");
+    CommandLineTest.Result both =
+        CommandLineTest.cli(
+            "ccnet --input %s --output %s --lm-dir %s --tokenizer whitespace --format parquet"
+                + " --perplexity-mode document --line-dedup one_pass",
+            wet.getParent(), modes, lmDir);
+    assertEquals(0, both.code(), both.err());
+    String record = Files.readString(modes.resolve("_corral/ccnet.json"));
+    assertTrue(
+        record.matches("(?s).*\"mode\"\\s*:\\s*\"one_pass\".*")
+            && record.matches("(?s).*\"mode\"\\s*:\\s*\"document\".*"),
+        record);
     // JSON lines carry every field in each record (CCNet's tools read them so).
     Path jsonOut = tmp.resolve("ccnet-json");
     CommandLineTest.Result asJson =
