@@ -99,6 +99,10 @@ final class PlanCommand implements Callable<Integer> {
     if (!(sampleMb > 0)) {
       throw Errors.badArgument("--sample-mb", sampleMb, "a positive number of MB");
     }
+    if (json != null && Files.exists(json) && !isPlan(json)) {
+      throw Errors.badUsage(
+          "--json " + json, "exists and is not a plan's JSON (the recipe?); choose another file");
+    }
     int n = cores > 0 ? cores : Runtime.getRuntime().availableProcessors();
     RecipeConfig recipe = RecipeConfig.read(config);
     Path folder = work != null ? work : Files.createTempDirectory("corral-plan-");
@@ -341,6 +345,16 @@ final class PlanCommand implements Callable<Integer> {
       return out;
     } catch (IOException e) {
       throw Errors.unreadable(path, e);
+    }
+  }
+
+  /** Whether {@code file} holds a plan written before, which a new plan may replace. */
+  private static boolean isPlan(Path file) {
+    try {
+      JsonNode node = JSON.readTree(file.toFile());
+      return node != null && node.has("totals") && node.has("steps");
+    } catch (IOException e) {
+      return false;
     }
   }
 

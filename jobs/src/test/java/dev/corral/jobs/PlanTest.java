@@ -145,6 +145,13 @@ class PlanTest {
     assertTrue(work.err().contains("--work"), work.err());
     assertEquals("mine", Files.readString(tmp.resolve("keep.txt")));
 
+    String recipeText = Files.readString(config);
+    CommandLineTest.Result overConfig =
+        CommandLineTest.cli("plan --config %s --json %s", config, config);
+    assertEquals(2, overConfig.code(), overConfig.err());
+    assertTrue(overConfig.err().contains("--json"), overConfig.err());
+    assertEquals(recipeText, Files.readString(config), "the recipe is left as it was");
+
     CommandLineTest.Result sample = CommandLineTest.cli("plan --config %s --sample-mb 0", config);
     assertEquals(2, sample.code(), sample.err());
     assertTrue(sample.err().contains("--sample-mb"), sample.err());
