@@ -1,6 +1,7 @@
 package dev.corral.jobs;
 
 import dev.corral.core.CorralException;
+import dev.corral.core.io.NioLocalFileSystem;
 import dev.corral.core.job.Build;
 import dev.corral.core.job.JobRunner;
 import java.io.IOException;
@@ -66,6 +67,10 @@ public final class Corral implements Runnable {
 
   /** Runs the command line and returns its exit code (0 on success); used by tests too. */
   public static int execute(String... args) {
+    // before any file is touched: Hadoop caches the first local file system it makes, and Spark
+    // hands spark.* properties on to its executors
+    System.getProperties()
+        .putIfAbsent("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName());
     Corral root = new Corral();
     CommandLine cli = new CommandLine(root);
     setDocs(cli, new ParamOptions.Docs());

@@ -3,6 +3,7 @@ package dev.corral.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.inference.llama.Generator;
 import dev.corral.inference.llama.LlamaModel;
+import dev.corral.inference.llama.Penalties;
 import dev.corral.inference.llama.RandomCheckpoint;
 import dev.corral.inference.llama.Scorer;
 import java.io.PrintStream;
@@ -93,8 +94,31 @@ final class LlamaCommand {
     @Option(
         names = "--repetition-penalty",
         description =
-            "Hugging Face's repetition penalty (> 1 discourages tokens already seen; default off).")
+            "Repetition penalty (> 1 discourages tokens already seen; default off), in"
+                + " --penalty-style's convention.")
     Double repetitionPenalty;
+
+    @Option(
+        names = "--penalty-style",
+        description =
+            "huggingface (default: every token seen, as transformers) or llama.cpp (the last"
+                + " --repeat-last-n tokens, with --frequency-penalty and --presence-penalty).")
+    String penaltyStyle;
+
+    @Option(
+        names = "--repeat-last-n",
+        description = "llama.cpp style: tokens the penalties look back on; -1 all, 0 off (64).")
+    Integer repeatLastN;
+
+    @Option(
+        names = "--frequency-penalty",
+        description = "llama.cpp style: subtracted from a seen token's logit per occurrence.")
+    Double frequencyPenalty;
+
+    @Option(
+        names = "--presence-penalty",
+        description = "llama.cpp style: subtracted once from a seen token's logit.")
+    Double presencePenalty;
 
     @Option(
         names = "--stop",
@@ -123,9 +147,9 @@ final class LlamaCommand {
             builder.optTopK(topK);
           }
         }
-        if (repetitionPenalty != null) {
-          builder.optRepetitionPenalty(repetitionPenalty);
-        }
+        builder.optPenalties(
+            Penalties.of(
+                penaltyStyle, repetitionPenalty, repeatLastN, frequencyPenalty, presencePenalty));
         if (stops != null) {
           builder.optStopStrings(stops.toArray(new String[0]));
         }

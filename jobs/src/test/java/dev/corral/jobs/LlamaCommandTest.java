@@ -135,6 +135,57 @@ class LlamaCommandTest {
   }
 
   @Test
+  void llamaCppPenaltyFlagsReproduceLlamaCpp() throws Exception {
+    JsonNode reference = new ObjectMapper().readTree(TINY.resolve("reference.json").toFile());
+    JsonNode golden =
+        new ObjectMapper()
+            .readTree(
+                Path.of("../inference/src/test/resources/llamacpp-penalties/penalty-reference.json")
+                    .toFile());
+    List<String> prompts = new ArrayList<>();
+    List<String> expected = new ArrayList<>();
+    for (JsonNode r : reference) {
+      if (r.get("text").asText().contains("\n")) {
+        continue; // one prompt per line
+      }
+      for (JsonNode c : golden.get("cases")) {
+        if (c.get("prompt_ids").equals(r.get("prompt_ids"))
+            && c.get("penalty_last_n").asInt() == -1
+            && c.get("penalty_repeat").asDouble() == 0.7) {
+          prompts.add(r.get("text").asText());
+          expected.add(c.get("continuation").toString());
+        }
+      }
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(prompts.size() >= 4, "prompts: " + prompts);
+    Path input = tmp.resolve("prompts.txt");
+    Files.write(input, prompts, StandardCharsets.UTF_8);
+    CommandLineTest.Result gen =
+        CommandLineTest.cli(
+            "local llama generate --model %s --input %s --max-new-tokens 16 --format jsonl"
+                + " --penalty-style llama.cpp --repetition-penalty 0.7 --repeat-last-n -1"
+                + " --frequency-penalty -0.5 --presence-penalty -0.5",
+            TINY, input);
+    assertEquals(0, gen.code(), gen.err());
+    String[] rows = gen.outText().split("\n");
+    assertEquals(prompts.size(), rows.length);
+    for (int i = 0; i < rows.length; i++) {
+      assertEquals(
+          expected.get(i),
+          new ObjectMapper().readTree(rows[i]).get("token_ids").toString(),
+          prompts.get(i));
+    }
+    // llama.cpp's knobs without its style: one line naming the flag, nothing generated
+    CommandLineTest.Result refused =
+        CommandLineTest.cli(
+            "local llama generate --model %s --prompt Hello --frequency-penalty 0.5", TINY);
+    assertEquals(2, refused.code(), refused.err());
+    org.junit.jupiter.api.Assertions.assertTrue(
+        refused.err().contains("penalty style"), refused.err());
+    assertEquals("", refused.outText());
+  }
+
+  @Test
   void slidingWindowScoreWithAWindowAsLongAsTheTextIsThePlainScore() throws Exception {
     Path input = tmp.resolve("texts.txt");
     Files.writeString(

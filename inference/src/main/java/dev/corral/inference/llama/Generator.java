@@ -14,11 +14,12 @@ import java.util.SplittableRandom;
  * Text generation for a batch of prompts: the prompts are left-padded and run through the model
  * once (prefill), then one token per row per step is fed back through the {@link KvCache}. Greedy
  * by default (or as the checkpoint's {@code generation_config.json} says); temperature, top-k and
- * top-p sampling with a seed, and Hugging Face's repetition penalty. A row stops at a stop token
- * (the checkpoint's eos ids plus any given), when its decoded text holds a stop string, or after
- * {@code maxNewTokens}; finished rows leave the batch (their cache rows are dropped), so they cost
- * no more compute. Prompts run in batches of {@code batchSize}, sorted by length; results come back
- * in input order. With sampling, prompt {@code i} draws from its own random stream derived from the
+ * top-p sampling with a seed, and repetition penalties ({@link Penalties}: Hugging Face's, or
+ * llama.cpp's with its window, frequency and presence penalties). A row stops at a stop token (the
+ * checkpoint's eos ids plus any given), when its decoded text holds a stop string, or after {@code
+ * maxNewTokens}; finished rows leave the batch (their cache rows are dropped), so they cost no more
+ * compute. Prompts run in batches of {@code batchSize}, sorted by length; results come back in
+ * input order. With sampling, prompt {@code i} draws from its own random stream derived from the
  * seed and {@code i}, so a run is reproducible whatever the batching.
  *
  * <pre>{@code
@@ -33,7 +34,7 @@ public final class Generator {
   private final long seed;
   private final Set<Integer> stopTokens;
   private final int batchSize;
-  private final double repetitionPenalty;
+  private final Penalties penalties;
   private final List<String> stopStrings;
 
   private Generator(Builder b) {
@@ -60,7 +61,7 @@ public final class Generator {
       stopTokens.add(id);
     }
     this.batchSize = b.batchSize;
-    this.repetitionPenalty = b.repetitionPenalty;
+    this.penalties = b.penalties;
     this.stopStrings = List.copyOf(b.stopStrings);
     if (!stopStrings.isEmpty() && !model.hasTokenizer()) {
       throw Errors.badArgument(
@@ -168,15 +169,12 @@ public final class Generator {
     for (int b = 0; b < n; b++) {
       active[b] = b;
     }
-    // repetition penalty: the distinct tokens each row has seen, prompt included
-    List<Set<Integer>> seen = new ArrayList<>(n);
-    if (repetitionPenalty != 1) {
+    // what each row has seen, prompt included, for the penalties
+    boolean penalize = penalties.active();
+    List<Penalties.Row> seen = new ArrayList<>(n);
+    if (penalize) {
       for (int[] prompt : prompts) {
-        Set<Integer> s = new LinkedHashSet<>();
-        for (int id : prompt) {
-          s.add(id);
-        }
-        seen.add(s);
+        seen.add(penalties.start(prompt));
       }
     }
     try (KvCache cache = model.newCache(n, p.width() + maxNewTokens)) {
@@ -185,7 +183,7 @@ public final class Generator {
         int k = active.length;
         int[] next = new int[k];
         try (NDArray l = logits) {
-          if (sampler.greedy() && repetitionPenalty == 1) {
+          if (sampler.greedy() && !penalize) {
             try (NDArray argmax = l.argMax(-1)) {
               long[] ids = argmax.toLongArray();
               for (int i = 0; i < k; i++) {
@@ -195,8 +193,8 @@ public final class Generator {
           } else {
             float[] flat = l.toFloatArray();
             for (int i = 0; i < k; i++) {
-              if (repetitionPenalty != 1) {
-                penalize(flat, i * vocab, seen.get(active[i]), repetitionPenalty);
+              if (penalize) {
+                seen.get(active[i]).apply(flat, i * vocab);
               }
               next[i] = sampler.sample(flat, i * vocab, vocab, rngs[active[i]]);
             }
@@ -207,8 +205,8 @@ public final class Generator {
         for (int i = 0; i < k; i++) {
           int b = active[i];
           generated[b][count[b]++] = next[i];
-          if (repetitionPenalty != 1) {
-            seen.get(b).add(next[i]);
+          if (penalize) {
+            seen.get(b).accept(next[i]);
           }
           if (stopTokens.contains(next[i])) {
             reason[b] = FinishReason.STOP;
@@ -255,17 +253,6 @@ public final class Generator {
     return out;
   }
 
-  /**
-   * Hugging Face's repetition penalty: the logit of every token already seen is divided by {@code
-   * penalty} when positive and multiplied by it when negative.
-   */
-  static void penalize(float[] logits, int from, Set<Integer> seen, double penalty) {
-    for (int id : seen) {
-      float x = logits[from + id];
-      logits[from + id] = (float) (x > 0 ? x / penalty : x * penalty);
-    }
-  }
-
   /** The decoded text cut before the first stop string, or null when it holds none. */
   private String stopStringText(int[] tokens, int count) {
     String text = model.tokenizer().decode(Arrays.copyOf(tokens, count));
@@ -293,7 +280,7 @@ public final class Generator {
     private long seed = 0;
     private int[] stopTokens = new int[0];
     private int batchSize = 8;
-    private double repetitionPenalty = 1;
+    private Penalties penalties = Penalties.none();
     private List<String> stopStrings = List.of();
 
     private Builder() {}
@@ -304,10 +291,13 @@ public final class Generator {
      * negative. 1 (default) is off.
      */
     public Builder optRepetitionPenalty(double penalty) {
-      if (!(penalty > 0) || Double.isInfinite(penalty)) {
-        throw Errors.badArgument("repetition penalty", penalty, "a finite number > 0");
-      }
-      this.repetitionPenalty = penalty;
+      this.penalties = Penalties.huggingFace(penalty);
+      return this;
+    }
+
+    /** Penalties in either convention (see {@link Penalties}); default none. */
+    public Builder optPenalties(Penalties penalties) {
+      this.penalties = java.util.Objects.requireNonNull(penalties, "penalties");
       return this;
     }
 

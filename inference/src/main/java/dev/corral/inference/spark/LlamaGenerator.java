@@ -6,6 +6,7 @@ import dev.corral.inference.llama.GenerationConfig;
 import dev.corral.inference.llama.Generator;
 import dev.corral.inference.llama.LlamaModel;
 import dev.corral.inference.llama.LlamaTokenizer;
+import dev.corral.inference.llama.Penalties;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,11 @@ public final class LlamaGenerator extends LlamaTransformer<LlamaGenerator> {
   private final DoubleParam topP;
   private final LongParam seed;
   private final IntArrayParam stopTokenIds;
+  private final DoubleParam repetitionPenalty;
+  private final Param<String> penaltyStyle;
+  private final IntParam penaltyLastN;
+  private final DoubleParam frequencyPenalty;
+  private final DoubleParam presencePenalty;
 
   public LlamaGenerator() {
     this(Identifiable.randomUID("llamaGenerator"));
@@ -99,7 +105,37 @@ public final class LlamaGenerator extends LlamaTransformer<LlamaGenerator> {
             "stopTokenIds",
             "token ids that end a row, besides the checkpoint's " + "eos ids",
             NonNegative.INSTANCE);
+    repetitionPenalty =
+        new DoubleParam(
+            this,
+            "repetitionPenalty",
+            "penalty on tokens already seen, > 1 discourages them, 1 = off (penaltyStyle's"
+                + " convention)",
+            ParamValidators.gt(0));
+    penaltyStyle =
+        new Param<>(
+            this,
+            "penaltyStyle",
+            "huggingface (every token seen, as transformers) or llama.cpp (the last"
+                + " penaltyLastN tokens, with frequency and presence penalties)",
+            ParamValidators.inArray(new String[] {"huggingface", "llama.cpp"}));
+    penaltyLastN =
+        new IntParam(
+            this,
+            "penaltyLastN",
+            "llama.cpp style: tokens the penalties look back on, -1 all, 0 off (unset: 64)",
+            ParamValidators.gtEq(-1));
+    frequencyPenalty =
+        new DoubleParam(
+            this,
+            "frequencyPenalty",
+            "llama.cpp style: subtracted from a seen token's logit per occurrence");
+    presencePenalty =
+        new DoubleParam(
+            this, "presencePenalty", "llama.cpp style: subtracted once from a seen token's logit");
     setDefault(promptCol, "prompt");
+    setDefault(repetitionPenalty, 1.0);
+    setDefault(penaltyStyle, "huggingface");
     setDefault(seed, 0L);
     setDefault(stopTokenIds, new int[0]);
   }
@@ -203,6 +239,71 @@ public final class LlamaGenerator extends LlamaTransformer<LlamaGenerator> {
     return this;
   }
 
+  public DoubleParam repetitionPenalty() {
+    return repetitionPenalty;
+  }
+
+  public double getRepetitionPenalty() {
+    return (Double) getOrDefault(repetitionPenalty);
+  }
+
+  public LlamaGenerator setRepetitionPenalty(double value) {
+    set(repetitionPenalty, value);
+    return this;
+  }
+
+  public Param<String> penaltyStyle() {
+    return penaltyStyle;
+  }
+
+  public String getPenaltyStyle() {
+    return getOrDefault(penaltyStyle);
+  }
+
+  public LlamaGenerator setPenaltyStyle(String value) {
+    set(penaltyStyle, value);
+    return this;
+  }
+
+  public IntParam penaltyLastN() {
+    return penaltyLastN;
+  }
+
+  public int getPenaltyLastN() {
+    return (Integer) getOrDefault(penaltyLastN);
+  }
+
+  public LlamaGenerator setPenaltyLastN(int value) {
+    set(penaltyLastN, value);
+    return this;
+  }
+
+  public DoubleParam frequencyPenalty() {
+    return frequencyPenalty;
+  }
+
+  public double getFrequencyPenalty() {
+    return (Double) getOrDefault(frequencyPenalty);
+  }
+
+  public LlamaGenerator setFrequencyPenalty(double value) {
+    set(frequencyPenalty, value);
+    return this;
+  }
+
+  public DoubleParam presencePenalty() {
+    return presencePenalty;
+  }
+
+  public double getPresencePenalty() {
+    return (Double) getOrDefault(presencePenalty);
+  }
+
+  public LlamaGenerator setPresencePenalty(double value) {
+    set(presencePenalty, value);
+    return this;
+  }
+
   @Override
   protected List<StructField> resultFields() {
     return List.of(
@@ -227,6 +328,14 @@ public final class LlamaGenerator extends LlamaTransformer<LlamaGenerator> {
     w.topP = isDefined(topP) ? getTopP() : null;
     w.seed = getSeed();
     w.stopTokenIds = getStopTokenIds();
+    // checked here, on the driver, so that a bad combination fails the job before any task
+    w.penalties =
+        Penalties.of(
+            getPenaltyStyle(),
+            getRepetitionPenalty(),
+            isDefined(penaltyLastN) ? getPenaltyLastN() : null,
+            isDefined(frequencyPenalty) ? getFrequencyPenalty() : null,
+            isDefined(presencePenalty) ? getPresencePenalty() : null);
     return w;
   }
 
@@ -240,6 +349,7 @@ public final class LlamaGenerator extends LlamaTransformer<LlamaGenerator> {
     Double topP;
     long seed;
     int[] stopTokenIds;
+    Penalties penalties;
 
     PromptWorker(int promptCol) {
       this.promptCol = promptCol;
@@ -252,6 +362,7 @@ public final class LlamaGenerator extends LlamaTransformer<LlamaGenerator> {
               .optMaxNewTokens(newTokens)
               .optSeed(seed)
               .optStopTokens(stopTokenIds)
+              .optPenalties(penalties)
               .optBatchSize(batchSize);
       if (temperature != null) {
         b.optTemperature(temperature);

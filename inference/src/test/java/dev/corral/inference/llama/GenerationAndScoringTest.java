@@ -111,7 +111,8 @@ class GenerationAndScoringTest {
     }
     // penalties below 1 multiply negative logits by less than 1 and divide positive ones: boosted
     float[] l = {2f, -2f, 1f};
-    Generator.penalize(l, 0, Set.of(0, 1), 0.5);
+    Penalties.Row row = Penalties.huggingFace(0.5).start(new int[] {0, 1, 0});
+    row.apply(l, 0);
     assertArrayEquals(new float[] {4f, -1f, 1f}, l);
   }
 

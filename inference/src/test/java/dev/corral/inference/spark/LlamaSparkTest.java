@@ -93,6 +93,11 @@ class LlamaSparkTest {
             .setTopP(0.9)
             .setSeed(42)
             .setStopTokenIds(new int[] {13, 2})
+            .setPenaltyStyle("llama.cpp")
+            .setRepetitionPenalty(1.1)
+            .setPenaltyLastN(32)
+            .setFrequencyPenalty(0.1)
+            .setPresencePenalty(0.2)
             .setCpuFallback(true);
     SparkMlContract.checkParams(gen);
     SparkMlContract.checkParams(new LlamaGenerator());
@@ -308,6 +313,56 @@ class LlamaSparkTest {
       assertEquals(engine.get(i).text(), r.getAs("generation"));
       assertEquals("length", r.getAs("finish_reason"));
     }
+  }
+
+  @Test
+  void llamaCppPenaltiesEqualLlamaCpp() throws Exception {
+    // llama.cpp's greedy picks with a 4-token window and a repeat penalty below 1 (see
+    // LlamaCppPenaltiesTest for every setting)
+    com.fasterxml.jackson.databind.JsonNode golden;
+    try (var in = getClass().getResourceAsStream("/llamacpp-penalties/penalty-reference.json")) {
+      golden = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+    }
+    List<int[]> expected = new ArrayList<>();
+    for (var c : golden.get("cases")) {
+      if (c.get("penalty_last_n").asInt() == 4 && c.get("penalty_repeat").asDouble() == 0.5) {
+        int[] ids = new int[c.get("continuation").size()];
+        for (int i = 0; i < ids.length; i++) {
+          ids[i] = c.get("continuation").get(i).asInt();
+        }
+        expected.add(ids);
+      }
+    }
+    assertEquals(refs.size(), expected.size());
+    List<String> input = refs.stream().map(TinyLlama.Reference::text).toList();
+    List<Row> out =
+        new LlamaGenerator()
+            .setModelPath(modelPath)
+            .setMaxNewTokens(16)
+            .setPenaltyStyle("llama.cpp")
+            .setRepetitionPenalty(0.5)
+            .setPenaltyLastN(4)
+            .transform(texts("prompt", input, 2))
+            .orderBy("id")
+            .collectAsList();
+    for (int i = 0; i < refs.size(); i++) {
+      Row r = out.get(i);
+      assertNull(r.getAs("error"));
+      int[] tokens =
+          r.<Integer>getList(r.fieldIndex("generated_tokens")).stream().mapToInt(x -> x).toArray();
+      assertArrayEquals(Arrays.copyOf(expected.get(i), tokens.length), tokens, input.get(i));
+    }
+    // a window without llama.cpp's style is refused on the driver, naming the param
+    RuntimeException e =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                new LlamaGenerator()
+                    .setModelPath(modelPath)
+                    .setPenaltyLastN(4)
+                    .transform(texts("prompt", input, 1))
+                    .count());
+    assertTrue(e.getMessage().contains("penalty style"), e.getMessage());
   }
 
   @Test
