@@ -47,10 +47,11 @@ public final class Tables {
           + " them), json (*.json, *.jsonl, *.json.gz, *.jsonl.gz or a folder of them)";
 
   /**
-   * Top-level columns of long free text, written without Parquet's dictionary: a document's text
-   * almost never repeats, so the writer would fill a dictionary only to abandon it.
+   * Top-level columns of long free text ({@code raw_content} is CCNet's), written without Parquet's
+   * dictionary: a document's text almost never repeats, so the writer would fill a dictionary only
+   * to abandon it.
    */
-  public static final List<String> FREE_TEXT_COLUMNS = List.of("text");
+  public static final List<String> FREE_TEXT_COLUMNS = List.of("text", "raw_content");
 
   /** Parquet's per-column switch ({@code ParquetOutputFormat.ENABLE_DICTIONARY + "#" + column}). */
   private static final String NO_DICTIONARY_PREFIX = "parquet.enable.dictionary#";
