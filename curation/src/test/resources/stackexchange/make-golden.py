@@ -9,8 +9,9 @@ RP_STACK_EXCHANGE_DIR is data_prep/stack_exchange of github.com/togethercomputer
 rp_v1 = 45b37c2a1d1e495b0f48549ef3ce03ff029f7881 (not copied here). OUT_DIR defaults to this folder.
 
 What it writes (deterministic: a fixed seed, fixed archive times):
-  dump/SITE/Posts.xml       the golden input: 4 sites, meta included, >= 300 posts, the layout of the
-                            archive.org dump (header, <posts>, one <row/> per line, </posts>)
+  dump/SITE/Posts.xml       the golden input: 4 sites, meta included, the layout of the archive.org dump
+                            (header, <posts>, one <row/> per line, </posts>); SHOWCASE (math) alone holds
+                            >= 320 posts with every case, which check_showcase verifies or the script fails
   archives/SITE.7z          one site as a real 7z (p7zip), Posts.xml after another table, as in the dump
   expected-numeric.jsonl    RedPajama's filter.py + post_processing.py with the one fix LLaMA's text asks
                             for: answers sorted by score as numbers (ties by id) instead of as strings
@@ -27,6 +28,7 @@ import ast
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -137,6 +139,100 @@ def title():
     return t + R.choice(["?", "", " ?"])
 
 
+# math.stackexchange.com's posts: hand-written templates in the shape of the site's HTML (MathJax left as
+# text, "<" in formulas escaped, "&" in aligned environments), so the largest file reads like a real one.
+MATH_OPENINGS = [
+    "<p>Let $f:\\mathbb{R}\\to\\mathbb{R}$ be continuous with $f(x+y)=f(x)+f(y)$ for all $x,y$. How do I show "
+    "that $f(x)=cx$ for some constant $c$?</p>",
+    "<p>I&#39;m trying to evaluate $$\\int_0^1 \\frac{\\ln(1+x)}{1+x^2}\\,dx$$ but I&#39;m stuck after the "
+    "substitution $x=\\tan\\theta$.</p>",
+    "<p>Is it true that $0 &lt; a &lt; b$ implies $a^{1/n} &lt; b^{1/n}$ for every integer $n \\ge 1$?</p>",
+    "<p>Prove that $$\\sum_{k=1}^n k^3 = \\left(\\frac{n(n+1)}{2}\\right)^2.$$</p>",
+    "<p>My textbook (Rudin, <em>Principles of Mathematical Analysis</em>, p.&nbsp;45) says every compact "
+    "subset of a metric space is closed &amp; bounded. Why isn&#39;t the converse true?</p>",
+    "<p>Let $G$ be a group of order $p^2$ where $p$ is prime. Show that $G$ is abelian.</p>",
+    "<p>Find all $x \\in \\mathbb{Z}$ with $x^2 \\equiv 1 \\pmod{8}$.</p>",
+    "<p>Why does $\\lim_{n\\to\\infty}\\left(1+\\frac1n\\right)^n = e$? I know the definition "
+    "$e=\\sum_{k\\ge0} \\frac{1}{k!}$ but can&#8217;t connect the two.</p>",
+    "<p>Given the matrix $$A=\\begin{pmatrix}1 &amp; 2\\\\ 3 &amp; 4\\end{pmatrix},$$ compute $A^{10}$ "
+    "without multiplying it out ten times.</p>",
+    "<p>Für alle $\\varepsilon&gt;0$ existiert ein $\\delta&gt;0$&hellip; — the Weierstraß definition. Why "
+    "is the order of the quantifiers ∀ε ∃δ important?</p>",
+    "<p>How many ways are there to put $n$ distinguishable balls into $k$ boxes so that no box is "
+    "empty? (This came up in a puzzle from 日本語 class 😀.)</p>",
+    "<p>Is $\\sqrt{2}+\\sqrt{3}$ rational? I tried squaring: $5+2\\sqrt6$, and then&hellip;</p>",
+]
+MATH_MIDDLES = [
+    "<p>My attempt: by induction on $n$. The base case $n=1$ is clear, since $1 = 1^2$.</p>",
+    "<p>I know that $|x-y| &lt; \\delta \\implies |f(x)-f(y)| &lt; \\varepsilon$, but I don&#39;t see how "
+    "to choose $\\delta$.</p>",
+    "<p><strong>Edit:</strong> as pointed out in the comments, $x \\neq 0$.</p>",
+    "<p>We have $$\\begin{align}(a+b)^2 &amp;= a^2 + 2ab + b^2 \\\\ &amp;\\ge 4ab\\end{align}$$ with equality "
+    "iff $a=b$.</p>",
+    "<blockquote>\n  <p><strong>Theorem.</strong> A continuous function on a compact set attains its "
+    "maximum.</p>\n</blockquote>",
+    "<p>See <a href=\"https://en.wikipedia.org/wiki/Cauchy%E2%80%93Schwarz_inequality\" "
+    "rel=\"nofollow noreferrer\">Cauchy&ndash;Schwarz</a>: $\\langle u,v\\rangle^2 \\le \\|u\\|^2\\|v\\|^2$.</p>",
+    "<p>Hint: consider $g(x) = f(x) - x$ and use the intermediate value theorem.</p>",
+    "<p>This is a well-known result; a na&iuml;ve bound gives $O(n^2)$, the sharp one is "
+    "$\\Theta(n\\log n)$.</p>",
+    "<p>Note that $\\frac{1}{k(k+1)} = \\frac1k - \\frac1{k+1}$, so the sum telescopes.</p>",
+    "<hr>\n\n<p><em>Addendum.</em> The same works over $\\mathbb{C}$ &rarr; any algebraically closed field.</p>",
+]
+MATH_CODE = [
+    "<pre><code>sage: A = matrix(QQ, [[1, 2], [3, 4]])\nsage: A^10\n[ 4783807  6972050]\n[10458075 15241882]\n"
+    "</code></pre>",
+    "<pre><code>def collatz(n):\n    steps = 0\n    while n &gt; 1 and steps &lt; 10**6:\n"
+    "        n = n // 2 if n % 2 == 0 else 3 * n + 1\n        steps += 1\n    return steps\n</code></pre>",
+    "<pre><code>Integrate[Log[1 + x]/(1 + x^2), {x, 0, 1}]\n(* Pi Log[2] / 8 *)\n</code></pre>",
+    "<pre class=\"lang-py prettyprint-override\"><code>import numpy as np\nprint(np.linalg.eigvals([[1, 2], "
+    "[3, 4]]))  # a &amp; b\n</code></pre>",
+    "<pre><code>\n  x &lt;- seq(0, 1, by = 0.01)\n  plot(x, log(1 + x) / (1 + x^2))\n</code></pre>",
+]
+MATH_LISTS = [
+    "<ol>\n<li><p>Case $n$ even: write $n=2m$.</p>\n\n<ul>\n<li>if $m$ is even, $n \\equiv 0 \\pmod 4$;</li>\n"
+    "<li>if $m$ is odd, $n \\equiv 2 \\pmod 4$.</li>\n</ul></li>\n<li><p>Case $n$ odd: $n^2 \\equiv 1 "
+    "\\pmod 8$.</p></li>\n</ol>",
+    "<ul>\n<li>$\\Rightarrow$: assume $A$ is invertible&hellip;</li>\n<li>$\\Leftarrow$: if $\\det A \\ne 0$ "
+    "then\n<ol>\n<li>row-reduce $A$;</li>\n<li>read off $A^{-1}$ &amp; check.</li>\n</ol></li>\n</ul>",
+    "<ol>\n<li>Show $f$ is injective.</li>\n<li>Show $f$ is surjective:\n<ul>\n<li>take $y \\in Y$,</li>\n"
+    "<li>find $x$ with $f(x)=y$:\n<ul>\n<li>if $y&lt;0$, $x=-\\sqrt{-y}$;</li>\n<li>else $x=\\sqrt y$.</li>\n"
+    "</ul></li>\n</ul></li>\n<li>Conclude.</li>\n</ol>",
+    "<p>Some references:</p>\n\n<ul>\n<li>Hardy &amp; Wright, <em>An Introduction to the Theory of "
+    "Numbers</em></li>\n<li>Poincaré&#39;s <em>Analysis Situs</em></li>\n<li>Ахиезер, <em>Лекции</em></li>\n</ul>",
+]
+MATH_TITLES = [
+    "Prove that $f(x)=cx$ if $f$ is additive and continuous",
+    "Evaluate $\\int_0^1 \\frac{\\ln(1+x)}{1+x^2}dx$",
+    "Is $a<b$ & $b<c$ enough to get $a<c$ here?",
+    "Why is every group of order $p^2$ abelian?",
+    "Sum of cubes: $\\sum k^3 = (\\sum k)^2$",
+    "Compact ⇒ closed & bounded, but not conversely?",
+    "Quantifier order in the ε-δ definition",
+    "Computing $A^{10}$ for a $2\\times 2$ matrix",
+    "Counting surjections: $n$ balls, $k$ boxes",
+    "Is $\\sqrt2+\\sqrt3$ irrational?",
+    "What is $e$, really? (&amp; why $(1+1/n)^n$)",
+    "List<T> of Z/nZ and <b>bold</b> claims",
+]
+
+
+def math_body():
+    """One post: an opening, then middles, code and (nested) lists in a varied order."""
+    blocks = [R.choice(MATH_OPENINGS)]
+    for _ in range(R.randint(0, 4)):
+        k = R.random()
+        blocks.append(R.choice(MATH_MIDDLES) if k < 0.45 else R.choice(MATH_CODE) if k < 0.6
+                      else R.choice(MATH_LISTS) if k < 0.8 else paragraph() if k < 0.9 else body().rstrip("\n"))
+    if R.random() < 0.3:
+        R.shuffle(blocks)
+    return "\n\n".join(blocks) + "\n"
+
+
+def math_title():
+    return R.choice(MATH_TITLES) if R.random() < 0.6 else title()
+
+
 def attr(value):
     """XML attribute escaping as the dump writes it: newlines and CRs as character references."""
     return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
@@ -148,9 +244,13 @@ def row(fields):
 
 
 LICENCES = ["CC BY-SA 2.5", "CC BY-SA 3.0", "CC BY-SA 4.0"]
+# Ties (10, 10 and 9, 9) too: numeric order breaks them by id, RedPajama's by file order.
+FORCED_SCORES = [9, 10, -1, 100, 10, 9]
 
 
-def site_rows(site, questions, first_id, licences=True, crlf_bodies=False):
+def site_rows(site, questions, first_id, licences=True, crlf_bodies=False, showcase=False):
+    """showcase: the one file that alone holds every case (math's templates, forced answer scores)."""
+    make_body, make_title = (math_body, math_title) if showcase else (body, title)
     rows = []
     next_id = first_id
     date = [2010, 1]
@@ -167,13 +267,13 @@ def site_rows(site, questions, first_id, licences=True, crlf_bodies=False):
     for qi in range(questions):
         qid = next_id
         next_id += 1
-        n_answers = 20 if qi == 3 else 0 if qi % 17 == 5 or qi % 19 == 7 else R.choice([0, 0, 1, 1, 2, 2, 3, 3, 4, 5])
+        n_answers = 20 if qi == 3 else 6 if showcase and qi == 8 else 0 if qi % 17 == 5 or qi % 19 == 7 else R.choice([0, 0, 1, 1, 2, 2, 3, 3, 4, 5])
         q = {"Score": R.choice([0, 1, 2, 5, 9, 10, 12, -1, -3, 100])}
-        b = body()
+        b = make_body()
         if crlf_bodies and R.random() < 0.3:
             b = b.replace("\n", "\r\n")
         q["Body"] = b
-        q["Title"] = title()
+        q["Title"] = make_title()
         q["Tags"] = "<cooking><baking>"
         if qi % 17 == 5 and n_answers == 0:
             del q["Title"]  # untitled and unanswered: dropped, as RedPajama drops it
@@ -188,7 +288,9 @@ def site_rows(site, questions, first_id, licences=True, crlf_bodies=False):
             aid = next_id
             next_id += 1
             score = R.choice(scores)
-            a = {"ParentId": qid, "Score": score, "Body": body()}
+            if showcase and qi in (3, 8) and ai < len(FORCED_SCORES):
+                score = FORCED_SCORES[ai]  # 100, 10, 9, -1 as numbers; "9", "100", "10", "-1" as strings
+            a = {"ParentId": qid, "Score": score, "Body": make_body()}
             if crlf_bodies and R.random() < 0.3:
                 a["Body"] = a["Body"].replace("\n", "\r\n")
             answer_rows.append((aid, row(fields(aid, 2, a))))
@@ -212,9 +314,11 @@ def site_rows(site, questions, first_id, licences=True, crlf_bodies=False):
     return [r for _, r in rows]
 
 
+# The one file that alone holds >= 320 posts and every case (issue #14's parity check reads it alone).
+SHOWCASE = "math.stackexchange.com"
 SITES = [
     ("cooking.stackexchange.com", 40, 1, True, False, "\n", False),
-    ("math.stackexchange.com", 38, 500, False, False, "\n", False),
+    ("math.stackexchange.com", 100, 500, False, False, "\n", False),
     ("superuser.com", 30, 9000, True, True, "\r\n", True),
     ("meta.cooking.stackexchange.com", 8, 20, True, False, "\n", False),
 ]
@@ -225,7 +329,7 @@ def write_dump(out):
     shutil.rmtree(dump, ignore_errors=True)
     total = 0
     for site, questions, first, licences, crlf_bodies, eol, bom in SITES:
-        rows = site_rows(site, questions, first, licences, crlf_bodies)
+        rows = site_rows(site, questions, first, licences, crlf_bodies, showcase=site == SHOWCASE)
         total += len(rows)
         os.makedirs(os.path.join(dump, site))
         lines = ['<?xml version="1.0" encoding="utf-8"?>', "<posts>"] + rows + ["</posts>"]
@@ -233,6 +337,46 @@ def write_dump(out):
         with open(os.path.join(dump, site, "Posts.xml"), "wb") as f:
             f.write((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
     print(f"golden dump: {total} posts in {len(SITES)} sites", file=sys.stderr)
+    check_showcase(os.path.join(dump, SHOWCASE, "Posts.xml"))
+
+
+def check_showcase(path):
+    """Fails unless the showcase file alone holds every case the parity test is meant to cover."""
+    with open(path, encoding="utf-8") as f:
+        posts = [ET.fromstring(line).attrib for line in f if line.lstrip().startswith("<row ")]
+    questions = {p["Id"]: i for i, p in enumerate(posts) if p["PostTypeId"] == "1"}
+    answers = [(i, p) for i, p in enumerate(posts) if p["PostTypeId"] == "2"]
+    scores = {}
+    for _, a in answers:
+        scores.setdefault(a["ParentId"], set()).add(int(a["Score"]))
+    bodies = [p.get("Body", "") for p in posts]
+
+    def nested(html):
+        depth = 0
+        for m in re.finditer(r"<(/?)(?:ul|ol)>", html):
+            depth += -1 if m.group(1) else 1
+            if depth >= 2:
+                return True
+        return False
+
+    cases = {
+        "posts >= 320": len(posts) >= 320,
+        "answer scores 9, 10, -1 and 100 on one question": any({9, 10, -1, 100} <= s for s in scores.values()),
+        "a question without a title": any("Title" not in p for p in posts if p["PostTypeId"] == "1"),
+        "a question without answers": any(q not in scores for q in questions),
+        "an orphan answer": any(a["ParentId"] not in questions for _, a in answers),
+        "an answer before its question": any(a["ParentId"] in questions and i < questions[a["ParentId"]]
+                                             for i, a in answers),
+        "a nested list": any(nested(b) for b in bodies),
+        "a code block": any("<pre><code>" in b for b in bodies),
+        "entities": all(any(e in b for b in bodies) for e in ("&amp;", "&lt;", "&gt;", "&#39;", "&nbsp;")),
+        "unicode": any(any(ord(c) > 0xFFFF for c in b) for b in bodies) and any(not b.isascii() for b in bodies),
+    }
+    missing = [k for k, ok in cases.items() if not ok]
+    if missing:
+        sys.exit(f"{path}: the showcase file lacks: {', '.join(missing)}")
+    print(f"showcase {SHOWCASE}: {len(posts)} posts, {len(questions)} questions, every case present",
+          file=sys.stderr)
 
 
 def write_archive(out):

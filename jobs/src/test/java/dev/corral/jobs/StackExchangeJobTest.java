@@ -83,7 +83,7 @@ class StackExchangeJobTest {
 
     JsonNode record = json.readTree(out.resolve("_corral/stackexchange.json").toFile());
     JsonNode stats = record.get("stats");
-    assertEquals(415, stats.get("posts_read").asLong());
+    assertEquals(620, stats.get("posts_read").asLong());
     assertEquals(expected.size(), stats.get("documents").asLong());
     assertEquals(12, stats.get("skipped").get("orphan_answer").asLong());
     assertEquals(8, stats.get("skipped").get("not_question_or_answer").asLong());
@@ -93,7 +93,7 @@ class StackExchangeJobTest {
         stats.get("per_site").get("superuser.com").get("documents").asLong());
     assertEquals("none", record.get("settings").get("compat").asText());
     assertEquals(expected.size(), record.get("rows").get("written").asLong());
-    assertTrue(r.outText().contains("415 posts read"), r.outText());
+    assertTrue(r.outText().contains("620 posts read"), r.outText());
     assertTrue(r.outText().contains("superuser.com"), r.outText());
     assertTrue(Files.readString(out.resolve("_corral/stackexchange.md")).contains("orphan_answer"));
   }
