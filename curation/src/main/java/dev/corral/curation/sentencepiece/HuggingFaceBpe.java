@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A Hugging Face {@code tokenizer.json} of SentencePiece's BPE shape (LLaMA-1/2's, as {@code
@@ -59,6 +60,27 @@ public final class HuggingFaceBpe {
 
   /** Reads a {@code tokenizer.json} from its bytes; {@code path} names it in errors. */
   public static HuggingFaceBpe read(byte[] json, String path) {
+    try {
+      return parse(json, path);
+    } catch (Unsupported e) {
+      throw Errors.unsupportedTokenizerJson(path, e.getMessage());
+    }
+  }
+
+  /**
+   * Reads a {@code tokenizer.json} of SentencePiece's BPE shape, or gives empty for a well-formed
+   * one of another shape (a byte-level BPE, a WordPiece...), which callers then hand to the {@code
+   * tokenizers} library; a malformed file still fails.
+   */
+  public static Optional<HuggingFaceBpe> readIfSupported(byte[] json, String path) {
+    try {
+      return Optional.of(parse(json, path));
+    } catch (Unsupported e) {
+      return Optional.empty();
+    }
+  }
+
+  private static HuggingFaceBpe parse(byte[] json, String path) {
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(json);
@@ -72,6 +94,15 @@ public final class HuggingFaceBpe {
       throw Errors.badInput(path, "not a Hugging Face tokenizer.json: not a JSON object");
     }
     return new Reader(root, path).read();
+  }
+
+  /** What the file has that is not supported; becomes an error or an empty result. */
+  private static final class Unsupported extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unsupported(String what) {
+      super(what, null, false, false);
+    }
   }
 
   /** The model the file stands for; its own {@code encode} does not split out added tokens. */
@@ -156,8 +187,8 @@ public final class HuggingFaceBpe {
       this.path = path;
     }
 
-    private RuntimeException unsupported(String what) {
-      return Errors.unsupportedTokenizerJson(path, what);
+    private static RuntimeException unsupported(String what) {
+      return new Unsupported(what);
     }
 
     HuggingFaceBpe read() {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.core.CorralException;
 import dev.corral.curation.models.ExecutorTokenizers;
+import dev.corral.curation.models.PieceTokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -160,6 +161,17 @@ class HuggingFaceBpeTest {
     String text = "All human beings are born free and equal in dignity and rights.";
     assertEquals(java.encode(text).length, java.count(text));
     assertArrayEquals(java.model().encode(text), java.encode(text));
+  }
+
+  @Test
+  void theBundledTokenizerCountsInJavaAsDjlDoes() {
+    PieceTokenizer pieces = ExecutorTokenizers.pieces(ExecutorTokenizers.LLAMA);
+    assertTrue(pieces.pureJava(), "LLaMA's tokenizer.json goes to the pure-Java encoder");
+    List<String> texts = List.of("", "Hello  world", "a<s>b", "日本語 😀");
+    assertArrayEquals(PieceTokenizer.of(djl).counts(texts), pieces.counts(texts));
+    for (String t : texts) {
+      assertEquals(PieceTokenizer.of(djl).joinedPieces(t), pieces.joinedPieces(t));
+    }
   }
 
   private static CorralException refused(Consumer<ObjectNode> change) throws IOException {
