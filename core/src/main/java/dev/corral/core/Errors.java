@@ -236,6 +236,14 @@ public final class Errors {
     return data(path + ": not a valid SentencePiece model: " + what + " (at byte " + offset + ")");
   }
 
+  /**
+   * A Hugging Face {@code tokenizer.json} that the pure-Java SentencePiece encoder cannot encode as
+   * the {@code tokenizers} library does: {@code path: what it has that is not supported}.
+   */
+  public static CorralException unsupportedTokenizerJson(String path, String what) {
+    return data(path + ": not a SentencePiece-style BPE tokenizer.json (LLaMA's shape): " + what);
+  }
+
   /** A checkpoint file that is not what it claims to be: {@code path: what is wrong}. */
   public static CorralException badCheckpoint(String path, String what) {
     return data(path + ": not a valid checkpoint: " + what);

@@ -41,7 +41,9 @@ class ArchitectureTest {
         "dev.corral.core.job",
         List.of("dev.corral.core", "dev.corral.core.io", "dev.corral.core.stage"));
     MAY_TOUCH.put("dev.corral.curation.fasttext", List.of("dev.corral.core"));
-    MAY_TOUCH.put("dev.corral.curation.models", List.of(CORE, "dev.corral.curation.fasttext"));
+    MAY_TOUCH.put(
+        "dev.corral.curation.models",
+        List.of(CORE, "dev.corral.curation.fasttext", "dev.corral.curation.sentencepiece"));
     MAY_TOUCH.put(
         "dev.corral.curation.langid",
         List.of(CORE, "dev.corral.curation.fasttext", "dev.corral.curation.models"));

@@ -1,6 +1,5 @@
 package dev.corral.curation.ccnet;
 
-import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import dev.corral.core.Errors;
 import dev.corral.core.io.HadoopFs;
 import dev.corral.core.models.ModelCache;
@@ -10,6 +9,7 @@ import dev.corral.curation.lm.KenlmBinary;
 import dev.corral.curation.lm.NgramModel;
 import dev.corral.curation.lm.Tokenizer;
 import dev.corral.curation.models.ExecutorTokenizers;
+import dev.corral.curation.models.PieceTokenizer;
 import dev.corral.curation.sentencepiece.SentencePieceModel;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -150,21 +150,35 @@ public final class LanguageModels {
     }
   }
 
-  /** {@code whitespace}, or a Hugging Face tokenizer whose pieces are joined by spaces. */
+  /**
+   * {@code whitespace}, or a Hugging Face tokenizer whose pieces are joined by spaces: in pure Java
+   * when the tokenizer.json is of SentencePiece's BPE shape (the bundled LLaMA one; the same
+   * pieces, faster), else through DJL ({@link ExecutorTokenizers#pieces(String)}).
+   */
   public static Tokenizer tokenizer(String uri) {
     if (uri.equals("whitespace")) {
       return Tokenizer.whitespace();
     }
-    long handle = ExecutorTokenizers.get(uri).getHandle();
-    return text -> {
-      // Pieces only: DJL's encode(text) also copies ids, offsets and masks into Java, costlier than
-      // tokenizing.
-      long encoding = TokenizersLibrary.LIB.encode(handle, text, false);
-      try {
-        return String.join(" ", TokenizersLibrary.LIB.getTokens(encoding));
-      } finally {
-        TokenizersLibrary.LIB.deleteEncoding(encoding);
+    ExecutorTokenizers.pieces(uri); // a bad tokenizer.json fails here, not at the first line
+    return new Pieces(uri);
+  }
+
+  /** Carries the URI only; the tokenizer is the JVM's cached one. */
+  private static final class Pieces implements Tokenizer {
+    private static final long serialVersionUID = 1L;
+    private final String uri;
+    private transient PieceTokenizer tokenizer;
+
+    Pieces(String uri) {
+      this.uri = uri;
+    }
+
+    @Override
+    public String tokenize(String text) {
+      if (tokenizer == null) {
+        tokenizer = ExecutorTokenizers.pieces(uri);
       }
-    };
+      return tokenizer.joinedPieces(text);
+    }
   }
 }

@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.corral.core.Errors;
 import dev.corral.core.io.HadoopFs;
 import dev.corral.core.models.ModelCache;
+import dev.corral.curation.sentencepiece.HuggingFaceBpe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,6 +15,11 @@ import java.nio.file.Path;
  * keyed by URI, {@code builtin:llama-tokenizer.json} for the bundled LLaMA-1/2 tokenizer or any
  * Hadoop path to a {@code tokenizer.json}, copied to local disk once (the native library reads a
  * local file) and never closed while the JVM runs. The DJL tokenizer is thread-safe.
+ *
+ * <p>A {@code tokenizer.json} of SentencePiece's BPE shape (the bundled LLaMA one) is also read by
+ * the pure-Java SentencePiece encoder ({@link #pieces(String)}), which gives the same ids and
+ * tokens as DJL's (HuggingFaceBpeTest) 2.3x to 2.6x faster on one thread (BENCHMARKS.md, "LLaMA
+ * tokenizer"); token counting and perplexity use it, DJL only for the other shapes.
  */
 public final class ExecutorTokenizers {
   /** The bundled LLaMA-1/2 tokenizer (32,000 pieces). */
@@ -26,6 +32,20 @@ public final class ExecutorTokenizers {
   /** The tokenizer at {@code uri}, without special tokens (counts are of the text's own pieces). */
   public static HuggingFaceTokenizer get(String uri) {
     return ModelCache.get(new ModelCache.Key("tokenizer", uri), () -> load(uri));
+  }
+
+  /**
+   * The tokenizer at {@code uri} for counting and tokens: in pure Java when its {@code
+   * tokenizer.json} is of SentencePiece's BPE shape (LLaMA's), else DJL's {@link #get(String)}; the
+   * ids are the same either way.
+   */
+  public static PieceTokenizer pieces(String uri) {
+    return ModelCache.get(
+        new ModelCache.Key("tokenizer-pieces", uri),
+        () ->
+            HuggingFaceBpe.readIfSupported(json(uri), uri)
+                .map(PieceTokenizer::of)
+                .orElseGet(() -> PieceTokenizer.of(get(uri))));
   }
 
   /**

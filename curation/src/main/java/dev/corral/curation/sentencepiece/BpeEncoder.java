@@ -9,6 +9,10 @@ import java.util.Map;
  * characters (a user-defined symbol is one frozen symbol), then the adjacent pair whose merge is a
  * piece with the highest score is merged, leftmost first on ties, until no pair is a piece. A
  * merged piece of type UNUSED is split back into the two symbols it was made of.
+ *
+ * <p>With {@link MergeRanks} (a model read from a Hugging Face {@code tokenizer.json}) it merges as
+ * the {@code tokenizers} library does instead: only pairs of pieces that a merge names, lowest rank
+ * first, leftmost on ties.
  */
 final class BpeEncoder {
   private final SentencePieceModel model;
@@ -17,14 +21,17 @@ final class BpeEncoder {
   private final float[] scores;
   private final byte[] types;
   private final boolean hasUnused;
+  private final MergeRanks ranks; // null: merge by the scores of the pieces pairs make
 
   BpeEncoder(
       SentencePieceModel model,
       PieceTrie trie,
       PieceTrie userDefined,
       float[] scores,
-      byte[] types) {
+      byte[] types,
+      MergeRanks ranks) {
     this.model = model;
+    this.ranks = ranks;
     this.trie = trie;
     this.userDefined = userDefined;
     this.scores = scores;
@@ -122,10 +129,23 @@ final class BpeEncoder {
     if (id < 0) {
       return pairs;
     }
+    float score = scores[id];
+    if (ranks != null) {
+      int leftNode = s.symbolNode[left];
+      int rightNode = s.symbolNode[right];
+      int rank =
+          leftNode < 0 || rightNode < 0
+              ? -1
+              : ranks.rank(trie.value(leftNode), trie.value(rightNode));
+      if (rank < 0) {
+        return pairs;
+      }
+      score = -rank; // exact: ranks are below 2^24
+    }
     s.reservePairs(pairs + 1);
     s.pairLeft[pairs] = left;
     s.pairRight[pairs] = right;
-    s.pairScore[pairs] = scores[id];
+    s.pairScore[pairs] = score;
     s.pairSize[pairs] = size;
     s.pairNode[pairs] = node;
     if (types[id] == SentencePieceModel.UNUSED) {

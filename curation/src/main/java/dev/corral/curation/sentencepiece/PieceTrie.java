@@ -101,6 +101,7 @@ final class PieceTrie {
       }
       int lowest = (int) (edges[from] >>> 24) & 0xff;
       int b = Math.max(1, firstFree - lowest);
+      int taken = 0; // slots found taken on the way, for moving firstFree past dense stretches
       while (true) {
         int needed = b + 256;
         if (needed > newCheck.length) {
@@ -112,14 +113,24 @@ final class PieceTrie {
           Arrays.fill(newCheck, old, grown, -1);
           Arrays.fill(newValue, old, grown, -1);
         }
+        if (newCheck[b + lowest] != -1) {
+          taken++;
+          b++;
+          continue;
+        }
         boolean fits = true;
-        for (int k = from; k < to && fits; k++) {
+        for (int k = from + 1; k < to && fits; k++) {
           fits = newCheck[b + ((int) (edges[k] >>> 24) & 0xff)] == -1;
         }
         if (fits) {
           break;
         }
         b++;
+      }
+      // As Darts does: a stretch nearly full is not searched again (a node with many children
+      // would otherwise scan it each time, quadratic in a large vocabulary's trie).
+      if (taken >= 0.95 * (b + lowest - firstFree + 1)) {
+        firstFree = b + lowest;
       }
       int slot = slotOf[node];
       newBase[slot] = b;

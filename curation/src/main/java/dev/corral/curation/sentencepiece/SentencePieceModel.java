@@ -83,10 +83,15 @@ public final class SentencePieceModel {
 
   /** Reads a model from its serialized {@code ModelProto}; {@code path} names it in errors. */
   public static SentencePieceModel read(byte[] model, String path) {
-    return new SentencePieceModel(model, path);
+    return new SentencePieceModel(model, path, null);
   }
 
-  private SentencePieceModel(byte[] data, String path) {
+  /** A BPE model that merges by {@code ranks} rather than by its pieces' scores. */
+  static SentencePieceModel read(byte[] model, String path, MergeRanks ranks) {
+    return new SentencePieceModel(model, path, ranks);
+  }
+
+  private SentencePieceModel(byte[] data, String path, MergeRanks ranks) {
     this.path = path;
     if (data.length == 0) {
       throw Errors.badSentencePieceModel(path, 0, "the file is empty");
@@ -308,7 +313,7 @@ public final class SentencePieceModel {
             : null;
     this.bpe =
         modelType == ModelType.BPE
-            ? new BpeEncoder(this, normalPieces, userDefined, scores, types)
+            ? new BpeEncoder(this, normalPieces, userDefined, scores, types, ranks)
             : null;
   }
 

@@ -7,6 +7,9 @@
  * <p>Entry points: {@link
  * dev.corral.curation.sentencepiece.SentencePieceModel#load(java.nio.file.Path)}, {@link
  * dev.corral.curation.sentencepiece.SentencePieceModel#encode(String)} and {@link
- * dev.corral.curation.sentencepiece.SentencePieceModel#encodeAsPieces(String)}.
+ * dev.corral.curation.sentencepiece.SentencePieceModel#encodeAsPieces(String)}; {@link
+ * dev.corral.curation.sentencepiece.HuggingFaceBpe} for a Hugging Face {@code tokenizer.json} of
+ * SentencePiece's BPE shape (the LLaMA-1/2 tokenizer), encoded as the {@code tokenizers} library
+ * does.
  */
 package dev.corral.curation.sentencepiece;

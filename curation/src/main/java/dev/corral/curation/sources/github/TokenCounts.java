@@ -1,12 +1,11 @@
 package dev.corral.curation.sources.github;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.core.Errors;
 import dev.corral.core.models.ModelCache;
 import dev.corral.curation.models.ExecutorTokenizers;
+import dev.corral.curation.models.PieceTokenizer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Token counts of whole files, as {@code len(tokenizer.tokenize(text))} gives them (no special
  * tokens added), for any Hugging Face {@code tokenizer.json}; one per executor JVM and tokenizer
- * URI, through the model cache.
+ * URI, through the model cache. LLaMA's is counted by the pure-Java SentencePiece encoder (same
+ * counts as DJL's, faster), others by DJL ({@link ExecutorTokenizers#pieces(String)}).
  *
  * <p>For SentencePiece-style BPE tokenizers such as LLaMA's (normalizer: prepend {@code ▁}, spaces
  * to {@code ▁}; no pre-tokenizer; no vocabulary piece holding a {@code ▁} after another character)
@@ -38,12 +38,12 @@ final class TokenCounts {
   /** The remembered segments are forgotten past this many, so memory stays bounded. */
   private static final int CACHE_ENTRIES = 1 << 20;
 
-  private final HuggingFaceTokenizer tokenizer;
+  private final PieceTokenizer tokenizer;
   private final boolean bySegments;
   private final List<String> addedTokens;
   private final Map<String, Integer> cache = new ConcurrentHashMap<>();
 
-  private TokenCounts(HuggingFaceTokenizer tokenizer, boolean bySegments, List<String> added) {
+  private TokenCounts(PieceTokenizer tokenizer, boolean bySegments, List<String> added) {
     this.tokenizer = tokenizer;
     this.bySegments = bySegments;
     this.addedTokens = added;
@@ -62,7 +62,7 @@ final class TokenCounts {
           }
           List<String> added = new ArrayList<>();
           json.path("added_tokens").forEach(t -> added.add(t.path("content").asText()));
-          return new TokenCounts(ExecutorTokenizers.get(uri), segmentable(json), added);
+          return new TokenCounts(ExecutorTokenizers.pieces(uri), segmentable(json), added);
         });
   }
 
@@ -159,23 +159,10 @@ final class TokenCounts {
   }
 
   /**
-   * Token counts of {@code texts}, each tokenized whole, in one call of the native tokenizer; only
-   * the ids come back to Java, not every piece's string and offsets.
+   * Token counts of {@code texts}, each tokenized whole: by the pure-Java SentencePiece encoder for
+   * LLaMA's shape, else in one call of the native tokenizer.
    */
   long[] whole(List<String> texts) {
-    long[] encodings =
-        TokenizersLibrary.LIB.batchEncode(
-            tokenizer.getHandle(), texts.toArray(new String[0]), false);
-    long[] counts = new long[texts.size()];
-    try {
-      for (int i = 0; i < counts.length; i++) {
-        counts[i] = TokenizersLibrary.LIB.getTokenIds(encodings[i]).length;
-      }
-    } finally {
-      for (long e : encodings) {
-        TokenizersLibrary.LIB.deleteEncoding(e);
-      }
-    }
-    return counts;
+    return tokenizer.counts(texts);
   }
 }

@@ -3,6 +3,7 @@ package dev.corral.curation.sources.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.curation.models.ExecutorTokenizers;
+import dev.corral.curation.models.PieceTokenizer;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,11 +22,12 @@ public final class GoldenTokenCounts {
 
   public static void main(String[] args) throws Exception {
     ObjectMapper json = new ObjectMapper();
-    TokenCounts counts = TokenCounts.get(ExecutorTokenizers.LLAMA);
+    // DJL's Rust tokenizer, the reference, not the pure-Java encoder TokenCounts uses.
+    PieceTokenizer djl = PieceTokenizer.of(ExecutorTokenizers.get(ExecutorTokenizers.LLAMA));
     try (BufferedWriter out = Files.newBufferedWriter(Path.of(args[1]), StandardCharsets.UTF_8)) {
       for (String line : Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8)) {
         JsonNode r = json.readTree(line);
-        long tokens = counts.whole(List.of(r.get("text").asText()))[0];
+        long tokens = djl.counts(List.of(r.get("text").asText()))[0];
         out.write(json.writeValueAsString(Map.of("md5", r.get("md5").asText(), "tokens", tokens)));
         out.write('\n');
       }
