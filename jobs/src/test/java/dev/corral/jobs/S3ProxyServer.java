@@ -1,5 +1,10 @@
 package dev.corral.jobs;
 
+import com.amazonaws.auth.AWSStaticCredentialsProvider;
+import com.amazonaws.auth.BasicAWSCredentials;
+import com.amazonaws.client.builder.AwsClientBuilder;
+import com.amazonaws.services.s3.AmazonS3;
+import com.amazonaws.services.s3.AmazonS3ClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -16,10 +21,13 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
- * A real S3 API server for tests: S3Proxy with its filesystem backend on 127.0.0.1, in its own JVM
- * (its Jetty 11, Jackson 2.18, Guava 33 and AWS SDK would clash with Spark's on this class path;
- * see jobs/pom.xml). Buckets are folders of {@code root}, made before the server starts; requests
- * are signed (AWS v2 or v4) with the test's keys, as S3A signs them against AWS.
+ * A real S3 API server for tests: S3Proxy with its in-memory ({@code transient}) backend on
+ * 127.0.0.1, in its own JVM (its Jetty 11, Jackson 2.18, Guava 33 and AWS SDK would clash with
+ * Spark's on this class path; see jobs/pom.xml). Its keys are flat, as S3's are: jclouds'
+ * filesystem backend maps a key ending in "/" to a folder, and S3A's delete of the folder markers
+ * above every file it writes then waits 10 s per marker for a folder that is not empty, which
+ * stalled a job's commit for minutes. Buckets are made through the S3 API, and every request is
+ * signed (AWS v2 or v4) with the test's keys, as S3A signs them against AWS.
  */
 final class S3ProxyServer implements AutoCloseable {
   static final String ACCESS_KEY = "corral-test-access";
@@ -35,15 +43,14 @@ final class S3ProxyServer implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts S3Proxy over {@code root} with {@code buckets} in it and waits until it answers. */
+  /**
+   * Starts S3Proxy (its settings and log in {@code root}), waits until it answers and makes {@code
+   * buckets}.
+   */
   static S3ProxyServer start(Path root, List<String> buckets) throws IOException {
     Path jar = Path.of(System.getProperty("corral.s3proxy.jar", "target/s3proxy/s3proxy.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: Maven copies it (jobs/pom.xml, s3proxy)");
-    }
-    Path data = Files.createDirectories(root.resolve("blobs"));
-    for (String bucket : buckets) {
-      Files.createDirectories(data.resolve(bucket));
     }
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -58,11 +65,7 @@ final class S3ProxyServer implements AutoCloseable {
             "s3proxy.authorization=aws-v2-or-v4",
             "s3proxy.identity=" + ACCESS_KEY,
             "s3proxy.credential=" + SECRET_KEY,
-            // jclouds' filesystem backend (deprecated): with filesystem-nio2 and kept folder
-            // markers,
-            // Delta could not create _delta_log here
-            "jclouds.provider=filesystem",
-            "jclouds.filesystem.basedir=" + data,
+            "jclouds.provider=transient",
             ""),
         StandardCharsets.UTF_8);
     Path log = root.resolve("s3proxy.log");
@@ -81,6 +84,7 @@ final class S3ProxyServer implements AutoCloseable {
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        server.createBuckets(buckets);
         return server;
       } catch (IOException e) {
         sleep(100);
@@ -88,6 +92,23 @@ final class S3ProxyServer implements AutoCloseable {
     }
     server.close();
     throw new IllegalStateException("S3Proxy did not answer within 180 s: " + server.log());
+  }
+
+  /** Creates {@code buckets} with the AWS SDK that S3A itself uses (S3A never creates one). */
+  private void createBuckets(List<String> buckets) {
+    AmazonS3 client =
+        AmazonS3ClientBuilder.standard()
+            .withEndpointConfiguration(
+                new AwsClientBuilder.EndpointConfiguration("http://127.0.0.1:" + port, "us-east-1"))
+            .withPathStyleAccessEnabled(true)
+            .withCredentials(
+                new AWSStaticCredentialsProvider(new BasicAWSCredentials(ACCESS_KEY, SECRET_KEY)))
+            .build();
+    try {
+      buckets.forEach(client::createBucket);
+    } finally {
+      client.shutdown();
+    }
   }
 
   /**
@@ -107,6 +128,8 @@ final class S3ProxyServer implements AutoCloseable {
     c.put("spark.hadoop.fs.s3a.secret.key", SECRET_KEY);
     c.put("spark.hadoop.fs.s3a.attempts.maximum", "2");
     c.put("spark.hadoop.fs.s3a.retry.limit", "2");
+    // A request that hangs fails in a minute, not in S3A's 200 s for each of its attempts.
+    c.put("spark.hadoop.fs.s3a.connection.timeout", "60000");
     return c;
   }
 
