@@ -8,7 +8,9 @@
 # Needs: apt-get install python3-mwparserfromhell bzip2; the builder script (hf_reference.py says which).
 # Data go to $WIKI_BENCH_DIR (default /tmp/corral-wikipedia-bench); delete it after. The end-to-end runs use a fixed
 # heap ($E2E_HEAP, default 1g), so that a run that completes at every size shows memory does not grow with the input;
-# SKIP_CLEANING=1 runs only (2), SKIP_E2E=1 only (1), SKIP_BUILD=1 uses the jars already built.
+# E2E_JAVA_OPTS adds JVM options (e.g. "-Xms512m -XX:+AlwaysPreTouch": the heap touched up front, so peak RSS shows
+# what a run needs rather than how far it got into its heap); SKIP_CLEANING=1 runs only (2), SKIP_E2E=1 only (1),
+# SKIP_BUILD=1 uses the jars already built.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 runs=${1:-3}
@@ -77,7 +79,7 @@ for size in "${sizes[@]}"; do
   fi
   rm -rf "$data/out-$size"
   before=$(load)
-  CORRAL_JAVA_OPTS="-Xmx${E2E_HEAP:-1g}" /usr/bin/time -v -o "$data/time-$size.txt" "$root/corral" source wikipedia --input "$bz2" --output "$data/out-$size" \
+  CORRAL_JAVA_OPTS="-Xmx${E2E_HEAP:-1g} ${E2E_JAVA_OPTS:-}" /usr/bin/time -v -o "$data/time-$size.txt" "$root/corral" source wikipedia --input "$bz2" --output "$data/out-$size" \
     --format parquet --progress-seconds 30 > "$data/console-$size.txt" 2> "$data/err-$size.txt"
   after=$(load)
   wall=$(python3 - "$data/time-$size.txt" <<'PY'
