@@ -68,9 +68,10 @@ import org.apache.spark.util.TaskCompletionListener;
  *
  * <p>A 7z archive is decoded once, streaming, into a copy under {@link Options#staging} that many
  * tasks then read by line ranges ({@link Options#splitBytes}); a {@code Posts.xml} is read so
- * directly. Answers meet their question in one shuffle keyed by site and question. Malformed input
- * (a {@code <row>} that is not well-formed XML, invalid UTF-8, an overlong line, a damaged archive)
- * is skipped and counted with its file and offset; it never fails the read nor costs another row.
+ * directly. Answers meet their question in one shuffle keyed by site and question, or, for a site
+ * one task reads whole, in that task by a sort without a shuffle. Malformed input (a {@code <row>}
+ * that is not well-formed XML, invalid UTF-8, an overlong line, a damaged archive) is skipped and
+ * counted with its file and offset; it never fails the read nor costs another row.
  */
 public final class StackExchange {
   /** The value of the {@code source} column. */
@@ -476,12 +477,6 @@ public final class StackExchange {
     if (splits.isEmpty()) {
       return spark.createDataFrame(Collections.emptyList(), SCHEMA);
     }
-    JavaRDD<Row> posts =
-        jsc.parallelize(splits, splits.size())
-            .mapPartitions(
-                new ReadSplits(
-                    new SerializableConfiguration(conf), options.redPajamaOrder(), counts));
-    int partitions = Math.max(jsc.defaultParallelism(), splits.size());
     // The text travels as UTF-8 bytes; Spark's cast to string wraps them without decoding.
     StructType withBytes = new StructType();
     for (StructField f : SCHEMA.fields()) {
@@ -491,14 +486,29 @@ public final class StackExchange {
                   ? DataTypes.createStructField(f.name(), DataTypes.BinaryType, false)
                   : f);
     }
+    Map<String, Long> splitsPerSite = new TreeMap<>();
+    splits.forEach(s -> splitsPerSite.merge(s.site(), 1L, Long::sum));
+    List<Split> whole = splits.stream().filter(s -> splitsPerSite.get(s.site()) == 1).toList();
+    List<Split> parted = splits.stream().filter(s -> splitsPerSite.get(s.site()) > 1).toList();
+    GroupPosts group = new GroupPosts(options.redPajamaOrder(), counts);
     // Dataset operations end to end, so nothing runs until the documents are used.
-    Dataset<Row> docs =
-        spark
-            .createDataFrame(posts, POSTS)
-            .repartition(partitions, col("site"), col("qid"))
-            .sortWithinPartitions("site", "qid", "kind")
-            .mapPartitions(
-                new GroupPosts(options.redPajamaOrder(), counts), Encoders.row(withBytes));
+    Dataset<Row> docs = null;
+    if (!whole.isEmpty()) {
+      // A site one task reads whole meets its answers in that task: sorted there, no shuffle.
+      docs =
+          posts(spark, jsc, conf, whole, options, counts)
+              .sortWithinPartitions("site", "qid", "kind")
+              .mapPartitions(group, Encoders.row(withBytes));
+    }
+    if (!parted.isEmpty()) {
+      int partitions = Math.max(jsc.defaultParallelism(), parted.size());
+      Dataset<Row> joined =
+          posts(spark, jsc, conf, parted, options, counts)
+              .repartition(partitions, col("site"), col("qid"))
+              .sortWithinPartitions("site", "qid", "kind")
+              .mapPartitions(group, Encoders.row(withBytes));
+      docs = docs == null ? joined : docs.union(joined);
+    }
     List<Column> columns = new ArrayList<>();
     for (String name : SCHEMA.fieldNames()) {
       columns.add(
@@ -507,6 +517,22 @@ public final class StackExchange {
               : col(name));
     }
     return docs.select(columns.toArray(new Column[0]));
+  }
+
+  /** The posts of {@code splits}, one task per split. */
+  private static Dataset<Row> posts(
+      SparkSession spark,
+      JavaSparkContext jsc,
+      Configuration conf,
+      List<Split> splits,
+      Options options,
+      ReadCounts counts) {
+    JavaRDD<Row> posts =
+        jsc.parallelize(splits, splits.size())
+            .mapPartitions(
+                new ReadSplits(
+                    new SerializableConfiguration(conf), options.redPajamaOrder(), counts));
+    return spark.createDataFrame(posts, POSTS);
   }
 
   /** Decodes archives, one task each, and records what each gave. */
