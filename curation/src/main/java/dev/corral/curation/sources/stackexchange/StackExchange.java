@@ -490,25 +490,25 @@ public final class StackExchange {
     splits.forEach(s -> splitsPerSite.merge(s.site(), 1L, Long::sum));
     List<Split> whole = splits.stream().filter(s -> splitsPerSite.get(s.site()) == 1).toList();
     List<Split> parted = splits.stream().filter(s -> splitsPerSite.get(s.site()) > 1).toList();
-    GroupPosts group = new GroupPosts(options.redPajamaOrder(), counts);
     // Dataset operations end to end, so nothing runs until the documents are used.
-    Dataset<Row> docs = null;
+    Dataset<Row> posts = null;
     if (!whole.isEmpty()) {
-      // A site one task reads whole meets its answers in that task: sorted there, no shuffle.
-      docs =
-          posts(spark, jsc, conf, whole, options, counts)
-              .sortWithinPartitions("site", "qid", "kind")
-              .mapPartitions(group, Encoders.row(withBytes));
+      // A site one task reads whole meets its answers in that task: no shuffle.
+      posts = readPosts(spark, jsc, conf, whole, options, counts);
     }
     if (!parted.isEmpty()) {
       int partitions = Math.max(jsc.defaultParallelism(), parted.size());
-      Dataset<Row> joined =
-          posts(spark, jsc, conf, parted, options, counts)
-              .repartition(partitions, col("site"), col("qid"))
-              .sortWithinPartitions("site", "qid", "kind")
-              .mapPartitions(group, Encoders.row(withBytes));
-      docs = docs == null ? joined : docs.union(joined);
+      Dataset<Row> shuffled =
+          readPosts(spark, jsc, conf, parted, options, counts)
+              .repartition(partitions, col("site"), col("qid"));
+      posts = posts == null ? shuffled : posts.union(shuffled);
     }
+    // A union keeps its inputs' partitions, so each is sorted and grouped on its own.
+    Dataset<Row> docs =
+        posts
+            .sortWithinPartitions("site", "qid", "kind")
+            .mapPartitions(
+                new GroupPosts(options.redPajamaOrder(), counts), Encoders.row(withBytes));
     List<Column> columns = new ArrayList<>();
     for (String name : SCHEMA.fieldNames()) {
       columns.add(
@@ -520,7 +520,7 @@ public final class StackExchange {
   }
 
   /** The posts of {@code splits}, one task per split. */
-  private static Dataset<Row> posts(
+  private static Dataset<Row> readPosts(
       SparkSession spark,
       JavaSparkContext jsc,
       Configuration conf,
