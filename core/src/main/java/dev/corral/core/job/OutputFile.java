@@ -64,14 +64,20 @@ public final class OutputFile {
   public void commit() {
     try {
       fs.mkdirs(output.getParent());
-      if (fs.exists(output) && !fs.delete(output, false)) {
-        throw new IOException("cannot replace " + output);
-      }
-      if (!fs.rename(temporary, output)) {
-        throw new IOException("cannot rename " + temporary + " to " + output);
-      }
+      replace(fs, temporary, output);
     } catch (IOException e) {
       throw Errors.unwritable(output.toString(), e);
+    }
+  }
+
+  /**
+   * Renames {@code from} onto the file {@code to}. A local rename replaces {@code to} at once, so a
+   * process killed at any instant leaves the old or the new file; only a store whose rename refuses
+   * an existing target (S3A, where rename is a copy anyway) deletes it first.
+   */
+  public static void replace(FileSystem fs, Path from, Path to) throws IOException {
+    if (!fs.rename(from, to) && !(fs.delete(to, false) && fs.rename(from, to))) {
+      throw new IOException("cannot rename " + from + " to " + to);
     }
   }
 

@@ -341,10 +341,7 @@ public final class RecipeRunner {
       try (var o = fs.create(tmp, true)) {
         o.write(bytes);
       }
-      fs.delete(file, false);
-      if (!fs.rename(tmp, file)) {
-        throw new IOException("cannot rename " + tmp + " to " + file);
-      }
+      OutputFile.replace(fs, tmp, file);
     } catch (IOException e) {
       throw Errors.unwritable(file.toString(), e);
     }

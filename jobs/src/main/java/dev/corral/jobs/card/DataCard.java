@@ -7,6 +7,7 @@ import dev.corral.core.Errors;
 import dev.corral.core.io.HadoopFs;
 import dev.corral.core.io.Tables;
 import dev.corral.core.job.Build;
+import dev.corral.core.job.OutputFile;
 import dev.corral.core.job.RunRecord;
 import dev.corral.curation.mixture.BarChart;
 import java.io.IOException;
@@ -296,11 +297,7 @@ public final class DataCard {
     rename(fs, charts, finalCharts);
     // report.md last: its mark says the other files are the card's.
     for (String name : files.keySet()) {
-      Path target = new Path(dir, name);
-      if (fs.exists(target)) {
-        fs.delete(target, false);
-      }
-      rename(fs, new Path(dir, tag + "-" + name), target);
+      OutputFile.replace(fs, new Path(dir, tag + "-" + name), new Path(dir, name));
     }
     return new Written(
         new Path(dir, "report.md"),

@@ -1,5 +1,6 @@
 package dev.corral.curation.sources.stackexchange;
 
+import dev.corral.core.job.OutputFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -204,8 +205,7 @@ final class SevenZip {
         left -= got;
       }
     }
-    fs.delete(target, false);
-    fs.rename(tmp, target);
+    OutputFile.replace(fs, tmp, target);
   }
 
   /** Counts lines whose first non-blank characters are {@code <row}, across buffer boundaries. */
