@@ -8,10 +8,12 @@
 #   bench/cluster.sh kill-worker N | start-worker N       SIGKILL Worker N and its executors / start it again
 #   bench/cluster.sh down                                 stop everything `up` started
 #   bench/cluster.sh bench [RUNS]                         wall time local[2] vs standalone, and a Worker lost mid-job
+#   bench/cluster.sh lost [RUNS]                          dedup and score with and without a Worker lost mid-job
 #   bench/cluster.sh memory [DOCS]                        minhash dedup of DOCS (default 1.6M) on 2 executors of 2 GB
 #
 # Settings: CLUSTER_DIR (default target/standalone), WORKER_MEMORY (3g), EXECUTOR_MEMORY (640m), SUBMIT_CONF (more
-# --conf k=v, space separated). The jar must be built: ./mvnw -B -o -pl jobs -am package -DskipTests.
+# --conf k=v, space separated), SCORE_TEXTS (score only the first N of the 3,000 texts). The jar must be built:
+# ./mvnw -B -o -pl jobs -am package -DskipTests.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 dir=${CLUSTER_DIR:-$root/target/standalone}
@@ -130,7 +132,13 @@ job_args() { # job_args NAME OUT: the corral arguments of a benchmark job
   case $1 in
     langid) echo "langid --input $in/pages.jsonl --output $2" ;;
     dedup) echo "dedup --input $in/pages.jsonl --output $2" ;;
-    score) echo "score --model $shared/fixtures/llama-tiny --input $in/texts.jsonl --output $2 --partitions-per-commit 1" ;;
+    score)
+      local texts=$in/texts.jsonl
+      if [[ -n ${SCORE_TEXTS:-} ]]; then # the first SCORE_TEXTS of the 3,000 texts
+        texts=$in/texts-$SCORE_TEXTS.jsonl
+        [[ -f $texts ]] || head -n "$SCORE_TEXTS" "$in/texts.jsonl" > "$texts"
+      fi
+      echo "score --model $shared/fixtures/llama-tiny --input $texts --output $2 --partitions-per-commit 1" ;;
   esac
 }
 
@@ -164,37 +172,53 @@ bench() { # bench [RUNS]: per job, local[2] vs standalone client mode, runs alte
     echo "| $job | ${l[*]} | ${s[*]} | $ml | $ms | $(python3 -c "print('%.2f' % ($ms / $ml))") | ${loads[*]} |"
   done
   echo
-  echo "| job | uninterrupted (s) | Worker 1 killed at its first task (s) | overhead (s) | load |"
+  lost 1
+}
+
+lost() { # lost [RUNS]: dedup and score uninterrupted, then with Worker 1 killed at its first task; medians
+  local runs=${1:-3} out=$work/cluster-out
+  inputs
+  mkdir -p "$out"
+  echo "| job | uninterrupted (s) | Worker 1 killed at its first task (s) | median overhead (s) | load |"
   echo "| --- | --- | --- | ---: | --- |"
   for job in dedup score; do
-    local u k load
-    rm -rf "$out/$job-u" "$out/$job-k"
+    local u=() k=() loads=()
     export SUBMIT_CONF; SUBMIT_CONF=$(job_conf "$job")
-    # shellcheck disable=SC2046
-    u=$(timed "$out/$job-u" submit client $(job_args "$job" "$out/$job-u"))
-    local t0 t1 old
-    old=$(ls -d "$dir"/work-1/app-* 2>/dev/null || true)
-    t0=$(date +%s.%N)
-    # shellcheck disable=SC2046
-    submit client $(job_args "$job" "$out/$job-k") > "$out/$job-k.log" 2>&1 &
-    local pid=$!
-    # only an application Worker 1 did not hold before: an older one's log is still written as it shuts down
-    # shellcheck disable=SC2046
-    until grep -qs "Running task" $(comm -13 <(echo "$old") <(ls -d "$dir"/work-1/app-* 2>/dev/null) \
-        | sed 's:$:/*/stderr:') /dev/null; do
-      kill -0 "$pid" 2>/dev/null || { echo "cluster.sh: $job ended before worker 1 ran a task" >&2; return 1; }
-      sleep 0.2
+    for r in $(seq "$runs"); do
+      rm -rf "$out/$job-u" "$out/$job-k"
+      # shellcheck disable=SC2046
+      u+=("$(timed "$out/$job-u" submit client $(job_args "$job" "$out/$job-u"))")
+      k+=("$(killed_run "$job")") || return 1
+      loads+=("$(cut -d' ' -f1 /proc/loadavg)")
+      # back to two Workers: the Master first declares the killed one dead (spark.worker.timeout 15 s)
+      wait_workers 1; start_worker 1; wait_workers 2
     done
-    stop_pid "$dir/worker-1.pid" KILL
-    wait "$pid" || { tail -30 "$out/$job-k.log" >&2; return 1; }
-    t1=$(date +%s.%N)
-    k=$(python3 -c "print('%.1f' % ($t1 - $t0))")
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    echo "| $job | $u | $k | $(python3 -c "print('%.1f' % ($k - $u))") | $load |"
-    # back to two Workers: the Master first declares the killed one dead (spark.worker.timeout 15 s)
-    wait_workers 1; start_worker 1; wait_workers 2
+    local mu mk
+    mu=$(median "${u[@]}"); mk=$(median "${k[@]}")
+    echo "| $job | ${u[*]} | ${k[*]} | $(python3 -c "print('%.1f' % ($mk - $mu))") | ${loads[*]} |"
   done
   unset SUBMIT_CONF
+}
+
+killed_run() { # killed_run JOB: wall seconds of JOB in client mode with Worker 1 SIGKILLed at its first task
+  local job=$1 out=$work/cluster-out t0 t1 old pid
+  old=$(ls -d "$dir"/work-1/app-* 2>/dev/null || true)
+  t0=$(date +%s.%N)
+  # shellcheck disable=SC2046
+  submit client $(job_args "$job" "$out/$job-k") > "$out/$job-k.log" 2>&1 &
+  pid=$!
+  # only an application Worker 1 did not hold before: an older one's log is still written as it shuts down
+  # shellcheck disable=SC2046
+  until grep -qs "Running task" $(comm -13 <(echo "$old") <(ls -d "$dir"/work-1/app-* 2>/dev/null) \
+      | sed 's:$:/*/stderr:') /dev/null; do
+    kill -0 "$pid" 2>/dev/null || { echo "cluster.sh: $job ended before worker 1 ran a task" >&2; return 1; }
+    sleep 0.2
+  done
+  stop_pid "$dir/worker-1.pid" KILL
+  wait "$pid" || { tail -30 "$out/$job-k.log" >&2; return 1; }
+  grep -q "Lost executor" "$out/$job-k.log" || { echo "cluster.sh: no lost executor in $out/$job-k.log" >&2; return 1; }
+  t1=$(date +%s.%N)
+  python3 -c "print('%.1f' % ($t1 - $t0))"
 }
 
 memory() { # memory [DOCS]: minhash dedup of DOCS pages on two executors of 2 GB (Workers of 3 GB, the default)
@@ -235,6 +259,7 @@ case ${1:-} in
   kill-worker) stop_pid "$dir/worker-$2.pid" KILL ;;
   start-worker) start_worker "$2"; wait_workers 2 ;;
   bench) shift; bench "$@" ;;
+  lost) shift; lost "$@" ;;
   memory) shift; EXECUTOR_MEMORY=${EXECUTOR_MEMORY:-2g} memory "$@" ;;
   *) sed -n '2,16p' "$0" >&2; exit 2 ;;
 esac

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
+  /**
+   * Tests left to {@code -Pcluster}: every build runs one per claim (both deploy modes, one model
+   * per GPU, a lost Worker, a killed driver); these add the other jobs and score's lost Worker.
+   */
+  static final String FULL = "full-cluster";
+
   static final Path TINY =
       Path.of(System.getProperty("corral.shared.dir", "../../shared"), "fixtures/llama-tiny");
 
@@ -423,6 +430,7 @@ class StandaloneClusterIT {
   }
 
   @Test
+  @Tag(FULL)
   @Order(2)
   void ccnetInClientAndClusterMode() throws Exception {
     assertRunsLikeLocal(ccnet(), Mode.CLIENT);
@@ -430,6 +438,7 @@ class StandaloneClusterIT {
   }
 
   @Test
+  @Tag(FULL)
   @Order(3)
   void dedupInClientAndClusterMode() throws Exception {
     assertRunsLikeLocal(dedup(), Mode.CLIENT);
@@ -437,6 +446,7 @@ class StandaloneClusterIT {
   }
 
   @Test
+  @Tag(FULL)
   @Order(4)
   void curateInClientAndClusterMode() throws Exception {
     assertRunsLikeLocal(curate(), Mode.CLIENT);
@@ -492,8 +502,13 @@ class StandaloneClusterIT {
             });
     assertEquals(
         Set.of("gpu:0", "gpu:1"), gpus, () -> "model loads by executor: " + loadsByExecutor);
+  }
 
-    assertRunsLikeLocal(spec, Mode.CLUSTER);
+  @Test
+  @Tag(FULL)
+  @Order(6)
+  void scoreInClusterMode() throws Exception {
+    assertRunsLikeLocal(score(), Mode.CLUSTER);
   }
 
   /** Waits until {@code condition} holds, or fails after {@code seconds}. */
@@ -563,13 +578,14 @@ class StandaloneClusterIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void dedupSurvivesALostWorker() throws Exception {
     survivesALostWorker(dedup());
   }
 
   @Test
-  @Order(7)
+  @Tag(FULL)
+  @Order(8)
   void scoreSurvivesALostWorker() throws Exception {
     survivesALostWorker(score());
   }
@@ -588,7 +604,7 @@ class StandaloneClusterIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void scoreResumesAfterTheDriverIsKilled() throws Exception {
     JobSpec spec = score();
     reference(spec);
