@@ -187,10 +187,9 @@ for step in actual["steps"]:
           f"{p['rows']:,} / {rows:,}{pct(p['rows'], rows)} | "
           f"{p['disk_bytes'] / 1e6:.2f} / {disk / 1e6:.2f}{pct(p['disk_bytes'], disk)} |")
 print(f"| total (steps) | {pw:.1f} / {aw:.1f}{pct(pw, aw)} | | {pd / 1e6:.1f} / {ad / 1e6:.1f}{pct(pd, ad)} |")
+print(f"\nthe plan's total: {plan['totals']['wall_seconds']:.1f} s wall on {plan['cores']} cores, plus "
+      f"{plan.get('jvm_start_seconds', 0):.1f} s once for a new JVM")
 for name, f in (("corral plan", sys.argv[3]), ("corral recipe", sys.argv[4])):
     e, u, s, m = open(f).read().split()[-4:]
-    print(f"\n{name}: {float(e):.1f} s wall, {float(u) + float(s):.1f} s CPU (user + sys), peak RSS {int(m) // 1024} MiB",
-          end="")
-print(f"; the plan's own total: {plan['totals']['wall_seconds']:.1f} s wall on {plan['cores']} cores, "
-      f"plus {plan.get('jvm_start_seconds', 0):.1f} s JVM start")
+    print(f"{name}: {float(e):.1f} s wall, {float(u) + float(s):.1f} s CPU (user + sys), peak RSS {int(m) // 1024} MiB")
 PY

@@ -1,13 +1,12 @@
 package dev.corral.jobs.plan;
 
 import dev.corral.core.Errors;
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -172,32 +171,55 @@ public final class InputSample {
     }
   }
 
-  /** Whole records until {@code share} compressed bytes were read, compressed again. */
+  /**
+   * Whole records until {@code share} compressed bytes were read, compressed again byte for byte:
+   * WARC lines end in CRLF and a record's Content-Length counts bytes, so lines are not re-encoded.
+   */
   private static void cutGzip(CountingInputStream raw, OutputStream o, long share, boolean warc)
       throws IOException {
-    try (BufferedReader r =
-            new BufferedReader(
-                new java.io.InputStreamReader(
-                    new GZIPInputStream(raw, 1 << 16), StandardCharsets.UTF_8));
-        BufferedWriter w =
-            new BufferedWriter(
-                new OutputStreamWriter(new GZIPOutputStream(o, 1 << 16), StandardCharsets.UTF_8))) {
+    try (InputStream r = new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
+        OutputStream w = new GZIPOutputStream(o, 1 << 16)) {
       boolean started = false;
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        boolean boundary = !warc || line.startsWith("WARC/");
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      while (readLine(r, line)) {
+        boolean boundary = !warc || startsWith(line, WARC_VERSION);
         if (started && boundary && raw.count >= share) {
           break;
         }
         started = true;
-        w.write(line);
-        w.write('\n');
+        line.writeTo(w);
       }
     } catch (java.io.EOFException e) {
       // A truncated input ends the sample where it ends.
     }
   }
 
-  /** The first {@code share} bytes; a text file ends at its last whole line. */
+  private static final byte[] WARC_VERSION = "WARC/".getBytes(StandardCharsets.US_ASCII);
+
+  /** The next line into {@code line}, its terminator kept; false at the end of the stream. */
+  private static boolean readLine(InputStream in, ByteArrayOutputStream line) throws IOException {
+    line.reset();
+    for (int b = in.read(); b >= 0; b = in.read()) {
+      line.write(b);
+      if (b == '\n') {
+        return true;
+      }
+    }
+    return line.size() > 0;
+  }
+
+  private static boolean startsWith(ByteArrayOutputStream line, byte[] prefix) {
+    if (line.size() < prefix.length) {
+      return false;
+    }
+    byte[] bytes = line.toByteArray();
+    return java.util.Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  /**
+   * The first {@code share} bytes; a text file ends at its last whole line, or at the end of its
+   * first line when that alone is longer than {@code share} (a book of PG-19 is one line).
+   */
   private static long cutBytes(InputStream raw, OutputStream o, long share, boolean binary)
       throws IOException {
     byte[] head = raw.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, share));
@@ -206,7 +228,14 @@ public final class InputSample {
       while (end > 0 && head[end - 1] != '\n') {
         end--;
       }
-      end = end == 0 ? head.length : end;
+      if (end == 0) {
+        o.write(head);
+        long written = head.length;
+        ByteArrayOutputStream rest = new ByteArrayOutputStream();
+        readLine(new BufferedInputStream(raw, 1 << 16), rest);
+        rest.writeTo(o);
+        return written + rest.size();
+      }
     }
     o.write(head, 0, end);
     return end;
