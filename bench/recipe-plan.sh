@@ -3,18 +3,20 @@
 # and mixture (jobs/.../demo/recipe.yaml) on generated inputs of about SCALE MB in all (stored bytes, as the plan
 # counts them), split like LLaMA's Table 1 disk sizes with every source at least $RECIPE_PLAN_MIN_MB; then
 # `corral plan --json` and `corral recipe`, both timed, and per step planned vs actual wall time, rows and disk bytes.
-# Usage: flock /tmp/corral-bench.lock bench/recipe-plan.sh [SCALE]   (default 400: a recipe run of ~15 min on 2 cores)
+# Usage: flock /tmp/corral-bench.lock bench/recipe-plan.sh [SCALE]
+#   SCALE default 250 (MB): a recipe run of about 15 min on 2 quiet cores (a guess from the smoke test's per-step
+#   times, ~2x slower there under load 5), the plan 10-15 min more; the inputs take a few minutes, once.
 #   RECIPE_PLAN_MIN_MB (default 8): the least MB of a source, twice the plan's default sample;
 #   PLAN_SAMPLE_MB (default 4): the plan's --sample-mb; RECIPE_PLAN_TOKENS_PER_MB (default 25000): the mixture's
-#   budget in tokens per MB of input (400 MB: 10M tokens, as bench/recipe-mixture.sh); RECIPE_THREADS (default 1):
+#   budget in tokens per MB of input (250 MB: ~6.7M tokens; bench/recipe-mixture.sh runs 10M); RECIPE_THREADS (default 1):
 #   the run's --threads, steps at once; 1, as the plan runs them, so that a step's wall time is its own.
-#   Smoke test: RECIPE_PLAN_MIN_MB=2 PLAN_SAMPLE_MB=0.5 bench/recipe-plan.sh 14
+#   Smoke test (~13 min under load): RECIPE_PLAN_MIN_MB=2 PLAN_SAMPLE_MB=0.5 bench/recipe-plan.sh 10
 # Inputs come from the generators the other benchmarks use (WetCorpus, make-inputs.py, pages.py, make_books.py,
 # arxiv-corpus.py, StackExchangeCorpus; C4: PlanTest's C4-like JSON Lines), all offline from the repo and ../shared.
 # Data go to $RECIPE_PLAN_DIR (default /tmp/corral-recipe-plan); inputs are kept and reused; delete it after.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-scale=${1:-400}
+scale=${1:-250}
 min_mb=${RECIPE_PLAN_MIN_MB:-8}
 sample_mb=${PLAN_SAMPLE_MB:-4}
 tokens_per_mb=${RECIPE_PLAN_TOKENS_PER_MB:-25000}
