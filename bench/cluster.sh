@@ -172,7 +172,7 @@ bench() { # bench [RUNS]: per job, local[2] vs standalone client mode, runs alte
     echo "| $job | ${l[*]} | ${s[*]} | $ml | $ms | $(python3 -c "print('%.2f' % ($ms / $ml))") | ${loads[*]} |"
   done
   echo
-  lost 1
+  lost "$runs"
 }
 
 lost() { # lost [RUNS]: dedup and score uninterrupted, then with Worker 1 killed at its first task; medians
