@@ -39,15 +39,10 @@ class OutputFileTest {
   @Test
   void aLocalReplaceRenamesOverTheOldFileWithoutDeletingIt() throws Exception {
     Watched fs = watched();
-    Path target = new Path(tmp.toUri().toString(), "recipe.json");
-    write(fs, target, "old");
-    Path next = new Path(tmp.toUri().toString(), ".recipe.json.tmp");
-    write(fs, next, "new");
-
-    OutputFile.replace(fs, next, target);
+    Path target = replaceOldByNew(fs, "recipe.json");
 
     assertEquals("new", read(fs, target));
-    assertFalse(fs.exists(next));
+    assertFalse(fs.exists(new Path(tmp.toUri().toString(), ".recipe.json.tmp")));
     assertEquals(List.of(), fs.deleted, "the old file is never missing");
   }
 
@@ -55,15 +50,20 @@ class OutputFileTest {
   void aStoreThatRefusesToRenameOntoAFileGetsADeleteFirst() throws Exception {
     Watched fs = watched();
     fs.refuseExisting = true;
-    Path target = new Path(tmp.toUri().toString(), "report.md");
-    write(fs, target, "old");
-    Path next = new Path(tmp.toUri().toString(), ".report.md.tmp");
-    write(fs, next, "new");
-
-    OutputFile.replace(fs, next, target);
+    Path target = replaceOldByNew(fs, "report.md");
 
     assertEquals("new", read(fs, target));
     assertEquals(List.of(target), fs.deleted);
+  }
+
+  /** Writes {@code name} ("old") and a temporary file ("new"), then replaces the first by it. */
+  private Path replaceOldByNew(FileSystem fs, String name) throws IOException {
+    Path target = new Path(tmp.toUri().toString(), name);
+    write(fs, target, "old");
+    Path next = new Path(tmp.toUri().toString(), "." + name + ".tmp");
+    write(fs, next, "new");
+    OutputFile.replace(fs, next, target);
+    return target;
   }
 
   private Watched watched() throws IOException {
