@@ -72,8 +72,8 @@ public final class OutputFile {
 
   /**
    * Renames {@code from} onto the file {@code to}. A local rename replaces {@code to} at once, so a
-   * process killed at any instant leaves the old or the new file; only a store whose rename refuses
-   * an existing target (S3A, where rename is a copy anyway) deletes it first.
+   * process killed at any instant leaves the old or the new file; only a file system whose rename
+   * refuses an existing target (HDFS, S3A, where rename is a copy anyway) deletes it first.
    */
   public static void replace(FileSystem fs, Path from, Path to) throws IOException {
     if (!fs.rename(from, to) && !(fs.delete(to, false) && fs.rename(from, to))) {
