@@ -180,9 +180,9 @@ public final class InputSample {
     try (InputStream r = new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
         OutputStream w = new GZIPOutputStream(o, 1 << 16)) {
       boolean started = false;
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      LineBuffer line = new LineBuffer();
       while (readLine(r, line)) {
-        boolean boundary = !warc || startsWith(line, WARC_VERSION);
+        boolean boundary = !warc || line.startsWith(WARC_VERSION);
         if (started && boundary && raw.count >= share) {
           break;
         }
@@ -208,12 +208,12 @@ public final class InputSample {
     return line.size() > 0;
   }
 
-  private static boolean startsWith(ByteArrayOutputStream line, byte[] prefix) {
-    if (line.size() < prefix.length) {
-      return false;
+  /** A line's bytes, whose start is checked in place rather than copied out. */
+  private static final class LineBuffer extends ByteArrayOutputStream {
+    boolean startsWith(byte[] prefix) {
+      return count >= prefix.length
+          && java.util.Arrays.equals(buf, 0, prefix.length, prefix, 0, prefix.length);
     }
-    byte[] bytes = line.toByteArray();
-    return java.util.Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   /**
