@@ -189,8 +189,13 @@ for step in actual["steps"]:
           f"{p['rows']:,} / {rows:,}{pct(p['rows'], rows)} | "
           f"{p['disk_bytes'] / 1e6:.2f} / {disk / 1e6:.2f}{pct(p['disk_bytes'], disk)} |")
 print(f"| total (steps) | {pw:.1f} / {aw:.1f}{pct(pw, aw)} | | {pd / 1e6:.1f} / {ad / 1e6:.1f}{pct(pd, ad)} |")
-print(f"\nthe plan's total: {plan['totals']['wall_seconds']:.1f} s wall on {plan['cores']} cores, plus "
-      f"{plan.get('jvm_start_seconds', 0):.1f} s once for a new JVM")
+once = plan.get('outside_steps_seconds', 0)
+within = sum(1 for s in actual["steps"] if s["step"] in planned and s.get("wall_seconds")
+             and abs(planned[s["step"]]["wall_seconds"] / s["wall_seconds"] - 1) <= 0.35)
+print(f"\nsteps within 35% of their wall time: {within} of {len(actual['steps'])}")
+print(f"the plan's total: {plan['totals']['wall_seconds']:.1f} s wall on {plan['cores']} cores "
+      f"({plan['totals'].get('first_use_seconds', 0):.1f} s of it first use), plus {once:.1f} s once outside "
+      f"the steps (JVM, Spark, data card): {plan['totals']['wall_seconds'] + once:.1f} s for the whole process")
 for name, f in (("corral plan", sys.argv[3]), ("corral recipe", sys.argv[4])):
     e, u, s, m = open(f).read().split()[-4:]
     print(f"{name}: {float(e):.1f} s wall, {float(u) + float(s):.1f} s CPU (user + sys), peak RSS {int(m) // 1024} MiB")

@@ -11,6 +11,7 @@ import dev.corral.jobs.plan.InputSample;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,9 +133,11 @@ final class PlanCommand implements Callable<Integer> {
   private record SampleRun(
       Map<String, InputSample.Sampled> samples,
       double fraction,
-      Map<String, CostPlan.Measured> steps) {}
+      Map<String, CostPlan.Measured> steps,
+      double outsideStepsSeconds) {}
 
   private Map<String, Object> plan(RecipeConfig recipe, Path folder, int n) throws IOException {
+    double uptime = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
     Configuration conf = HadoopFs.configuration();
     long budget = (long) (sampleMb * 1e6);
     System.out.printf(
@@ -144,11 +147,13 @@ final class PlanCommand implements Callable<Integer> {
         sampleMb,
         sampleMb / 4,
         sampleMb);
-    // The first run warms the JVM (classes, JIT, models): its times would tilt the line.
+    // The first run warms the JVM (classes, JIT, models): its times would tilt the line, and tell
+    // what each step's first use costs in the new JVM a recipe runs in.
     SampleRun warmUp = sampleRun(recipe, conf, folder.resolve("warm-up"), budget);
     SampleRun small = sampleRun(recipe, conf, folder.resolve("small"), budget / 4);
     SampleRun large = sampleRun(recipe, conf, folder.resolve("large"), budget);
-    double start = Math.max(0, wall(warmUp) - wall(large));
+    // Once per process: the JVM up to the command, Spark's start and the data card, cold.
+    double start = uptime + warmUp.outsideStepsSeconds();
     large
         .samples()
         .forEach(
@@ -181,14 +186,21 @@ final class PlanCommand implements Callable<Integer> {
         whole = new CostPlan.Whole(0, 1, 0);
       }
       CostPlan.Measured m = e.getValue();
-      estimates.add(CostPlan.estimate(small.steps().getOrDefault(id, m), m, whole, n, price));
+      estimates.add(
+          CostPlan.estimate(
+              warmUp.steps().getOrDefault(id, m),
+              small.steps().getOrDefault(id, m),
+              m,
+              whole,
+              n,
+              price));
     }
     System.out.println();
     System.out.print(CostPlan.table(estimates, n, price));
     System.out.printf(
         Locale.ROOT,
-        "plus about %.0f s once, for a new JVM (classes, JIT, models): the warm-up sample's extra"
-            + " time%n",
+        "plus about %.0f s once, outside the steps: the JVM's and Spark's start and the data"
+            + " card%n",
         start);
     Map<String, Object> plan = new LinkedHashMap<>();
     plan.put("config", config.toString());
@@ -208,7 +220,7 @@ final class PlanCommand implements Callable<Integer> {
                         "scale", s.scale())));
     plan.put("sources", sampled);
     plan.putAll(CostPlan.json(estimates, n, price));
-    plan.put("jvm_start_seconds", start);
+    plan.put("outside_steps_seconds", start);
     return plan;
   }
 
@@ -216,10 +228,6 @@ final class PlanCommand implements Callable<Integer> {
   private static double timing(RecipeRunner.StepResult s, String name) {
     Object timings = s.record().get("timings");
     return timings instanceof Map<?, ?> t ? number(t.get(name)) : 0;
-  }
-
-  private static double wall(SampleRun run) {
-    return run.steps().values().stream().mapToDouble(CostPlan.Measured::wallSeconds).sum();
   }
 
   /**
@@ -245,6 +253,7 @@ final class PlanCommand implements Callable<Integer> {
     }
     double fraction = inputBytes == 0 ? 1 : (double) sampledBytes / inputBytes;
     Path run = folder.resolve("run");
+    long started = System.nanoTime();
     RecipeRunner.Result result =
         RecipeCommand.run(
             recipe.sampled(inputs, fraction),
@@ -255,6 +264,7 @@ final class PlanCommand implements Callable<Integer> {
             progressSeconds,
             new PrintStream(new ByteArrayOutputStream()),
             System.err);
+    double callSeconds = (System.nanoTime() - started) / 1e9;
     JsonNode card = JSON.readTree(run.resolve("report.json").toFile());
     Map<String, JsonNode> cardSteps = new HashMap<>();
     card.path("steps")
@@ -314,7 +324,8 @@ final class PlanCommand implements Callable<Integer> {
               tokens,
               Math.max(1, Math.min(localCores, files))));
     }
-    return new SampleRun(samples, fraction, steps);
+    double stepsSeconds = steps.values().stream().mapToDouble(CostPlan.Measured::wallSeconds).sum();
+    return new SampleRun(samples, fraction, steps, Math.max(0, callSeconds - stepsSeconds));
   }
 
   /**

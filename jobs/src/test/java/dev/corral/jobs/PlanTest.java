@@ -86,7 +86,7 @@ class PlanTest {
     JsonNode manifest = JSON.readTree(out.resolve("mixture/manifest.json").toFile());
     StringBuilder table = new StringBuilder("step: planned vs actual wall s, rows, disk bytes\n");
     List<String> misses = new ArrayList<>();
-    double plannedWall = 0;
+    double totalPlanned = 0;
     double actualWall = 0;
     for (JsonNode step : actual.path("steps")) {
       String id = step.path("step").asText();
@@ -98,6 +98,9 @@ class PlanTest {
       }
       assertTrue(p != null, "the plan has step " + id);
       double wall = step.path("wall_seconds").asDouble();
+      // The recipe runs in this JVM, which the plan has warmed: no step's first use is in it.
+      double plannedWall =
+          p.path("wall_seconds").asDouble() - p.path("first_use_seconds").asDouble();
       long rows = id.equals("mixture") ? documents(manifest) : step.path("rows_written").asLong();
       long disk = folderBytes(Path.of(step.path("output").asText()));
       table.append(
@@ -105,13 +108,13 @@ class PlanTest {
               Locale.ROOT,
               "%s: %.1f vs %.1f, %d vs %d, %d vs %d%n",
               id,
-              p.path("wall_seconds").asDouble(),
+              plannedWall,
               wall,
               p.path("rows").asLong(),
               rows,
               p.path("disk_bytes").asLong(),
               disk));
-      plannedWall += p.path("wall_seconds").asDouble();
+      totalPlanned += plannedWall;
       actualWall += wall;
       within(misses, id + " rows", p.path("rows").asLong(), rows, 0.20);
       within(misses, id + " disk", p.path("disk_bytes").asLong(), disk, 0.20);
@@ -119,10 +122,10 @@ class PlanTest {
     // Wall time is not yet within the goal's 35%, per step or in total, on a 2-core machine: a step
     // of a few seconds on the samples is mostly noise (BENCHMARKS.md has the runs). Checked here:
     // the plan is not off by more than a factor of two.
-    if (plannedWall > 2 * actualWall || actualWall > 2 * plannedWall) {
+    if (totalPlanned > 2 * actualWall || actualWall > 2 * totalPlanned) {
       misses.add(
           String.format(
-              Locale.ROOT, "total wall: planned %.1f, actual %.1f", plannedWall, actualWall));
+              Locale.ROOT, "total wall: planned %.1f, actual %.1f", totalPlanned, actualWall));
     }
     System.out.print(table);
     assertTrue(misses.isEmpty(), misses + "\n" + table);

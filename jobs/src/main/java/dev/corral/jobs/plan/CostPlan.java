@@ -20,6 +20,11 @@ import java.util.Map;
  * time outside its tasks (planning, Delta commits, the run record) stays as it is. Rows, bytes of
  * data files and tokens are proportional to the input, from the larger sample; a step's other files
  * (logs, records, charts) are taken as they are.
+ *
+ * <p>The samples run in a JVM that a first, warm-up sample has already warmed; a recipe runs in a
+ * new one, where each step also pays for the first use of its code (its reader's classes, the JIT,
+ * a model's load). That cost is the warm-up's time for the step beyond the warmed run's, and is
+ * added to the step once, whatever the input's size.
  */
 public final class CostPlan {
   /** Hadoop's split size: a task per this many bytes of a large file. */
@@ -78,14 +83,22 @@ public final class CostPlan {
       long tokens,
       double coreHours,
       double wallSeconds,
-      double cost) {}
+      double firstUseSeconds,
+      double cost) {
+
+    /** The wall time in a JVM that has run the step before (the plan's own, or a test's). */
+    public double warmWallSeconds() {
+      return wallSeconds - firstUseSeconds;
+    }
+  }
 
   /**
    * The step of samples {@code small} and {@code large} on {@code whole}, on a cluster of {@code
-   * cores} at {@code price} per core-hour.
+   * cores} at {@code price} per core-hour; {@code coldLarge} is the {@code large} sample's run in a
+   * cold JVM (the warm-up), whose extra time is the step's first use.
    */
   public static Estimate estimate(
-      Measured small, Measured large, Whole whole, int cores, double price) {
+      Measured coldLarge, Measured small, Measured large, Whole whole, int cores, double price) {
     double scale = large.x() == 0 ? 1 : whole.x() / large.x();
     double dx = large.x() - small.x();
     // CPU seconds per unit, the line through the two samples, from both clocks: tasks' CPU misses
@@ -97,7 +110,13 @@ public final class CostPlan {
             slope(small.processCpuSeconds(), large.processCpuSeconds(), large.x(), dx));
     double fixedCpu =
         Math.max(0, Math.max(large.cpuSeconds(), large.processCpuSeconds()) - cpuSlope * large.x());
-    double work = fixedCpu + cpuSlope * whole.x();
+    double firstUse = Math.max(0, coldLarge.wallSeconds() - large.wallSeconds());
+    double firstUseCpu =
+        Math.max(
+            0,
+            Math.max(coldLarge.cpuSeconds(), coldLarge.processCpuSeconds())
+                - Math.max(large.cpuSeconds(), large.processCpuSeconds()));
+    double work = fixedCpu + firstUseCpu + cpuSlope * whole.x();
     // Wall time: the tasks' time (summed) grows with the input, on as many cores as the step has
     // tasks; the rest of the step (planning, commits, the record) does not.
     double taskSlope = slope(small.taskSeconds(), large.taskSeconds(), large.x(), dx);
@@ -105,19 +124,20 @@ public final class CostPlan {
     double outsideTasks =
         Math.max(0, large.wallSeconds() - large.taskSeconds() / large.parallelism());
     double usable = Math.max(1, Math.min(cores, whole.tasks()));
-    double wall = outsideTasks + (fixedTasks + taskSlope * whole.x()) / usable;
+    double wall = firstUse + outsideTasks + (fixedTasks + taskSlope * whole.x()) / usable;
     double inputMb = large.inputBytes() * scale / 1e6;
     return new Estimate(
         large.step(),
         scale,
         inputMb,
-        inputMb == 0 ? 0 : (work - fixedCpu) / inputMb,
-        fixedCpu,
+        inputMb == 0 ? 0 : cpuSlope * whole.x() / inputMb,
+        fixedCpu + firstUseCpu,
         Math.round(large.rows() * scale),
         Math.round(large.dataBytes() * scale) + large.otherBytes(),
         Math.round(large.tokens() * scale),
         work / 3600,
         wall,
+        firstUse,
         cores * wall / 3600 * price);
   }
 
@@ -166,11 +186,13 @@ public final class CostPlan {
     out.append(
         String.format(
             Locale.ROOT,
-            "total: %.3f core-hours, %s wall on %d cores (steps one after another), %.1f MB of"
-                + " outputs, cost %.2f at %.4f per core-hour%n",
+            "total: %.3f core-hours, %s wall on %d cores (steps one after another; %s of it the"
+                + " first use of each step's code in a new JVM), %.1f MB of outputs, cost %.2f at"
+                + " %.4f per core-hour%n",
             total.coreHours(),
             duration(total.wallSeconds()),
             cores,
+            duration(total.firstUseSeconds()),
             total.diskBytes() / 1e6,
             total.cost(),
             price));
@@ -192,6 +214,7 @@ public final class CostPlan {
       s.put("tokens", e.tokens());
       s.put("core_hours", e.coreHours());
       s.put("wall_seconds", e.wallSeconds());
+      s.put("first_use_seconds", e.firstUseSeconds());
       s.put("cost", e.cost());
       list.add(s);
     }
@@ -199,6 +222,7 @@ public final class CostPlan {
     Map<String, Object> totals = new LinkedHashMap<>();
     totals.put("core_hours", total.coreHours());
     totals.put("wall_seconds", total.wallSeconds());
+    totals.put("first_use_seconds", total.firstUseSeconds());
     totals.put("disk_bytes", total.diskBytes());
     totals.put("cost", total.cost());
     Map<String, Object> out = new LinkedHashMap<>();
@@ -213,15 +237,17 @@ public final class CostPlan {
   static Estimate total(List<Estimate> steps) {
     double coreHours = 0;
     double wall = 0;
+    double firstUse = 0;
     long disk = 0;
     double cost = 0;
     for (Estimate e : steps) {
       coreHours += e.coreHours();
       wall += e.wallSeconds();
+      firstUse += e.firstUseSeconds();
       disk += e.diskBytes();
       cost += e.cost();
     }
-    return new Estimate("total", 1, 0, 0, 0, 0, disk, 0, coreHours, wall, cost);
+    return new Estimate("total", 1, 0, 0, 0, 0, disk, 0, coreHours, wall, firstUse, cost);
   }
 
   private static String duration(double seconds) {

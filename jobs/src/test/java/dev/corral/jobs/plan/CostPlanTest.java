@@ -1,0 +1,79 @@
+package dev.corral.jobs.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The arithmetic of {@link CostPlan}: a line through two samples, scaled, plus first use. */
+class CostPlanTest {
+  private static final double MB = 1e6;
+
+  /** A step on a sample of {@code mb} MB that cost {@code fixed} + {@code perMb} × mb seconds. */
+  private static CostPlan.Measured step(double mb, double fixed, double perMb, double extra) {
+    double seconds = fixed + perMb * mb;
+    return new CostPlan.Measured(
+        "c4/filters",
+        mb * MB,
+        seconds + extra,
+        seconds + extra,
+        seconds,
+        seconds + extra,
+        (long) (mb * MB),
+        (long) (mb * 1000),
+        (long) (mb * MB / 2),
+        500,
+        (long) (mb * 250_000),
+        1);
+  }
+
+  @Test
+  void aLineThroughTwoSamplesIsExtrapolatedToTheWholeInput() {
+    CostPlan.Measured small = step(1, 2, 3, 0);
+    CostPlan.Measured large = step(4, 2, 3, 0);
+    CostPlan.Estimate e =
+        CostPlan.estimate(large, small, large, new CostPlan.Whole(100 * MB, 1, 0), 1, 10);
+    assertEquals(25, e.scale(), 1e-9);
+    assertEquals(100, e.inputMb(), 1e-9);
+    assertEquals(3, e.cpuSecondsPerMb(), 1e-9);
+    assertEquals(2, e.fixedCpuSeconds(), 1e-9);
+    assertEquals(302, e.wallSeconds(), 1e-9, "the fixed part once, the rest per MB");
+    assertEquals(302.0 / 3600, e.coreHours(), 1e-12);
+    assertEquals(100_000, e.rows());
+    assertEquals(50_000_500, e.diskBytes(), "data files scale, the other files do not");
+    assertEquals(25_000_000, e.tokens());
+    assertEquals(302.0 / 3600 * 10, e.cost(), 1e-9);
+    assertEquals(0, e.firstUseSeconds());
+  }
+
+  @Test
+  void aColdRunAddsItsExtraTimeOnceAsTheStepsFirstUse() {
+    CostPlan.Measured cold = step(4, 2, 3, 7.5);
+    CostPlan.Measured small = step(1, 2, 3, 0);
+    CostPlan.Measured large = step(4, 2, 3, 0);
+    CostPlan.Whole whole = new CostPlan.Whole(100 * MB, 1, 0);
+    CostPlan.Estimate e = CostPlan.estimate(cold, small, large, whole, 1, 0);
+    assertEquals(309.5, e.wallSeconds(), 1e-9);
+    assertEquals(7.5, e.firstUseSeconds(), 1e-9);
+    assertEquals(302, e.warmWallSeconds(), 1e-9);
+    assertEquals(9.5, e.fixedCpuSeconds(), 1e-9, "the first use's CPU is fixed work too");
+
+    CostPlan.Estimate faster = CostPlan.estimate(small, small, large, whole, 1, 0);
+    assertEquals(0, faster.firstUseSeconds(), "a cold run that happened to be faster adds nothing");
+    assertEquals(302, faster.wallSeconds(), 1e-9);
+
+    CostPlan.Estimate total = CostPlan.total(List.of(e, e));
+    assertEquals(619, total.wallSeconds(), 1e-9);
+    assertEquals(15, total.firstUseSeconds(), 1e-9);
+  }
+
+  @Test
+  void theGrowingPartIsSharedAmongTheCoresTheInputHasTasksFor() {
+    CostPlan.Measured small = step(1, 0, 4, 0);
+    CostPlan.Measured large = step(4, 0, 4, 0);
+    // 400 s of tasks: one file and 300 MB give three 128 MiB splits, so 3 of the 8 cores work.
+    CostPlan.Estimate e =
+        CostPlan.estimate(large, small, large, new CostPlan.Whole(100 * MB, 1, 300_000_000L), 8, 0);
+    assertEquals(400.0 / 3, e.wallSeconds(), 1e-9);
+  }
+}
