@@ -22,8 +22,10 @@ if [[ ! -d $corpus/export ]]; then
   $py "$golden/make-inputs.py" "$corpus/raw" "$scale"
   $py "$root/bench/github-reference.py" export "$corpus/raw" "$corpus/export"
 fi
-# RedPajama's tokenizer cannot be downloaded here: its stand-in looks counts up (see the golden README), so the
-# reference spends nothing on tokens while Corral tokenizes every file: the ratio understates Corral's lead.
+# RedPajama's tokenizer (GPT-NeoX's, through transformers) cannot be installed here. Its stand-in tokenizes with
+# the sentencepiece library (Debian's python3-sentencepiece, C++) on the bundled LLaMA tokenizer written as a
+# .model, the tokenizer Corral counts with, checked to give Corral's counts on every text of the corpus;
+# GITHUB_REFERENCE_TOKENS=counts: it looks Corral's counts up instead and spends nothing on tokens.
 if [[ ! -f $corpus/token-counts.jsonl ]]; then
   $py "$golden/make-golden.py" --redpajama "$rp" --inputs "$corpus/export" --texts-out "$corpus/texts.jsonl"
   "$root/mvnw" -q -o -B -pl curation -am test-compile >&2
@@ -32,8 +34,19 @@ if [[ ! -f $corpus/token-counts.jsonl ]]; then
   java -cp "$root/curation/target/test-classes:$root/curation/target/classes:$root/core/target/classes:$(cat "$work/curation-cp.txt")" \
     dev.corral.curation.sources.github.GoldenTokenCounts "$corpus/texts.jsonl" "$corpus/token-counts.jsonl" 2> /dev/null
 fi
-"$root/mvnw" -q -o -B -DskipTests -pl jobs -am package >&2 # corral.jar, so ./corral need not build it
+"$root/mvnw" -q -o -B -Pbench -DskipTests -pl jobs,bench -am package >&2 # corral.jar, so ./corral need not build it
 "$root/corral" --version > /dev/null
+sp_model=
+if [[ ${GITHUB_REFERENCE_TOKENS:-sentencepiece} == sentencepiece ]]; then
+  sp_model=$work/llama-tokenizer.model
+  java -cp "$root/bench/target/classes:$root/jobs/target/corral.jar:$(cat "$root/jobs/target/spark-classpath.txt")" \
+    dev.corral.bench.SentencePieceModelExport "$sp_model"
+  if [[ ! -f $corpus/sentencepiece-checked ]]; then
+    $py "$root/bench/github-reference.py" check "$corpus/texts.jsonl" "$corpus/token-counts.jsonl" "$sp_model" \
+      | tee "$corpus/sentencepiece-checked.tmp"
+    mv "$corpus/sentencepiece-checked.tmp" "$corpus/sentencepiece-checked"
+  fi
+fi
 ((runs > 0)) || exit 0
 
 corral_run() { # $1: a name for the result files; the rest: extra flags
@@ -47,7 +60,7 @@ corral_run() { # $1: a name for the result files; the rest: extra flags
 
 declare -a ref_cpu ref_wall paper_cpu paper_wall compat_cpu compat_wall load
 for ((i = 0; i < runs; i++)); do
-  r=$($py "$root/bench/github-reference.py" run "$rp" "$corpus/export" "$corpus/token-counts.jsonl")
+  r=$($py "$root/bench/github-reference.py" run "$rp" "$corpus/export" "$corpus/token-counts.jsonl" $sp_model)
   records=$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['records'])" "$r")
   ref_kept=$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['kept'])" "$r")
   ref_cpu+=("$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['cpu'])" "$r")")

@@ -220,8 +220,36 @@ final class PlanCommand implements Callable<Integer> {
                         "scale", s.scale())));
     plan.put("sources", sampled);
     plan.putAll(CostPlan.json(estimates, n, price));
+    // How each step was estimated: its runs on the samples, so a reader can check the line.
+    List<?> planned = (List<?>) plan.get("steps");
+    for (int i = 0; i < planned.size(); i++) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> step = (Map<String, Object>) planned.get(i);
+      String id = (String) step.get("step");
+      Map<String, Object> runs = new LinkedHashMap<>();
+      runs.put("warm_up", measured(warmUp.steps().get(id)));
+      runs.put("small", measured(small.steps().get(id)));
+      runs.put("large", measured(large.steps().get(id)));
+      step.put("sample_runs", runs);
+    }
     plan.put("outside_steps_seconds", start);
     return plan;
+  }
+
+  /** A step's run on a sample, for the plan's JSON; null when the sample lacks the step. */
+  private static Map<String, Object> measured(CostPlan.Measured m) {
+    if (m == null) {
+      return null;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("x", m.x());
+    out.put("wall_seconds", m.wallSeconds());
+    out.put("task_seconds", m.taskSeconds());
+    out.put("executor_cpu_seconds", m.cpuSeconds());
+    out.put("process_cpu_seconds", m.processCpuSeconds());
+    out.put("parallelism", m.parallelism());
+    out.put("rows", m.rows());
+    return out;
   }
 
   /** A figure of the step's run record's timings, 0 when absent. */

@@ -40,11 +40,14 @@ public final class HuggingFaceBpe {
   private static final String METASPACE = "\u2581";
 
   private final SentencePieceModel model;
+  private final byte[] modelProto;
   private final String[] addedTokens;
   private final int[] addedIds;
 
-  private HuggingFaceBpe(SentencePieceModel model, String[] addedTokens, int[] addedIds) {
+  private HuggingFaceBpe(
+      SentencePieceModel model, byte[] modelProto, String[] addedTokens, int[] addedIds) {
     this.model = model;
+    this.modelProto = modelProto;
     this.addedTokens = addedTokens;
     this.addedIds = addedIds;
   }
@@ -108,6 +111,15 @@ public final class HuggingFaceBpe {
   /** The model the file stands for; its own {@code encode} does not split out added tokens. */
   public SentencePieceModel model() {
     return model;
+  }
+
+  /**
+   * The file as a SentencePiece {@code .model} (a serialized {@code ModelProto}) that {@code
+   * spm_encode} and the {@code sentencepiece} Python module read, scores standing for the merges'
+   * ranks; on LLaMA's file it gives the same pieces as the file itself.
+   */
+  public byte[] modelProto() {
+    return modelProto.clone();
   }
 
   /** The ids of {@code text}, as the {@code tokenizers} library without special tokens added. */
@@ -377,6 +389,7 @@ public final class HuggingFaceBpe {
       SentencePieceModel model = SentencePieceModel.read(proto, path, ranks);
       return new HuggingFaceBpe(
           model,
+          proto,
           added.toArray(new String[0]),
           addedIds.stream().mapToInt(Integer::intValue).toArray());
     }

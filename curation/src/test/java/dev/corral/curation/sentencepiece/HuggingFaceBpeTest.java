@@ -105,6 +105,21 @@ class HuggingFaceBpeTest {
   }
 
   @Test
+  void itsModelProtoAloneGivesTheSameIdsOnEveryUdhrParagraph() throws IOException {
+    byte[] proto = java.modelProto();
+    SentencePieceModel alone = SentencePieceModel.read(proto, "llama.model");
+    assertEquals(32_000, alone.size());
+    List<String> differ = new ArrayList<>();
+    for (byte[] p : SentencePieceGoldenTest.udhr()) {
+      String text = new String(p, StandardCharsets.UTF_8);
+      if (!Arrays.equals(java.encode(text), alone.encode(text))) {
+        differ.add(abbreviate(text));
+      }
+    }
+    assertTrue(differ.isEmpty(), differ.size() + " paragraphs differ, first: " + differ.get(0));
+  }
+
+  @Test
   void hardCases() {
     StringBuilder longLine = new StringBuilder();
     for (int i = 0; longLine.length() < 100_000; i++) {

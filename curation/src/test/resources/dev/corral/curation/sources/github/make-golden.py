@@ -39,15 +39,25 @@ import tempfile
 
 SHIM = '''
 import hashlib, json, os
-_counts = {}
-with open(os.environ["CORRAL_TOKEN_COUNTS"], encoding="utf-8") as f:
-    for line in f:
-        r = json.loads(line)
-        _counts[r["md5"]] = r["tokens"]
+if os.environ.get("CORRAL_SP_MODEL"):  # the benchmark: a real tokenizer, the LLaMA pieces as a .model
+    import sentencepiece
 
-class _Tokenizer:
-    def tokenize(self, text):
-        return [None] * _counts[hashlib.md5(text.encode("utf-8")).hexdigest()]
+    class _Tokenizer:
+        def __init__(self):
+            self.sp = sentencepiece.SentencePieceProcessor(model_file=os.environ["CORRAL_SP_MODEL"])
+
+        def tokenize(self, text):
+            return self.sp.encode(text, out_type=str)
+else:
+    _counts = {}
+    with open(os.environ["CORRAL_TOKEN_COUNTS"], encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            _counts[r["md5"]] = r["tokens"]
+
+    class _Tokenizer:
+        def tokenize(self, text):
+            return [None] * _counts[hashlib.md5(text.encode("utf-8")).hexdigest()]
 
 class AutoTokenizer:
     @staticmethod
@@ -114,8 +124,9 @@ def run(script, args, env):
     subprocess.run([sys.executable, script] + args, check=True, env=env, stdout=subprocess.DEVNULL)
 
 
-def redpajama(rp_dir, records, inputs, token_counts, work):
-    """The four scripts as they are; returns {(repo_name, path): cleaned record} and the kept keys."""
+def redpajama(rp_dir, records, inputs, token_counts, work, sp_model=None):
+    """The four scripts as they are; returns {(repo_name, path): cleaned record} and the kept keys.
+    With sp_model (a SentencePiece .model), the stand-in tokenizes with it instead of looking counts up."""
     scripts = os.path.join(rp_dir, "data_prep", "github")
     shim = os.path.join(work, "shim")
     os.makedirs(shim)
@@ -123,6 +134,8 @@ def redpajama(rp_dir, records, inputs, token_counts, work):
         f.write(SHIM)
     env = dict(os.environ, PYTHONPATH=shim, CORRAL_TOKEN_COUNTS=os.path.abspath(token_counts),
                SLURM_CPUS_PER_TASK="2")
+    if sp_model:
+        env["CORRAL_SP_MODEL"] = os.path.abspath(sp_model)
     queried = os.path.join(work, "queried")
     os.makedirs(queried)
     by_file = {}
