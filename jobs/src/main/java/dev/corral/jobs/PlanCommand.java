@@ -79,6 +79,13 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--keep-work", description = "Keep the sample and its run in --work.")
   boolean keepWork;
 
+  @Option(
+      names = "--rounds",
+      defaultValue = "2",
+      description =
+          "Times each sample size runs; each step's fastest run counts (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
   @Option(names = "--json", description = "Also write the plan as JSON to this file.")
   Path json;
 
@@ -96,6 +103,9 @@ final class PlanCommand implements Callable<Integer> {
     }
     if (!(price >= 0)) {
       throw Errors.badArgument("--price-per-core-hour", price, "a price of 0 or more");
+    }
+    if (rounds < 1) {
+      throw Errors.badArgument("--rounds", rounds, "1 or more runs of each sample size");
     }
     if (!(sampleMb > 0)) {
       throw Errors.badArgument("--sample-mb", sampleMb, "a positive number of MB");
@@ -142,16 +152,23 @@ final class PlanCommand implements Callable<Integer> {
     long budget = (long) (sampleMb * 1e6);
     System.out.printf(
         Locale.ROOT,
-        "running every step on samples of %.2f MB of each source (a warm-up), %.2f MB and %.2f MB"
-            + " ...%n",
+        "running every step on samples of %.2f MB of each source (a warm-up), then %d times on"
+            + " %.2f MB and %.2f MB ...%n",
         sampleMb,
+        rounds,
         sampleMb / 4,
         sampleMb);
     // The first run warms the JVM (classes, JIT, models): its times would tilt the line, and tell
     // what each step's first use costs in the new JVM a recipe runs in.
     SampleRun warmUp = sampleRun(recipe, conf, folder.resolve("warm-up"), budget);
-    SampleRun small = sampleRun(recipe, conf, folder.resolve("small"), budget / 4);
-    SampleRun large = sampleRun(recipe, conf, folder.resolve("large"), budget);
+    List<SampleRun> smalls = new ArrayList<>();
+    List<SampleRun> larges = new ArrayList<>();
+    for (int r = 1; r <= rounds; r++) {
+      smalls.add(sampleRun(recipe, conf, folder.resolve("small-" + r), budget / 4));
+      larges.add(sampleRun(recipe, conf, folder.resolve("large-" + r), budget));
+    }
+    SampleRun small = fastest(smalls);
+    SampleRun large = fastest(larges);
     // Once per process: the JVM up to the command, Spark's start and the data card, cold.
     double start = uptime + warmUp.outsideStepsSeconds();
     large
@@ -234,6 +251,42 @@ final class PlanCommand implements Callable<Integer> {
     }
     plan.put("outside_steps_seconds", start);
     return plan;
+  }
+
+  /**
+   * The runs of one sample size as one: each step's least time of every clock, since noise (a GC
+   * pause, the JIT or another process on a core) only ever adds to a step's time.
+   */
+  private static SampleRun fastest(List<SampleRun> runs) {
+    SampleRun first = runs.get(0);
+    Map<String, CostPlan.Measured> steps = new LinkedHashMap<>();
+    first
+        .steps()
+        .forEach(
+            (id, m) -> {
+              List<CostPlan.Measured> all =
+                  runs.stream().map(r -> r.steps().get(id)).filter(x -> x != null).toList();
+              steps.put(
+                  id,
+                  new CostPlan.Measured(
+                      id,
+                      m.x(),
+                      all.stream().mapToDouble(CostPlan.Measured::wallSeconds).min().orElse(0),
+                      all.stream().mapToDouble(CostPlan.Measured::cpuSeconds).min().orElse(0),
+                      all.stream().mapToDouble(CostPlan.Measured::taskSeconds).min().orElse(0),
+                      all.stream()
+                          .mapToDouble(CostPlan.Measured::processCpuSeconds)
+                          .min()
+                          .orElse(0),
+                      m.inputBytes(),
+                      m.rows(),
+                      m.dataBytes(),
+                      m.otherBytes(),
+                      m.tokens(),
+                      m.parallelism()));
+            });
+    double outside = runs.stream().mapToDouble(SampleRun::outsideStepsSeconds).min().orElse(0);
+    return new SampleRun(first.samples(), first.fraction(), steps, outside);
   }
 
   /** A step's run on a sample, for the plan's JSON; null when the sample lacks the step. */

@@ -116,7 +116,8 @@ class HuggingFaceBpeTest {
         differ.add(abbreviate(text));
       }
     }
-    assertTrue(differ.isEmpty(), differ.size() + " paragraphs differ, first: " + differ.get(0));
+    assertTrue(
+        differ.isEmpty(), () -> differ.size() + " paragraphs differ, first: " + differ.get(0));
   }
 
   @Test
