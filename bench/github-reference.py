@@ -38,8 +38,10 @@ if sys.argv[1] == "export":
             for r in rows:
                 g.write((json.dumps(r, ensure_ascii=False) + "\n").encode("utf-8"))
 elif sys.argv[1] == "check":
-    import sentencepiece
-    sp = sentencepiece.SentencePieceProcessor(model_file=sys.argv[4])
+    os.environ["CORRAL_SP_MODEL"] = sys.argv[4]
+    shim = {}
+    exec(mg.SHIM, shim)  # the stand-in the reference runs with
+    tokenizer = shim["AutoTokenizer"].from_pretrained("EleutherAI/pythia-6.9b-deduped")
     counts = {}
     with open(sys.argv[3], encoding="utf-8") as f:
         for line in f:
@@ -50,7 +52,7 @@ elif sys.argv[1] == "check":
         for line in f:
             r = json.loads(line)
             texts += 1
-            if len(sp.encode(r["text"], out_type=str)) != counts[r["md5"]]:
+            if len(tokenizer.tokenize(r["text"])) != counts[r["md5"]]:
                 differ += 1
     print(json.dumps({"texts": texts, "differ": differ}))
     sys.exit(1 if differ else 0)

@@ -13,7 +13,9 @@ github_merge_dedup.py, github_run_filter.py. Before them, the BigQuery query's W
 'mit%' OR 'bsd%' OR 'apache%', content IS NOT NULL), which is SQL and not in the scripts. The filter's
 tokenizer (transformers' AutoTokenizer for EleutherAI/pythia-6.9b-deduped) cannot be downloaded here: a
 `transformers` module on PYTHONPATH answers tokenize(text) with as many tokens as token-counts.jsonl gives
-for that text (the bundled LLaMA tokenizer, counted by DJL), and fails on a text it does not know.
+for that text (the bundled LLaMA tokenizer, counted by DJL), and fails on a text it does not know. The
+benchmark (bench/github.sh) gives it a SentencePiece .model instead (the same LLaMA tokenizer, written by
+HuggingFaceBpe.modelProto): it then tokenizes every text with the sentencepiece library, at a real cost.
 
 paper mode (expected-paper.jsonl): RedPajama's own functions (PAT, CPAT, get_filecontent_stats from
 github_clean_dedup_local.py; discard_record from github_run_filter.py) with the fixes Corral's paper mode
@@ -40,14 +42,26 @@ import tempfile
 SHIM = '''
 import hashlib, json, os
 if os.environ.get("CORRAL_SP_MODEL"):  # the benchmark: a real tokenizer, the LLaMA pieces as a .model
+    import re
     import sentencepiece
 
     class _Tokenizer:
         def __init__(self):
             self.sp = sentencepiece.SentencePieceProcessor(model_file=os.environ["CORRAL_SP_MODEL"])
+            special = [self.sp.id_to_piece(i) for i in range(self.sp.get_piece_size())
+                       if self.sp.is_control(i) or self.sp.is_unknown(i)]
+            # as transformers does, special tokens written in the text are split out, one token each
+            self.split = re.compile("(" + "|".join(map(re.escape, special)) + ")")
+            self.special = set(special)
 
         def tokenize(self, text):
-            return self.sp.encode(text, out_type=str)
+            out = []
+            for part in self.split.split(text):
+                if part in self.special:
+                    out.append(part)
+                elif part:
+                    out.extend(self.sp.encode(part, out_type=str))
+            return out
 else:
     _counts = {}
     with open(os.environ["CORRAL_TOKEN_COUNTS"], encoding="utf-8") as f:
