@@ -114,6 +114,7 @@ class PlanTest {
               rows,
               p.path("disk_bytes").asLong(),
               disk));
+      table.append("  sample runs: ").append(p.path("sample_runs")).append('\n');
       totalPlanned += plannedWall;
       actualWall += wall;
       within(misses, id + " rows", p.path("rows").asLong(), rows, 0.20);
