@@ -17,15 +17,16 @@ import java.util.Locale;
 
 /**
  * The LLaMA tokenizer.json on one thread: DJL's Hugging Face tokenizer (the Rust library through
- * JNI) against the pure-Java SentencePiece encoder ({@link HuggingFaceBpe}) on the same lines,
- * each line encoded on its own, no special tokens. Two tasks: {@code ids} (what token counting
- * needs: DJL asked for the ids only, as {@code TokenCounter} does, in batches of 256 with the
- * library's parallelism off) and {@code tokens} (what perplexity scoring needs: the pieces joined
- * by spaces). One warm-up pass of each, then ROUNDS rounds alternating DJL and Java; prints each
- * pass's CPU seconds of this thread and wall seconds, medians, MB/s and Java / DJL. Fails if the
- * two disagree on any line's ids or tokens.
+ * JNI) against the pure-Java SentencePiece encoder ({@link HuggingFaceBpe}) on the same lines, each
+ * line encoded on its own, no special tokens. Two tasks: {@code ids} (what token counting needs:
+ * DJL asked for the ids only, as {@code TokenCounter} does, in batches of 256 with the library's
+ * parallelism off) and {@code tokens} (what perplexity scoring needs: the pieces joined by spaces).
+ * One warm-up pass of each, then ROUNDS rounds alternating DJL and Java; prints each pass's CPU
+ * seconds of this thread and wall seconds, medians, MB/s and Java / DJL. Fails if the two disagree
+ * on any line's ids or tokens.
  *
- * <p>Usage: LlamaTokenizerEncode TEXT ROUNDS [TOKENIZER_URI] (run with TOKENIZERS_PARALLELISM=false)
+ * <p>Usage: LlamaTokenizerEncode TEXT ROUNDS [TOKENIZER_URI] (run with
+ * TOKENIZERS_PARALLELISM=false)
  */
 public final class LlamaTokenizerEncode {
   private static final int BATCH = 256;

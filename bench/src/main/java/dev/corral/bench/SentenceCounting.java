@@ -17,8 +17,8 @@ import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -64,8 +64,12 @@ public final class SentenceCounting {
     spark
         .udf()
         .register(
-            "corral_sentences", (UDF1<String, Integer>) SentenceCounter::count, DataTypes.IntegerType);
-    spark.udf().register(
+            "corral_sentences",
+            (UDF1<String, Integer>) SentenceCounter::count,
+            DataTypes.IntegerType);
+    spark
+        .udf()
+        .register(
             "jdk_sentences",
             (UDF1<String, Integer>) SentenceCounting::breakIterator,
             DataTypes.IntegerType);

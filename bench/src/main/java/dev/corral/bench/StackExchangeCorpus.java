@@ -12,8 +12,8 @@ import java.util.Random;
 
 /**
  * Writes a Stack Exchange {@code Posts.xml} of real text for the {@code corral source
- * stackexchange} benchmark, in the dump's layout (XML declaration, {@code <posts>}, one {@code
- * <row .../>} per line with the dump's attributes and escaping, {@code </posts>}). Text is the UDHR
+ * stackexchange} benchmark, in the dump's layout (XML declaration, {@code <posts>}, one {@code <row
+ * .../>} per line with the dump's attributes and escaping, {@code </posts>}). Text is the UDHR
  * paragraphs ({@code udhr-dev.tsv}) wrapped in the HTML that Stack Exchange renders from Markdown:
  * paragraphs with inline code, emphasis and links, code blocks, nested lists, block quotes and
  * entities. Per question 0 to 6 answers (a quarter unanswered), scores from -3 to 120, answers in
@@ -40,7 +40,8 @@ public final class StackExchangeCorpus {
     Path out = Path.of(args[1]);
     Files.createDirectories(out.toAbsolutePath().getParent());
     long[] counts = new StackExchangeCorpus(paragraphs).write(out, bytes);
-    System.err.printf("%s: %,d posts (%,d questions), %,d bytes%n", out, counts[0], counts[1], Files.size(out));
+    System.err.printf(
+        "%s: %,d posts (%,d questions), %,d bytes%n", out, counts[0], counts[1], Files.size(out));
   }
 
   private long[] write(Path out, long bytes) throws IOException {
@@ -57,15 +58,7 @@ public final class StackExchangeCorpus {
       while (written < bytes) {
         long qid = id++;
         int answers = random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(6);
-        String q =
-            row(
-                qid,
-                1,
-                -1,
-                score(),
-                title(),
-                body(),
-                answers);
+        String q = row(qid, 1, -1, score(), title(), body(), answers);
         w.write(q);
         written += q.getBytes(StandardCharsets.UTF_8).length;
         posts++;
@@ -184,7 +177,8 @@ public final class StackExchangeCorpus {
 
   private String row(
       long id, int type, long parent, int score, String title, String body, int answers) {
-    StringBuilder b = new StringBuilder("  <row Id=\"").append(id).append("\" PostTypeId=\"").append(type);
+    StringBuilder b =
+        new StringBuilder("  <row Id=\"").append(id).append("\" PostTypeId=\"").append(type);
     if (parent >= 0) {
       b.append("\" ParentId=\"").append(parent);
     }
@@ -200,7 +194,9 @@ public final class StackExchangeCorpus {
       b.append("\" ViewCount=\"").append(id % 9999);
     }
     b.append("\" Body=\"").append(attribute(body));
-    b.append("\" OwnerUserId=\"").append(id % 1000).append("\" LastActivityDate=\"2023-03-01T00:00:00.000");
+    b.append("\" OwnerUserId=\"")
+        .append(id % 1000)
+        .append("\" LastActivityDate=\"2023-03-01T00:00:00.000");
     if (title != null) {
       b.append("\" Title=\"")
           .append(attribute(title))

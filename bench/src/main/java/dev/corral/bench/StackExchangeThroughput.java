@@ -11,10 +11,9 @@ import org.apache.spark.sql.SparkSession;
  * {@code corral source stackexchange}'s work once the JVM is warm: reads a dump and writes the
  * documents as Parquet, RUNS times in one local[2] session, printing the process CPU seconds of
  * each run and the median of all runs but the first (JVM start, Spark start and JIT compilation are
- * paid once per job, whatever its size). The write is the runner's ({@link Tables#write});
- * {@code dictionary} as a third argument writes with Spark's Parquet defaults instead, for a
- * before/after of the free-text columns' dictionary. Usage: StackExchangeThroughput INPUT RUNS
- * [dictionary]
+ * paid once per job, whatever its size). The write is the runner's ({@link Tables#write}); {@code
+ * dictionary} as a third argument writes with Spark's Parquet defaults instead, for a before/after
+ * of the free-text columns' dictionary. Usage: StackExchangeThroughput INPUT RUNS [dictionary]
  */
 public final class StackExchangeThroughput {
   public static void main(String[] args) throws Exception {
@@ -56,8 +55,7 @@ public final class StackExchangeThroughput {
   }
 
   private static double cpuSeconds() {
-    return ((com.sun.management.OperatingSystemMXBean)
-                ManagementFactory.getOperatingSystemMXBean())
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
             .getProcessCpuTime()
         / 1e9;
   }

@@ -17,9 +17,9 @@ import javax.xml.stream.XMLStreamReader;
 
 /**
  * Wikitext cleaning on one core: every article of a plain XML dump (namespace 0, no redirect, with
- * text) through {@link WikitextCleaner}, timed alone (no reading, no parsing of the XML), the
- * first run warming the JIT; then the texts as JSON lines {@code {"id", "text"}} for comparison
- * with the reference's. Usage: WikitextCleaning DUMP.xml LANGUAGE RUNS OUT.jsonl
+ * text) through {@link WikitextCleaner}, timed alone (no reading, no parsing of the XML), the first
+ * run warming the JIT; then the texts as JSON lines {@code {"id", "text"}} for comparison with the
+ * reference's. Usage: WikitextCleaning DUMP.xml LANGUAGE RUNS OUT.jsonl
  */
 public final class WikitextCleaning {
   public static void main(String[] args) throws Exception {
@@ -112,8 +112,7 @@ public final class WikitextCleaning {
     try (OutputStream o = Files.newOutputStream(Path.of(args[3]))) {
       for (int i = 0; i < out.size(); i++) {
         if (!out.get(i).isEmpty()) {
-          o.write(
-              json.writeValueAsBytes(java.util.Map.of("id", ids.get(i), "text", out.get(i))));
+          o.write(json.writeValueAsBytes(java.util.Map.of("id", ids.get(i), "text", out.get(i))));
           o.write('\n');
         }
       }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import picocli.CommandLine.Command;
@@ -257,6 +258,10 @@ final class PlanCommand implements Callable<Integer> {
    * The runs of one sample size as one: each step's least time of every clock, since noise (a GC
    * pause, the JIT or another process on a core) only ever adds to a step's time.
    */
+  private static double min(List<CostPlan.Measured> runs, ToDoubleFunction<CostPlan.Measured> f) {
+    return runs.stream().mapToDouble(f).min().orElse(0);
+  }
+
   private static SampleRun fastest(List<SampleRun> runs) {
     SampleRun first = runs.get(0);
     Map<String, CostPlan.Measured> steps = new LinkedHashMap<>();
@@ -271,13 +276,10 @@ final class PlanCommand implements Callable<Integer> {
                   new CostPlan.Measured(
                       id,
                       m.x(),
-                      all.stream().mapToDouble(CostPlan.Measured::wallSeconds).min().orElse(0),
-                      all.stream().mapToDouble(CostPlan.Measured::cpuSeconds).min().orElse(0),
-                      all.stream().mapToDouble(CostPlan.Measured::taskSeconds).min().orElse(0),
-                      all.stream()
-                          .mapToDouble(CostPlan.Measured::processCpuSeconds)
-                          .min()
-                          .orElse(0),
+                      min(all, CostPlan.Measured::wallSeconds),
+                      min(all, CostPlan.Measured::cpuSeconds),
+                      min(all, CostPlan.Measured::taskSeconds),
+                      min(all, CostPlan.Measured::processCpuSeconds),
                       m.inputBytes(),
                       m.rows(),
                       m.dataBytes(),
