@@ -8,6 +8,7 @@ import dev.corral.curation.lm.CcnetPerplexity;
 import dev.corral.curation.lm.KenlmBinary;
 import dev.corral.curation.lm.NgramModel;
 import dev.corral.curation.lm.Tokenizer;
+import dev.corral.curation.lm.VocabularyTokenizer;
 import dev.corral.curation.models.ExecutorTokenizers;
 import dev.corral.curation.models.PieceTokenizer;
 import dev.corral.curation.sentencepiece.SentencePieceModel;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -49,8 +51,28 @@ public final class LanguageModels {
     try (InputStream in = fs.open(file)) {
       bytes = in.readNBytes((int) length);
     }
-    SentencePieceModel sp = SentencePieceModel.read(bytes, file.toString());
-    return text -> String.join(" ", sp.encodeAsPieces(text));
+    return sentencePiece(SentencePieceModel.read(bytes, file.toString()));
+  }
+
+  /**
+   * {@code sp}'s pieces joined by spaces, as CCNet's {@code SentencePiece} step writes them; a
+   * {@link VocabularyTokenizer}, so {@link CcnetPerplexity} looks each piece up once.
+   */
+  public static VocabularyTokenizer sentencePiece(SentencePieceModel sp) {
+    return new SentencePieceTokenizer(sp);
+  }
+
+  /** A SentencePiece model's pieces, joined by spaces or one by one. */
+  private record SentencePieceTokenizer(SentencePieceModel sp) implements VocabularyTokenizer {
+    @Override
+    public List<String> pieces() {
+      return IntStream.range(0, sp.size()).mapToObj(sp::idToPiece).toList();
+    }
+
+    @Override
+    public List<String> tokens(String text) {
+      return sp.encodeAsPieces(text);
+    }
   }
 
   /**

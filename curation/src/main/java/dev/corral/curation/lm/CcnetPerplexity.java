@@ -2,6 +2,9 @@ package dev.corral.curation.lm;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A document's perplexity under an n-gram model as CCNet computes it ({@code DocLM} in {@code
@@ -41,20 +44,41 @@ public final class CcnetPerplexity {
   private final NgramModel model;
   private final Tokenizer tokenizer;
   private final Mode mode;
+  // With a VocabularyTokenizer: the model's word id of each vocabulary piece, -1 where only the
+  // joined text can be scored (see NgramModel#wordIds).
+  private final Map<String, Integer> wordOfPiece;
 
   public CcnetPerplexity(NgramModel model, Tokenizer tokenizer) {
     this(model, tokenizer, Mode.LINES);
   }
 
   public CcnetPerplexity(NgramModel model, Tokenizer tokenizer, Mode mode) {
+    this(model, tokenizer, mode, null);
+  }
+
+  private CcnetPerplexity(
+      NgramModel model, Tokenizer tokenizer, Mode mode, Map<String, Integer> wordOfPiece) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.mode = mode;
+    this.wordOfPiece =
+        wordOfPiece != null || !(tokenizer instanceof VocabularyTokenizer v)
+            ? wordOfPiece
+            : wordsOf(model, v.pieces());
+  }
+
+  private static Map<String, Integer> wordsOf(NgramModel model, List<String> pieces) {
+    int[] words = model.wordIds(pieces);
+    Map<String, Integer> map = new HashMap<>(2 * pieces.size());
+    for (int i = 0; i < words.length; i++) {
+      map.putIfAbsent(pieces.get(i), words[i]);
+    }
+    return map;
   }
 
   /** The same model and tokenizer, scoring in {@code mode}. */
   public CcnetPerplexity withMode(Mode mode) {
-    return mode == this.mode ? this : new CcnetPerplexity(model, tokenizer, mode);
+    return mode == this.mode ? this : new CcnetPerplexity(model, tokenizer, mode, wordOfPiece);
   }
 
   public Mode mode() {
@@ -80,11 +104,10 @@ public final class CcnetPerplexity {
       return null;
     }
     if (mode == Mode.DOCUMENT) {
-      String tokens = tokenizer.tokenize(CcnetNormalizer.normalize(document));
-      if (tokens.isEmpty()) {
+      float[] words = wordScores(CcnetNormalizer.normalize(document));
+      if (words == null) {
         return null; // DocLM skips a document whose tokenized field is empty
       }
-      float[] words = model.wordScores(tokens, true, true);
       float score = 0f; // summed in a float, as KenLM's model.score does
       for (float p : words) {
         score += p;
@@ -98,9 +121,11 @@ public final class CcnetPerplexity {
       int end = document.indexOf('\n', start);
       String line = document.substring(start, end < 0 ? document.length() : end);
       // One split per line: the word scores give both the line's score and its length (words +
-      // </s>).
-      float[] words =
-          model.wordScores(tokenizer.tokenize(CcnetNormalizer.normalize(line)), true, true);
+      // </s>); an empty line still scores its </s>.
+      float[] words = wordScores(CcnetNormalizer.normalize(line));
+      if (words == null) {
+        words = model.wordScores(new int[0], true, true);
+      }
       float score = 0f; // summed in a float, as NgramModel.score and KenLM do
       for (float p : words) {
         score += p;
@@ -113,6 +138,31 @@ public final class CcnetPerplexity {
       start = end + 1;
     }
     return new Score(sum, length);
+  }
+
+  /**
+   * The scores of {@code normalized}'s pieces and {@code </s>}, after {@code <s>}; null when it has
+   * no pieces. A vocabulary's pieces are looked up piece by piece (the same words as splitting the
+   * joined pieces gives), unless a piece is one that splitting would cut.
+   */
+  private float[] wordScores(String normalized) {
+    if (wordOfPiece == null) {
+      String tokens = tokenizer.tokenize(normalized);
+      return tokens.isEmpty() ? null : model.wordScores(tokens, true, true);
+    }
+    List<String> tokens = ((VocabularyTokenizer) tokenizer).tokens(normalized);
+    if (tokens.isEmpty()) {
+      return null;
+    }
+    int[] words = new int[tokens.size()];
+    for (int i = 0; i < words.length; i++) {
+      Integer word = wordOfPiece.get(tokens.get(i));
+      words[i] = word != null ? word : model.wordIds(List.of(tokens.get(i)))[0];
+      if (words[i] < 0) {
+        return model.wordScores(String.join(" ", tokens), true, true);
+      }
+    }
+    return model.wordScores(words, true, true);
   }
 
   /** CCNet's perplexity of {@code document}, rounded to 0.1; NaN for a null or empty document. */

@@ -6,6 +6,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A back-off n-gram language model scored exactly as KenLM scores it (Heafield 2011, "KenLM: Faster
@@ -122,7 +123,19 @@ public abstract class NgramModel {
    */
   public float[] wordScores(String sentence, boolean withBos, boolean withEos) {
     String[] tokens = PythonStr.split(sentence);
-    float[] out = new float[tokens.length + (withEos ? 1 : 0)];
+    int[] words = new int[tokens.length];
+    for (int i = 0; i < tokens.length; i++) {
+      words[i] = wordId(tokens[i]);
+    }
+    return wordScores(words, withBos, withEos);
+  }
+
+  /**
+   * As {@link #wordScores(String, boolean, boolean)} for a sentence already looked up: {@code
+   * words} are this model's ids ({@link #wordIds}), so no text is split or hashed.
+   */
+  public float[] wordScores(int[] words, boolean withBos, boolean withEos) {
+    float[] out = new float[words.length + (withEos ? 1 : 0)];
     int order = order();
     int[] context = new int[Math.max(1, order - 1)];
     int length = 0;
@@ -130,11 +143,11 @@ public abstract class NgramModel {
       context[0] = bos();
       length = 1;
     }
-    for (int i = 0; i <= tokens.length; i++) {
-      if (i == tokens.length && !withEos) {
+    for (int i = 0; i <= words.length; i++) {
+      if (i == words.length && !withEos) {
         break;
       }
-      int word = i == tokens.length ? eos() : wordId(tokens[i]);
+      int word = i == words.length ? eos() : words[i];
       out[i] = wordScore(context, length, word);
       // The next context: this one plus the word, keeping the last N-1 words.
       if (order > 1) {
@@ -146,6 +159,22 @@ public abstract class NgramModel {
       }
     }
     return out;
+  }
+
+  /**
+   * This model's id of each of {@code tokens} ({@code <unk>}'s for a word it does not hold), for
+   * {@link #wordScores(int[], boolean, boolean)}; -1 for a token that Python's {@code split()}
+   * would not keep as one word (empty, or holding whitespace), which that method cannot score as
+   * the text would be.
+   */
+  public int[] wordIds(List<String> tokens) {
+    int[] ids = new int[tokens.size()];
+    for (int i = 0; i < ids.length; i++) {
+      String t = tokens.get(i);
+      String[] split = PythonStr.split(t);
+      ids[i] = split.length == 1 && split[0].equals(t) ? wordId(t) : -1;
+    }
+    return ids;
   }
 
   @Override

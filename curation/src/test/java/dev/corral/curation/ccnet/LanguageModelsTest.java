@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corral.core.CorralException;
+import dev.corral.core.testing.TestSpark;
+import dev.corral.curation.lm.CcnetNormalizer;
 import dev.corral.curation.lm.CcnetPerplexity;
 import dev.corral.curation.lm.NgramModel;
+import dev.corral.curation.lm.NgramTrainer;
 import dev.corral.curation.lm.Tokenizer;
 import dev.corral.curation.sentencepiece.SentencePieceModel;
 import java.io.IOException;
@@ -138,5 +141,50 @@ class LanguageModelsTest {
     CorralException e =
         assertThrows(CorralException.class, () -> LanguageModels.checkModels(ccnet.toString()));
     assertTrue(e.getMessage().contains("kmb.sp.model"), e.getMessage());
+  }
+
+  /**
+   * In CCNet's layout the pieces are looked up one by one (each vocabulary piece's word found once
+   * per model, an unknown run's text when it comes): every UDHR paragraph, and documents of three
+   * paragraphs, score exactly as through the joined pieces, in both modes, with and without unknown
+   * pieces.
+   */
+  @Test
+  void pieceIdsScoreAsTheJoinedPieces() throws IOException {
+    byte[] spModel;
+    try (InputStream in =
+        LanguageModelsTest.class.getResourceAsStream(
+            "/dev/corral/curation/sentencepiece/unigram-1k.model")) {
+      spModel = in.readAllBytes();
+    }
+    SentencePieceModel sp = SentencePieceModel.read(spModel, "xx.sp.model");
+    List<String> paragraphs =
+        Files.readAllLines(TestSpark.sharedDir().resolve("data/udhr-dev.tsv")).stream()
+            .map(line -> line.split("\t", 3)[2])
+            .toList();
+    Path lm = Files.createDirectories(dir.resolve("ccnet"));
+    List<String> training =
+        paragraphs.subList(0, 3000).stream()
+            .map(t -> String.join(" ", sp.encodeAsPieces(CcnetNormalizer.normalize(t))))
+            .toList();
+    new NgramTrainer(3).train(training, lm.resolve("xx.arpa"));
+    Files.write(lm.resolve("xx.sp.model"), spModel);
+    CcnetPerplexity byIds = LanguageModels.get(lm.toString(), "xx", "whitespace").orElseThrow();
+    NgramModel model = NgramModel.load(lm.resolve("xx.arpa"));
+    CcnetPerplexity byText =
+        new CcnetPerplexity(model, text -> String.join(" ", sp.encodeAsPieces(text)));
+    int[] branches = new int[2]; // documents with and without an unknown piece
+    for (int i = 0; i < paragraphs.size(); i++) {
+      String document =
+          String.join("\n", paragraphs.subList(i, Math.min(paragraphs.size(), i + 3)));
+      for (String text : List.of(paragraphs.get(i), document)) {
+        for (CcnetPerplexity.Mode mode : CcnetPerplexity.Mode.values()) {
+          assertEquals(byText.withMode(mode).score(text), byIds.withMode(mode).score(text), "" + i);
+        }
+      }
+      int[] ids = sp.encode(CcnetNormalizer.normalize(paragraphs.get(i)));
+      branches[Arrays.stream(ids).anyMatch(sp::isUnknown) ? 1 : 0]++;
+    }
+    assertTrue(branches[0] > 1000 && branches[1] > 10, Arrays.toString(branches));
   }
 }
