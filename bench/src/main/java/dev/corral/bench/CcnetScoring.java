@@ -7,6 +7,7 @@ import dev.corral.curation.sentencepiece.SentencePieceModel;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ public final class CcnetScoring {
         throw new IllegalStateException("the two ways score differently: " + d);
       }
     }
-    long bytes = documents.stream().mapToLong(d -> d.getBytes().length).sum();
+    long bytes = documents.stream().mapToLong(d -> d.getBytes(StandardCharsets.UTF_8).length).sum();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     List<Double> byJoined = new ArrayList<>();
     List<Double> byPieces = new ArrayList<>();

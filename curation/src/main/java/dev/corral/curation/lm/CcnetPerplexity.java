@@ -45,7 +45,7 @@ public final class CcnetPerplexity {
   private final Tokenizer tokenizer;
   private final Mode mode;
   // With a VocabularyTokenizer: the model's word id of each vocabulary piece, -1 where only the
-  // joined text can be scored (see NgramModel#wordIds).
+  // joined text can be scored (see NgramModel#wordIdOf).
   private final Map<String, Integer> wordOfPiece;
 
   public CcnetPerplexity(NgramModel model, Tokenizer tokenizer) {
@@ -157,7 +157,7 @@ public final class CcnetPerplexity {
     int[] words = new int[tokens.size()];
     for (int i = 0; i < words.length; i++) {
       Integer word = wordOfPiece.get(tokens.get(i));
-      words[i] = word != null ? word : model.wordIds(List.of(tokens.get(i)))[0];
+      words[i] = word != null ? word : model.wordIdOf(tokens.get(i));
       if (words[i] < 0) {
         return model.wordScores(String.join(" ", tokens), true, true);
       }

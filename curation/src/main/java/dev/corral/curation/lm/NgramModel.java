@@ -162,19 +162,25 @@ public abstract class NgramModel {
   }
 
   /**
-   * This model's id of each of {@code tokens} ({@code <unk>}'s for a word it does not hold), for
-   * {@link #wordScores(int[], boolean, boolean)}; -1 for a token that Python's {@code split()}
-   * would not keep as one word (empty, or holding whitespace), which that method cannot score as
-   * the text would be.
+   * This model's id of each of {@code tokens}, as {@link #wordIdOf} gives it, for {@link
+   * #wordScores(int[], boolean, boolean)}.
    */
   public int[] wordIds(List<String> tokens) {
     int[] ids = new int[tokens.size()];
     for (int i = 0; i < ids.length; i++) {
-      String t = tokens.get(i);
-      String[] split = PythonStr.split(t);
-      ids[i] = split.length == 1 && split[0].equals(t) ? wordId(t) : -1;
+      ids[i] = wordIdOf(tokens.get(i));
     }
     return ids;
+  }
+
+  /**
+   * This model's id of {@code token} ({@code <unk>}'s for a word it does not hold); -1 for a token
+   * that Python's {@code split()} would not keep as one word (empty, or holding whitespace), which
+   * {@link #wordScores(int[], boolean, boolean)} cannot score as the text would be.
+   */
+  public int wordIdOf(String token) {
+    String[] split = PythonStr.split(token);
+    return split.length == 1 && split[0].equals(token) ? wordId(token) : -1;
   }
 
   @Override
