@@ -82,7 +82,7 @@ final class PlanCommand implements Callable<Integer> {
 
   @Option(
       names = "--rounds",
-      defaultValue = "2",
+      defaultValue = "3",
       description =
           "Times each sample size runs; each step's fastest run counts (default: ${DEFAULT-VALUE}).")
   int rounds;
@@ -161,12 +161,13 @@ final class PlanCommand implements Callable<Integer> {
         sampleMb);
     // The first run warms the JVM (classes, JIT, models): its times would tilt the line, and tell
     // what each step's first use costs in the new JVM a recipe runs in.
-    SampleRun warmUp = sampleRun(recipe, conf, folder.resolve("warm-up"), budget);
+    SampleRun warmUp = sampleRun(recipe, conf, folder.resolve("warm-up"), budget, budget);
     List<SampleRun> smalls = new ArrayList<>();
     List<SampleRun> larges = new ArrayList<>();
     for (int r = 1; r <= rounds; r++) {
-      smalls.add(sampleRun(recipe, conf, folder.resolve("small-" + r), budget / 4));
-      larges.add(sampleRun(recipe, conf, folder.resolve("large-" + r), budget));
+      // The small sample cuts the large one's files shorter: as many files, as many tasks.
+      smalls.add(sampleRun(recipe, conf, folder.resolve("small-" + r), budget / 4, budget));
+      larges.add(sampleRun(recipe, conf, folder.resolve("large-" + r), budget, budget));
     }
     SampleRun small = fastest(smalls);
     SampleRun large = fastest(larges);
@@ -248,6 +249,8 @@ final class PlanCommand implements Callable<Integer> {
       runs.put("warm_up", measured(warmUp.steps().get(id)));
       runs.put("small", measured(small.steps().get(id)));
       runs.put("large", measured(large.steps().get(id)));
+      runs.put("small_rounds", smalls.stream().map(r -> measured(r.steps().get(id))).toList());
+      runs.put("large_rounds", larges.stream().map(r -> measured(r.steps().get(id))).toList());
       step.put("sample_runs", runs);
     }
     plan.put("outside_steps_seconds", start);
@@ -316,7 +319,8 @@ final class PlanCommand implements Callable<Integer> {
   /**
    * Samples {@code budget} bytes of every source into {@code folder} and runs the recipe on them.
    */
-  private SampleRun sampleRun(RecipeConfig recipe, Configuration conf, Path folder, long budget)
+  private SampleRun sampleRun(
+      RecipeConfig recipe, Configuration conf, Path folder, long budget, long filesFor)
       throws IOException {
     Map<String, InputSample.Sampled> samples = new LinkedHashMap<>();
     Map<String, List<String>> inputs = new LinkedHashMap<>();
@@ -328,6 +332,7 @@ final class PlanCommand implements Callable<Integer> {
               conf,
               e.getValue(),
               budget,
+              filesFor,
               new org.apache.hadoop.fs.Path(folder.resolve("sample").resolve(e.getKey()).toUri()));
       samples.put(e.getKey(), s);
       inputs.put(e.getKey(), s.paths());

@@ -63,6 +63,16 @@ public final class InputSample {
    * target}, which must not exist.
    */
   public static Sampled take(Configuration conf, List<String> inputs, long budget, Path target) {
+    return take(conf, inputs, budget, budget, target);
+  }
+
+  /**
+   * Samples about {@code budget} bytes from the files a sample of {@code filesFor} bytes would
+   * take, each cut to an equal share: samples of two sizes then read as many files, so Spark runs
+   * them in as many tasks and a task's fixed cost does not pass for cost per byte.
+   */
+  public static Sampled take(
+      Configuration conf, List<String> inputs, long budget, long filesFor, Path target) {
     List<Candidate> files = new ArrayList<>();
     long total = 0;
     for (int i = 0; i < inputs.size(); i++) {
@@ -91,7 +101,7 @@ public final class InputSample {
     }
     files.sort((a, b) -> a.file().getPath().toString().compareTo(b.file().getPath().toString()));
     long average = Math.max(1, total / files.size());
-    int wanted = (int) Math.max(1, Math.min(files.size(), Math.ceil((double) budget / average)));
+    int wanted = (int) Math.max(1, Math.min(files.size(), Math.ceil((double) filesFor / average)));
     long share = Math.max(1, budget / wanted);
 
     List<String> paths = new ArrayList<>();

@@ -95,6 +95,51 @@ class InputSampleTest {
     assertEquals(book.length(), s.sampledBytes());
   }
 
+  @Test
+  void aSmallerSampleCutsTheSameFilesShorter() throws IOException {
+    Path dir = tmp.resolve("shards");
+    Files.createDirectories(dir);
+    for (int i = 0; i < 10; i++) {
+      Files.writeString(dir.resolve("shard-" + i + ".txt"), ("line " + i + "\n").repeat(500));
+    }
+    long fileBytes = Files.size(dir.resolve("shard-0.txt"));
+    org.apache.hadoop.conf.Configuration conf = HadoopFs.configuration();
+    InputSample.Sampled large =
+        InputSample.take(
+            conf,
+            List.of(dir.toString()),
+            4 * fileBytes,
+            new org.apache.hadoop.fs.Path(tmp.resolve("large").toUri()));
+    InputSample.Sampled small =
+        InputSample.take(
+            conf,
+            List.of(dir.toString()),
+            fileBytes,
+            4 * fileBytes,
+            new org.apache.hadoop.fs.Path(tmp.resolve("small").toUri()));
+    InputSample.Sampled alone =
+        InputSample.take(
+            conf,
+            List.of(dir.toString()),
+            fileBytes,
+            new org.apache.hadoop.fs.Path(tmp.resolve("alone").toUri()));
+
+    assertEquals(4, large.sampledFiles());
+    assertEquals(4, small.sampledFiles(), "as many files as the large sample");
+    assertEquals(1, alone.sampledFiles());
+    assertEquals(large.sampledBytes(), 4 * small.sampledBytes(), 4.0 * 4 * 8);
+    try (var files = Files.walk(tmp.resolve("small"))) {
+      List<String> names =
+          files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted().toList();
+      try (var big = Files.walk(tmp.resolve("large"))) {
+        assertEquals(
+            big.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted().toList(),
+            names,
+            "the same files");
+      }
+    }
+  }
+
   private static OutputStream nonClosing(OutputStream out) {
     return new java.io.FilterOutputStream(out) {
       @Override
