@@ -104,6 +104,7 @@ final class ArxivCommand extends JobCommand {
         .optStages(stages)
         .optDropReasons(
             TexCleaner.NO_TEX_FILES, TexCleaner.EMPTY_TEXT, TexCleaner.MACRO_ESCAPE_ERROR)
+        .optCountKeptChars(true)
         .optSetting("compat", compat == null ? "none" : compat)
         .optSetting("split_mb", splitMb)
         .optSetting("max_paper_mb", maxPaperMb)

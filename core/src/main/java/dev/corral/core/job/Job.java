@@ -89,6 +89,7 @@ public final class Job {
   final Writer writer;
   final Map<String, Object> settings;
   final List<String> dropReasons;
+  final boolean countKeptChars;
 
   private Job(Builder b) {
     name = b.name;
@@ -110,6 +111,7 @@ public final class Job {
     writer = b.writer;
     settings = new LinkedHashMap<>(b.settings);
     dropReasons = List.copyOf(b.dropReasons);
+    countKeptChars = b.countKeptChars;
   }
 
   public static Builder builder() {
@@ -162,6 +164,7 @@ public final class Job {
     private Writer writer;
     private final Map<String, Object> settings = new LinkedHashMap<>();
     private final List<String> dropReasons = new ArrayList<>();
+    private boolean countKeptChars;
 
     private Builder() {}
 
@@ -289,6 +292,15 @@ public final class Job {
      */
     public Builder optDropReasons(String... reasons) {
       dropReasons.addAll(Arrays.asList(reasons));
+      return this;
+    }
+
+    /**
+     * Whether the write also counts the characters of {@code text} in the kept rows ({@link
+     * JobContext.Written#keptChars()}); off by default, since it reads every byte of every text.
+     */
+    public Builder optCountKeptChars(boolean value) {
+      countKeptChars = value;
       return this;
     }
 

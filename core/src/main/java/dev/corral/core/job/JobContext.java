@@ -26,7 +26,8 @@ public final class JobContext {
    * @param dropped rows per {@code drop_reason}, by reason (rows without one left out); null when
    *     the table has no such column
    * @param keptChars characters of {@code text} in the rows without a {@code drop_reason} (all rows
-   *     when there is no such column); -1 when the table has no string {@code text} column
+   *     when there is no such column); -1 when the table has no string {@code text} column or the
+   *     job did not ask for the count ({@code Job.Builder.optCountKeptChars})
    */
   public record Written(long rows, Map<String, Long> dropped, long keptChars) {
     /** Rows without a {@code drop_reason}. */

@@ -307,7 +307,7 @@ public final class JobRunner {
         context.stats().put("commits_resumed", r.skipped());
       } else {
         Tables.write(
-            counts.tagWritten(data, DROP_REASON, job.dropReasons, TEXT),
+            counts.tagWritten(data, DROP_REASON, job.dropReasons, job.countKeptChars ? TEXT : null),
             staging,
             job.format,
             job.partitionBy);

@@ -57,14 +57,15 @@ final class StageCounts implements QueryExecutionListener, AutoCloseable {
   /**
    * {@code data}, the table about to be written, with what its report needs observed during the
    * write: rows, rows with a {@code dropReason} in all and for each of {@code reasons} (when it has
-   * that column), and characters of {@code textColumn} in the rows without a reason (when it is a
-   * string column); see {@link #written}.
+   * that column), and characters of {@code textColumn} in the rows without a reason (when it is
+   * given and a string column); see {@link #written}.
    */
   Dataset<Row> tagWritten(
       Dataset<Row> data, String dropReason, List<String> reasons, String textColumn) {
     boolean hasReason = Arrays.asList(data.columns()).contains(dropReason);
     boolean hasText =
-        Arrays.asList(data.columns()).contains(textColumn)
+        textColumn != null
+            && Arrays.asList(data.columns()).contains(textColumn)
             && data.schema().apply(textColumn).dataType().equals(DataTypes.StringType);
     Column reason = col("`" + dropReason + "`");
     Column text = col("`" + textColumn + "`");

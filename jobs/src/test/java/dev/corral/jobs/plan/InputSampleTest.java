@@ -128,15 +128,16 @@ class InputSampleTest {
     assertEquals(4, small.sampledFiles(), "as many files as the large sample");
     assertEquals(1, alone.sampledFiles());
     assertEquals(large.sampledBytes(), 4 * small.sampledBytes(), 4.0 * 4 * 8);
-    try (var files = Files.walk(tmp.resolve("small"))) {
-      List<String> names =
-          files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted().toList();
-      try (var big = Files.walk(tmp.resolve("large"))) {
-        assertEquals(
-            big.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted().toList(),
-            names,
-            "the same files");
-      }
+    assertEquals(fileNames(tmp.resolve("large")), fileNames(tmp.resolve("small")), "same files");
+  }
+
+  private static List<String> fileNames(Path dir) throws IOException {
+    try (var files = Files.walk(dir)) {
+      return files
+          .filter(Files::isRegularFile)
+          .map(f -> f.getFileName().toString())
+          .sorted()
+          .toList();
     }
   }
 
