@@ -103,32 +103,24 @@ class InputSampleTest {
       Files.writeString(dir.resolve("shard-" + i + ".txt"), ("line " + i + "\n").repeat(500));
     }
     long fileBytes = Files.size(dir.resolve("shard-0.txt"));
-    org.apache.hadoop.conf.Configuration conf = HadoopFs.configuration();
-    InputSample.Sampled large =
-        InputSample.take(
-            conf,
-            List.of(dir.toString()),
-            4 * fileBytes,
-            new org.apache.hadoop.fs.Path(tmp.resolve("large").toUri()));
-    InputSample.Sampled small =
-        InputSample.take(
-            conf,
-            List.of(dir.toString()),
-            fileBytes,
-            4 * fileBytes,
-            new org.apache.hadoop.fs.Path(tmp.resolve("small").toUri()));
-    InputSample.Sampled alone =
-        InputSample.take(
-            conf,
-            List.of(dir.toString()),
-            fileBytes,
-            new org.apache.hadoop.fs.Path(tmp.resolve("alone").toUri()));
+    InputSample.Sampled large = sample(dir, 4 * fileBytes, 4 * fileBytes, "large");
+    InputSample.Sampled small = sample(dir, fileBytes, 4 * fileBytes, "small");
+    InputSample.Sampled alone = sample(dir, fileBytes, fileBytes, "alone");
 
     assertEquals(4, large.sampledFiles());
     assertEquals(4, small.sampledFiles(), "as many files as the large sample");
     assertEquals(1, alone.sampledFiles());
     assertEquals(large.sampledBytes(), 4 * small.sampledBytes(), 4.0 * 4 * 8);
     assertEquals(fileNames(tmp.resolve("large")), fileNames(tmp.resolve("small")), "same files");
+  }
+
+  private InputSample.Sampled sample(Path dir, long budget, long filesFor, String name) {
+    return InputSample.take(
+        HadoopFs.configuration(),
+        List.of(dir.toString()),
+        budget,
+        filesFor,
+        new org.apache.hadoop.fs.Path(tmp.resolve(name).toUri()));
   }
 
   private static List<String> fileNames(Path dir) throws IOException {
