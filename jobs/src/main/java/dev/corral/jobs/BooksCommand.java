@@ -163,7 +163,7 @@ final class BooksCommand extends JobCommand {
       chars += corpus.get("chars");
       keptChars += corpus.get("kept_chars");
     }
-    Map<String, Long> reasons = JobRunner.byDropReason(written);
+    Map<String, Long> reasons = JobRunner.byDropReason(context, written);
     Map<String, Object> stats = new LinkedHashMap<>();
     stats.put("files", read.files().size());
     stats.put("books_read", read.documentsRead());

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.sum;
 
 import dev.corral.core.io.Tables;
 import dev.corral.core.job.Job;
+import dev.corral.core.job.JobContext;
 import dev.corral.core.job.JobRunner;
 import dev.corral.curation.ccnet.LanguageFilter;
 import dev.corral.curation.ccnet.LanguageModels;
@@ -106,11 +107,12 @@ final class CcnetCommand extends JobCommand {
         .optPersistInput(true)
         .optPartitionBy(json ? new String[0] : new String[] {"language", "bucket"})
         .optSetting("min_len", minLen)
-        .optReport((context, written) -> summary(read.get(), written))
+        .optReport((context, written) -> summary(read.get(), context, written))
         .build();
   }
 
-  private static Job.Summary summary(WarcReader.Result read, Dataset<Row> table) {
+  private static Job.Summary summary(
+      WarcReader.Result read, JobContext context, Dataset<Row> table) {
     // Only the columns the report counts are cached: the text would make memory grow with the
     // input.
     Dataset<Row> written =
@@ -148,7 +150,7 @@ final class CcnetCommand extends JobCommand {
           "share_of_lines_removed_by_dedup", linesIn == 0 ? 0 : 1 - (double) linesOut / linesIn);
       stats.put("bytes_in", totals.isNullAt(3) ? 0 : totals.getLong(3));
       stats.put("bytes_out", totals.isNullAt(4) ? 0 : totals.getLong(4));
-      stats.put("by_drop_reason", JobRunner.byDropReason(written));
+      stats.put("by_drop_reason", JobRunner.byDropReason(context, written));
       ConsoleTable table2 = new ConsoleTable("language", "bucket", "documents", "kept");
       Map<String, Long> byLanguageBucket = new LinkedHashMap<>();
       for (Row r :

@@ -70,12 +70,14 @@ final class CurateCommand extends JobCommand {
                       + String.join(" -> ", pipeline.stageNames())
                       + "\n";
               if (!Arrays.asList(written.columns()).contains(JobRunner.DROP_REASON)) {
+                long documents =
+                    context.written() != null ? context.written().rows() : written.count();
                 return new Job.Summary(
-                    Map.of("documents", written.count()),
-                    head + written.count() + " documents (no stage sets drop_reason)\n",
+                    Map.of("documents", documents),
+                    head + documents + " documents (no stage sets drop_reason)\n",
                     null);
               }
-              Map<String, Long> reasons = JobRunner.byDropReason(written);
+              Map<String, Long> reasons = JobRunner.byDropReason(context, written);
               Map<String, Object> stats = new LinkedHashMap<>();
               stats.put("documents", reasons.values().stream().mapToLong(Long::longValue).sum());
               StringBuilder console = new StringBuilder(head + Reports.dropReasons(reasons));

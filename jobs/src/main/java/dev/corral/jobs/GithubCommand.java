@@ -6,17 +6,17 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import dev.corral.core.Errors;
 import dev.corral.core.job.Job;
-import dev.corral.core.job.JobRunner;
 import dev.corral.curation.sources.github.GithubPipeline;
 import dev.corral.curation.sources.github.GithubQualityFilter;
 import dev.corral.curation.sources.github.GithubReader;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.sql.Dataset;
@@ -106,73 +106,79 @@ final class GithubCommand extends JobCommand {
 
   private static Job.Summary summary(
       GithubReader.Result read, Dataset<Row> table, boolean redPajama, String tokenizer) {
-    // Only each text's length is cached, not the text: the report needs no more, and caching the
-    // text would copy and compress every file once more.
-    Dataset<Row> written =
+    // One pass: files and characters per (language, drop_reason), a small table that every figure
+    // below is summed from.
+    List<Row> groups =
         table
-            .select(
-                col("language"),
-                col("drop_reason"),
-                coalesce(length(col("text")).cast("long"), lit(0L)).as("chars"))
-            .cache();
-    try {
-      Row totals =
-          written
-              .agg(
-                  count("*"),
-                  sum(when(col("drop_reason").isNull(), 1L).otherwise(0L)),
-                  sum(col("chars")),
-                  sum(when(col("drop_reason").isNull(), col("chars")).otherwise(0L)))
-              .first();
-      long documents = totals.getLong(0);
-      long kept = totals.isNullAt(1) ? 0 : totals.getLong(1);
-      Map<String, Object> stats = new LinkedHashMap<>();
-      stats.put("mode", redPajama ? "redpajama" : "paper");
-      stats.put("tokenizer", tokenizer);
-      stats.put("files_read", read.files().size());
-      stats.put("tables_read", read.tables().size());
-      stats.put("records_read", read.records());
-      stats.put("malformed_records", read.malformed());
-      stats.put("malformed_by_file", read.malformedByFile());
-      stats.put("malformed_first", read.firstMalformed());
-      stats.put("documents", documents);
-      stats.put("documents_kept", kept);
-      stats.put("documents_dropped", documents - kept);
-      stats.put("chars", totals.isNullAt(2) ? 0 : totals.getLong(2));
-      stats.put("chars_kept", totals.isNullAt(3) ? 0 : totals.getLong(3));
-      Map<String, Long> reasons = JobRunner.byDropReason(written);
-      stats.put("by_drop_reason", reasons);
-      ConsoleTable languages = new ConsoleTable("language", "files", "kept");
-      Map<String, Long> keptByLanguage = new LinkedHashMap<>();
-      for (Row r :
-          written
-              .groupBy(coalesce(col("language"), lit("(other)")).as("language"))
-              .agg(
-                  count("*").as("n"),
-                  sum(when(col("drop_reason").isNull(), 1L).otherwise(0L)).as("kept"))
-              .orderBy(col("kept").desc(), col("n").desc(), col("language"))
-              .collectAsList()) {
-        languages.row(r.getString(0), r.getLong(1), r.getLong(2));
-        keptByLanguage.put(r.getString(0), r.getLong(2));
-      }
-      stats.put("kept_by_language", keptByLanguage);
-      String console =
-          read.summary()
-              + "\n"
-              + String.format(
-                  "%s mode, tokenizer %s: %,d files, %,d kept (%,d chars), %,d dropped%n",
-                  redPajama ? "redpajama" : "paper",
-                  tokenizer,
-                  documents,
-                  kept,
-                  (long) stats.get("chars_kept"),
-                  documents - kept)
-              + Reports.dropReasons(reasons)
-              + languages.render();
-      return new Job.Summary(stats, console, Reports.markdown("GitHub run", stats).toString());
-    } finally {
-      written.unpersist();
+            .groupBy(
+                coalesce(col("language"), lit("(other)")).as("language"),
+                coalesce(col("drop_reason"), lit("(kept)")).as("reason"))
+            .agg(count("*"), sum(coalesce(length(col("text")).cast("long"), lit(0L))))
+            .collectAsList();
+    long documents = 0;
+    long kept = 0;
+    long chars = 0;
+    long keptChars = 0;
+    Map<String, Long> byReason = new TreeMap<>();
+    Map<String, long[]> byLanguage = new TreeMap<>(); // files, kept
+    for (Row r : groups) {
+      long files = r.getLong(2);
+      long length = r.isNullAt(3) ? 0 : r.getLong(3);
+      boolean isKept = r.getString(1).equals("(kept)");
+      documents += files;
+      chars += length;
+      kept += isKept ? files : 0;
+      keptChars += isKept ? length : 0;
+      byReason.merge(r.getString(1), files, Long::sum);
+      long[] language = byLanguage.computeIfAbsent(r.getString(0), k -> new long[2]);
+      language[0] += files;
+      language[1] += isKept ? files : 0;
     }
+    Map<String, Object> stats = new LinkedHashMap<>();
+    stats.put("mode", redPajama ? "redpajama" : "paper");
+    stats.put("tokenizer", tokenizer);
+    stats.put("files_read", read.files().size());
+    stats.put("tables_read", read.tables().size());
+    stats.put("records_read", read.records());
+    stats.put("malformed_records", read.malformed());
+    stats.put("malformed_by_file", read.malformedByFile());
+    stats.put("malformed_first", read.firstMalformed());
+    stats.put("documents", documents);
+    stats.put("documents_kept", kept);
+    stats.put("documents_dropped", documents - kept);
+    stats.put("chars", chars);
+    stats.put("chars_kept", keptChars);
+    Map<String, Long> reasons = new LinkedHashMap<>();
+    byReason.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> reasons.put(e.getKey(), e.getValue()));
+    stats.put("by_drop_reason", reasons);
+    ConsoleTable languages = new ConsoleTable("language", "files", "kept");
+    Map<String, Long> keptByLanguage = new LinkedHashMap<>();
+    byLanguage.entrySet().stream()
+        .sorted(
+            Comparator.comparing((Map.Entry<String, long[]> e) -> -e.getValue()[1])
+                .thenComparing(e -> -e.getValue()[0]))
+        .forEach(
+            e -> {
+              languages.row(e.getKey(), e.getValue()[0], e.getValue()[1]);
+              keptByLanguage.put(e.getKey(), e.getValue()[1]);
+            });
+    stats.put("kept_by_language", keptByLanguage);
+    String console =
+        read.summary()
+            + "\n"
+            + String.format(
+                "%s mode, tokenizer %s: %,d files, %,d kept (%,d chars), %,d dropped%n",
+                redPajama ? "redpajama" : "paper",
+                tokenizer,
+                documents,
+                kept,
+                keptChars,
+                documents - kept)
+            + Reports.dropReasons(reasons)
+            + languages.render();
+    return new Job.Summary(stats, console, Reports.markdown("GitHub run", stats).toString());
   }
 
   @Override

@@ -131,6 +131,13 @@ class GithubJobTest {
     assertEquals(1, stats.get("malformed_records").asInt());
     assertEquals(3, stats.get("records_read").asInt());
     assertEquals(1, stats.get("documents_kept").asInt());
+    // The report's figures, summed from one pass over the written table.
+    assertEquals(2, stats.get("documents").asInt());
+    assertEquals(rows.get(0).<String>getAs("text").length(), stats.get("chars_kept").asInt());
+    assertEquals("{\"(kept)\":1,\"github_license\":1}", stats.get("by_drop_reason").toString());
+    String keptLanguage = rows.get(0).getAs("language");
+    assertEquals(1, stats.get("kept_by_language").get(keptLanguage).asInt(), stats.toString());
+    assertEquals(2, stats.get("kept_by_language").size(), stats.toString());
     assertTrue(
         stats
             .get("malformed_first")

@@ -260,13 +260,13 @@ class StandaloneClusterIT {
             "--model",
             TINY.toString(),
             "--input",
-            scoreInput("score", 240).toString(),
+            scoreInput("score", 120).toString(),
             "--partitions-per-commit",
             "2"),
         "delta",
         List.of("device"),
         // About 6 input partitions: 3 commits of 2 tasks, one for each executor.
-        List.of("spark.sql.files.maxPartitionBytes=6k"));
+        List.of("spark.sql.files.maxPartitionBytes=3k"));
   }
 
   // ---- spark-submit ----
@@ -284,6 +284,9 @@ class StandaloneClusterIT {
             List.of(
                 "spark.ui.enabled=false",
                 "spark.sql.shuffle.partitions=4",
+                // Tables of a few files: Delta's cluster-sized 50 snapshot tasks per commit cost
+                // more than the job.
+                "spark.databricks.delta.snapshotPartitions=2",
                 "spark.driver.memory=1g",
                 "spark.corral.llama.cpuFallback=true"));
     if (mode != Mode.LOCAL) {

@@ -352,11 +352,7 @@ public final class JobRunner {
         bad.records().write().mode("overwrite").json(new Path(records, "bad-rows").toString());
       }
       if (written != null && Arrays.asList(written.columns()).contains(DROP_REASON)) {
-        record.put(
-            "drop_reasons",
-            counted != null && counted.dropped() != null
-                ? byDropReason(counted)
-                : byDropReason(written));
+        record.put("drop_reasons", byDropReason(context, written));
       }
       Map<String, Object> stats = new LinkedHashMap<>(context.stats());
       stats.putAll(summary.stats());
@@ -534,6 +530,17 @@ public final class JobRunner {
       reasons.put(r.getString(0), r.getLong(1));
     }
     return reasons;
+  }
+
+  /**
+   * {@link #byDropReason(Dataset)} from the counts the write observed when the runner has them, so
+   * a report does not read the whole written table once more; else from the table.
+   */
+  public static Map<String, Long> byDropReason(JobContext context, Dataset<Row> written) {
+    JobContext.Written counted = context.written();
+    return counted != null && counted.dropped() != null
+        ? byDropReason(counted)
+        : byDropReason(written);
   }
 
   /**
