@@ -5,8 +5,15 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.min;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Connected components of an undirected graph given as an edge table, computed with Spark joins and
@@ -14,9 +21,10 @@ import org.apache.spark.sql.Row;
  * Components in MapReduce and Beyond"): each round hangs every node's larger neighbours, then its
  * smaller ones, on the smallest node it sees; when every edge joins a node to a root (no root is
  * also a child) the graph is a set of stars and each node's component is the smallest id in it.
- * Rounds are {@code O(log² n)} in the worst case and a handful on dedup graphs. Neither edges nor
- * components ever come to the driver; each round is checkpointed so that plans and lineage stay
- * short.
+ * Rounds are {@code O(log² n)} in the worst case and a handful on dedup graphs; each round is
+ * checkpointed so that plans and lineage stay short. A graph of at most {@link #DRIVER_EDGES} edges
+ * is solved on the driver instead (one collect and a union-find, same components): each round costs
+ * several Spark jobs, seconds even on a few edges, and a small run's dedup is mostly rounds.
  */
 public final class ConnectedComponents {
   /**
@@ -29,9 +37,20 @@ public final class ConnectedComponents {
   public static final String NODE = "node";
   public static final String COMPONENT = "component";
 
+  /** The most edges solved on the driver: 100,000 pairs of longs are a few MB there. */
+  public static final long DRIVER_EDGES = 100_000;
+
+  private static final StructType COMPONENTS =
+      new StructType()
+          .add(NODE, DataTypes.LongType, false)
+          .add(COMPONENT, DataTypes.LongType, false);
+
   private ConnectedComponents() {}
 
-  /** What {@link #of} computed: one row per node that has an edge, and the rounds it took. */
+  /**
+   * What {@link #of} computed: one row per node that has an edge, and the Spark rounds it took (0
+   * when solved on the driver).
+   */
   public record Result(Dataset<Row> components, int rounds) {}
 
   /**
@@ -40,6 +59,11 @@ public final class ConnectedComponents {
    * appear.
    */
   public static Result of(Dataset<Row> edges) {
+    return of(edges, DRIVER_EDGES);
+  }
+
+  /** {@link #of(Dataset)}, on the driver when there are at most {@code driverEdges} edges. */
+  static Result of(Dataset<Row> edges, long driverEdges) {
     // Oriented (hi, lo), self-loops dropped: the small-star form with which every round starts and
     // ends.
     Dataset<Row> current =
@@ -48,6 +72,11 @@ public final class ConnectedComponents {
                 .select(greatest(col(A), col(B)).as("hi"), least(col(A), col(B)).as("lo"))
                 .where(col("hi").notEqual(col("lo")))
                 .distinct());
+    if (driverEdges > 0 && current.count() <= driverEdges) {
+      List<Row> components = onDriver(current.collectAsList());
+      current.unpersist();
+      return new Result(current.sparkSession().createDataFrame(components, COMPONENTS), 0);
+    }
     int rounds = 0;
     while (!isStars(current)) {
       Dataset<Row> next = checkpoint(smallStar(largeStar(current)));
@@ -58,6 +87,39 @@ public final class ConnectedComponents {
     Dataset<Row> children = current.select(col("hi").as(NODE), col("lo").as(COMPONENT));
     Dataset<Row> roots = current.select(col("lo").as(NODE), col("lo").as(COMPONENT)).distinct();
     return new Result(children.union(roots), rounds);
+  }
+
+  /**
+   * Union-find over oriented edges, each root kept the smallest node of its set, so that a root is
+   * the component's id as the rounds give it.
+   */
+  private static List<Row> onDriver(List<Row> oriented) {
+    Map<Long, Long> parent = new HashMap<>();
+    for (Row edge : oriented) {
+      long a = root(parent, edge.getLong(0));
+      long b = root(parent, edge.getLong(1));
+      if (a != b) {
+        parent.put(Math.max(a, b), Math.min(a, b));
+      }
+    }
+    List<Row> rows = new ArrayList<>(parent.size());
+    for (long node : parent.keySet()) {
+      rows.add(RowFactory.create(node, root(parent, node)));
+    }
+    return rows;
+  }
+
+  private static long root(Map<Long, Long> parent, long node) {
+    long r = node;
+    for (Long up = parent.putIfAbsent(r, r); up != null && up != r; up = parent.get(r)) {
+      r = up;
+    }
+    // Path compression: every node on the way now points at the root.
+    for (long n = node; n != r; ) {
+      long up = parent.put(n, r);
+      n = up;
+    }
+    return r;
   }
 
   // Large-star: every node u with m = min(u, N(u)) links each neighbour v > u to m.

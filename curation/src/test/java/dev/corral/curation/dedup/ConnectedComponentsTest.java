@@ -45,7 +45,7 @@ class ConnectedComponentsTest {
       edges.add(new long[] {order[i] + 1000, order[i + 1] + 1000});
     }
     ConnectedComponents.Result result = check(edges);
-    assertTrue(result.rounds() <= 12, "rounds: " + result.rounds());
+    assertTrue(result.rounds() > 0 && result.rounds() <= 12, "rounds: " + result.rounds());
   }
 
   @Test
@@ -72,19 +72,37 @@ class ConnectedComponentsTest {
     edges.add(new long[] {150, 7});
     ConnectedComponents.Result result = check(edges);
     assertEquals(52, result.components().count());
+    assertEquals(52, ConnectedComponents.of(input(edges)).components().count());
   }
 
-  private static ConnectedComponents.Result check(List<long[]> edges) {
+  private static Dataset<Row> input(List<long[]> edges) {
     List<Row> rows = new ArrayList<>();
-    Map<Long, Long> parent = new HashMap<>();
     for (long[] e : edges) {
       rows.add(RowFactory.create(e[0], e[1]));
+    }
+    return spark.createDataFrame(rows, EDGES).repartition(3);
+  }
+
+  /**
+   * The components of {@code edges} as a union-find gives them, from the Spark rounds and from the
+   * driver's union-find (the graph is small); returns the rounds' result.
+   */
+  private static ConnectedComponents.Result check(List<long[]> edges) {
+    Map<Long, Long> parent = new HashMap<>();
+    for (long[] e : edges) {
       if (e[0] != e[1]) {
         union(parent, e[0], e[1]);
       }
     }
-    Dataset<Row> input = spark.createDataFrame(rows, EDGES).repartition(3);
-    ConnectedComponents.Result result = ConnectedComponents.of(input);
+    ConnectedComponents.Result onDriver = ConnectedComponents.of(input(edges));
+    assertEquals(0, onDriver.rounds(), "a small graph is solved on the driver");
+    check(onDriver, parent);
+    ConnectedComponents.Result rounds = ConnectedComponents.of(input(edges), 0);
+    check(rounds, parent);
+    return rounds;
+  }
+
+  private static void check(ConnectedComponents.Result result, Map<Long, Long> parent) {
     Map<Long, Long> actual = new HashMap<>();
     for (Row r : result.components().collectAsList()) {
       Long before = actual.put(r.getLong(0), r.getLong(1));
@@ -98,7 +116,6 @@ class ConnectedComponentsTest {
     for (long node : parent.keySet()) {
       assertEquals(smallest.get(find(parent, node)), actual.get(node), "component of " + node);
     }
-    return result;
   }
 
   private static long find(Map<Long, Long> parent, long x) {
