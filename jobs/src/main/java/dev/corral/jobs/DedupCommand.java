@@ -145,14 +145,16 @@ final class DedupCommand extends JobCommand {
       lsh =
           String.format(
               "LSH %d bands x %d rows: %d candidate pairs, %d linked; %d buckets capped (%d members); "
-                  + "components in %d rounds%n",
+                  + "components %s%n",
               s.bands().bands(),
               s.bands().rows(),
               s.candidatePairs(),
               s.pairs(),
               s.cappedBuckets(),
               s.cappedMembers(),
-              s.componentRounds());
+              s.componentRounds() == 0
+                  ? "on the driver (a small graph)"
+                  : "in " + s.componentRounds() + " Spark rounds");
     }
 
     boolean hasUrl = Arrays.asList(written.columns()).contains(urlColumn);

@@ -76,7 +76,9 @@ public final class DedupModel extends Model<DedupModel>
 
   /**
    * The counts of a run. {@code documents} and the capped counts come from accumulators in the
-   * search, so a task that Spark retries counts again; the pair counts are exact.
+   * search, so a task that Spark retries counts again; the pair counts are exact. {@code
+   * componentRounds} is 0 when the components were found on the driver ({@link
+   * ConnectedComponents#DRIVER_EDGES}).
    */
   public record Stats(
       long documents,
