@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.sum;
 
 import dev.corral.core.Errors;
 import dev.corral.core.job.Job;
+import dev.corral.core.job.JobRunner;
 import dev.corral.curation.sources.github.GithubPipeline;
 import dev.corral.curation.sources.github.GithubQualityFilter;
 import dev.corral.curation.sources.github.GithubReader;
@@ -148,10 +149,7 @@ final class GithubCommand extends JobCommand {
     stats.put("documents_dropped", documents - kept);
     stats.put("chars", chars);
     stats.put("chars_kept", keptChars);
-    Map<String, Long> reasons = new LinkedHashMap<>();
-    byReason.entrySet().stream()
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .forEach(e -> reasons.put(e.getKey(), e.getValue()));
+    Map<String, Long> reasons = JobRunner.mostFrequentFirst(byReason);
     stats.put("by_drop_reason", reasons);
     ConsoleTable languages = new ConsoleTable("language", "files", "kept");
     Map<String, Long> keptByLanguage = new LinkedHashMap<>();

@@ -548,15 +548,23 @@ public final class JobRunner {
    * without a reason, most frequent first (ties by reason).
    */
   static Map<String, Long> byDropReason(JobContext.Written written) {
-    Map<String, Long> all = new java.util.TreeMap<>(written.dropped());
+    Map<String, Long> all = new LinkedHashMap<>(written.dropped());
     if (written.kept() > 0) {
       all.put("(kept)", written.kept());
     }
-    Map<String, Long> reasons = new LinkedHashMap<>();
-    all.entrySet().stream()
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .forEach(e -> reasons.put(e.getKey(), e.getValue()));
-    return reasons;
+    return mostFrequentFirst(all);
+  }
+
+  /** Counts by name, most frequent first, ties by name: how reports list drop reasons. */
+  public static Map<String, Long> mostFrequentFirst(Map<String, Long> counts) {
+    Map<String, Long> sorted = new LinkedHashMap<>();
+    counts.entrySet().stream()
+        .sorted(
+            Map.Entry.<String, Long>comparingByValue()
+                .reversed()
+                .thenComparing(Map.Entry.comparingByKey()))
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    return sorted;
   }
 
   /**

@@ -110,14 +110,14 @@ public final class ConnectedComponents {
   }
 
   private static long root(Map<Long, Long> parent, long node) {
+    parent.putIfAbsent(node, node);
     long r = node;
-    for (Long up = parent.putIfAbsent(r, r); up != null && up != r; up = parent.get(r)) {
-      r = up;
+    while (parent.get(r) != r) {
+      r = parent.get(r);
     }
     // Path compression: every node on the way now points at the root.
     for (long n = node; n != r; ) {
-      long up = parent.put(n, r);
-      n = up;
+      n = parent.put(n, r);
     }
     return r;
   }
