@@ -43,17 +43,20 @@ books 85
 arxiv 92
 stackexchange 78"
 
+# The crawl's folder name says its files' size: the 2.5 MB files of earlier runs are not reused.
+declare -A suffix=([commoncrawl]=-25mb)
 # Each generator's stored bytes per unit of its size argument, measured here (2026-12-05), to aim at mb[source].
 gen() { # gen SOURCE: writes $data/in/SOURCE-MB once; prints the folder
   local source=$1 target=${mb[$1]} dir
-  dir=$data/in/$source-${mb[$1]}
+  dir=$data/in/$source-${mb[$1]}${suffix[$1]:-}
   if [[ ! -f $dir.done ]]; then
     rm -rf "$dir" && mkdir -p "$dir"
     case $source in
-      commoncrawl) # WET files of 2.5 MB of text each (~1.03 MB gzipped); the manifest beside, not among, them
+      commoncrawl) # WET files of 25 MB of text each (~10.3 MB gzipped; Common Crawl's are over ten times larger, so a
+        # sample takes part of one, as on a real dump); the manifest beside, not among, them
         local n
-        n=$($py -c "import math; print(max(2, math.ceil($target / 1.03)))")
-        java -cp "$root/bench/target/classes" dev.corral.bench.WetCorpus "$udhr" "$dir" "$n" 2.5 >&2
+        n=$($py -c "import math; print(max(2, math.ceil($target / 10.3)))")
+        java -cp "$root/bench/target/classes" dev.corral.bench.WetCorpus "$udhr" "$dir" "$n" 25 >&2
         mv "$dir/_manifest.tsv" "$dir.manifest.tsv" ;;
       c4) # PlanTest.writeC4LikeInput's shape: 5% exact copies, English-like words of the bundled Moby-Dick
         $py - "$demo/sources/books/gutenberg/2701.txt" "$dir" "$target" <<'PY'

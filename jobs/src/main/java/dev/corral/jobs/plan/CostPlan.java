@@ -15,11 +15,11 @@ import java.util.Map;
  * part again for every sample's worth of input. The line through the two samples' CPU seconds,
  * against the source's sampled bytes, gives the work (core-hours) on the whole input. Wall time:
  * the line through the two samples' task time (the tasks' wall time, summed, which includes a
- * task's waits on native thread pools) gives the part that grows, divided among the cores the step
- * can use (no more than its tasks, one per input file or per 128 MiB split); the larger sample's
- * time outside its tasks (planning, Delta commits, the run record) stays as it is. Rows, bytes of
- * data files and tokens are proportional to the input, from the larger sample; a step's other files
- * (logs, records, charts) are taken as they are.
+ * task's waits on native thread pools; never flatter than the tasks' CPU line) gives the part that
+ * grows, divided among the cores the step can use (no more than its tasks, one per input file or
+ * per 128 MiB split); the larger sample's time outside its tasks (planning, Delta commits, the run
+ * record) stays as it is. Rows, bytes of data files and tokens are proportional to the input, from
+ * the larger sample; a step's other files (logs, records, charts) are taken as they are.
  *
  * <p>The samples run in a JVM that a first, warm-up sample has already warmed; a recipe runs in a
  * new one, where each step also pays for the first use of its code (its reader's classes, the JIT,
@@ -119,7 +119,12 @@ public final class CostPlan {
     double work = fixedCpu + firstUseCpu + cpuSlope * whole.x();
     // Wall time: the tasks' time (summed) grows with the input, on as many cores as the step has
     // tasks; the rest of the step (planning, commits, the record) does not.
-    double taskSlope = slope(small.taskSeconds(), large.taskSeconds(), large.x(), dx);
+    // A task's wall time grows at least as fast as its CPU time, and the CPU clock is the steadier
+    // one on a shared machine: the task-time line of a cheap step can come out flat from noise.
+    double taskSlope =
+        Math.max(
+            slope(small.taskSeconds(), large.taskSeconds(), large.x(), dx),
+            slope(small.cpuSeconds(), large.cpuSeconds(), large.x(), dx));
     double fixedTasks = Math.max(0, large.taskSeconds() - taskSlope * large.x());
     double outsideTasks =
         Math.max(0, large.wallSeconds() - large.taskSeconds() / large.parallelism());

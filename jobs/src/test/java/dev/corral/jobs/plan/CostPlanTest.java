@@ -76,4 +76,31 @@ class CostPlanTest {
         CostPlan.estimate(large, small, large, new CostPlan.Whole(100 * MB, 1, 300_000_000L), 8, 0);
     assertEquals(400.0 / 3, e.wallSeconds(), 1e-9);
   }
+
+  @Test
+  void taskTimeGrowsAtLeastAsFastAsTheTasksCpuTime() {
+    // The task clock barely moved between the samples (noise), the CPU clock grew by 1 s per MB.
+    CostPlan.Measured small = measured(1, 2.0, 1.0);
+    CostPlan.Measured large = measured(4, 2.3, 4.0);
+    CostPlan.Estimate e =
+        CostPlan.estimate(large, small, large, new CostPlan.Whole(100 * MB, 1, 0), 1, 0);
+    // Fixed task time 2.3 - 4 x 1, none left; 100 MB at 1 s per MB; nothing outside the tasks.
+    assertEquals(100, e.wallSeconds(), 1e-9);
+  }
+
+  private static CostPlan.Measured measured(double mb, double taskSeconds, double cpuSeconds) {
+    return new CostPlan.Measured(
+        "c4/exact",
+        mb * MB,
+        taskSeconds,
+        cpuSeconds,
+        taskSeconds,
+        0,
+        (long) (mb * MB),
+        1,
+        1,
+        0,
+        0,
+        1);
+  }
 }
