@@ -188,7 +188,7 @@ final class ArxivCommand extends JobCommand {
         dropped.put(r.getString(0), r.getLong(1));
       }
     }
-    return new JobContext.Written(documents, dropped, chars);
+    return new JobContext.Written(documents, dropped, chars, Map.of());
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
+import dev.corral.core.io.DeltaStats;
 import dev.corral.core.io.Tables;
 import dev.corral.core.job.Job;
 import dev.corral.core.job.JobContext;
@@ -107,74 +108,108 @@ final class CcnetCommand extends JobCommand {
         .optPersistInput(true)
         .optPartitionBy(json ? new String[0] : new String[] {"language", "bucket"})
         .optSetting("min_len", minLen)
+        // The report's counts, taken during the write: the output is thousands of small files (a
+        // file per task, language and bucket), and reading them again costs a second pass.
+        .optDropReasons(
+            LineDeduplicator.DUPLICATE_LINES,
+            LanguageFilter.LOW_LANGUAGE_SCORE,
+            LanguageFilter.LANGUAGE_NOT_SELECTED)
+        .optSums(LINE_AND_BYTE_COLUMNS)
         .optReport((context, written) -> summary(read.get(), context, written))
         .build();
   }
 
+  /** The columns the report sums: lines and bytes before and after line dedup. */
+  private static final String[] LINE_AND_BYTE_COLUMNS = {
+    "original_nlines", "nlines", "original_length", "length"
+  };
+
   private static Job.Summary summary(
       WarcReader.Result read, JobContext context, Dataset<Row> table) {
-    // Only the columns the report counts are cached: the text would make memory grow with the
-    // input.
-    Dataset<Row> written =
-        table
-            .select(
-                "original_nlines",
-                "nlines",
-                "original_length",
-                "length",
-                "drop_reason",
-                "language",
-                "bucket")
-            .cache();
-    try {
-      Row totals =
-          written
-              .agg(
-                  count("*"),
-                  sum("original_nlines"),
-                  sum("nlines"),
-                  sum("original_length"),
-                  sum(coalesce(col("length"), lit(0))))
-              .first();
-      long documents = totals.getLong(0);
-      long linesIn = totals.isNullAt(1) ? 0 : totals.getLong(1);
-      long linesOut = totals.isNullAt(2) ? 0 : totals.getLong(2);
-      Map<String, Object> stats = new LinkedHashMap<>();
-      stats.put("documents_read", read.documentsRead());
-      stats.put("documents_shorter_than_min_len", read.shortDocuments());
-      stats.put("malformed_records", read.malformedRecords());
-      stats.put("documents", documents);
-      stats.put("lines_in", linesIn);
-      stats.put("lines_out", linesOut);
-      stats.put(
-          "share_of_lines_removed_by_dedup", linesIn == 0 ? 0 : 1 - (double) linesOut / linesIn);
-      stats.put("bytes_in", totals.isNullAt(3) ? 0 : totals.getLong(3));
-      stats.put("bytes_out", totals.isNullAt(4) ? 0 : totals.getLong(4));
-      stats.put("by_drop_reason", JobRunner.byDropReason(context, written));
-      ConsoleTable table2 = new ConsoleTable("language", "bucket", "documents", "kept");
-      Map<String, Long> byLanguageBucket = new LinkedHashMap<>();
-      for (Row r :
-          written
-              .groupBy("language", "bucket")
-              .agg(count("*").as("n"), sum(col("drop_reason").isNull().cast("long")).as("kept"))
-              .orderBy(col("n").desc(), col("language"), col("bucket"))
-              .collectAsList()) {
-        String lang = r.isNullAt(0) ? "(none)" : r.getString(0);
-        table2.row(lang, r.getString(1), r.getLong(2), r.getLong(3));
-        byLanguageBucket.put(lang + "/" + r.getString(1), r.getLong(2));
-      }
-      stats.put("documents_by_language_and_bucket", byLanguageBucket);
-      String console =
-          read.summary()
-              + "\n"
-              + table2.render()
-              + String.format(
-                  "lines: %d in, %d after dedup (%.1f%% removed)%n",
-                  linesIn, linesOut, 100 * (double) stats.get("share_of_lines_removed_by_dedup"));
-      return new Job.Summary(stats, console, Reports.markdown("CCNet run", stats).toString());
-    } finally {
-      written.unpersist();
+    long[] totals = totals(context, table);
+    long linesIn = totals[1];
+    long linesOut = totals[2];
+    Map<String, Object> stats = new LinkedHashMap<>();
+    stats.put("documents_read", read.documentsRead());
+    stats.put("documents_shorter_than_min_len", read.shortDocuments());
+    stats.put("malformed_records", read.malformedRecords());
+    stats.put("documents", totals[0]);
+    stats.put("lines_in", linesIn);
+    stats.put("lines_out", linesOut);
+    stats.put(
+        "share_of_lines_removed_by_dedup", linesIn == 0 ? 0 : 1 - (double) linesOut / linesIn);
+    stats.put("bytes_in", totals[3]);
+    stats.put("bytes_out", totals[4]);
+    stats.put("by_drop_reason", JobRunner.byDropReason(context, table));
+    ConsoleTable table2 = new ConsoleTable("language", "bucket", "documents", "kept");
+    Map<String, Long> byLanguageBucket = new LinkedHashMap<>();
+    for (Row r : byLanguageAndBucket(context, table)) {
+      String lang = r.isNullAt(0) ? "(none)" : r.getString(0);
+      table2.row(lang, r.getString(1), r.getLong(2), r.getLong(3));
+      byLanguageBucket.put(lang + "/" + r.getString(1), r.getLong(2));
     }
+    stats.put("documents_by_language_and_bucket", byLanguageBucket);
+    String console =
+        read.summary()
+            + "\n"
+            + table2.render()
+            + String.format(
+                "lines: %d in, %d after dedup (%.1f%% removed)%n",
+                linesIn, linesOut, 100 * (double) stats.get("share_of_lines_removed_by_dedup"));
+    return new Job.Summary(stats, console, Reports.markdown("CCNet run", stats).toString());
+  }
+
+  /**
+   * Documents, lines in and out, bytes in and out: as the write summed them, else from the table.
+   */
+  private static long[] totals(JobContext context, Dataset<Row> table) {
+    JobContext.Written w = context.written();
+    if (w != null && w.sums().keySet().containsAll(List.of(LINE_AND_BYTE_COLUMNS))) {
+      long[] out = {w.rows(), 0, 0, 0, 0};
+      for (int i = 0; i < LINE_AND_BYTE_COLUMNS.length; i++) {
+        out[i + 1] = w.sums().get(LINE_AND_BYTE_COLUMNS[i]);
+      }
+      return out;
+    }
+    Row r =
+        table
+            .agg(
+                count("*"),
+                sum("original_nlines"),
+                sum("nlines"),
+                sum("original_length"),
+                sum(coalesce(col("length"), lit(0))))
+            .first();
+    long[] out = new long[5];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = r.isNullAt(i) ? 0 : r.getLong(i);
+    }
+    return out;
+  }
+
+  /**
+   * Documents and kept documents per language and bucket, most first: from the Delta log's file
+   * statistics (each file's row count and rows without a drop reason; a file per partition) when
+   * the output is a Delta table that has them, else from the table.
+   */
+  private static List<Row> byLanguageAndBucket(JobContext context, Dataset<Row> table) {
+    Dataset<Row> counts = null;
+    if (context.job().format().equals(Tables.DELTA) && context.writtenAt() != null) {
+      counts =
+          DeltaStats.rowsByPartition(
+              context.spark(), context.writtenAt(), List.of("language", "bucket"), "drop_reason");
+    }
+    if (counts == null) {
+      counts =
+          table
+              .groupBy("language", "bucket")
+              .agg(
+                  count("*").as("rows"), sum(col("drop_reason").isNull().cast("long")).as("nulls"));
+    }
+    return counts
+        .where(col("rows").gt(0))
+        .orderBy(col("rows").desc(), col("language"), col("bucket"))
+        .collectAsList();
   }
 
   @Override

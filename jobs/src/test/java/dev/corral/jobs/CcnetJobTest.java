@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.core.testing.TestSpark;
 import dev.corral.curation.io.WarcFixtures;
 import dev.corral.curation.lm.CcnetNormalizer;
@@ -14,7 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -59,6 +64,20 @@ class CcnetJobTest {
               "Page " + i,
               String.join("\n", boilerplate, dutch.get(i), dutch.get(i + 1), dutch.get(i + 2))));
     }
+    // Pages the report counts by reason: only numbers (no language), only boilerplate (no line
+    // left).
+    records.add(
+        WarcFixtures.conversion(
+            "http://nl.example.org/numbers",
+            "2019-02-15T19:15:59Z",
+            "Numbers",
+            "1234 5678 9012 3456 7890 ".repeat(20)));
+    records.add(
+        WarcFixtures.conversion(
+            "http://nl.example.org/menu",
+            "2019-02-15T19:15:59Z",
+            "Menu",
+            String.join("\n", Collections.nCopies(10, boilerplate))));
     Path wet =
         tmp.resolve("crawl-data/CC-MAIN-2019-09/segments/1550247479101.30/wet/part-0.warc.wet.gz");
     Files.createDirectories(wet.getParent());
@@ -100,14 +119,18 @@ class CcnetJobTest {
     assertTrue(Files.isDirectory(out.resolve("language=nl/bucket=head")));
     assertTrue(Files.exists(out.resolve("_corral/ccnet.json")));
     assertTrue(Files.readString(out.resolve("_corral/ccnet.md")).contains("malformed records"));
-    // Two stages have a param named mode: each flag sets its own stage's.
+    reportCountsTheTable(out, docs);
+    // Two stages have a param named mode: each flag sets its own stage's. As a Delta table, the
+    // report counts languages and buckets from the log's file statistics.
     Path modes = tmp.resolve("ccnet-modes");
     CommandLineTest.Result both =
         CommandLineTest.cli(
-            "ccnet --input %s --output %s --lm-dir %s --tokenizer whitespace --format parquet"
+            "ccnet --input %s --output %s --lm-dir %s --tokenizer whitespace"
                 + " --perplexity-mode document --line-dedup one_pass",
             wet.getParent(), modes, lmDir);
     assertEquals(0, both.code(), both.err());
+    reportCountsTheTable(
+        modes, SparkSession.active().read().format("delta").load(modes.toString()));
     String record = Files.readString(modes.resolve("_corral/ccnet.json"));
     assertTrue(
         record.matches("(?s).*\"mode\"\\s*:\\s*\"one_pass\".*")
@@ -148,6 +171,45 @@ class CcnetJobTest {
           Arrays.asList(docs.columns()).contains(field),
           field + " in " + Arrays.toString(docs.columns()));
     }
+  }
+
+  /**
+   * The report's figures, taken during the write (and from the Delta log), equal the written
+   * table's.
+   */
+  private static void reportCountsTheTable(Path out, Dataset<Row> docs) throws Exception {
+    JsonNode stats =
+        new ObjectMapper().readTree(out.resolve("_corral/ccnet.json").toFile()).path("stats");
+    Row sums =
+        docs.selectExpr(
+                "count(*)",
+                "sum(original_nlines)",
+                "sum(nlines)",
+                "sum(original_length)",
+                "sum(length)")
+            .first();
+    assertEquals(sums.getLong(0), stats.path("documents").asLong(), stats.toString());
+    assertEquals(sums.getLong(1), stats.path("lines_in").asLong(), stats.toString());
+    assertEquals(sums.getLong(2), stats.path("lines_out").asLong(), stats.toString());
+    assertEquals(sums.getLong(3), stats.path("bytes_in").asLong(), stats.toString());
+    assertEquals(sums.getLong(4), stats.path("bytes_out").asLong(), stats.toString());
+    Map<String, Long> reasons = new TreeMap<>();
+    Map<String, Long> buckets = new TreeMap<>();
+    for (Row r :
+        docs.selectExpr("coalesce(drop_reason, '(kept)')", "language", "bucket").collectAsList()) {
+      reasons.merge(r.getString(0), 1L, Long::sum);
+      buckets.merge(
+          (r.isNullAt(1) ? "(none)" : r.getString(1)) + "/" + r.getString(2), 1L, Long::sum);
+    }
+    assertTrue(reasons.size() > 1 && buckets.size() > 3, reasons + " " + buckets);
+    assertEquals(reasons, counts(stats.path("by_drop_reason")));
+    assertEquals(buckets, counts(stats.path("documents_by_language_and_bucket")));
+  }
+
+  private static Map<String, Long> counts(JsonNode node) {
+    Map<String, Long> out = new TreeMap<>();
+    node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
+    return out;
   }
 
   /**

@@ -90,6 +90,7 @@ public final class Job {
   final Map<String, Object> settings;
   final List<String> dropReasons;
   final boolean countKeptChars;
+  final List<String> sums;
 
   private Job(Builder b) {
     name = b.name;
@@ -112,6 +113,7 @@ public final class Job {
     settings = new LinkedHashMap<>(b.settings);
     dropReasons = List.copyOf(b.dropReasons);
     countKeptChars = b.countKeptChars;
+    sums = List.copyOf(b.sums);
   }
 
   public static Builder builder() {
@@ -165,6 +167,7 @@ public final class Job {
     private final Map<String, Object> settings = new LinkedHashMap<>();
     private final List<String> dropReasons = new ArrayList<>();
     private boolean countKeptChars;
+    private final List<String> sums = new ArrayList<>();
 
     private Builder() {}
 
@@ -301,6 +304,15 @@ public final class Job {
      */
     public Builder optCountKeptChars(boolean value) {
       countKeptChars = value;
+      return this;
+    }
+
+    /**
+     * Numeric columns the write also sums over every written row ({@link
+     * JobContext.Written#sums()}), so a report's totals need not read the written table again.
+     */
+    public Builder optSums(String... columns) {
+      sums.addAll(Arrays.asList(columns));
       return this;
     }
 

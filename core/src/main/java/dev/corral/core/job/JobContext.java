@@ -18,6 +18,7 @@ public final class JobContext {
   private final List<org.apache.spark.ml.Transformer> fitted = new java.util.ArrayList<>();
   private String scratch;
   private Written written;
+  private String writtenAt;
 
   /**
    * What a job wrote, counted during the write itself.
@@ -28,8 +29,11 @@ public final class JobContext {
    * @param keptChars characters of {@code text} in the rows without a {@code drop_reason} (all rows
    *     when there is no such column); -1 when the table has no string {@code text} column or the
    *     job did not ask for the count ({@code Job.Builder.optCountKeptChars})
+   * @param sums the sum of each column the job asked for ({@code Job.Builder.optSums}) over every
+   *     written row, by column; a column the table lacks, or not numeric, is left out
    */
-  public record Written(long rows, Map<String, Long> dropped, long keptChars) {
+  public record Written(
+      long rows, Map<String, Long> dropped, long keptChars, Map<String, Long> sums) {
     /** Rows without a {@code drop_reason}. */
     public long kept() {
       return dropped == null
@@ -87,6 +91,18 @@ public final class JobContext {
 
   void setWritten(Written value) {
     written = value;
+  }
+
+  /**
+   * Where the written table is while the report runs (the staging folder, which becomes the output
+   * once the report has run); null before the write.
+   */
+  public String writtenAt() {
+    return writtenAt;
+  }
+
+  void setWrittenAt(String value) {
+    writtenAt = value;
   }
 
   void setScratch(String value) {

@@ -288,6 +288,7 @@ public final class JobRunner {
     Dataset<Row> write(Dataset<Row> rows, Dataset<Row> data) {
       describe(spark, job, "write");
       String staging = folder.staging().toString();
+      context.setWrittenAt(staging);
       if (job.writer != null) {
         job.writer.write(context, data, staging);
         describe(spark, job, "report");
@@ -307,7 +308,8 @@ public final class JobRunner {
         context.stats().put("commits_resumed", r.skipped());
       } else {
         Tables.write(
-            counts.tagWritten(data, DROP_REASON, job.dropReasons, job.countKeptChars ? TEXT : null),
+            counts.tagWritten(
+                data, DROP_REASON, job.dropReasons, job.countKeptChars ? TEXT : null, job.sums),
             staging,
             job.format,
             job.partitionBy);

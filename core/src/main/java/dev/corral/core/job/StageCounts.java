@@ -20,6 +20,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.util.QueryExecutionListener;
 
 /**
@@ -35,6 +36,7 @@ final class StageCounts implements QueryExecutionListener, AutoCloseable {
   private final Map<String, Row> seen = new ConcurrentHashMap<>();
   private final String run;
   private List<String> writtenReasons;
+  private List<String> writtenSums = List.of();
 
   StageCounts(SparkSession spark, String run) {
     this.spark = spark;
@@ -58,10 +60,15 @@ final class StageCounts implements QueryExecutionListener, AutoCloseable {
    * {@code data}, the table about to be written, with what its report needs observed during the
    * write: rows, rows with a {@code dropReason} in all and for each of {@code reasons} (when it has
    * that column), and characters of {@code textColumn} in the rows without a reason (when it is
-   * given and a string column); see {@link #written}.
+   * given and a string column), and the sum of each numeric column of {@code sums}; see {@link
+   * #written}.
    */
   Dataset<Row> tagWritten(
-      Dataset<Row> data, String dropReason, List<String> reasons, String textColumn) {
+      Dataset<Row> data,
+      String dropReason,
+      List<String> reasons,
+      String textColumn,
+      List<String> sums) {
     boolean hasReason = Arrays.asList(data.columns()).contains(dropReason);
     boolean hasText =
         textColumn != null
@@ -77,6 +84,14 @@ final class StageCounts implements QueryExecutionListener, AutoCloseable {
             .as("kept_chars"));
     for (int i = 0; hasReason && i < reasons.size(); i++) {
       metrics.add(count(when(reason.equalTo(lit(reasons.get(i))), lit(1))).as("reason_" + i));
+    }
+    writtenSums = new ArrayList<>();
+    for (String c : sums) {
+      if (Arrays.asList(data.columns()).contains(c)
+          && data.schema().apply(c).dataType() instanceof NumericType) {
+        writtenSums.add(c);
+        metrics.add(sum(col("`" + c + "`").cast(DataTypes.LongType)).as("sum_" + c));
+      }
     }
     return data.observe(name(WRITTEN), count(lit(1)).as("rows"), metrics.toArray(new Column[0]));
   }
@@ -106,10 +121,16 @@ final class StageCounts implements QueryExecutionListener, AutoCloseable {
         byReason = null; // a reason the job did not list: the report reads the table instead
       }
     }
+    Map<String, Long> sums = new LinkedHashMap<>();
+    int first = 3 + (writtenReasons == null ? 0 : writtenReasons.size());
+    for (int i = 0; i < writtenSums.size(); i++) {
+      sums.put(writtenSums.get(i), r.isNullAt(first + i) ? 0 : r.getLong(first + i));
+    }
     return new JobContext.Written(
         ((Number) r.get(0)).longValue(),
         byReason,
-        r.isNullAt(2) ? 0 : ((Number) r.get(2)).longValue());
+        r.isNullAt(2) ? 0 : ((Number) r.get(2)).longValue(),
+        sums);
   }
 
   /**

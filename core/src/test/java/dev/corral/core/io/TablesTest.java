@@ -1,7 +1,11 @@
 package dev.corral.core.io;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -225,5 +229,48 @@ class TablesTest {
           Tables.read(spark, out, null).count(),
           format + ": the report must not be read as data");
     }
+  }
+
+  /** 60 rows over 6 partitions (one with a null value), written by 2 tasks, some reasons null. */
+  private static Dataset<Row> partitionedRows() {
+    return spark
+        .range(60)
+        .selectExpr(
+            "CASE WHEN id % 6 = 5 THEN NULL ELSE CAST(id % 3 AS STRING) END AS language",
+            "IF(id % 2 = 0, 'a', 'b') AS bucket",
+            "IF(id % 5 = 0, 'too_short', NULL) AS drop_reason")
+        .repartition(2);
+  }
+
+  /** {@link DeltaStats}: counts from the log's file statistics equal the rows' counts. */
+  @Test
+  void deltaStatsCountRowsAndNullsPerPartitionFromTheLog() {
+    String path = tmp.resolve("t").toString();
+    Tables.write(partitionedRows(), path, Tables.DELTA, "language", "bucket");
+    Dataset<Row> stats =
+        DeltaStats.rowsByPartition(spark, path, List.of("language", "bucket"), "drop_reason");
+    Dataset<Row> counted =
+        spark
+            .read()
+            .format("delta")
+            .load(path)
+            .groupBy("language", "bucket")
+            .agg(count("*").as("rows"), sum(col("drop_reason").isNull().cast("long")).as("nulls"));
+    List<Row> expected = counted.orderBy("language", "bucket").collectAsList();
+    assertEquals(6, expected.size());
+    assertEquals(expected, stats.orderBy("language", "bucket").collectAsList());
+  }
+
+  @Test
+  void deltaStatsOfALogWithoutStatisticsAreNull() {
+    String path = tmp.resolve("nostats").toString();
+    spark.conf().set("spark.databricks.delta.stats.collect", "false");
+    try {
+      Tables.write(partitionedRows(), path, Tables.DELTA, "language", "bucket");
+    } finally {
+      spark.conf().unset("spark.databricks.delta.stats.collect");
+    }
+    assertNull(
+        DeltaStats.rowsByPartition(spark, path, List.of("language", "bucket"), "drop_reason"));
   }
 }

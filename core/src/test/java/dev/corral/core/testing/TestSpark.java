@@ -24,6 +24,8 @@ public final class TestSpark {
             .appName(app)
             .config("spark.ui.enabled", "false")
             .config("spark.sql.shuffle.partitions", "4")
+            // Delta rebuilds table state in 50 tasks by default; test tables hold a few files.
+            .config("spark.databricks.delta.snapshotPartitions", "2")
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.driver.host", "localhost")
             .config("spark.sql.warehouse.dir", tempDir("warehouse").toString());
