@@ -86,9 +86,9 @@ final class StageCounts implements QueryExecutionListener, AutoCloseable {
       metrics.add(count(when(reason.equalTo(lit(reasons.get(i))), lit(1))).as("reason_" + i));
     }
     writtenSums = new ArrayList<>();
+    List<String> columns = Arrays.asList(data.columns());
     for (String c : sums) {
-      if (Arrays.asList(data.columns()).contains(c)
-          && data.schema().apply(c).dataType() instanceof NumericType) {
+      if (columns.contains(c) && data.schema().apply(c).dataType() instanceof NumericType) {
         writtenSums.add(c);
         metrics.add(sum(col("`" + c + "`").cast(DataTypes.LongType)).as("sum_" + c));
       }

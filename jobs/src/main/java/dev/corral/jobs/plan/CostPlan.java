@@ -104,9 +104,10 @@ public final class CostPlan {
     // CPU seconds per unit, the line through the two samples, from both clocks: tasks' CPU misses
     // native thread pools (the tokenizer's), the process's counts the JIT's shrinking work against
     // the larger sample; each is a lower bound, so the larger is taken.
+    double taskCpuSlope = slope(small.cpuSeconds(), large.cpuSeconds(), large.x(), dx);
     double cpuSlope =
         Math.max(
-            slope(small.cpuSeconds(), large.cpuSeconds(), large.x(), dx),
+            taskCpuSlope,
             slope(small.processCpuSeconds(), large.processCpuSeconds(), large.x(), dx));
     double fixedCpu =
         Math.max(0, Math.max(large.cpuSeconds(), large.processCpuSeconds()) - cpuSlope * large.x());
@@ -122,9 +123,7 @@ public final class CostPlan {
     // A task's wall time grows at least as fast as its CPU time, and the CPU clock is the steadier
     // one on a shared machine: the task-time line of a cheap step can come out flat from noise.
     double taskSlope =
-        Math.max(
-            slope(small.taskSeconds(), large.taskSeconds(), large.x(), dx),
-            slope(small.cpuSeconds(), large.cpuSeconds(), large.x(), dx));
+        Math.max(slope(small.taskSeconds(), large.taskSeconds(), large.x(), dx), taskCpuSlope);
     double fixedTasks = Math.max(0, large.taskSeconds() - taskSlope * large.x());
     double outsideTasks =
         Math.max(0, large.wallSeconds() - large.taskSeconds() / large.parallelism());
