@@ -43,6 +43,9 @@ import picocli.CommandLine.Option;
             + "seconds per MB, expected rows, disk and tokens, core-hours, wall time on N cores and "
             + "cost, with totals. Writes nothing beside the inputs; the sample's run goes to --work.")
 final class PlanCommand implements Callable<Integer> {
+  /** The wide sample's files, as a multiple of the large sample's. */
+  private static final int SPREAD = 4;
+
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -161,16 +164,24 @@ final class PlanCommand implements Callable<Integer> {
         sampleMb);
     // The first run warms the JVM (classes, JIT, models): its times would tilt the line, and tell
     // what each step's first use costs in the new JVM a recipe runs in.
-    SampleRun warmUp = sampleRun(recipe, conf, folder.resolve("warm-up"), budget, budget);
+    SampleRun warmUp = sampleRun(recipe, conf, folder.resolve("warm-up"), budget, budget, 1);
+    // A wide sample only where some source has more files than the large sample takes.
+    boolean spread =
+        warmUp.samples().values().stream().anyMatch(s -> s.sampledFiles() < s.inputFiles());
     List<SampleRun> smalls = new ArrayList<>();
     List<SampleRun> larges = new ArrayList<>();
+    List<SampleRun> wides = new ArrayList<>();
     for (int r = 1; r <= rounds; r++) {
       // The small sample cuts the large one's files shorter: as many files, as many tasks.
-      smalls.add(sampleRun(recipe, conf, folder.resolve("small-" + r), budget / 4, budget));
-      larges.add(sampleRun(recipe, conf, folder.resolve("large-" + r), budget, budget));
+      smalls.add(sampleRun(recipe, conf, folder.resolve("small-" + r), budget / 4, budget, 1));
+      larges.add(sampleRun(recipe, conf, folder.resolve("large-" + r), budget, budget, 1));
+      if (spread) { // the large sample's bytes from more files: what a file costs
+        wides.add(sampleRun(recipe, conf, folder.resolve("wide-" + r), budget, budget, SPREAD));
+      }
     }
     SampleRun small = fastest(smalls);
     SampleRun large = fastest(larges);
+    SampleRun wide = spread ? fastest(wides) : large;
     // Once per process: the JVM up to the command, Spark's start and the data card, cold.
     double start = uptime + warmUp.outsideStepsSeconds();
     large
@@ -188,31 +199,38 @@ final class PlanCommand implements Callable<Integer> {
 
     long inputBytes =
         large.samples().values().stream().mapToLong(InputSample.Sampled::inputBytes).sum();
-    int inputFiles =
-        large.samples().values().stream().mapToInt(InputSample.Sampled::inputFiles).sum();
     List<CostPlan.Estimate> estimates = new ArrayList<>();
+    // Per source, the files its last step so far will write: what its next step reads.
+    Map<String, Long> filesOut = new LinkedHashMap<>();
     for (Map.Entry<String, CostPlan.Measured> e : large.steps().entrySet()) {
       String id = e.getKey();
       String source = id.substring(0, id.indexOf('/') < 0 ? id.length() : id.indexOf('/'));
       CostPlan.Whole whole;
       if (id.equals(RecipeConfig.MIXTURE)) {
         double x = recipe.budgetTokens() != null ? recipe.budgetTokens() : inputBytes;
-        whole = new CostPlan.Whole(x, inputFiles, inputBytes);
+        long files = filesOut.values().stream().mapToLong(Long::longValue).sum();
+        whole = new CostPlan.Whole(x, (int) Math.max(1, files), inputBytes);
       } else if (large.samples().containsKey(source)) {
         InputSample.Sampled s = large.samples().get(source);
-        whole = new CostPlan.Whole(s.inputBytes(), s.inputFiles(), s.inputBytes());
+        long files = filesOut.getOrDefault(source, (long) s.inputFiles());
+        whole = new CostPlan.Whole(s.inputBytes(), (int) Math.max(1, files), s.inputBytes());
       } else { // a model: trained once on its own inputs, whatever the sources' size
         whole = new CostPlan.Whole(0, 1, 0);
       }
       CostPlan.Measured m = e.getValue();
-      estimates.add(
+      CostPlan.Estimate estimate =
           CostPlan.estimate(
               warmUp.steps().getOrDefault(id, m),
               small.steps().getOrDefault(id, m),
               m,
+              wide.steps().getOrDefault(id, m),
               whole,
               n,
-              price));
+              price);
+      estimates.add(estimate);
+      if (large.samples().containsKey(source)) {
+        filesOut.put(source, estimate.outputFiles());
+      }
     }
     System.out.println();
     System.out.print(CostPlan.table(estimates, n, price));
@@ -249,8 +267,10 @@ final class PlanCommand implements Callable<Integer> {
       runs.put("warm_up", measured(warmUp.steps().get(id)));
       runs.put("small", measured(small.steps().get(id)));
       runs.put("large", measured(large.steps().get(id)));
+      runs.put("wide", spread ? measured(wide.steps().get(id)) : null);
       runs.put("small_rounds", smalls.stream().map(r -> measured(r.steps().get(id))).toList());
       runs.put("large_rounds", larges.stream().map(r -> measured(r.steps().get(id))).toList());
+      runs.put("wide_rounds", wides.stream().map(r -> measured(r.steps().get(id))).toList());
       step.put("sample_runs", runs);
     }
     plan.put("outside_steps_seconds", start);
@@ -288,7 +308,9 @@ final class PlanCommand implements Callable<Integer> {
                       m.dataBytes(),
                       m.otherBytes(),
                       m.tokens(),
-                      m.parallelism()));
+                      m.parallelism(),
+                      m.inputFiles(),
+                      m.outputFiles()));
             });
     double outside = runs.stream().mapToDouble(SampleRun::outsideStepsSeconds).min().orElse(0);
     return new SampleRun(first.samples(), first.fraction(), steps, outside);
@@ -306,6 +328,8 @@ final class PlanCommand implements Callable<Integer> {
     out.put("executor_cpu_seconds", m.cpuSeconds());
     out.put("process_cpu_seconds", m.processCpuSeconds());
     out.put("parallelism", m.parallelism());
+    out.put("input_files", m.inputFiles());
+    out.put("output_files", m.outputFiles());
     out.put("rows", m.rows());
     return out;
   }
@@ -317,10 +341,11 @@ final class PlanCommand implements Callable<Integer> {
   }
 
   /**
-   * Samples {@code budget} bytes of every source into {@code folder} and runs the recipe on them.
+   * Samples {@code budget} bytes of every source into {@code folder}, from {@code spread} times the
+   * files a sample of {@code filesFor} bytes takes, and runs the recipe on them.
    */
   private SampleRun sampleRun(
-      RecipeConfig recipe, Configuration conf, Path folder, long budget, long filesFor)
+      RecipeConfig recipe, Configuration conf, Path folder, long budget, long filesFor, int spread)
       throws IOException {
     Map<String, InputSample.Sampled> samples = new LinkedHashMap<>();
     Map<String, List<String>> inputs = new LinkedHashMap<>();
@@ -333,6 +358,7 @@ final class PlanCommand implements Callable<Integer> {
               e.getValue(),
               budget,
               filesFor,
+              spread,
               new org.apache.hadoop.fs.Path(folder.resolve("sample").resolve(e.getKey()).toUri()));
       samples.put(e.getKey(), s);
       inputs.put(e.getKey(), s.paths());
@@ -361,6 +387,7 @@ final class PlanCommand implements Callable<Integer> {
 
     Map<String, CostPlan.Measured> steps = new LinkedHashMap<>();
     Map<String, Long> written = new HashMap<>();
+    Map<String, Integer> dataFiles = new HashMap<>();
     Map<String, String> lastOfSource = new HashMap<>();
     for (RecipeRunner.StepResult s : result.steps()) {
       Map<String, Object> entry = s.entry();
@@ -368,11 +395,13 @@ final class PlanCommand implements Callable<Integer> {
       String source = String.valueOf(entry.get("source"));
       long[] bytes = sizes(conf, String.valueOf(entry.get("output")));
       written.put(id, bytes[0] + bytes[1]);
+      dataFiles.put(id, (int) bytes[2]);
       double x;
       long in;
       long rows = (long) number(entry.get("rows_written"));
       long tokens;
       int files;
+      int inputFiles;
       if (id.equals(RecipeConfig.MIXTURE)) {
         x = recipe.budgetTokens() != null ? recipe.budgetTokens() * fraction : sampledBytes;
         in = lastOfSource.values().stream().mapToLong(written::get).sum();
@@ -382,6 +411,7 @@ final class PlanCommand implements Callable<Integer> {
           rows += m.path("documents").asLong(0);
         }
         files = samples.values().stream().mapToInt(InputSample.Sampled::sampledFiles).sum();
+        inputFiles = lastOfSource.values().stream().mapToInt(dataFiles::get).sum();
       } else if (samples.containsKey(source)) {
         InputSample.Sampled sample = samples.get(source);
         String before = lastOfSource.get(source);
@@ -389,12 +419,14 @@ final class PlanCommand implements Callable<Integer> {
         in = before == null ? sample.sampledBytes() : written.get(before);
         tokens = cardSteps.getOrDefault(id, JSON.nullNode()).path("tokens_out").asLong(0);
         files = sample.sampledFiles();
+        inputFiles = before == null ? sample.sampledFiles() : dataFiles.get(before);
         lastOfSource.put(source, id);
       } else {
         x = 0;
         in = 0;
         tokens = 0;
         files = 1;
+        inputFiles = 1;
       }
       steps.put(
           id,
@@ -410,7 +442,9 @@ final class PlanCommand implements Callable<Integer> {
               bytes[0],
               bytes[1],
               tokens,
-              Math.max(1, Math.min(localCores, files))));
+              Math.max(1, Math.min(localCores, files)),
+              inputFiles,
+              (int) bytes[2]));
     }
     double stepsSeconds = steps.values().stream().mapToDouble(CostPlan.Measured::wallSeconds).sum();
     return new SampleRun(samples, fraction, steps, Math.max(0, callSeconds - stepsSeconds));
@@ -418,11 +452,11 @@ final class PlanCommand implements Callable<Integer> {
 
   /**
    * Bytes of an output's data files (Parquet, JSON Lines, compressed shards outside {@code _}
-   * folders) and of its other files (logs, records, reports, charts).
+   * folders), bytes of its other files (logs, records, reports, charts), and its data files.
    */
   private static long[] sizes(Configuration conf, String path) {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-    long[] out = new long[2];
+    long[] out = new long[3];
     try {
       FileSystem fs = p.getFileSystem(conf);
       if (!fs.exists(p)) {
@@ -440,6 +474,7 @@ final class PlanCommand implements Callable<Integer> {
                 && f.getPath().getName().matches(".*\\.(parquet|jsonl|zst|gz|json)$")
                 && !f.getPath().getName().matches("(manifest|report)\\.json");
         out[data ? 0 : 1] += f.getLen();
+        out[2] += data ? 1 : 0;
       }
       return out;
     } catch (IOException e) {

@@ -69,7 +69,7 @@ class PlanTest {
     Path planJson = tmp.resolve("plan.json");
     CommandLineTest.Result plan =
         CommandLineTest.cli(
-            "plan --config %s --sample-mb 4 --cores %s --json %s",
+            "plan --config %s --sample-mb 4 --rounds 2 --cores %s --json %s",
             config, Runtime.getRuntime().availableProcessors(), planJson);
     assertEquals(0, plan.code(), plan.err());
     assertTrue(plan.outText().contains("total:"), plan.outText());

@@ -21,6 +21,13 @@ import java.util.Map;
  * record) stays as it is. Rows, bytes of data files and tokens are proportional to the input, from
  * the larger sample; a step's other files (logs, records, charts) are taken as they are.
  *
+ * <p>A step also pays per file it reads: a task, a reader or a writer per file, files listed and
+ * committed. A third sample, as large as the larger one but spread over more files, tells that cost
+ * apart: its time beyond what its bytes explain, per extra file, is charged for every file the
+ * whole input has beyond the larger sample's. A step's input files are the source's files, or the
+ * files the step before will write, extrapolated the same way (a crawl step writes a file per input
+ * file, language and bucket).
+ *
  * <p>The samples run in a JVM that a first, warm-up sample has already warmed; a recipe runs in a
  * new one, where each step also pays for the first use of its code (its reader's classes, the JIT,
  * a model's load). That cost is the warm-up's time for the step beyond the warmed run's, and is
@@ -49,6 +56,9 @@ public final class CostPlan {
    * @param otherBytes bytes of its output's other files
    * @param tokens tokens of its kept documents (0 when not known)
    * @param parallelism tasks the sample could run at once
+   * @param inputFiles the files it read (the source's sampled files, or the data files of the step
+   *     before's output)
+   * @param outputFiles data files of its output
    */
   public record Measured(
       String step,
@@ -62,9 +72,25 @@ public final class CostPlan {
       long dataBytes,
       long otherBytes,
       long tokens,
-      int parallelism) {}
+      int parallelism,
+      int inputFiles,
+      int outputFiles) {
 
-  /** The whole input, in the unit of {@link Measured#x()}, and the tasks it gives a step. */
+    /** Its time outside its tasks: planning, commits, listing files, the run record. */
+    double outsideTasks() {
+      return Math.max(0, wallSeconds - taskSeconds / parallelism);
+    }
+
+    /** Its CPU time from the clock that saw more of it. */
+    double cpu() {
+      return Math.max(cpuSeconds, processCpuSeconds);
+    }
+  }
+
+  /**
+   * The whole input, in the unit of {@link Measured#x()}, and the tasks it gives a step: {@code
+   * files} is what the step reads (the source's files, or the files the step before will write).
+   */
   public record Whole(double x, int files, long bytes) {
     int tasks() {
       return (int) Math.max(Math.max(1, files), Math.ceil((double) bytes / SPLIT_BYTES));
@@ -84,7 +110,10 @@ public final class CostPlan {
       double coreHours,
       double wallSeconds,
       double firstUseSeconds,
-      double cost) {
+      double cost,
+      long inputFiles,
+      long outputFiles,
+      double fileSeconds) {
 
     /** The wall time in a JVM that has run the step before (the plan's own, or a test's). */
     public double warmWallSeconds() {
@@ -95,10 +124,18 @@ public final class CostPlan {
   /**
    * The step of samples {@code small} and {@code large} on {@code whole}, on a cluster of {@code
    * cores} at {@code price} per core-hour; {@code coldLarge} is the {@code large} sample's run in a
-   * cold JVM (the warm-up), whose extra time is the step's first use.
+   * cold JVM (the warm-up), whose extra time is the step's first use; {@code wide} read the large
+   * sample's bytes from more files (or from the same ones, when the source has no more), and what
+   * it cost beyond that is a cost per file.
    */
   public static Estimate estimate(
-      Measured coldLarge, Measured small, Measured large, Whole whole, int cores, double price) {
+      Measured coldLarge,
+      Measured small,
+      Measured large,
+      Measured wide,
+      Whole whole,
+      int cores,
+      double price) {
     double scale = large.x() == 0 ? 1 : whole.x() / large.x();
     double dx = large.x() - small.x();
     // CPU seconds per unit, the line through the two samples, from both clocks: tasks' CPU misses
@@ -109,15 +146,9 @@ public final class CostPlan {
         Math.max(
             taskCpuSlope,
             slope(small.processCpuSeconds(), large.processCpuSeconds(), large.x(), dx));
-    double fixedCpu =
-        Math.max(0, Math.max(large.cpuSeconds(), large.processCpuSeconds()) - cpuSlope * large.x());
+    double fixedCpu = Math.max(0, large.cpu() - cpuSlope * large.x());
     double firstUse = Math.max(0, coldLarge.wallSeconds() - large.wallSeconds());
-    double firstUseCpu =
-        Math.max(
-            0,
-            Math.max(coldLarge.cpuSeconds(), coldLarge.processCpuSeconds())
-                - Math.max(large.cpuSeconds(), large.processCpuSeconds()));
-    double work = fixedCpu + firstUseCpu + cpuSlope * whole.x();
+    double firstUseCpu = Math.max(0, coldLarge.cpu() - large.cpu());
     // Wall time: the tasks' time (summed) grows with the input, on as many cores as the step has
     // tasks; the rest of the step (planning, commits, the record) does not.
     // A task's wall time grows at least as fast as its CPU time, and the CPU clock is the steadier
@@ -125,10 +156,35 @@ public final class CostPlan {
     double taskSlope =
         Math.max(slope(small.taskSeconds(), large.taskSeconds(), large.x(), dx), taskCpuSlope);
     double fixedTasks = Math.max(0, large.taskSeconds() - taskSlope * large.x());
-    double outsideTasks =
-        Math.max(0, large.wallSeconds() - large.taskSeconds() / large.parallelism());
     double usable = Math.max(1, Math.min(cores, whole.tasks()));
-    double wall = firstUse + outsideTasks + (fixedTasks + taskSlope * whole.x()) / usable;
+
+    // Files: a task, a reader or a writer per file, a file listed and committed. The wide sample's
+    // time beyond what its bytes explain, per extra file, is paid again for every file the whole
+    // input has beyond the large sample's (a crawl step's output files grow with its input's).
+    double perFileTask = 0;
+    double perFileCpu = 0;
+    double perFileOutside = 0;
+    double outputsPerFile = 0;
+    int sampledMore = wide.inputFiles() - large.inputFiles();
+    if (sampledMore > 0) {
+      double dxWide = wide.x() - large.x();
+      perFileTask =
+          Math.max(
+              0, (wide.taskSeconds() - large.taskSeconds() - taskSlope * dxWide) / sampledMore);
+      perFileCpu = Math.max(0, (wide.cpu() - large.cpu() - cpuSlope * dxWide) / sampledMore);
+      perFileOutside = Math.max(0, (wide.outsideTasks() - large.outsideTasks()) / sampledMore);
+      outputsPerFile =
+          Math.max(0, (double) (wide.outputFiles() - large.outputFiles()) / sampledMore);
+    }
+    double moreFiles = Math.max(0, whole.files() - large.inputFiles());
+    double fileSeconds = perFileOutside * moreFiles + perFileTask * moreFiles / usable;
+
+    double work = fixedCpu + firstUseCpu + perFileCpu * moreFiles + cpuSlope * whole.x();
+    double wall =
+        firstUse
+            + large.outsideTasks()
+            + fileSeconds
+            + (fixedTasks + taskSlope * whole.x()) / usable;
     double inputMb = large.inputBytes() * scale / 1e6;
     return new Estimate(
         large.step(),
@@ -142,7 +198,10 @@ public final class CostPlan {
         work / 3600,
         wall,
         firstUse,
-        cores * wall / 3600 * price);
+        cores * wall / 3600 * price,
+        whole.files(),
+        Math.round(large.outputFiles() + outputsPerFile * moreFiles),
+        fileSeconds);
   }
 
   private static double slope(double small, double large, double x, double dx) {
@@ -155,7 +214,7 @@ public final class CostPlan {
   /** The estimates as a table with totals (steps one after another; sources may overlap). */
   public static String table(List<Estimate> steps, int cores, double price) {
     StringBuilder out = new StringBuilder();
-    String row = "%-26s %8s %10s %9s %12s %10s %12s %10s %10s %10s%n";
+    String row = "%-26s %8s %10s %8s %9s %12s %10s %12s %10s %10s %10s%n";
     out.append(
         String.format(
             Locale.ROOT,
@@ -163,6 +222,7 @@ public final class CostPlan {
             "step",
             "scale",
             "input MB",
+            "files",
             "CPU s/MB",
             "rows",
             "disk MB",
@@ -178,6 +238,7 @@ public final class CostPlan {
               e.step(),
               String.format(Locale.ROOT, "%.1fx", e.scale()),
               String.format(Locale.ROOT, "%.1f", e.inputMb()),
+              e.inputFiles(),
               String.format(Locale.ROOT, "%.3f", e.cpuSecondsPerMb()),
               e.rows(),
               String.format(Locale.ROOT, "%.1f", e.diskBytes() / 1e6),
@@ -220,6 +281,9 @@ public final class CostPlan {
       s.put("wall_seconds", e.wallSeconds());
       s.put("first_use_seconds", e.firstUseSeconds());
       s.put("cost", e.cost());
+      s.put("input_files", e.inputFiles());
+      s.put("output_files", e.outputFiles());
+      s.put("file_seconds", e.fileSeconds());
       list.add(s);
     }
     Estimate total = total(steps);
@@ -251,7 +315,7 @@ public final class CostPlan {
       disk += e.diskBytes();
       cost += e.cost();
     }
-    return new Estimate("total", 1, 0, 0, 0, 0, disk, 0, coreHours, wall, firstUse, cost);
+    return new Estimate("total", 1, 0, 0, 0, 0, disk, 0, coreHours, wall, firstUse, cost, 0, 0, 0);
   }
 
   private static String duration(double seconds) {

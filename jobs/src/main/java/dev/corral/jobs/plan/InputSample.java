@@ -73,6 +73,21 @@ public final class InputSample {
    */
   public static Sampled take(
       Configuration conf, List<String> inputs, long budget, long filesFor, Path target) {
+    return take(conf, inputs, budget, filesFor, 1, target);
+  }
+
+  /**
+   * Samples about {@code budget} bytes from {@code spread} times the files a sample of {@code
+   * filesFor} bytes would take (as many as there are, at most): the same bytes from more files,
+   * which tells what a step pays per file.
+   */
+  public static Sampled take(
+      Configuration conf,
+      List<String> inputs,
+      long budget,
+      long filesFor,
+      int spread,
+      Path target) {
     List<Candidate> files = new ArrayList<>();
     long total = 0;
     for (int i = 0; i < inputs.size(); i++) {
@@ -101,7 +116,8 @@ public final class InputSample {
     }
     files.sort((a, b) -> a.file().getPath().toString().compareTo(b.file().getPath().toString()));
     long average = Math.max(1, total / files.size());
-    int wanted = (int) Math.max(1, Math.min(files.size(), Math.ceil((double) filesFor / average)));
+    int wanted =
+        (int) Math.max(1, Math.min(files.size(), spread * Math.ceil((double) filesFor / average)));
     long share = Math.max(1, budget / wanted);
 
     List<String> paths = new ArrayList<>();

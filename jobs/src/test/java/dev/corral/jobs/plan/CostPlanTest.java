@@ -24,6 +24,8 @@ class CostPlanTest {
         (long) (mb * MB / 2),
         500,
         (long) (mb * 250_000),
+        1,
+        1,
         1);
   }
 
@@ -32,7 +34,7 @@ class CostPlanTest {
     CostPlan.Measured small = step(1, 2, 3, 0);
     CostPlan.Measured large = step(4, 2, 3, 0);
     CostPlan.Estimate e =
-        CostPlan.estimate(large, small, large, new CostPlan.Whole(100 * MB, 1, 0), 1, 10);
+        CostPlan.estimate(large, small, large, large, new CostPlan.Whole(100 * MB, 1, 0), 1, 10);
     assertEquals(25, e.scale(), 1e-9);
     assertEquals(100, e.inputMb(), 1e-9);
     assertEquals(3, e.cpuSecondsPerMb(), 1e-9);
@@ -52,13 +54,13 @@ class CostPlanTest {
     CostPlan.Measured small = step(1, 2, 3, 0);
     CostPlan.Measured large = step(4, 2, 3, 0);
     CostPlan.Whole whole = new CostPlan.Whole(100 * MB, 1, 0);
-    CostPlan.Estimate e = CostPlan.estimate(cold, small, large, whole, 1, 0);
+    CostPlan.Estimate e = CostPlan.estimate(cold, small, large, large, whole, 1, 0);
     assertEquals(309.5, e.wallSeconds(), 1e-9);
     assertEquals(7.5, e.firstUseSeconds(), 1e-9);
     assertEquals(302, e.warmWallSeconds(), 1e-9);
     assertEquals(9.5, e.fixedCpuSeconds(), 1e-9, "the first use's CPU is fixed work too");
 
-    CostPlan.Estimate faster = CostPlan.estimate(small, small, large, whole, 1, 0);
+    CostPlan.Estimate faster = CostPlan.estimate(small, small, large, large, whole, 1, 0);
     assertEquals(0, faster.firstUseSeconds(), "a cold run that happened to be faster adds nothing");
     assertEquals(302, faster.wallSeconds(), 1e-9);
 
@@ -73,7 +75,8 @@ class CostPlanTest {
     CostPlan.Measured large = step(4, 0, 4, 0);
     // 400 s of tasks: one file and 300 MB give three 128 MiB splits, so 3 of the 8 cores work.
     CostPlan.Estimate e =
-        CostPlan.estimate(large, small, large, new CostPlan.Whole(100 * MB, 1, 300_000_000L), 8, 0);
+        CostPlan.estimate(
+            large, small, large, large, new CostPlan.Whole(100 * MB, 1, 300_000_000L), 8, 0);
     assertEquals(400.0 / 3, e.wallSeconds(), 1e-9);
   }
 
@@ -83,9 +86,56 @@ class CostPlanTest {
     CostPlan.Measured small = measured(1, 2.0, 1.0);
     CostPlan.Measured large = measured(4, 2.3, 4.0);
     CostPlan.Estimate e =
-        CostPlan.estimate(large, small, large, new CostPlan.Whole(100 * MB, 1, 0), 1, 0);
+        CostPlan.estimate(large, small, large, large, new CostPlan.Whole(100 * MB, 1, 0), 1, 0);
     // Fixed task time 2.3 - 4 x 1, none left; 100 MB at 1 s per MB; nothing outside the tasks.
     assertEquals(100, e.wallSeconds(), 1e-9);
+  }
+
+  @Test
+  void filesBeyondTheSamplesCostWhatTheWideSampleShowsPerFile() {
+    // 2 s + 3 s per MB in tasks; the wide sample read 4 MB from 4 files instead of 1: 0.5 task-s
+    // and 0.25 s outside the tasks (on its 2 cores) more per file, and 10 output files per file.
+    CostPlan.Measured small = files("commoncrawl/ccnet", 1, 5, 5, 1, 1, 10);
+    CostPlan.Measured large = files("commoncrawl/ccnet", 4, 14, 14, 1, 1, 10);
+    CostPlan.Measured wide = files("commoncrawl/ccnet", 4, 15.5 / 2 + 0.75, 15.5, 2, 4, 40);
+    CostPlan.Whole whole = new CostPlan.Whole(100 * MB, 34, 0);
+    CostPlan.Estimate e = CostPlan.estimate(large, small, large, wide, whole, 1, 0);
+    assertEquals(34, e.inputFiles());
+    assertEquals(340, e.outputFiles(), "the step before's files for the next step");
+    assertEquals(33 * 0.25 + 33 * 0.5, e.fileSeconds(), 1e-9);
+    assertEquals(2 + 300 + 24.75, e.wallSeconds(), 1e-9);
+    assertEquals((2 + 300 + 33 * 0.5) / 3600, e.coreHours(), 1e-12);
+
+    // A wide sample that took more bytes (archives are copied whole) at the same cost per byte.
+    CostPlan.Measured wholeFiles = files("arxiv/source", 8, 26, 26, 1, 2, 1);
+    CostPlan.Estimate bytesOnly = CostPlan.estimate(large, small, large, wholeFiles, whole, 1, 0);
+    assertEquals(0, bytesOnly.fileSeconds(), 1e-9, "its cost is its bytes'");
+    assertEquals(302, bytesOnly.wallSeconds(), 1e-9);
+  }
+
+  private static CostPlan.Measured files(
+      String step,
+      double mb,
+      double wall,
+      double taskSeconds,
+      int parallelism,
+      int inputFiles,
+      int outputFiles) {
+    return new CostPlan.Measured(
+        step,
+        mb * MB,
+        wall,
+        taskSeconds,
+        taskSeconds,
+        0,
+        (long) (mb * MB),
+        1,
+        1,
+        0,
+        0,
+        parallelism,
+        inputFiles,
+        outputFiles);
   }
 
   private static CostPlan.Measured measured(double mb, double taskSeconds, double cpuSeconds) {
@@ -101,6 +151,8 @@ class CostPlanTest {
         1,
         0,
         0,
+        1,
+        1,
         1);
   }
 }

@@ -114,12 +114,37 @@ class InputSampleTest {
     assertEquals(fileNames(tmp.resolve("large")), fileNames(tmp.resolve("small")), "same files");
   }
 
+  @Test
+  void aSpreadSampleTakesTheSameBytesFromMoreFiles() throws IOException {
+    Path dir = tmp.resolve("shards");
+    Files.createDirectories(dir);
+    for (int i = 0; i < 10; i++) {
+      Files.writeString(dir.resolve("shard-" + i + ".txt"), ("line " + i + "\n").repeat(500));
+    }
+    long fileBytes = Files.size(dir.resolve("shard-0.txt"));
+    InputSample.Sampled large = sample(dir, 2 * fileBytes, 2 * fileBytes, 1, "large");
+    InputSample.Sampled wide = sample(dir, 2 * fileBytes, 2 * fileBytes, 4, "wide");
+    InputSample.Sampled all = sample(dir, 2 * fileBytes, 2 * fileBytes, 40, "all");
+
+    assertEquals(2, large.sampledFiles());
+    assertEquals(8, wide.sampledFiles(), "four times the files");
+    assertEquals(large.sampledBytes(), wide.sampledBytes(), 8 * 8, "the same bytes");
+    assertEquals(10, all.sampledFiles(), "no more files than the input has");
+    assertEquals(large.sampledBytes(), all.sampledBytes(), 10 * 8);
+  }
+
   private InputSample.Sampled sample(Path dir, long budget, long filesFor, String name) {
+    return sample(dir, budget, filesFor, 1, name);
+  }
+
+  private InputSample.Sampled sample(
+      Path dir, long budget, long filesFor, int spread, String name) {
     return InputSample.take(
         HadoopFs.configuration(),
         List.of(dir.toString()),
         budget,
         filesFor,
+        spread,
         new org.apache.hadoop.fs.Path(tmp.resolve(name).toUri()));
   }
 
