@@ -302,6 +302,7 @@ final class PlanCommand implements Callable<Integer> {
                       min(all, CostPlan.Measured::wallSeconds),
                       min(all, CostPlan.Measured::cpuSeconds),
                       min(all, CostPlan.Measured::taskSeconds),
+                      min(all, CostPlan.Measured::busySeconds),
                       min(all, CostPlan.Measured::processCpuSeconds),
                       m.inputBytes(),
                       m.rows(),
@@ -325,6 +326,7 @@ final class PlanCommand implements Callable<Integer> {
     out.put("x", m.x());
     out.put("wall_seconds", m.wallSeconds());
     out.put("task_seconds", m.taskSeconds());
+    out.put("task_busy_seconds", m.busySeconds());
     out.put("executor_cpu_seconds", m.cpuSeconds());
     out.put("process_cpu_seconds", m.processCpuSeconds());
     out.put("parallelism", m.parallelism());
@@ -436,6 +438,7 @@ final class PlanCommand implements Callable<Integer> {
               number(entry.get("wall_seconds")),
               number(entry.get("executor_cpu_seconds")),
               timing(s, "executor_run_seconds"),
+              timing(s, "task_busy_seconds"),
               timing(s, "driver_process_cpu_seconds"),
               in,
               rows,

@@ -37,6 +37,9 @@ final class JobProgress implements AutoCloseable {
   private final AtomicLong executorCpuNanos = new AtomicLong();
   private final AtomicLong executorRunMillis = new AtomicLong();
 
+  /** Launch and finish times (ms) of this job's ended tasks, for the time they kept it busy. */
+  private final java.util.List<long[]> taskSpans = new java.util.ArrayList<>();
+
   /** Running tasks' last reports: task id -> {bytes read, records read, records written}. */
   private final Map<Long, long[]> running = new ConcurrentHashMap<>();
 
@@ -105,6 +108,27 @@ final class JobProgress implements AutoCloseable {
     return executorRunMillis.get() / 1e3;
   }
 
+  /**
+   * Wall time during which at least one of this job's tasks ran; the rest of its wall time was the
+   * driver's (planning, listing, commits).
+   */
+  double taskBusySeconds() {
+    long[][] spans;
+    synchronized (taskSpans) {
+      spans = taskSpans.toArray(new long[0][]);
+    }
+    java.util.Arrays.sort(spans, java.util.Comparator.comparingLong(a -> a[0]));
+    long busy = 0;
+    long end = Long.MIN_VALUE;
+    for (long[] span : spans) {
+      if (span[1] > end) {
+        busy += span[1] - Math.max(span[0], end);
+        end = span[1];
+      }
+    }
+    return busy / 1e3;
+  }
+
   @Override
   public void close() {
     printer.close();
@@ -129,6 +153,9 @@ final class JobProgress implements AutoCloseable {
       running.remove(end.taskInfo().taskId());
       if (!stages.contains(end.stageId())) {
         return;
+      }
+      synchronized (taskSpans) {
+        taskSpans.add(new long[] {end.taskInfo().launchTime(), end.taskInfo().finishTime()});
       }
       TaskMetrics m = end.taskMetrics();
       if (m != null && end.taskInfo().successful()) {

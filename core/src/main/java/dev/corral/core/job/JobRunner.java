@@ -367,6 +367,7 @@ public final class JobRunner {
       timings.put("driver_process_cpu_seconds", round(driverCpuSeconds() - driverCpu0));
       timings.put("executor_cpu_seconds", round(progress.executorCpuSeconds()));
       timings.put("executor_run_seconds", round(progress.executorRunSeconds()));
+      timings.put("task_busy_seconds", round(progress.taskBusySeconds()));
       describe(spark, job, "record");
       timings.put("phase_seconds", new LinkedHashMap<>(phases));
       record.put("timings", timings);

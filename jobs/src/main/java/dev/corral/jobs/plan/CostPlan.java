@@ -48,6 +48,7 @@ public final class CostPlan {
    * @param wallSeconds its wall time
    * @param cpuSeconds its tasks' CPU time on the executors
    * @param taskSeconds its tasks' wall time, summed over the tasks
+   * @param busySeconds wall time during which at least one of its tasks ran, 0 when unknown
    * @param processCpuSeconds the CPU time of the whole process while it ran alone (local mode: the
    *     executors, native thread pools, GC and JIT), 0 when unknown
    * @param inputBytes the bytes it read (the source's sampled files, or the step before's output)
@@ -66,6 +67,7 @@ public final class CostPlan {
       double wallSeconds,
       double cpuSeconds,
       double taskSeconds,
+      double busySeconds,
       double processCpuSeconds,
       long inputBytes,
       long rows,
@@ -78,7 +80,7 @@ public final class CostPlan {
 
     /** Its time outside its tasks: planning, commits, listing files, the run record. */
     double outsideTasks() {
-      return Math.max(0, wallSeconds - taskSeconds / parallelism);
+      return Math.max(0, wallSeconds - (busySeconds > 0 ? busySeconds : taskSeconds / parallelism));
     }
 
     /** Its CPU time from the clock that saw more of it. */

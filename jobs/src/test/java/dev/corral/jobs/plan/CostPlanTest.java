@@ -18,6 +18,7 @@ class CostPlanTest {
         seconds + extra,
         seconds + extra,
         seconds,
+        0,
         seconds + extra,
         (long) (mb * MB),
         (long) (mb * 1000),
@@ -113,6 +114,22 @@ class CostPlanTest {
     assertEquals(302, bytesOnly.wallSeconds(), 1e-9);
   }
 
+  @Test
+  void timeOutsideTheTasksIsTheWallTimeNoTaskRan() {
+    // Tasks of 4 and 10 s summed kept 2 cores busy for 3 and 6 s; 2 s of each run were the
+    // driver's.
+    CostPlan.Measured small = busy(1, 5, 4, 3);
+    CostPlan.Measured large = busy(4, 8, 10, 6);
+    CostPlan.Estimate e =
+        CostPlan.estimate(large, small, large, large, new CostPlan.Whole(100 * MB, 4, 0), 2, 0);
+    assertEquals(2 + (2 + 2 * 100) / 2.0, e.wallSeconds(), 1e-9);
+  }
+
+  private static CostPlan.Measured busy(double mb, double wall, double tasks, double busy) {
+    return new CostPlan.Measured(
+        "c4/minhash", mb * MB, wall, tasks, tasks, busy, 0, (long) (mb * MB), 1, 1, 0, 0, 2, 1, 1);
+  }
+
   private static CostPlan.Measured files(
       String step,
       double mb,
@@ -127,6 +144,7 @@ class CostPlanTest {
         wall,
         taskSeconds,
         taskSeconds,
+        0,
         0,
         (long) (mb * MB),
         1,
@@ -145,6 +163,7 @@ class CostPlanTest {
         taskSeconds,
         cpuSeconds,
         taskSeconds,
+        0,
         0,
         (long) (mb * MB),
         1,
