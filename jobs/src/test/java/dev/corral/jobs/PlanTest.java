@@ -77,6 +77,14 @@ class PlanTest {
     double scale = planned.path("sources").path("c4").path("scale").asDouble();
     assertTrue(scale >= 20 && scale <= 50, "the input is 20-50x the sample: " + scale);
     assertEquals(bytes, planned.path("sources").path("c4").path("input_bytes").asLong());
+    JsonNode filters = planned.path("steps").get(0);
+    assertEquals("c4/filters", filters.path("step").asText());
+    assertEquals(50, filters.path("input_files").asLong(), "the source's files, not the sample's");
+    JsonNode wide = filters.path("sample_runs").path("wide");
+    assertTrue(
+        wide.path("input_files").asInt()
+            > filters.path("sample_runs").path("large").path("input_files").asInt(),
+        "the wide sample reads more files: " + filters.path("sample_runs"));
 
     Path out = tmp.resolve("out");
     CommandLineTest.Result run =

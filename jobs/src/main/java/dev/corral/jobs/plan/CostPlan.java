@@ -153,10 +153,13 @@ public final class CostPlan {
     double firstUseCpu = Math.max(0, coldLarge.cpu() - large.cpu());
     // Wall time: the tasks' time (summed) grows with the input, on as many cores as the step has
     // tasks; the rest of the step (planning, commits, the record) does not.
-    // A task's wall time grows at least as fast as its CPU time, and the CPU clock is the steadier
-    // one on a shared machine: the task-time line of a cheap step can come out flat from noise.
+    // The tasks' CPU line, at the larger sample's task time per CPU second (never below one): the
+    // CPU clock is the steadier on a shared machine, where a cheap step's task-time line comes out
+    // flat or steep from noise, and from a downstream step's file count moving with the sample.
     double taskSlope =
-        Math.max(slope(small.taskSeconds(), large.taskSeconds(), large.x(), dx), taskCpuSlope);
+        large.cpuSeconds() > 0
+            ? taskCpuSlope * Math.max(1, large.taskSeconds() / large.cpuSeconds())
+            : slope(small.taskSeconds(), large.taskSeconds(), large.x(), dx);
     double fixedTasks = Math.max(0, large.taskSeconds() - taskSlope * large.x());
     double usable = Math.max(1, Math.min(cores, whole.tasks()));
 

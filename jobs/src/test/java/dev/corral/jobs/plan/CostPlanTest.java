@@ -93,6 +93,17 @@ class CostPlanTest {
   }
 
   @Test
+  void taskTimeGrowsWithTheCpuTimeAtTheLargerSamplesTaskTimePerCpuSecond() {
+    // CPU grew by 1 s per MB; the task clock by 2.2 s per MB (noise), and the larger sample's tasks
+    // took 2 s per CPU second: 2 task-s per MB, none of the 8 s fixed.
+    CostPlan.Measured small = measured(1, 1.5, 1.0);
+    CostPlan.Measured large = measured(4, 8.0, 4.0);
+    CostPlan.Estimate e =
+        CostPlan.estimate(large, small, large, large, new CostPlan.Whole(100 * MB, 1, 0), 1, 0);
+    assertEquals(200, e.wallSeconds(), 1e-9);
+  }
+
+  @Test
   void filesBeyondTheSamplesCostWhatTheWideSampleShowsPerFile() {
     // 2 s + 3 s per MB in tasks; the wide sample read 4 MB from 4 files instead of 1: 0.5 task-s
     // and 0.25 s outside the tasks (on its 2 cores) more per file, and 10 output files per file.

@@ -97,11 +97,7 @@ class InputSampleTest {
 
   @Test
   void aSmallerSampleCutsTheSameFilesShorter() throws IOException {
-    Path dir = tmp.resolve("shards");
-    Files.createDirectories(dir);
-    for (int i = 0; i < 10; i++) {
-      Files.writeString(dir.resolve("shard-" + i + ".txt"), ("line " + i + "\n").repeat(500));
-    }
+    Path dir = shards();
     long fileBytes = Files.size(dir.resolve("shard-0.txt"));
     InputSample.Sampled large = sample(dir, 4 * fileBytes, 4 * fileBytes, "large");
     InputSample.Sampled small = sample(dir, fileBytes, 4 * fileBytes, "small");
@@ -116,11 +112,7 @@ class InputSampleTest {
 
   @Test
   void aSpreadSampleTakesTheSameBytesFromMoreFiles() throws IOException {
-    Path dir = tmp.resolve("shards");
-    Files.createDirectories(dir);
-    for (int i = 0; i < 10; i++) {
-      Files.writeString(dir.resolve("shard-" + i + ".txt"), ("line " + i + "\n").repeat(500));
-    }
+    Path dir = shards();
     long fileBytes = Files.size(dir.resolve("shard-0.txt"));
     InputSample.Sampled large = sample(dir, 2 * fileBytes, 2 * fileBytes, 1, "large");
     InputSample.Sampled wide = sample(dir, 2 * fileBytes, 2 * fileBytes, 4, "wide");
@@ -131,6 +123,16 @@ class InputSampleTest {
     assertEquals(large.sampledBytes(), wide.sampledBytes(), 8 * 8, "the same bytes");
     assertEquals(10, all.sampledFiles(), "no more files than the input has");
     assertEquals(large.sampledBytes(), all.sampledBytes(), 10 * 8);
+  }
+
+  /** Ten text files of 500 lines. */
+  private Path shards() throws IOException {
+    Path dir = tmp.resolve("shards");
+    Files.createDirectories(dir);
+    for (int i = 0; i < 10; i++) {
+      Files.writeString(dir.resolve("shard-" + i + ".txt"), ("line " + i + "\n").repeat(500));
+    }
+    return dir;
   }
 
   private InputSample.Sampled sample(Path dir, long budget, long filesFor, String name) {
