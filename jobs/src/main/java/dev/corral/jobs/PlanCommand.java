@@ -395,9 +395,9 @@ final class PlanCommand implements Callable<Integer> {
       Map<String, Object> entry = s.entry();
       String id = s.id();
       String source = String.valueOf(entry.get("source"));
-      long[] bytes = sizes(conf, String.valueOf(entry.get("output")));
-      written.put(id, bytes[0] + bytes[1]);
-      dataFiles.put(id, (int) bytes[2]);
+      Output output = output(conf, String.valueOf(entry.get("output")));
+      written.put(id, output.dataBytes() + output.otherBytes());
+      dataFiles.put(id, output.dataFiles());
       double x;
       long in;
       long rows = (long) number(entry.get("rows_written"));
@@ -442,28 +442,31 @@ final class PlanCommand implements Callable<Integer> {
               timing(s, "driver_process_cpu_seconds"),
               in,
               rows,
-              bytes[0],
-              bytes[1],
+              output.dataBytes(),
+              output.otherBytes(),
               tokens,
               Math.max(1, Math.min(localCores, files)),
               inputFiles,
-              (int) bytes[2]));
+              output.dataFiles()));
     }
     double stepsSeconds = steps.values().stream().mapToDouble(CostPlan.Measured::wallSeconds).sum();
     return new SampleRun(samples, fraction, steps, Math.max(0, callSeconds - stepsSeconds));
   }
 
   /**
-   * Bytes of an output's data files (Parquet, JSON Lines, compressed shards outside {@code _}
-   * folders), bytes of its other files (logs, records, reports, charts), and its data files.
+   * A step's output: bytes of its data files (Parquet, JSON Lines, compressed shards outside {@code
+   * _} folders), bytes of its other files (logs, records, reports, charts), and its data files.
    */
-  private static long[] sizes(Configuration conf, String path) {
+  private record Output(long dataBytes, long otherBytes, int dataFiles) {}
+
+  private static Output output(Configuration conf, String path) {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-    long[] out = new long[3];
+    long[] bytes = new long[2];
+    int dataFiles = 0;
     try {
       FileSystem fs = p.getFileSystem(conf);
       if (!fs.exists(p)) {
-        return out;
+        return new Output(0, 0, 0);
       }
       org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files =
           fs.listFiles(p, true);
@@ -476,10 +479,10 @@ final class PlanCommand implements Callable<Integer> {
                 && !f.getPath().getName().startsWith(".")
                 && f.getPath().getName().matches(".*\\.(parquet|jsonl|zst|gz|json)$")
                 && !f.getPath().getName().matches("(manifest|report)\\.json");
-        out[data ? 0 : 1] += f.getLen();
-        out[2] += data ? 1 : 0;
+        bytes[data ? 0 : 1] += f.getLen();
+        dataFiles += data ? 1 : 0;
       }
-      return out;
+      return new Output(bytes[0], bytes[1], dataFiles);
     } catch (IOException e) {
       throw Errors.unreadable(path, e);
     }

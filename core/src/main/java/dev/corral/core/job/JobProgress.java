@@ -1,6 +1,10 @@
 package dev.corral.core.job;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +42,7 @@ final class JobProgress implements AutoCloseable {
   private final AtomicLong executorRunMillis = new AtomicLong();
 
   /** Launch and finish times (ms) of this job's ended tasks, for the time they kept it busy. */
-  private final java.util.List<long[]> taskSpans = new java.util.ArrayList<>();
+  private final List<long[]> taskSpans = new ArrayList<>();
 
   /** Running tasks' last reports: task id -> {bytes read, records read, records written}. */
   private final Map<Long, long[]> running = new ConcurrentHashMap<>();
@@ -117,7 +121,7 @@ final class JobProgress implements AutoCloseable {
     synchronized (taskSpans) {
       spans = taskSpans.toArray(new long[0][]);
     }
-    java.util.Arrays.sort(spans, java.util.Comparator.comparingLong(a -> a[0]));
+    Arrays.sort(spans, Comparator.comparingLong(a -> a[0]));
     long busy = 0;
     long end = Long.MIN_VALUE;
     for (long[] span : spans) {

@@ -122,9 +122,9 @@ final class StageCounts implements QueryExecutionListener, AutoCloseable {
       }
     }
     Map<String, Long> sums = new LinkedHashMap<>();
-    int first = 3 + (writtenReasons == null ? 0 : writtenReasons.size());
-    for (int i = 0; i < writtenSums.size(); i++) {
-      sums.put(writtenSums.get(i), r.isNullAt(first + i) ? 0 : r.getLong(first + i));
+    for (String c : writtenSums) {
+      int i = r.fieldIndex("sum_" + c);
+      sums.put(c, r.isNullAt(i) ? 0 : r.getLong(i));
     }
     return new JobContext.Written(
         ((Number) r.get(0)).longValue(),

@@ -63,23 +63,15 @@ public final class InputSample {
    * target}, which must not exist.
    */
   public static Sampled take(Configuration conf, List<String> inputs, long budget, Path target) {
-    return take(conf, inputs, budget, budget, target);
-  }
-
-  /**
-   * Samples about {@code budget} bytes from the files a sample of {@code filesFor} bytes would
-   * take, each cut to an equal share: samples of two sizes then read as many files, so Spark runs
-   * them in as many tasks and a task's fixed cost does not pass for cost per byte.
-   */
-  public static Sampled take(
-      Configuration conf, List<String> inputs, long budget, long filesFor, Path target) {
-    return take(conf, inputs, budget, filesFor, 1, target);
+    return take(conf, inputs, budget, budget, 1, target);
   }
 
   /**
    * Samples about {@code budget} bytes from {@code spread} times the files a sample of {@code
-   * filesFor} bytes would take (as many as there are, at most): the same bytes from more files,
-   * which tells what a step pays per file.
+   * filesFor} bytes would take (as many as there are, at most), each cut to an equal share. With
+   * {@code spread} 1, samples of two sizes read as many files, so Spark runs them in as many tasks
+   * and a task's fixed cost does not pass for cost per byte; with more, the same bytes come from
+   * more files, which tells what a step pays per file.
    */
   public static Sampled take(
       Configuration conf,
