@@ -24,6 +24,8 @@ import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -311,7 +313,8 @@ final class PlanCommand implements Callable<Integer> {
                       m.tokens(),
                       m.parallelism(),
                       m.inputFiles(),
-                      m.outputFiles()));
+                      m.outputFiles(),
+                      m.partitionRows()));
             });
     double outside = runs.stream().mapToDouble(SampleRun::outsideStepsSeconds).min().orElse(0);
     return new SampleRun(first.samples(), first.fraction(), steps, outside);
@@ -332,6 +335,7 @@ final class PlanCommand implements Callable<Integer> {
     out.put("parallelism", m.parallelism());
     out.put("input_files", m.inputFiles());
     out.put("output_files", m.outputFiles());
+    out.put("output_partitions", m.partitionRows().length);
     out.put("rows", m.rows());
     return out;
   }
@@ -447,7 +451,8 @@ final class PlanCommand implements Callable<Integer> {
               tokens,
               Math.max(1, Math.min(localCores, files)),
               inputFiles,
-              output.dataFiles()));
+              output.dataFiles(),
+              output.partitionRows()));
     }
     double stepsSeconds = steps.values().stream().mapToDouble(CostPlan.Measured::wallSeconds).sum();
     return new SampleRun(samples, fraction, steps, Math.max(0, callSeconds - stepsSeconds));
@@ -455,18 +460,21 @@ final class PlanCommand implements Callable<Integer> {
 
   /**
    * A step's output: bytes of its data files (Parquet, JSON Lines, compressed shards outside {@code
-   * _} folders), bytes of its other files (logs, records, reports, charts), and its data files.
+   * _} folders), bytes of its other files (logs, records, reports, charts), its data files, and the
+   * rows of each partition folder ({@code language=fr/bucket=head}) from the Parquet footers, none
+   * when it is not partitioned.
    */
-  private record Output(long dataBytes, long otherBytes, int dataFiles) {}
+  private record Output(long dataBytes, long otherBytes, int dataFiles, long[] partitionRows) {}
 
   private static Output output(Configuration conf, String path) {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
     long[] bytes = new long[2];
     int dataFiles = 0;
+    Map<String, Long> partitions = new LinkedHashMap<>();
     try {
       FileSystem fs = p.getFileSystem(conf);
       if (!fs.exists(p)) {
-        return new Output(0, 0, 0);
+        return new Output(0, 0, 0, new long[0]);
       }
       org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files =
           fs.listFiles(p, true);
@@ -481,8 +489,16 @@ final class PlanCommand implements Callable<Integer> {
                 && !f.getPath().getName().matches("(manifest|report)\\.json");
         bytes[data ? 0 : 1] += f.getLen();
         dataFiles += data ? 1 : 0;
+        String folder = rel.substring(0, Math.max(0, rel.lastIndexOf('/')));
+        if (data && folder.contains("=") && rel.endsWith(".parquet")) {
+          try (ParquetFileReader footer =
+              ParquetFileReader.open(HadoopInputFile.fromStatus(f, conf))) {
+            partitions.merge(folder, footer.getRecordCount(), Long::sum);
+          }
+        }
       }
-      return new Output(bytes[0], bytes[1], dataFiles);
+      long[] partitionRows = partitions.values().stream().mapToLong(Long::longValue).toArray();
+      return new Output(bytes[0], bytes[1], dataFiles, partitionRows);
     } catch (IOException e) {
       throw Errors.unreadable(path, e);
     }

@@ -123,6 +123,12 @@ class PlanTest {
               p.path("disk_bytes").asLong(),
               disk));
       table.append("  sample runs: ").append(p.path("sample_runs")).append('\n');
+      if (Files.isRegularFile(Path.of(step.path("record").asText()))) {
+        table
+            .append("  actual: ")
+            .append(JSON.readTree(Path.of(step.path("record").asText()).toFile()).path("timings"))
+            .append('\n');
+      }
       totalPlanned += plannedWall;
       actualWall += wall;
       within(misses, id + " rows", p.path("rows").asLong(), rows, 0.20);

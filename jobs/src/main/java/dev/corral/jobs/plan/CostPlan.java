@@ -25,8 +25,9 @@ import java.util.Map;
  * committed. A third sample, as large as the larger one but spread over more files, tells that cost
  * apart: its time beyond what its bytes explain, per extra file, is charged for every file the
  * whole input has beyond the larger sample's. A step's input files are the source's files, or the
- * files the step before will write, extrapolated the same way (a crawl step writes a file per input
- * file, language and bucket).
+ * files the step before will write: extrapolated the same way, or, for a partitioned output (a
+ * crawl step writes a file per task, language and bucket), the partitions a task of the whole
+ * input's rows will meet ({@link Partitions}) times its tasks.
  *
  * <p>The samples run in a JVM that a first, warm-up sample has already warmed; a recipe runs in a
  * new one, where each step also pays for the first use of its code (its reader's classes, the JIT,
@@ -60,6 +61,8 @@ public final class CostPlan {
    * @param inputFiles the files it read (the source's sampled files, or the data files of the step
    *     before's output)
    * @param outputFiles data files of its output
+   * @param partitionRows rows of each partition of its output (a folder such as {@code
+   *     language=fr}), empty when the output is not partitioned
    */
   public record Measured(
       String step,
@@ -76,7 +79,8 @@ public final class CostPlan {
       long tokens,
       int parallelism,
       int inputFiles,
-      int outputFiles) {
+      int outputFiles,
+      long[] partitionRows) {
 
     /** Its time outside its tasks: planning, commits, listing files, the run record. */
     double outsideTasks() {
@@ -182,6 +186,14 @@ public final class CostPlan {
           Math.max(0, (double) (wide.outputFiles() - large.outputFiles()) / sampledMore);
     }
     double moreFiles = Math.max(0, whole.files() - large.inputFiles());
+    long outputFiles = Math.round(large.outputFiles() + outputsPerFile * moreFiles);
+    if (large.partitionRows().length > 0) {
+      // A file per task and partition: a task of more rows meets more partitions (languages).
+      int tasks = whole.tasks();
+      outputFiles =
+          Math.round(
+              tasks * Partitions.perTask(large.partitionRows(), large.rows() * scale / tasks));
+    }
     double fileSeconds = perFileOutside * moreFiles + perFileTask * moreFiles / usable;
 
     double work = fixedCpu + firstUseCpu + perFileCpu * moreFiles + cpuSlope * whole.x();
@@ -205,7 +217,7 @@ public final class CostPlan {
         firstUse,
         cores * wall / 3600 * price,
         whole.files(),
-        Math.round(large.outputFiles() + outputsPerFile * moreFiles),
+        outputFiles,
         fileSeconds);
   }
 

@@ -1,6 +1,7 @@
 package dev.corral.jobs.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Test;
 /** The arithmetic of {@link CostPlan}: a line through two samples, scaled, plus first use. */
 class CostPlanTest {
   private static final double MB = 1e6;
+  private static final long[] NONE = {};
 
   /** A step on a sample of {@code mb} MB that cost {@code fixed} + {@code perMb} × mb seconds. */
   private static CostPlan.Measured step(double mb, double fixed, double perMb, double extra) {
@@ -27,7 +29,8 @@ class CostPlanTest {
         (long) (mb * 250_000),
         1,
         1,
-        1);
+        1,
+        NONE);
   }
 
   @Test
@@ -126,6 +129,46 @@ class CostPlanTest {
   }
 
   @Test
+  void aPartitionedOutputHasAFilePerTaskAndPartitionItsRowsMeet() {
+    // One task wrote 1,000 rows into 5 partitions, none rare: every task of the whole input's 34
+    // (a task per file) meets all 5, however many rows it has, and writes 5 files.
+    long[] common = {400, 300, 200, 60, 40};
+    CostPlan.Measured large = partitioned(4, 1_000, 5, common);
+    CostPlan.Whole whole = new CostPlan.Whole(100 * MB, 34, 0);
+    CostPlan.Estimate e = CostPlan.estimate(large, large, large, large, whole, 2, 0);
+    assertEquals(34 * 5, e.outputFiles());
+
+    // Ten languages seen once: a task of 25 x 1,000 / 34 rows meets more of the unseen ones.
+    long[] rare = {400, 300, 200, 60, 30, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2};
+    double perTask = Partitions.perTask(rare, 25_000.0 / 34);
+    assertEquals(
+        Math.round(34 * perTask),
+        CostPlan.estimate(large, large, partitioned(4, 1_000, 16, rare), large, whole, 2, 0)
+            .outputFiles());
+    assertTrue(perTask > 9 && perTask < 16, "fewer than the sample's 16 at 735 of its rows");
+  }
+
+  private static CostPlan.Measured partitioned(double mb, long rows, int files, long[] partitions) {
+    return new CostPlan.Measured(
+        "commoncrawl/ccnet",
+        mb * MB,
+        10,
+        10,
+        10,
+        5,
+        10,
+        (long) (mb * MB),
+        rows,
+        (long) (mb * MB),
+        0,
+        0,
+        1,
+        1,
+        files,
+        partitions);
+  }
+
+  @Test
   void timeOutsideTheTasksIsTheWallTimeNoTaskRan() {
     // Tasks of 4 and 10 s summed kept 2 cores busy for 3 and 6 s; 2 s of each run were the
     // driver's.
@@ -138,7 +181,22 @@ class CostPlanTest {
 
   private static CostPlan.Measured busy(double mb, double wall, double tasks, double busy) {
     return new CostPlan.Measured(
-        "c4/minhash", mb * MB, wall, tasks, tasks, busy, 0, (long) (mb * MB), 1, 1, 0, 0, 2, 1, 1);
+        "c4/minhash",
+        mb * MB,
+        wall,
+        tasks,
+        tasks,
+        busy,
+        0,
+        (long) (mb * MB),
+        1,
+        1,
+        0,
+        0,
+        2,
+        1,
+        1,
+        NONE);
   }
 
   private static CostPlan.Measured files(
@@ -164,7 +222,8 @@ class CostPlanTest {
         0,
         parallelism,
         inputFiles,
-        outputFiles);
+        outputFiles,
+        NONE);
   }
 
   private static CostPlan.Measured measured(double mb, double taskSeconds, double cpuSeconds) {
@@ -183,6 +242,7 @@ class CostPlanTest {
         0,
         1,
         1,
-        1);
+        1,
+        NONE);
   }
 }
