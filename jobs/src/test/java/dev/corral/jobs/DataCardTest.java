@@ -19,8 +19,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -273,6 +275,13 @@ class DataCardTest {
     for (Row r : reasons) {
       JsonNode reason = step.get("drop_reasons").get(r.getString(0));
       assertEquals(r.getLong(1), reason.get("documents").asLong(), name + " " + r.getString(0));
+      Set<String> examples = new HashSet<>();
+      reason.get("examples").forEach(id -> examples.add(id.asText()));
+      assertTrue(
+          !examples.isEmpty()
+              && examples.size() == reason.get("examples").size()
+              && examples.size() <= 5,
+          name + " " + reason);
       for (JsonNode id : reason.get("examples")) {
         assertEquals(
             r.getString(0),

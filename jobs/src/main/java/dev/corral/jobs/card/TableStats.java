@@ -7,14 +7,19 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.octet_length;
 import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.corral.curation.mixture.TokenCounter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +36,7 @@ import org.apache.spark.sql.types.NumericType;
  * tokens of all rows and of the kept ones (no {@code drop_reason}), documents per {@code
  * drop_reason} with a few example ids, languages, length histograms in characters and tokens, dedup
  * cluster sizes and documents per contaminating benchmark. The totals, histograms and quantiles are
- * one aggregation; each other distribution is one more.
+ * one aggregation; drop reasons, languages and cluster sizes one more; benchmarks one more.
  */
 final class TableStats {
   static final String TEXT = "text";
@@ -45,6 +50,9 @@ final class TableStats {
 
   /** Example ids shown per drop reason. */
   static final int EXAMPLES = 5;
+
+  /** Hash buckets of a drop reason's ids, the smallest id of each an example. */
+  static final int EXAMPLE_BUCKETS = 16;
 
   /** Languages shown by name; the rest are summed as "other". */
   static final int LANGUAGES = 15;
@@ -130,15 +138,23 @@ final class TableStats {
       lengths.put("kept", counts(r, at + TOKEN_BINS.length, TOKEN_BINS.length));
       out.put("length_tokens", lengths);
     }
-    if (hasReason) {
-      out.put("drop_reasons", dropReasons(table, columns.contains(ID)));
-    }
-    if (isType(table, LANGUAGE, DataTypes.StringType)) {
-      out.put("languages", languages(table, kept));
-    }
-    if (columns.contains(CLUSTER_SIZE)
-        && table.schema().apply(CLUSTER_SIZE).dataType() instanceof NumericType) {
-      out.put("cluster_sizes", clusterSizes(table));
+    boolean hasLanguage = isType(table, LANGUAGE, DataTypes.StringType);
+    boolean hasClusters =
+        columns.contains(CLUSTER_SIZE)
+            && table.schema().apply(CLUSTER_SIZE).dataType() instanceof NumericType;
+    if (hasReason || hasLanguage || hasClusters) {
+      Map<String, List<Row>> counted =
+          distributions(
+              table, kept, hasReason, hasReason && columns.contains(ID), hasLanguage, hasClusters);
+      if (hasReason) {
+        out.put("drop_reasons", dropReasons(counted.get(DROP_REASON)));
+      }
+      if (hasLanguage) {
+        out.put("languages", languages(counted.get(LANGUAGE)));
+      }
+      if (hasClusters) {
+        out.put("cluster_sizes", clusterSizes(counted.get(CLUSTER_SIZE)));
+      }
     }
     DataType contaminated =
         columns.contains(CONTAMINATED_BY) ? table.schema().apply(CONTAMINATED_BY).dataType() : null;
@@ -158,54 +174,97 @@ final class TableStats {
     return out;
   }
 
-  /** Documents per drop reason, most first, with up to {@link #EXAMPLES} ids each. */
-  private static Map<String, Object> dropReasons(Dataset<Row> table, boolean hasId) {
-    Map<String, Object> out = new LinkedHashMap<>();
+  /**
+   * Documents and kept documents per drop reason, per language and per cluster size, in one pass
+   * over the table: each row stands once for each of its values (a generator, as GROUPING SETS
+   * expands rows), then one aggregation. A drop reason's example ids are the smallest id of each of
+   * {@link #EXAMPLE_BUCKETS} hash buckets: spread over the reason's documents, and the same however
+   * the table is split. Returns each kind's rows: value, documents, kept, then the buckets' ids.
+   */
+  private static Map<String, List<Row>> distributions(
+      Dataset<Row> table,
+      Column kept,
+      boolean reasons,
+      boolean examples,
+      boolean languages,
+      boolean clusters) {
+    List<Column> entries = new ArrayList<>();
+    if (reasons) {
+      entries.add(when(col(DROP_REASON).isNotNull(), entry(DROP_REASON, col(DROP_REASON))));
+    }
+    if (languages) {
+      entries.add(entry(LANGUAGE, coalesce(col(LANGUAGE), lit("(none)"))));
+    }
+    if (clusters) {
+      Column size = col(CLUSTER_SIZE).cast("long");
+      entries.add(when(size.isNotNull(), entry(CLUSTER_SIZE, size.cast("string"))));
+    }
+    Column id = examples ? col(ID).cast("string") : lit(null).cast("string");
+    List<Column> aggs = new ArrayList<>();
+    aggs.add(count(when(col("kept"), lit(1))));
+    Column reasonRow = col("e.kind").equalTo(DROP_REASON);
+    for (int b = 0; b < (examples ? EXAMPLE_BUCKETS : 0); b++) {
+      aggs.add(
+          min(
+              when(
+                  reasonRow.and(pmod(xxhash64(col("id")), lit(EXAMPLE_BUCKETS)).equalTo(b)),
+                  col("id"))));
+    }
+    Map<String, List<Row>> out = new LinkedHashMap<>();
+    for (String kind : List.of(DROP_REASON, LANGUAGE, CLUSTER_SIZE)) {
+      out.put(kind, new ArrayList<>());
+    }
     for (Row r :
         table
-            .filter(col(DROP_REASON).isNotNull())
-            .groupBy(DROP_REASON)
-            .count()
-            .orderBy(col("count").desc(), col(DROP_REASON))
+            .select(
+                explode(array(entries.toArray(new Column[0]))).as("e"),
+                kept.as("kept"),
+                id.as("id"))
+            .filter(col("e").isNotNull())
+            .groupBy(col("e.kind"), col("e.value"))
+            .agg(count(lit(1)), aggs.toArray(new Column[0]))
             .collectAsList()) {
+      out.get(r.getString(0)).add(r);
+    }
+    return out;
+  }
+
+  private static Column entry(String kind, Column value) {
+    return struct(lit(kind).as("kind"), value.as("value"));
+  }
+
+  /** Documents per drop reason, most first, with up to {@link #EXAMPLES} ids each. */
+  private static Map<String, Object> dropReasons(List<Row> rows) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Row r : mostFirst(rows)) {
       Map<String, Object> reason = new LinkedHashMap<>();
-      reason.put("documents", r.getLong(1));
-      if (hasId) {
-        // A limit reads only as many partitions as it needs: cheap for common reasons.
-        reason.put(
-            "examples",
-            table
-                .filter(col(DROP_REASON).equalTo(r.getString(0)))
-                .select(col(ID).cast("string"))
-                .limit(EXAMPLES)
-                .collectAsList()
-                .stream()
-                .map(e -> e.getString(0))
-                .sorted()
-                .toList());
+      reason.put("documents", r.getLong(2));
+      if (r.size() > 4) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 4; i < r.size(); i++) {
+          if (!r.isNullAt(i)) {
+            ids.add(r.getString(i));
+          }
+        }
+        reason.put("examples", ids.stream().sorted().limit(EXAMPLES).toList());
       }
-      out.put(r.getString(0), reason);
+      out.put(r.getString(1), reason);
     }
     return out;
   }
 
   /** Documents and kept documents per language, most first; beyond the first few, "other". */
-  private static Map<String, Object> languages(Dataset<Row> table, Column kept) {
+  private static Map<String, Object> languages(List<Row> counted) {
     Map<String, Object> out = new LinkedHashMap<>();
     long[] other = new long[2];
-    List<Row> rows =
-        table
-            .groupBy(coalesce(col(LANGUAGE), lit("(none)")).as("l"))
-            .agg(count(lit(1)).as("n"), count(when(kept, lit(1))).as("k"))
-            .orderBy(col("n").desc(), col("l"))
-            .collectAsList();
+    List<Row> rows = mostFirst(counted);
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
       if (i < LANGUAGES) {
-        out.put(r.getString(0), Map.of("documents", r.getLong(1), "kept", r.getLong(2)));
+        out.put(r.getString(1), Map.of("documents", r.getLong(2), "kept", r.getLong(3)));
       } else {
-        other[0] += r.getLong(1);
-        other[1] += r.getLong(2);
+        other[0] += r.getLong(2);
+        other[1] += r.getLong(3);
       }
     }
     if (rows.size() > LANGUAGES) {
@@ -217,21 +276,16 @@ final class TableStats {
   }
 
   /** Documents and clusters per cluster-size bin (a cluster of size s holds s documents). */
-  private static Map<String, Object> clusterSizes(Dataset<Row> table) {
+  private static Map<String, Object> clusterSizes(List<Row> rows) {
     long[] docs = new long[CLUSTER_BINS.length];
     long[] clusters = new long[CLUSTER_BINS.length];
     long largest = 0;
-    for (Row r :
-        table
-            .groupBy(col(CLUSTER_SIZE).cast("long").as("s"))
-            .count()
-            .filter(col("s").isNotNull())
-            .collectAsList()) {
-      long size = r.getLong(0);
+    for (Row r : rows) {
+      long size = Long.parseLong(r.getString(1));
       int bin = bin(CLUSTER_BINS, size);
       if (bin >= 0) {
-        docs[bin] += r.getLong(1);
-        clusters[bin] += r.getLong(1) / Math.max(1, size);
+        docs[bin] += r.getLong(2);
+        clusters[bin] += r.getLong(2) / Math.max(1, size);
       }
       largest = Math.max(largest, size);
     }
@@ -241,6 +295,14 @@ final class TableStats {
     out.put("clusters", toList(clusters));
     out.put("largest", largest);
     return out;
+  }
+
+  /** Most documents first, then by value. */
+  private static List<Row> mostFirst(List<Row> rows) {
+    List<Row> sorted = new ArrayList<>(rows);
+    sorted.sort(
+        Comparator.comparingLong((Row r) -> -r.getLong(2)).thenComparing(r -> r.getString(1)));
+    return sorted;
   }
 
   /**
