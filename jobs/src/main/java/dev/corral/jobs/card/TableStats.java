@@ -54,6 +54,12 @@ final class TableStats {
   /** Hash buckets of a drop reason's ids, the smallest id of each an example. */
   static final int EXAMPLE_BUCKETS = 16;
 
+  // Columns of the distributions' rows.
+  private static final String VALUE = "value";
+  private static final String DOCUMENTS = "documents";
+  private static final String KEPT = "kept_documents";
+  private static final String EXAMPLE = "example_";
+
   /** Languages shown by name; the rest are summed as "other". */
   static final int LANGUAGES = 15;
 
@@ -179,7 +185,8 @@ final class TableStats {
    * over the table: each row stands once for each of its values (a generator, as GROUPING SETS
    * expands rows), then one aggregation. A drop reason's example ids are the smallest id of each of
    * {@link #EXAMPLE_BUCKETS} hash buckets: spread over the reason's documents, and the same however
-   * the table is split. Returns each kind's rows: value, documents, kept, then the buckets' ids.
+   * the table is split. Returns each kind's rows: {@code value}, {@code documents}, {@code
+   * kept_documents}, then the buckets' ids ({@code example_0}, ...).
    */
   private static Map<String, List<Row>> distributions(
       Dataset<Row> table,
@@ -199,32 +206,37 @@ final class TableStats {
       Column size = col(CLUSTER_SIZE).cast("long");
       entries.add(when(size.isNotNull(), entry(CLUSTER_SIZE, size.cast("string"))));
     }
-    Column id = examples ? col(ID).cast("string") : lit(null).cast("string");
     List<Column> aggs = new ArrayList<>();
-    aggs.add(count(when(col("kept"), lit(1))));
-    Column reasonRow = col("e.kind").equalTo(DROP_REASON);
+    aggs.add(count(when(col("kept"), lit(1))).as(KEPT));
     for (int b = 0; b < (examples ? EXAMPLE_BUCKETS : 0); b++) {
-      aggs.add(
-          min(
+      aggs.add(min(when(col("bucket").equalTo(b), col("id"))).as(EXAMPLE + b));
+    }
+    List<Column> columns = new ArrayList<>();
+    columns.add(explode(array(entries.toArray(new Column[0]))).as("e"));
+    columns.add(kept.as("kept"));
+    if (examples) {
+      columns.add(col(ID).cast("string").as("id"));
+    }
+    Dataset<Row> expanded =
+        table.select(columns.toArray(new Column[0])).filter(col("e").isNotNull());
+    if (examples) { // the id's bucket once per row, for a drop reason's rows only
+      expanded =
+          expanded.withColumn(
+              "bucket",
               when(
-                  reasonRow.and(pmod(xxhash64(col("id")), lit(EXAMPLE_BUCKETS)).equalTo(b)),
-                  col("id"))));
+                  col("e.kind").equalTo(DROP_REASON),
+                  pmod(xxhash64(col("id")), lit(EXAMPLE_BUCKETS))));
     }
     Map<String, List<Row>> out = new LinkedHashMap<>();
     for (String kind : List.of(DROP_REASON, LANGUAGE, CLUSTER_SIZE)) {
       out.put(kind, new ArrayList<>());
     }
     for (Row r :
-        table
-            .select(
-                explode(array(entries.toArray(new Column[0]))).as("e"),
-                kept.as("kept"),
-                id.as("id"))
-            .filter(col("e").isNotNull())
-            .groupBy(col("e.kind"), col("e.value"))
-            .agg(count(lit(1)), aggs.toArray(new Column[0]))
+        expanded
+            .groupBy(col("e.kind").as("kind"), col("e.value").as(VALUE))
+            .agg(count(lit(1)).as(DOCUMENTS), aggs.toArray(new Column[0]))
             .collectAsList()) {
-      out.get(r.getString(0)).add(r);
+      out.get(r.<String>getAs("kind")).add(r);
     }
     return out;
   }
@@ -238,17 +250,18 @@ final class TableStats {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Row r : mostFirst(rows)) {
       Map<String, Object> reason = new LinkedHashMap<>();
-      reason.put("documents", r.getLong(2));
-      if (r.size() > 4) {
+      reason.put("documents", r.<Long>getAs(DOCUMENTS));
+      if (Arrays.asList(r.schema().fieldNames()).contains(EXAMPLE + 0)) {
         List<String> ids = new ArrayList<>();
-        for (int i = 4; i < r.size(); i++) {
-          if (!r.isNullAt(i)) {
-            ids.add(r.getString(i));
+        for (int b = 0; b < EXAMPLE_BUCKETS; b++) {
+          String id = r.getAs(EXAMPLE + b);
+          if (id != null) {
+            ids.add(id);
           }
         }
         reason.put("examples", ids.stream().sorted().limit(EXAMPLES).toList());
       }
-      out.put(r.getString(1), reason);
+      out.put(r.getAs(VALUE), reason);
     }
     return out;
   }
@@ -261,10 +274,10 @@ final class TableStats {
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
       if (i < LANGUAGES) {
-        out.put(r.getString(1), Map.of("documents", r.getLong(2), "kept", r.getLong(3)));
+        out.put(r.getAs(VALUE), Map.of("documents", r.getAs(DOCUMENTS), "kept", r.getAs(KEPT)));
       } else {
-        other[0] += r.getLong(2);
-        other[1] += r.getLong(3);
+        other[0] += r.<Long>getAs(DOCUMENTS);
+        other[1] += r.<Long>getAs(KEPT);
       }
     }
     if (rows.size() > LANGUAGES) {
@@ -281,11 +294,12 @@ final class TableStats {
     long[] clusters = new long[CLUSTER_BINS.length];
     long largest = 0;
     for (Row r : rows) {
-      long size = Long.parseLong(r.getString(1));
+      long size = Long.parseLong(r.getAs(VALUE)); // every kind's value is a string
+      long documents = r.getAs(DOCUMENTS);
       int bin = bin(CLUSTER_BINS, size);
       if (bin >= 0) {
-        docs[bin] += r.getLong(2);
-        clusters[bin] += r.getLong(2) / Math.max(1, size);
+        docs[bin] += documents;
+        clusters[bin] += documents / Math.max(1, size);
       }
       largest = Math.max(largest, size);
     }
@@ -301,7 +315,8 @@ final class TableStats {
   private static List<Row> mostFirst(List<Row> rows) {
     List<Row> sorted = new ArrayList<>(rows);
     sorted.sort(
-        Comparator.comparingLong((Row r) -> -r.getLong(2)).thenComparing(r -> r.getString(1)));
+        Comparator.comparingLong((Row r) -> -r.<Long>getAs(DOCUMENTS))
+            .thenComparing(r -> r.<String>getAs(VALUE)));
     return sorted;
   }
 
