@@ -123,10 +123,27 @@ public final class Corral implements Runnable {
             1, oneLine(c.getMessage())); // a stage's column contract (Spark ML wants this type)
       }
       if (c instanceof IOException) {
-        return new Failure(1, oneLine(c.getMessage() == null ? c.toString() : c.getMessage()));
+        String why = oneLine(c.getMessage() == null ? c.toString() : c.getMessage());
+        String file = fileBeingRead(e);
+        return new Failure(1, file == null ? why : file + ": cannot read: " + why);
       }
     }
     return new Failure(INTERNAL_ERROR, "internal error: " + oneLine(e.toString()));
+  }
+
+  /** The file a Spark reader failed on, from its message; null when it names none. */
+  private static String fileBeingRead(Throwable e) {
+    String marker = "while reading file ";
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      String m = c.getMessage();
+      int at = m == null ? -1 : m.indexOf(marker);
+      if (at >= 0) {
+        String rest = m.substring(at + marker.length());
+        int end = rest.indexOf(". Details");
+        return oneLine(end < 0 ? rest : rest.substring(0, end));
+      }
+    }
+    return null;
   }
 
   private static String remoteCorralMessage(Throwable e) {

@@ -335,6 +335,18 @@ class SafetyContractTest {
     assertEquals(before, checksums(input.getParent()));
   }
 
+  @Test
+  void aFileThatIsNotWhatItsNameSaysIsNamedInOneLine() throws Exception {
+    Path input = tmp.resolve("in-gz");
+    Files.createDirectories(input);
+    Files.writeString(input.resolve("a.jsonl"), "{\"id\": 1, \"text\": \"a good line\"}\n");
+    Files.writeString(input.resolve("b.jsonl.gz"), "{\"id\": 2, \"text\": \"not gzipped\"}\n");
+    CommandLineTest.Result r =
+        CommandLineTest.cli("langid --input %s --output %s", input, tmp.resolve("out-gz"));
+    assertUserError(r, 1, "b.jsonl.gz: cannot read: ", "gzip");
+    assertFalse(Files.exists(tmp.resolve("out-gz")));
+  }
+
   // ------------------------------------------------------------------ ids
 
   @Test

@@ -6,6 +6,7 @@ import dev.corral.core.io.HadoopFs;
 import dev.corral.core.io.SerializableConfiguration;
 import dev.corral.core.io.Tables;
 import dev.corral.curation.sources.SourceColumns;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.NoSuchElementException;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -378,6 +380,12 @@ public final class GithubReader {
         InputStream opened;
         try {
           opened = file.endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+        } catch (ZipException | EOFException e) {
+          // Not gzip at all (or empty): its records are lost, the other files' are not.
+          raw.close();
+          tally.record();
+          tally.malformed(file + ":1 (byte 0): not a gzip file: " + e.getMessage());
+          opened = InputStream.nullInputStream();
         } catch (IOException e) {
           raw.close();
           throw e;

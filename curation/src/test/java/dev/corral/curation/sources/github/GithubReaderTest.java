@@ -139,6 +139,28 @@ class GithubReaderTest {
   }
 
   @Test
+  void aFileThatIsNotGzipIsCountedAndTheOtherFilesAreRead() throws Exception {
+    Path dir = tmp.resolve("mixed");
+    Files.createDirectories(dir);
+    gzip(
+        dir.resolve("github_000000000000.gz"),
+        (record("a/b", "one.c", "int one;") + "\n").getBytes(StandardCharsets.UTF_8));
+    Files.writeString(dir.resolve("github_000000000001.gz"), "{\"content\": \"plain text\"}\n");
+    Files.write(dir.resolve("github_000000000002.gz"), new byte[0]);
+
+    GithubReader.Result read =
+        GithubReader.read(spark, List.of(dir.toString()), GithubReader.Options.paper());
+    assertEquals(
+        List.of("github/a/b/one.c"),
+        read.documents().collectAsList().stream().map(r -> r.getString(0)).toList());
+    assertEquals(2, read.malformed(), read.summary());
+    assertEquals(3, read.records(), read.summary());
+    assertTrue(
+        read.firstMalformed().stream().allMatch(m -> m.contains(":1 (byte 0): not a gzip file")),
+        read.firstMalformed().toString());
+  }
+
+  @Test
   void aParquetTableReadsAsTheJsonDoes() throws Exception {
     Path json = tmp.resolve("github_000000000000.gz");
     gzip(
