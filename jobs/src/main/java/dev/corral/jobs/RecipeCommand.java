@@ -1,5 +1,7 @@
 package dev.corral.jobs;
 
+import dev.corral.core.Errors;
+import dev.corral.core.io.HadoopFs;
 import dev.corral.core.job.Recipe;
 import dev.corral.core.job.RecipeRunner;
 import dev.corral.jobs.card.DataCard;
@@ -80,6 +82,7 @@ final class RecipeCommand implements Callable<Integer> {
       PrintStream out,
       PrintStream err) {
     String folder = absolute(dir);
+    refuseOutput(folder);
     Recipe declared = recipe.declare(folder);
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("config", configName);
@@ -113,6 +116,21 @@ final class RecipeCommand implements Callable<Integer> {
             + card.markdown().toString().replaceFirst("^file:", "")
             + " (and report.html, report.json)");
     return result;
+  }
+
+  /** An output the recipe could not finish in: a file, or a folder with someone else's report. */
+  private static void refuseOutput(String folder) {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(folder);
+    try {
+      if (HadoopFs.fileSystem(path).getFileStatus(path).isFile()) {
+        throw Errors.badOutput("--output " + folder, "is a file; a recipe writes a folder");
+      }
+    } catch (java.io.FileNotFoundException e) {
+      return; // a new folder
+    } catch (java.io.IOException e) {
+      throw Errors.unreadable(folder, e);
+    }
+    DataCard.refuseForeign(folder, "--output");
   }
 
   /**

@@ -319,6 +319,34 @@ class RecipeTest {
     assertEquals(2, e.code(), e.err());
     assertTrue(e.err().contains(conf + ": mixture: sources[*].proportion"), e.err());
     assertFalse(Files.exists(tmp.resolve("out")), "nothing runs, nothing is written");
+
+    // A careless output: the config file itself, or a folder with the user's own report.md.
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "sources:",
+            "  wiki:",
+            "    inputs: [" + input + "]",
+            "    steps: [{name: source, job: source wikipedia}]",
+            "mixture: {budget_tokens: 10, sources: {wiki: {proportion: 1, epochs: 1}}}"));
+    String config = Files.readString(conf);
+    CommandLineTest.Result onFile =
+        CommandLineTest.cli("recipe --config %s --output %s", conf, conf);
+    assertEquals(2, onFile.code(), onFile.err());
+    assertTrue(onFile.err().contains("--output " + conf + ": is a file"), onFile.err());
+    assertEquals(config, Files.readString(conf));
+    Path notes = Files.createDirectories(tmp.resolve("notes"));
+    Files.writeString(notes.resolve("report.md"), "my notes");
+    CommandLineTest.Result onNotes =
+        CommandLineTest.cli("recipe --config %s --output %s", conf, notes);
+    assertEquals(2, onNotes.code(), onNotes.err());
+    assertEquals(1, onNotes.err().lines().count(), onNotes.err());
+    assertTrue(onNotes.err().contains("report.md exists and is not a data card"), onNotes.err());
+    try (Stream<Path> left = Files.list(notes)) {
+      assertEquals(List.of(notes.resolve("report.md")), left.toList(), "nothing ran");
+    }
+    assertEquals("my notes", Files.readString(notes.resolve("report.md")));
   }
 
   // ------------------------------------------------------------------ helpers

@@ -61,7 +61,7 @@ public final class DataCard {
     Path dir = new Path(recipeDir);
     FileSystem fs = HadoopFs.fileSystem(dir);
     dir = fs.makeQualified(dir);
-    refuseForeign(fs, dir, overwrite);
+    refuseForeign(fs, dir, overwrite, "--input");
     RecipeRecord recipe = RecipeRecord.read(fs, dir);
 
     List<Map<String, Object>> steps = new ArrayList<>();
@@ -240,8 +240,18 @@ public final class DataCard {
     }
   }
 
+  /**
+   * Refuses {@code recipeDir} as a recipe's output, before anything runs, when it holds report
+   * files the card did not write (the card would refuse them at the end); {@code flag} names it.
+   */
+  public static void refuseForeign(String recipeDir, String flag) {
+    Path dir = new Path(recipeDir);
+    FileSystem fs = HadoopFs.fileSystem(dir);
+    refuseForeign(fs, fs.makeQualified(dir), false, flag);
+  }
+
   /** Report files that exist and that the card did not write: refused unless overwrite. */
-  private static void refuseForeign(FileSystem fs, Path dir, boolean overwrite) {
+  private static void refuseForeign(FileSystem fs, Path dir, boolean overwrite, String flag) {
     if (overwrite) {
       return;
     }
@@ -260,7 +270,7 @@ public final class DataCard {
       for (String name : List.of("report.md", "report.json", "report.html", CardDocument.CHARTS)) {
         if (fs.exists(new Path(dir, name))) {
           throw Errors.badUsage(
-              "--input " + dir,
+              flag + " " + dir,
               new Path(dir, name)
                   + " exists and is not a data card Corral wrote; give --overwrite to replace it");
         }
