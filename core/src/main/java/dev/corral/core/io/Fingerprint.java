@@ -39,6 +39,26 @@ import org.apache.spark.sql.delta.Snapshot;
 public record Fingerprint(
     String path, String kind, long files, long bytes, long version, String digest) {
 
+  /**
+   * A snapshot's file count and size from its version's checksum file ({@code _delta_log/<version>
+   * .crc}, which Delta writes with each commit), else computed, a Spark job replaying the log: a
+   * step fingerprints every input, and a recipe has dozens of steps.
+   */
+  private static long[] filesAndBytes(FileSystem fs, Path table, Snapshot snapshot) {
+    Path crc =
+        new Path(new Path(table, "_delta_log"), String.format("%020d.crc", snapshot.version()));
+    try (var in = fs.open(crc)) {
+      var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+      if (json.path("numFiles").isIntegralNumber()
+          && json.path("tableSizeBytes").isIntegralNumber()) {
+        return new long[] {json.path("numFiles").asLong(), json.path("tableSizeBytes").asLong()};
+      }
+    } catch (IOException | RuntimeException e) {
+      // no checksum file (an older writer, or another engine's): the log says it all the same
+    }
+    return new long[] {snapshot.numOfFiles(), snapshot.sizeInBytes()};
+  }
+
   /** The fingerprint of the input at {@code path} (a file, a folder, a glob or a Delta table). */
   public static Fingerprint of(SparkSession spark, String path) {
     Configuration conf = spark.sessionState().newHadoopConf();
@@ -49,11 +69,12 @@ public record Fingerprint(
         Snapshot snapshot =
             DeltaLog.forTable(spark, path)
                 .update(false, scala.Option.empty(), scala.Option.empty());
+        long[] filesAndBytes = filesAndBytes(fs, p, snapshot);
         return new Fingerprint(
             path,
             "delta",
-            snapshot.numOfFiles(),
-            snapshot.sizeInBytes(),
+            filesAndBytes[0],
+            filesAndBytes[1],
             snapshot.version(),
             shortSha256("delta " + snapshot.metadata().id() + " " + snapshot.version()));
       }

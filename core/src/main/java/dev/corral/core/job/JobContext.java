@@ -19,6 +19,8 @@ public final class JobContext {
   private String scratch;
   private Written written;
   private String writtenAt;
+  private org.apache.spark.sql.Dataset<?> reasonsOf;
+  private Map<String, Long> reasonsRead;
 
   /**
    * What a job wrote, counted during the write itself.
@@ -115,5 +117,16 @@ public final class JobContext {
    */
   public Map<String, Object> stats() {
     return stats;
+  }
+
+  /** Rows per drop reason read from {@code table} before in this run, null when not read yet. */
+  Map<String, Long> reasonsRead(org.apache.spark.sql.Dataset<?> table) {
+    return table == reasonsOf ? reasonsRead : null;
+  }
+
+  /** Keeps rows per drop reason read from {@code table}: the record and the report both need it. */
+  void setReasonsRead(org.apache.spark.sql.Dataset<?> table, Map<String, Long> reasons) {
+    reasonsOf = table;
+    reasonsRead = reasons;
   }
 }

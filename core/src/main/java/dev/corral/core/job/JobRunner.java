@@ -537,13 +537,20 @@ public final class JobRunner {
 
   /**
    * {@link #byDropReason(Dataset)} from the counts the write observed when the runner has them, so
-   * a report does not read the whole written table once more; else from the table.
+   * a report does not read the whole written table once more; else from the table, read once per
+   * run (the report and the run record both ask).
    */
   public static Map<String, Long> byDropReason(JobContext context, Dataset<Row> written) {
     JobContext.Written counted = context.written();
-    return counted != null && counted.dropped() != null
-        ? byDropReason(counted)
-        : byDropReason(written);
+    if (counted != null && counted.dropped() != null) {
+      return byDropReason(counted);
+    }
+    Map<String, Long> read = context.reasonsRead(written);
+    if (read == null) {
+      read = byDropReason(written);
+      context.setReasonsRead(written, read);
+    }
+    return new LinkedHashMap<>(read);
   }
 
   /**
