@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -162,6 +163,47 @@ class JobsTest {
             .path("defaults_cited");
     assertTrue(gopher.path("minDocWords").asText().contains("Gopher A.1.1: 50"), gopher.toString());
     assertTrue(gopher.path("inputCol").isMissingNode(), gopher.toString());
+
+    // Every reason these stages set is declared: the write counted them, as the table has them.
+    com.fasterxml.jackson.databind.JsonNode record =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(output.resolve("_corral/curate.json").toFile());
+    assertEquals("write", record.path("drop_reasons_from").asText());
+    assertEquals(byReason(out), byReason(record.path("drop_reasons")));
+
+    // A reason from elsewhere (the input's own column) is declared by no stage: read back, right.
+    List<String> marked = new ArrayList<>();
+    for (String line : Files.readAllLines(jsonl(40))) {
+      marked.add(
+          line.contains("\"id\": 3,") ? line.replace("}", ", \"drop_reason\": \"mine\"}") : line);
+    }
+    Path input = Files.write(tmp.resolve("marked.jsonl"), marked);
+    Path again = tmp.resolve("curated-marked");
+    CommandLineTest.Result m =
+        CommandLineTest.cli("curate --config %s --input %s --output %s", config, input, again);
+    assertEquals(0, m.code(), m.err());
+    com.fasterxml.jackson.databind.JsonNode marking =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(again.resolve("_corral/curate.json").toFile());
+    assertEquals("table", marking.path("drop_reasons_from").asText());
+    assertEquals(1, marking.path("drop_reasons").path("mine").asLong(), marking.toString());
+    assertEquals(
+        byReason(SparkSession.active().read().format("delta").load(again.toString())),
+        byReason(marking.path("drop_reasons")));
+  }
+
+  private static Map<String, Long> byReason(Dataset<Row> table) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (Row r : table.groupBy("drop_reason").count().collectAsList()) {
+      out.put(r.isNullAt(0) ? "(kept)" : r.getString(0), r.getLong(1));
+    }
+    return out;
+  }
+
+  private static Map<String, Long> byReason(com.fasterxml.jackson.databind.JsonNode counts) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    counts.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
+    return out;
   }
 
   @Test

@@ -86,6 +86,12 @@ class RecipeTest {
       assertEquals("ran", s.path("status").asText(), s.toString());
       sources.add(s.path("source").asText());
       assertTrue(Files.exists(Path.of(s.path("record").asText())), "each step's run record: " + s);
+      JsonNode run = JSON.readTree(Path.of(s.path("record").asText()).toFile());
+      if (run.has("drop_reasons")) {
+        // Every reason a stage sets is declared, and the step before's are in its record: the
+        // write counts them all, and no report reads a table back for them.
+        assertEquals("write", run.path("drop_reasons_from").asText(), s.path("step").asText());
+      }
     }
     assertEquals(
         Set.of(

@@ -13,6 +13,7 @@ import dev.corral.core.io.HadoopFs;
 import dev.corral.core.io.Ids;
 import dev.corral.core.io.Tables;
 import dev.corral.core.stage.CheckedParams;
+import dev.corral.core.stage.DropReasons;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
@@ -309,7 +312,7 @@ public final class JobRunner {
       } else {
         Tables.write(
             counts.tagWritten(
-                data, DROP_REASON, job.dropReasons, job.countKeptChars ? TEXT : null, job.sums),
+                data, DROP_REASON, knownReasons(), job.countKeptChars ? TEXT : null, job.sums),
             staging,
             job.format,
             job.partitionBy);
@@ -319,6 +322,23 @@ public final class JobRunner {
       }
       describe(spark, job, "report");
       return readWritten(spark, staging, job.format, schema);
+    }
+
+    /**
+     * The drop reasons the written table may hold: the job's, its stages' ({@link DropReasons}),
+     * and those its inputs' run records counted (a recipe step's input is the step before's table).
+     */
+    List<String> knownReasons() {
+      Set<String> reasons = new LinkedHashSet<>(job.dropReasons);
+      for (Transformer t : fitted) {
+        if (t instanceof DropReasons d) {
+          reasons.addAll(d.dropReasons());
+        }
+      }
+      for (Fingerprint f : fingerprints) {
+        reasons.addAll(RunRecord.dropReasons(spark, f.path()));
+      }
+      return List.copyOf(reasons);
     }
 
     /** The run record and the bad rows, written into the staging folder beside the data. */
@@ -355,6 +375,9 @@ public final class JobRunner {
       }
       if (written != null && Arrays.asList(written.columns()).contains(DROP_REASON)) {
         record.put("drop_reasons", byDropReason(context, written));
+        // "write": counted while writing; "table": a reason no stage declared, so read back.
+        record.put(
+            "drop_reasons_from", counted != null && counted.dropped() != null ? "write" : "table");
       }
       Map<String, Object> stats = new LinkedHashMap<>(context.stats());
       stats.putAll(summary.stats());

@@ -12,6 +12,9 @@ import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineStage;
@@ -109,5 +112,29 @@ public final class RunRecord {
     } catch (IOException e) {
       return Optional.empty(); // an unreadable record is treated as none: the job runs again
     }
+  }
+
+  /**
+   * The drop reasons the records in the folder {@code input} counted (a table a Corral job wrote);
+   * none for any other input, or one whose records cannot be read.
+   */
+  static Set<String> dropReasons(SparkSession spark, String input) {
+    Set<String> reasons = new TreeSet<>();
+    Path records = new Path(new Path(input), OutputFolder.RECORDS);
+    try {
+      FileSystem fs = records.getFileSystem(spark.sessionState().newHadoopConf());
+      if (!fs.isDirectory(records)) {
+        return reasons;
+      }
+      for (FileStatus f : fs.listStatus(records, p -> p.getName().endsWith(".json"))) {
+        try (InputStream in = fs.open(f.getPath())) {
+          JSON.readTree(in).path("drop_reasons").fieldNames().forEachRemaining(reasons::add);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return reasons; // only a hint: an unlisted reason makes the report read the table instead
+    }
+    reasons.remove("(kept)"); // rows without a reason
+    return reasons;
   }
 }

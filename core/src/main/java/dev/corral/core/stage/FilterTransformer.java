@@ -5,11 +5,12 @@ import org.apache.spark.ml.param.Param;
 /**
  * A filter stage: a {@link TextTransformer} that also names the {@code drop_reason} column, which
  * it sets only where still null (see {@link FilterColumns}), so the first stage that rejects a
- * document names why.
+ * document names why. Each filter declares the reasons it may set ({@link DropReasons}).
  *
  * @param <T> the concrete stage, so that setters chain
  */
-public abstract class FilterTransformer<T extends FilterTransformer<T>> extends TextTransformer<T> {
+public abstract class FilterTransformer<T extends FilterTransformer<T>> extends TextTransformer<T>
+    implements DropReasons {
   private static final long serialVersionUID = 1L;
 
   private final Param<String> dropReasonCol;

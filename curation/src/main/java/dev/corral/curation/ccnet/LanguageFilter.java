@@ -1,8 +1,10 @@
 package dev.corral.curation.ccnet;
 
+import dev.corral.core.stage.DropReasons;
 import dev.corral.core.stage.FilterColumns;
 import dev.corral.core.stage.Stages;
 import dev.corral.curation.langid.LanguageIdentifier;
+import java.util.List;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -27,7 +29,8 @@ import org.apache.spark.sql.types.StructType;
  * the deduplicated text. With {@code languages} set, documents in other languages get {@code
  * language_not_selected}.
  */
-public final class LanguageFilter extends Transformer implements DefaultParamsWritable {
+public final class LanguageFilter extends Transformer
+    implements DefaultParamsWritable, DropReasons {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -120,6 +123,11 @@ public final class LanguageFilter extends Transformer implements DefaultParamsWr
   public LanguageFilter setLanguageCol(String value) {
     set(languageCol, value);
     return this;
+  }
+
+  @Override
+  public List<String> dropReasons() {
+    return List.of(LOW_LANGUAGE_SCORE, LANGUAGE_NOT_SELECTED);
   }
 
   @Override

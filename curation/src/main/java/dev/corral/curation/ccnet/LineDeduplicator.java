@@ -186,6 +186,11 @@ public final class LineDeduplicator extends FilterTransformer<LineDeduplicator> 
   }
 
   @Override
+  public List<String> dropReasons() {
+    return List.of(DUPLICATE_LINES);
+  }
+
+  @Override
   public StructType transformSchema(StructType schema) {
     return layout(schema).schema;
   }

@@ -233,6 +233,11 @@ public final class Contamination extends FilterTransformer<Contamination> {
   }
 
   @Override
+  public List<String> dropReasons() {
+    return List.of(CONTAMINATED);
+  }
+
+  @Override
   public StructType transformSchema(StructType schema) {
     if (getBenchmarks() == null) {
       throw Errors.badParams(

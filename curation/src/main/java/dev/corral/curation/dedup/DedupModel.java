@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.core.Errors;
+import dev.corral.core.stage.DropReasons;
 import dev.corral.core.stage.Stages;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.Param;
@@ -46,7 +48,7 @@ import scala.Option;
  * by a model fresh from {@code fit} (like a training summary, they are not saved).
  */
 public final class DedupModel extends Model<DedupModel>
-    implements DedupParams<DedupModel>, MLWritable {
+    implements DedupParams<DedupModel>, MLWritable, DropReasons {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -173,6 +175,11 @@ public final class DedupModel extends Model<DedupModel>
    * The estimator's column contract, and ids of the type the model was fitted on (so the join never
    * casts).
    */
+  @Override
+  public List<String> dropReasons() {
+    return List.of(getReason());
+  }
+
   @Override
   public StructType transformSchema(StructType schema) {
     StructType out = DedupColumns.transformSchema(this, schema);

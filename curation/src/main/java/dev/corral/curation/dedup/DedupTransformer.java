@@ -1,5 +1,6 @@
 package dev.corral.curation.dedup;
 
+import dev.corral.core.stage.DropReasons;
 import java.util.List;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.ParamMap;
@@ -18,7 +19,7 @@ import org.apache.spark.sql.types.StructType;
  * @param <T> the concrete stage, so that setters chain
  */
 public abstract class DedupTransformer<T extends DedupTransformer<T>> extends Transformer
-    implements DedupParams<T>, DefaultParamsWritable {
+    implements DedupParams<T>, DefaultParamsWritable, DropReasons {
   private static final long serialVersionUID = 1L;
 
   protected final String uid;
@@ -42,6 +43,11 @@ public abstract class DedupTransformer<T extends DedupTransformer<T>> extends Tr
   @Override
   public DedupColumns dedupColumns() {
     return columns;
+  }
+
+  @Override
+  public List<String> dropReasons() {
+    return List.of(reason());
   }
 
   @Override

@@ -144,6 +144,11 @@ public final class QualityClassifier extends FilterTransformer<QualityClassifier
   }
 
   @Override
+  public List<String> dropReasons() {
+    return List.of(LOW_QUALITY);
+  }
+
+  @Override
   public StructType transformSchema(StructType schema) {
     return FilterColumns.transformSchema(
         "QualityClassifier " + uid,

@@ -37,6 +37,16 @@ import java.util.regex.Pattern;
  * counted, so the annotations describe the whole page whatever the reason.
  */
 public final class C4Cleaner {
+  static final String LOREM_IPSUM = "c4_lorem_ipsum";
+  static final String CURLY_BRACE = "c4_curly_brace";
+  static final String BAD_WORDS = "c4_bad_words";
+  static final String TOO_FEW_SENTENCES = "c4_too_few_sentences";
+  static final String TOO_FEW_LINES = "c4_too_few_lines";
+
+  /** Every page-level reason code, in the order the rules are checked. */
+  public static final List<String> REASONS =
+      List.of(LOREM_IPSUM, CURLY_BRACE, BAD_WORDS, TOO_FEW_SENTENCES, TOO_FEW_LINES);
+
   private C4Cleaner() {}
 
   /** The policy phrases of C4's reference code: lines holding one are dropped. */
@@ -122,29 +132,29 @@ public final class C4Cleaner {
       }
       String lower = line.toLowerCase(Locale.ROOT);
       if (reason == null && lower.contains("lorem ipsum")) {
-        reason = "c4_lorem_ipsum";
+        reason = LOREM_IPSUM;
       }
       if (settings.javascriptLines() && lower.contains("javascript")) {
         continue;
       }
       if (reason == null && line.indexOf('{') >= 0) {
-        reason = "c4_curly_brace";
+        reason = CURLY_BRACE;
       }
       if (settings.policyLines() && hasPolicyPhrase(lower)) {
         continue;
       }
       if (reason == null && settings.badWords() && badWords.find(lower) != null) {
-        reason = "c4_bad_words";
+        reason = BAD_WORDS;
       }
       sentences += SentenceCounter.count(line);
       longLines += line.length() >= settings.minLineChars() ? 1 : 0;
       kept.add(line);
     }
     if (reason == null && sentences < settings.minSentences()) {
-      reason = "c4_too_few_sentences";
+      reason = TOO_FEW_SENTENCES;
     }
     if (reason == null && longLines < settings.minLines()) {
-      reason = "c4_too_few_lines";
+      reason = TOO_FEW_LINES;
     }
     return new Result(String.join("\n", kept).strip(), kept.size(), total, sentences, reason);
   }

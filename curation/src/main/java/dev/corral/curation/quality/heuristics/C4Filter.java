@@ -403,6 +403,11 @@ public final class C4Filter extends FilterTransformer<C4Filter> {
   }
 
   @Override
+  public List<String> dropReasons() {
+    return C4Cleaner.REASONS;
+  }
+
+  @Override
   public StructType transformSchema(StructType schema) {
     String stage = "C4Filter " + uid;
     if (getOutputCol().equals(getInputCol())) {

@@ -97,6 +97,20 @@ public final class GopherQuality {
       String bullets)
       implements Serializable {
 
+    /** Every reason code {@link #reason} returns. */
+    public static final List<String> REASONS =
+        List.of(
+            "gopher_short_doc",
+            "gopher_long_doc",
+            "gopher_below_avg_word_len",
+            "gopher_above_avg_word_len",
+            "gopher_too_many_hashes",
+            "gopher_too_many_ellipsis",
+            "gopher_too_many_bullets",
+            "gopher_too_many_end_ellipsis",
+            "gopher_below_alpha_threshold",
+            "gopher_too_few_stop_words");
+
     /** The first rule {@code s} breaks, as its reason code, or null when it breaks none. */
     public String reason(Stats s) {
       if (s.words() < minWords) {

@@ -370,6 +370,11 @@ public final class GopherQualityFilter extends FilterTransformer<GopherQualityFi
   }
 
   @Override
+  public List<String> dropReasons() {
+    return GopherQuality.Thresholds.REASONS;
+  }
+
+  @Override
   public StructType transformSchema(StructType schema) {
     checkParams();
     return FilterColumns.transformSchema(

@@ -1,6 +1,7 @@
 package dev.corral.curation.quality.heuristics;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -141,6 +142,21 @@ public final class GopherRepetition {
       NGramRules top,
       NGramRules dup)
       implements Serializable {
+
+    /** Every reason code {@link #reason} returns with these thresholds' n-gram sizes. */
+    public List<String> reasons() {
+      List<String> all =
+          new ArrayList<>(
+              List.of(
+                  "dup_line_frac", "dup_line_char_frac", "dup_para_frac", "dup_para_char_frac"));
+      for (int n : top.ns()) {
+        all.add("top_" + n + "_gram");
+      }
+      for (int n : dup.ns()) {
+        all.add("duplicated_" + n + "_n_grams");
+      }
+      return all;
+    }
 
     /** The first rule {@code s} breaks, as its reason code, or null when it breaks none. */
     public String reason(Stats s) {

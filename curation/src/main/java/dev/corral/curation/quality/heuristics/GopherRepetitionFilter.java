@@ -216,6 +216,11 @@ public final class GopherRepetitionFilter extends FilterTransformer<GopherRepeti
   }
 
   @Override
+  public List<String> dropReasons() {
+    return thresholds().reasons();
+  }
+
+  @Override
   public StructType transformSchema(StructType schema) {
     return FilterColumns.transformSchema(
         "GopherRepetitionFilter " + uid,

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.corral.core.Errors;
 import dev.corral.core.stage.CheckedParams;
 import dev.corral.core.stage.CorralTransformer;
+import dev.corral.core.stage.DropReasons;
 import dev.corral.core.stage.FilterColumns;
 import dev.corral.core.stage.Stages;
 import dev.corral.curation.dedup.ExactDeduplicator;
@@ -39,7 +40,7 @@ import org.apache.spark.sql.types.StructType;
  * already dropped by an earlier stage, or without a hash, take no part. One shuffle, by hash.
  */
 public final class GithubDeduplicator extends CorralTransformer<GithubDeduplicator>
-    implements CheckedParams {
+    implements CheckedParams, DropReasons {
   private static final long serialVersionUID = 1L;
 
   private final Param<String> hashCol;
@@ -158,6 +159,11 @@ public final class GithubDeduplicator extends CorralTransformer<GithubDeduplicat
       throw Errors.badParams(
           "GithubDeduplicator " + uid, "orderCols " + order + " names an output column");
     }
+  }
+
+  @Override
+  public List<String> dropReasons() {
+    return List.of(ExactDeduplicator.EXACT_DUPLICATE);
   }
 
   @Override

@@ -4,8 +4,10 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import dev.corral.core.stage.CorralTransformer;
+import dev.corral.core.stage.DropReasons;
 import dev.corral.core.stage.FilterColumns;
 import dev.corral.core.stage.Stages;
+import java.util.List;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -27,7 +29,8 @@ import org.apache.spark.sql.types.StructType;
  * It reads only metadata, so it runs before the exact dedup, as in RedPajama. Sets {@code
  * drop_reason} only where still null; adds no other column.
  */
-public final class GithubLicenseFilter extends CorralTransformer<GithubLicenseFilter> {
+public final class GithubLicenseFilter extends CorralTransformer<GithubLicenseFilter>
+    implements DropReasons {
   private static final long serialVersionUID = 1L;
 
   private final Param<String> licenseCol;
@@ -117,6 +120,11 @@ public final class GithubLicenseFilter extends CorralTransformer<GithubLicenseFi
   public GithubLicenseFilter setDropReasonCol(String value) {
     set(dropReasonCol, value);
     return this;
+  }
+
+  @Override
+  public List<String> dropReasons() {
+    return List.of(GithubRules.LICENSE, GithubRules.SKIPPED_PATH);
   }
 
   @Override

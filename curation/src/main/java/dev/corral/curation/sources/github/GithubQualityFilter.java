@@ -253,6 +253,17 @@ public final class GithubQualityFilter extends FilterTransformer<GithubQualityFi
   }
 
   @Override
+  public List<String> dropReasons() {
+    return List.of(
+        GithubRules.EMPTY,
+        GithubRules.EXTENSION,
+        GithubRules.MAX_LINE,
+        GithubRules.AVG_LINE,
+        GithubRules.ALNUM,
+        GithubRules.ALPHA_TOKEN);
+  }
+
+  @Override
   public StructType transformSchema(StructType schema) {
     checkParams();
     String stage = "GithubQualityFilter " + uid;

@@ -193,4 +193,27 @@ class GopherQualityTest {
     // Too many hashes and too few stop words: hashes first.
     assertEquals("gopher_too_many_hashes", reason(Docs.repeat("apple", 50) + Docs.repeat(" #", 6)));
   }
+
+  @Test
+  void everyRuleBrokenAloneGivesADeclaredReason() {
+    GopherQuality.Stats pass = new GopherQuality.Stats(100, 5, 0, 0, 0, 0, 1, 10);
+    List<GopherQuality.Stats> broken =
+        List.of(
+            new GopherQuality.Stats(10, 5, 0, 0, 0, 0, 1, 10),
+            new GopherQuality.Stats(200_000, 5, 0, 0, 0, 0, 1, 10),
+            new GopherQuality.Stats(100, 1, 0, 0, 0, 0, 1, 10),
+            new GopherQuality.Stats(100, 20, 0, 0, 0, 0, 1, 10),
+            new GopherQuality.Stats(100, 5, 0.5, 0, 0, 0, 1, 10),
+            new GopherQuality.Stats(100, 5, 0, 0.5, 0, 0, 1, 10),
+            new GopherQuality.Stats(100, 5, 0, 0, 0.95, 0, 1, 10),
+            new GopherQuality.Stats(100, 5, 0, 0, 0, 0.5, 1, 10),
+            new GopherQuality.Stats(100, 5, 0, 0, 0, 0, 0.5, 10),
+            new GopherQuality.Stats(100, 5, 0, 0, 0, 0, 1, 0));
+    assertNull(GopherQuality.DEFAULTS.reason(pass));
+    List<String> seen = new ArrayList<>();
+    for (GopherQuality.Stats s : broken) {
+      seen.add(GopherQuality.DEFAULTS.reason(s));
+    }
+    assertEquals(GopherQuality.Thresholds.REASONS, seen);
+  }
 }

@@ -3,6 +3,7 @@ package dev.corral.curation.quality.heuristics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -244,5 +245,31 @@ class GopherRepetitionTest {
     assertEquals("dup_line_frac", D.reason(GopherRepetition.annotate(text)));
     assertNull(D.reason(GopherRepetition.annotate("")));
     assertEquals(0.0, GopherRepetition.annotate("").dupLineCharFrac());
+  }
+
+  @Test
+  void everyRuleBrokenAloneGivesADeclaredReason() {
+    GopherRepetition.Thresholds t = GopherRepetition.DEFAULTS;
+    int top = t.top().ns().length;
+    int dup = t.dup().ns().length;
+    List<String> seen = new ArrayList<>();
+    for (int rule = 0; rule < 4 + top + dup; rule++) {
+      double[] lines = new double[4];
+      double[] topFracs = new double[top];
+      double[] dupFracs = new double[dup];
+      if (rule < 4) {
+        lines[rule] = 1;
+      } else if (rule < 4 + top) {
+        topFracs[rule - 4] = 1;
+      } else {
+        dupFracs[rule - 4 - top] = 1;
+      }
+      seen.add(
+          t.reason(
+              new GopherRepetition.Stats(
+                  lines[0], lines[1], lines[2], lines[3], topFracs, dupFracs)));
+    }
+    assertEquals(t.reasons(), seen);
+    assertTrue(seen.stream().distinct().count() == seen.size(), seen.toString());
   }
 }
