@@ -311,15 +311,7 @@ class RecipeTest {
       assertEquals(1, e.err().lines().count(), e.err());
       assertTrue(e.err().contains(conf.toString()) && e.err().contains(bad[1]), e.err());
     }
-    Files.writeString(
-        conf,
-        String.join(
-            "\n",
-            "sources:",
-            "  wiki:",
-            "    inputs: [" + input + "]",
-            "    steps: [{name: source, job: source wikipedia}]",
-            "mixture: {budget_tokens: 10, sources: {wiki: {proportion: 0.5, epochs: 1}}}"));
+    writeWikiRecipe(conf, input, 0.5);
     CommandLineTest.Result e =
         CommandLineTest.cli("recipe --config %s --output %s", conf, tmp.resolve("out"));
     assertEquals(2, e.code(), e.err());
@@ -327,15 +319,7 @@ class RecipeTest {
     assertFalse(Files.exists(tmp.resolve("out")), "nothing runs, nothing is written");
 
     // A careless output: the config file itself, or a folder with the user's own report.md.
-    Files.writeString(
-        conf,
-        String.join(
-            "\n",
-            "sources:",
-            "  wiki:",
-            "    inputs: [" + input + "]",
-            "    steps: [{name: source, job: source wikipedia}]",
-            "mixture: {budget_tokens: 10, sources: {wiki: {proportion: 1, epochs: 1}}}"));
+    writeWikiRecipe(conf, input, 1);
     String config = Files.readString(conf);
     CommandLineTest.Result onFile =
         CommandLineTest.cli("recipe --config %s --output %s", conf, conf);
@@ -356,6 +340,21 @@ class RecipeTest {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** A one-source recipe: Wikipedia's dumps in {@code input}, its share {@code proportion}. */
+  private static void writeWikiRecipe(Path conf, Path input, double proportion) throws IOException {
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "sources:",
+            "  wiki:",
+            "    inputs: [" + input + "]",
+            "    steps: [{name: source, job: source wikipedia}]",
+            "mixture: {budget_tokens: 10, sources: {wiki: {proportion: "
+                + proportion
+                + ", epochs: 1}}}"));
+  }
 
   private static JsonNode recipe(Path dir) throws IOException {
     return JSON.readTree(dir.resolve("_corral/recipe.json").toFile());
