@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -46,7 +47,9 @@ public record Fingerprint(
    */
   private static long[] filesAndBytes(FileSystem fs, Path table, Snapshot snapshot) {
     Path crc =
-        new Path(new Path(table, "_delta_log"), String.format("%020d.crc", snapshot.version()));
+        new Path(
+            new Path(table, "_delta_log"),
+            String.format(Locale.ROOT, "%020d.crc", snapshot.version()));
     try (var in = fs.open(crc)) {
       var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
       if (json.path("numFiles").isIntegralNumber()
