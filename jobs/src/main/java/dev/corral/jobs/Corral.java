@@ -133,29 +133,29 @@ public final class Corral implements Runnable {
 
   /** The file a Spark reader failed on, from its message; null when it names none. */
   private static String fileBeingRead(Throwable e) {
-    String marker = "while reading file ";
+    String rest = afterMarker(e, "while reading file ");
+    if (rest == null) {
+      return null;
+    }
+    int end = rest.indexOf(". Details");
+    return oneLine(end < 0 ? rest : rest.substring(0, end));
+  }
+
+  /** What follows {@code marker} in the first message of {@code e}'s causes holding it, or null. */
+  private static String afterMarker(Throwable e, String marker) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       String m = c.getMessage();
       int at = m == null ? -1 : m.indexOf(marker);
       if (at >= 0) {
-        String rest = m.substring(at + marker.length());
-        int end = rest.indexOf(". Details");
-        return oneLine(end < 0 ? rest : rest.substring(0, end));
+        return m.substring(at + marker.length());
       }
     }
     return null;
   }
 
   private static String remoteCorralMessage(Throwable e) {
-    String marker = CorralException.class.getName() + ": ";
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      String m = c.getMessage();
-      int at = m == null ? -1 : m.indexOf(marker);
-      if (at >= 0) {
-        return oneLine(m.substring(at + marker.length()));
-      }
-    }
-    return null;
+    String rest = afterMarker(e, CorralException.class.getName() + ": ");
+    return rest == null ? null : oneLine(rest);
   }
 
   static String oneLine(String message) {
