@@ -23,6 +23,7 @@ final class LineEncoder {
 
   private final IntList wordHashes = new IntList(64);
   private byte[] scratch = new byte[256];
+  private final SubwordCache subwords = new SubwordCache();
 
   LineEncoder(Dictionary dict, byte[] labelPrefix) {
     this.dict = dict;
@@ -90,12 +91,24 @@ final class LineEncoder {
           ids.addAll(dict.subwords[wid]);
         }
       } else if (!eos) {
-        scratch = Dictionary.withBoundaries(s, from, to, scratch);
-        dict.computeSubwords(scratch, to - from + 2, ids);
+        addSubwords(s, from, to, h);
       }
       wordHashes.add(h);
     }
     return eos;
+  }
+
+  /** An out-of-vocabulary word's char n-gram rows, from the cache when the word was seen lately. */
+  private void addSubwords(byte[] s, int from, int to, int h) {
+    int[] cached = subwords.get(s, from, to, h);
+    if (cached != null) {
+      ids.addAll(cached);
+      return;
+    }
+    int start = ids.size;
+    scratch = Dictionary.withBoundaries(s, from, to, scratch);
+    dict.computeSubwords(scratch, to - from + 2, ids);
+    subwords.put(s, from, to, h, ids.data, start, ids.size);
   }
 
   private boolean hasLabelPrefix(byte[] s, int from, int to) {

@@ -6,14 +6,16 @@ import java.util.Arrays;
  * An {@link NgramModel} read from an ARPA file, in primitive arrays.
  *
  * <p>Layout, per order {@code k}: {@code prob[k-1]} and {@code backoff[k-1]} as floats (as KenLM
- * keeps them, so sums round the same), and for {@code k >= 2} a sorted {@code long} key per n-gram:
- * the index of its suffix (the n-gram without its first word) in order {@code k-1} in the high 32
- * bits and its first word in the low 32. Keys are exact, so a lookup never mistakes one n-gram for
- * another, and extending a match one word to the left is one binary search. An n-gram costs 16
- * bytes (12 at the highest order, which has no back-off), the whole of KenLM's unquantized probing
- * payload plus an exact key. Unigrams are indexed by word id. Suffixes that an ARPA file left out
- * (SRILM pruning can) are added as blank entries whose probability is NaN and back-off 0, as KenLM
- * adds them, so a lookup passes through them to longer n-grams.
+ * keeps them, so sums round the same), and for {@code k >= 2} the n-grams sorted by their suffix
+ * (the n-gram without its first word, an index into order {@code k-1}) then their first word:
+ * {@code firstWord[k-1]} holds each one's first word, and {@code start[k-1][s]} where the n-grams
+ * of suffix {@code s} begin, as a sparse matrix's compressed rows do. Extending a match one word to
+ * the left is two reads and a binary search among the few n-grams that share the suffix, and the
+ * match is exact. An n-gram costs at most 16 bytes (8 at the highest order, which has no back-off
+ * and is no one's suffix), against KenLM's 16 for its unquantized probing tables. Unigrams are
+ * indexed by word id. Suffixes that an ARPA file left out (SRILM pruning can) are added as blank
+ * entries whose probability is NaN and back-off 0, as KenLM adds them, so a lookup passes through
+ * them to longer n-grams.
  *
  * <p>Immutable and safe to share between threads. Build one with {@link ArpaReader}.
  */
@@ -23,10 +25,12 @@ final class ArpaModel extends NgramModel {
   private final int unk;
   private final int bos;
   private final int eos;
-  // prob[k-1][i], backoff[k-1][i] (k < order), keys[k-1][i] (k >= 2): see the class comment.
+  // prob[k-1][i], backoff[k-1][i] (k < order), firstWord[k-1][i] and start[k-1][s] (k >= 2): see
+  // the class comment.
   private final float[][] prob;
   private final float[][] backoff;
-  private final long[][] keys;
+  private final int[][] firstWord;
+  private final int[][] start;
 
   ArpaModel(
       String source,
@@ -41,7 +45,20 @@ final class ArpaModel extends NgramModel {
     this.index = index;
     this.prob = prob;
     this.backoff = backoff;
-    this.keys = keys;
+    this.firstWord = new int[keys.length][];
+    this.start = new int[keys.length][];
+    for (int k = 2; k <= keys.length; k++) {
+      firstWord[k - 1] = new int[keys[k - 1].length];
+      start[k - 1] = new int[prob[k - 2].length + 1];
+      for (int i = 0; i < keys[k - 1].length; i++) {
+        long key = keys[k - 1][i];
+        firstWord[k - 1][i] = (int) key;
+        start[k - 1][(int) (key >>> 32) + 1]++;
+      }
+      for (int s = 1; s < start[k - 1].length; s++) {
+        start[k - 1][s] += start[k - 1][s - 1];
+      }
+    }
     this.unk = index.get(UNK);
     this.bos = index.get(BOS);
     this.eos = index.get(EOS);
@@ -119,23 +136,26 @@ final class ArpaModel extends NgramModel {
    * suffix}), or -1.
    */
   int find(int k, int suffix, int first) {
-    int i = Arrays.binarySearch(keys[k - 1], key(suffix, first));
+    int[] rows = start[k - 1];
+    int i = Arrays.binarySearch(firstWord[k - 1], rows[suffix], rows[suffix + 1], first);
     return i < 0 ? -1 : i;
   }
 
+  /** The n-gram key {@link ArpaReader} sorts by: the suffix's index, then the first word. */
   static long key(int suffix, int first) {
     return ((long) suffix << 32) | (first & 0xffffffffL);
   }
 
   /**
-   * Bytes of the n-gram arrays (keys, probabilities, back-offs), without the vocabulary's strings.
+   * Bytes of the n-gram arrays (first words and row starts, probabilities, back-offs), without the
+   * vocabulary's strings.
    */
   public long ngramBytes() {
     long bytes = 0;
     for (int k = 1; k <= order(); k++) {
       bytes += 4L * prob[k - 1].length;
       bytes += k < order() ? 4L * backoff[k - 1].length : 0;
-      bytes += k >= 2 ? 8L * keys[k - 1].length : 0;
+      bytes += k >= 2 ? 4L * firstWord[k - 1].length + 4L * start[k - 1].length : 0;
     }
     return bytes;
   }
