@@ -1,5 +1,6 @@
 /**
  * Text semantics reference tools depend on: Python's {@code str} ({@link
- * dev.corral.core.text.PythonStr}).
+ * dev.corral.core.text.PythonStr}); and what tokenizers share to run fast: a cache of what they
+ * computed for recent words ({@link dev.corral.core.text.WordCache}).
  */
 package dev.corral.core.text;

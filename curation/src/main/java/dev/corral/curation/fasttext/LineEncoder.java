@@ -1,5 +1,6 @@
 package dev.corral.curation.fasttext;
 
+import dev.corral.core.text.WordCache;
 import java.util.Arrays;
 
 /**
@@ -23,7 +24,10 @@ final class LineEncoder {
 
   private final IntList wordHashes = new IntList(64);
   private byte[] scratch = new byte[256];
-  private final SubwordCache subwords = new SubwordCache();
+  // The char n-gram rows of out-of-vocabulary words seen lately: 65,536 slots, about 10 MB when
+  // full, enough for the running words of a few languages. The rows are computeSubwords' in its
+  // order, so predictions stay bit for bit fastText's.
+  private final WordCache subwords = new WordCache(16, 48);
 
   LineEncoder(Dictionary dict, byte[] labelPrefix) {
     this.dict = dict;
@@ -108,7 +112,9 @@ final class LineEncoder {
     int start = ids.size;
     scratch = Dictionary.withBoundaries(s, from, to, scratch);
     dict.computeSubwords(scratch, to - from + 2, ids);
-    subwords.put(s, from, to, h, ids.data, start, ids.size);
+    if (subwords.keeps(to - from)) {
+      subwords.put(s, from, to, h, Arrays.copyOfRange(ids.data, start, ids.size));
+    }
   }
 
   private boolean hasLabelPrefix(byte[] s, int from, int to) {

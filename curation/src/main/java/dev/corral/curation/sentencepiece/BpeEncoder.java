@@ -1,5 +1,6 @@
 package dev.corral.curation.sentencepiece;
 
+import dev.corral.core.text.WordCache;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,6 +14,11 @@ import java.util.Map;
  * <p>With {@link MergeRanks} (a model read from a Hugging Face {@code tokenizer.json}) it merges as
  * the {@code tokenizers} library does instead: only pairs of pieces that a merge names, lowest rank
  * first, leftmost on ties.
+ *
+ * <p>When no piece holds a ▁ right after another character (SentencePiece's {@code
+ * split_by_whitespace}, LLaMA's tokenizer), no merge can cross the start of a word (a run of ▁ and
+ * what follows it up to the next ▁), so each word is encoded on its own and a word seen lately
+ * takes its pieces from a per-thread {@link WordCache}: the same pieces, without the merging.
  */
 final class BpeEncoder {
   private final SentencePieceModel model;
@@ -22,6 +28,8 @@ final class BpeEncoder {
   private final byte[] types;
   private final boolean hasUnused;
   private final MergeRanks ranks; // null: merge by the scores of the pieces pairs make
+  // Per word: (byte offset in the word, byte length, id) per piece; null: words are not split.
+  private final ThreadLocal<WordCache> words;
 
   BpeEncoder(
       SentencePieceModel model,
@@ -29,7 +37,8 @@ final class BpeEncoder {
       PieceTrie userDefined,
       float[] scores,
       byte[] types,
-      MergeRanks ranks) {
+      MergeRanks ranks,
+      boolean piecesStartWords) {
     this.model = model;
     this.ranks = ranks;
     this.trie = trie;
@@ -41,30 +50,88 @@ final class BpeEncoder {
       unused |= t == SentencePieceModel.UNUSED;
     }
     this.hasUnused = unused;
+    // 65,536 words of at most 64 bytes: a few MB per thread when full.
+    this.words = piecesStartWords ? ThreadLocal.withInitial(() -> new WordCache(16, 64)) : null;
   }
 
   void encode(Scratch s) {
-    byte[] text = s.normalized;
-    int size = s.normalizedLength;
     s.count = 0;
-    if (size == 0) {
+    int size = s.normalizedLength;
+    if (words == null) {
+      encode(s, 0, size);
+      return;
+    }
+    WordCache cache = words.get();
+    byte[] text = s.normalized;
+    for (int from = 0, to; from < size; from = to) {
+      to = wordEnd(text, from, size);
+      int hash = WordCache.hash(text, from, to);
+      int[] pieces = cache.get(text, from, to, hash);
+      if (pieces != null) {
+        for (int k = 0; k < pieces.length; k += 3) {
+          s.addPiece(from + pieces[k], pieces[k + 1], pieces[k + 2]);
+        }
+        continue;
+      }
+      int first = s.count;
+      encode(s, from, to);
+      if (cache.keeps(to - from)) {
+        pieces = new int[3 * (s.count - first)];
+        for (int k = first, j = 0; k < s.count; k++, j += 3) {
+          pieces[j] = s.starts[k] - from;
+          pieces[j + 1] = s.lengths[k];
+          pieces[j + 2] = s.ids[k];
+        }
+        cache.put(text, from, to, hash, pieces);
+      }
+    }
+  }
+
+  /**
+   * Where the word starting at {@code from} ends: at the first ▁ after a character that is not ▁.
+   */
+  private static int wordEnd(byte[] text, int from, int size) {
+    int i = from;
+    while (isSpaceSymbol(text, i, size)) {
+      i += 3;
+    }
+    for (; i < size; i++) {
+      if (isSpaceSymbol(text, i, size)) {
+        return i;
+      }
+    }
+    return size;
+  }
+
+  /** Whether ▁ (U+2581, E2 96 81 in UTF-8) starts at {@code i}. */
+  private static boolean isSpaceSymbol(byte[] text, int i, int size) {
+    return i + 2 < size
+        && text[i] == (byte) 0xE2
+        && text[i + 1] == (byte) 0x96
+        && text[i + 2] == (byte) 0x81;
+  }
+
+  /** Merges {@code normalized[from, to)} and appends its pieces to the scratch's. */
+  private void encode(Scratch s, int from, int to) {
+    byte[] text = s.normalized;
+    if (from == to) {
       return;
     }
     // Split into characters.
-    s.reserveSymbols(size);
+    s.reserveSymbols(to - from);
     int symbols = 0;
-    for (int i = 0; i < size; ) {
-      int length = userDefined == null ? 0 : userDefined.longestPrefix(text, i, size);
+    for (int i = from; i < to; ) {
+      int length = userDefined == null ? 0 : userDefined.longestPrefix(text, i, to);
       s.symbolFrozen[symbols] = length > 0;
       if (length == 0) {
-        length = Math.min(Utf8.oneCharLength(text[i]), size - i);
+        length = Math.min(Utf8.oneCharLength(text[i]), to - i);
       }
       s.symbolStart[symbols] = i;
       s.symbolLength[symbols] = length;
       s.symbolNode[symbols] = walk(0, text, i, length);
       s.symbolPrev[symbols] = symbols - 1;
       i += length;
-      s.symbolNext[symbols] = i < size ? symbols + 1 : -1;
+      s.symbolNext[symbols] = i < to ? symbols + 1 : -1;
       symbols++;
     }
     Map<String, int[]> reverseMerges = hasUnused ? new HashMap<>() : null;

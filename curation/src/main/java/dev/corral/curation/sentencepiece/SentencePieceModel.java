@@ -313,8 +313,21 @@ public final class SentencePieceModel {
             : null;
     this.bpe =
         modelType == ModelType.BPE
-            ? new BpeEncoder(this, normalPieces, userDefined, scores, types, ranks)
+            ? new BpeEncoder(
+                this, normalPieces, userDefined, scores, types, ranks, piecesStartWords(pieces))
             : null;
+  }
+
+  /** Whether no piece holds a ▁ right after another character: pieces never span a word start. */
+  private static boolean piecesStartWords(String[] pieces) {
+    for (String piece : pieces) {
+      for (int i = piece.indexOf('\u2581', 1); i > 0; i = piece.indexOf('\u2581', i + 1)) {
+        if (piece.charAt(i - 1) != '\u2581') {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private RuntimeException badPiece(int id, String what) {
