@@ -40,7 +40,8 @@ class ArchitectureTest {
     MAY_TOUCH.put(
         "dev.corral.core.job",
         List.of("dev.corral.core", "dev.corral.core.io", "dev.corral.core.stage"));
-    MAY_TOUCH.put("dev.corral.curation.fasttext", List.of("dev.corral.core"));
+    MAY_TOUCH.put(
+        "dev.corral.curation.fasttext", List.of("dev.corral.core", "dev.corral.core.text"));
     MAY_TOUCH.put(
         "dev.corral.curation.models",
         List.of(CORE, "dev.corral.curation.fasttext", "dev.corral.curation.sentencepiece"));

@@ -175,18 +175,19 @@ public final class LanguageModels {
   /**
    * {@code whitespace}, or a Hugging Face tokenizer whose pieces are joined by spaces: in pure Java
    * when the tokenizer.json is of SentencePiece's BPE shape (the bundled LLaMA one; the same
-   * pieces, faster), else through DJL ({@link ExecutorTokenizers#pieces(String)}).
+   * pieces, faster, handed over one by one as a {@link VocabularyTokenizer}), else through DJL
+   * ({@link ExecutorTokenizers#pieces(String)}).
    */
   public static Tokenizer tokenizer(String uri) {
     if (uri.equals("whitespace")) {
       return Tokenizer.whitespace();
     }
-    ExecutorTokenizers.pieces(uri); // a bad tokenizer.json fails here, not at the first line
-    return new Pieces(uri);
+    // A bad tokenizer.json fails here, not at the first line.
+    return ExecutorTokenizers.pieces(uri).pureJava() ? new VocabularyPieces(uri) : new Pieces(uri);
   }
 
   /** Carries the URI only; the tokenizer is the JVM's cached one. */
-  private static final class Pieces implements Tokenizer {
+  private static class Pieces implements Tokenizer {
     private static final long serialVersionUID = 1L;
     private final String uri;
     private transient PieceTokenizer tokenizer;
@@ -195,12 +196,35 @@ public final class LanguageModels {
       this.uri = uri;
     }
 
-    @Override
-    public String tokenize(String text) {
+    PieceTokenizer tokenizer() {
       if (tokenizer == null) {
         tokenizer = ExecutorTokenizers.pieces(uri);
       }
-      return tokenizer.joinedPieces(text);
+      return tokenizer;
+    }
+
+    @Override
+    public String tokenize(String text) {
+      return tokenizer().joinedPieces(text);
+    }
+  }
+
+  /** The pure-Java encoder's pieces one by one, so {@link CcnetPerplexity} looks each up once. */
+  private static final class VocabularyPieces extends Pieces implements VocabularyTokenizer {
+    private static final long serialVersionUID = 1L;
+
+    VocabularyPieces(String uri) {
+      super(uri);
+    }
+
+    @Override
+    public List<String> pieces() {
+      return tokenizer().vocabulary();
+    }
+
+    @Override
+    public List<String> tokens(String text) {
+      return tokenizer().pieces(text);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.corral.curation.models;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import dev.corral.curation.sentencepiece.HuggingFaceBpe;
+import dev.corral.curation.sentencepiece.SentencePieceModel;
 import java.util.List;
 
 /**
@@ -21,6 +22,19 @@ public interface PieceTokenizer {
 
   /** Whether the pure-Java encoder does the work (false: DJL's native tokenizer). */
   boolean pureJava();
+
+  /**
+   * The tokens of {@code text} one by one, each the very string of {@link #vocabulary()} for its
+   * id, so a caller can look each piece up once; only where {@link #pureJava()}.
+   */
+  default List<String> pieces(String text) {
+    throw new UnsupportedOperationException("DJL's tokenizer gives joined pieces only");
+  }
+
+  /** Every piece by id; only where {@link #pureJava()}. */
+  default List<String> vocabulary() {
+    throw new UnsupportedOperationException("DJL's tokenizer gives joined pieces only");
+  }
 
   /** The pure-Java SentencePiece encoder. */
   static PieceTokenizer of(HuggingFaceBpe encoder) {
@@ -42,6 +56,19 @@ public interface PieceTokenizer {
       @Override
       public boolean pureJava() {
         return true;
+      }
+
+      @Override
+      public List<String> pieces(String text) {
+        return encoder.encodeAsPieces(text);
+      }
+
+      @Override
+      public List<String> vocabulary() {
+        SentencePieceModel model = encoder.model();
+        return java.util.stream.IntStream.range(0, model.size())
+            .mapToObj(model::idToPiece)
+            .toList();
       }
     };
   }
