@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -161,30 +162,17 @@ class LanguageModelsTest {
       spModel = in.readAllBytes();
     }
     SentencePieceModel sp = SentencePieceModel.read(spModel, "xx.sp.model");
-    List<String> paragraphs =
-        Files.readAllLines(TestSpark.sharedDir().resolve("data/udhr-dev.tsv")).stream()
-            .map(line -> line.split("\t", 3)[2])
-            .toList();
+    List<String> paragraphs = udhrParagraphs();
     Path lm = Files.createDirectories(dir.resolve("ccnet"));
-    List<String> training =
-        paragraphs.subList(0, 3000).stream()
-            .map(t -> String.join(" ", sp.encodeAsPieces(CcnetNormalizer.normalize(t))))
-            .toList();
-    new NgramTrainer(3).train(training, lm.resolve("xx.arpa"));
+    Function<String, String> joined = text -> String.join(" ", sp.encodeAsPieces(text));
+    trainOnPieces(paragraphs, joined, lm.resolve("xx.arpa"));
     Files.write(lm.resolve("xx.sp.model"), spModel);
     CcnetPerplexity byIds = LanguageModels.get(lm.toString(), "xx", "whitespace").orElseThrow();
-    NgramModel model = NgramModel.load(lm.resolve("xx.arpa"));
     CcnetPerplexity byText =
-        new CcnetPerplexity(model, text -> String.join(" ", sp.encodeAsPieces(text)));
+        new CcnetPerplexity(NgramModel.load(lm.resolve("xx.arpa")), joined::apply);
     int[] branches = new int[2]; // documents with and without an unknown piece
     for (int i = 0; i < paragraphs.size(); i++) {
-      String document =
-          String.join("\n", paragraphs.subList(i, Math.min(paragraphs.size(), i + 3)));
-      for (String text : List.of(paragraphs.get(i), document)) {
-        for (CcnetPerplexity.Mode mode : CcnetPerplexity.Mode.values()) {
-          assertEquals(byText.withMode(mode).score(text), byIds.withMode(mode).score(text), "" + i);
-        }
-      }
+      assertSameScores(byText, byIds, paragraphs, i);
       int[] ids = sp.encode(CcnetNormalizer.normalize(paragraphs.get(i)));
       branches[Arrays.stream(ids).anyMatch(sp::isUnknown) ? 1 : 0]++;
     }
@@ -201,16 +189,9 @@ class LanguageModelsTest {
     PieceTokenizer llama = ExecutorTokenizers.pieces(ExecutorTokenizers.LLAMA);
     Tokenizer tokenizer = LanguageModels.tokenizer(ExecutorTokenizers.LLAMA);
     assertTrue(tokenizer instanceof VocabularyTokenizer, tokenizer.getClass().getName());
-    List<String> paragraphs =
-        Files.readAllLines(TestSpark.sharedDir().resolve("data/udhr-dev.tsv")).stream()
-            .map(line -> line.split("\t", 3)[2])
-            .toList();
+    List<String> paragraphs = udhrParagraphs();
     Path lm = Files.createDirectories(dir.resolve("corral"));
-    List<String> training =
-        paragraphs.subList(0, 3000).stream()
-            .map(t -> llama.joinedPieces(CcnetNormalizer.normalize(t)))
-            .toList();
-    new NgramTrainer(3).train(training, lm.resolve("xx.arpa"));
+    trainOnPieces(paragraphs, llama::joinedPieces, lm.resolve("xx.arpa"));
     CcnetPerplexity byPieces =
         LanguageModels.get(lm.toString(), "xx", ExecutorTokenizers.LLAMA).orElseThrow();
     CcnetPerplexity byText =
@@ -218,13 +199,37 @@ class LanguageModelsTest {
     for (int i = 0;
         i < paragraphs.size();
         i += 3) { // a third of them: every language, in less time
-      String document =
-          String.join("\n", paragraphs.subList(i, Math.min(paragraphs.size(), i + 3)));
-      for (String text : List.of(paragraphs.get(i), document)) {
-        for (CcnetPerplexity.Mode mode : CcnetPerplexity.Mode.values()) {
-          assertEquals(
-              byText.withMode(mode).score(text), byPieces.withMode(mode).score(text), "" + i);
-        }
+      assertSameScores(byText, byPieces, paragraphs, i);
+    }
+  }
+
+  private static List<String> udhrParagraphs() throws IOException {
+    return Files.readAllLines(TestSpark.sharedDir().resolve("data/udhr-dev.tsv")).stream()
+        .map(line -> line.split("\t", 3)[2])
+        .toList();
+  }
+
+  /** A 3-gram model at {@code arpa} trained on the first 3,000 paragraphs' joined pieces. */
+  private static void trainOnPieces(
+      List<String> paragraphs, Function<String, String> joinedPieces, Path arpa) {
+    new NgramTrainer(3)
+        .train(
+            paragraphs.subList(0, 3000).stream()
+                .map(t -> joinedPieces.apply(CcnetNormalizer.normalize(t)))
+                .toList(),
+            arpa);
+  }
+
+  /**
+   * Paragraph {@code i}, and the document of it and the next two, score the same, in both modes.
+   */
+  private static void assertSameScores(
+      CcnetPerplexity expected, CcnetPerplexity actual, List<String> paragraphs, int i) {
+    String document = String.join("\n", paragraphs.subList(i, Math.min(paragraphs.size(), i + 3)));
+    for (String text : List.of(paragraphs.get(i), document)) {
+      for (CcnetPerplexity.Mode mode : CcnetPerplexity.Mode.values()) {
+        assertEquals(
+            expected.withMode(mode).score(text), actual.withMode(mode).score(text), "" + i);
       }
     }
   }
