@@ -18,9 +18,9 @@ import java.nio.file.Path;
  *
  * <p>A {@code tokenizer.json} of SentencePiece's BPE shape (the bundled LLaMA one) is also read by
  * the pure-Java SentencePiece encoder ({@link #pieces(String)}), which gives the same ids and
- * tokens as DJL's (HuggingFaceBpeTest) 4.4x to 5.7x faster on one thread, word by word with a
- * word cache (BENCHMARKS.md, "Word caches in the tokenizers"); token counting and perplexity use
- * it, DJL only for the other shapes.
+ * tokens as DJL's (HuggingFaceBpeTest) 4.4x to 5.7x faster on one thread, word by word with a word
+ * cache (BENCHMARKS.md, "Word caches in the tokenizers"); token counting and perplexity use it, DJL
+ * only for the other shapes.
  */
 public final class ExecutorTokenizers {
   /** The bundled LLaMA-1/2 tokenizer (32,000 pieces). */
