@@ -11,6 +11,7 @@ import dev.corral.curation.lm.Tokenizer;
 import dev.corral.curation.lm.VocabularyTokenizer;
 import dev.corral.curation.models.ExecutorTokenizers;
 import dev.corral.curation.models.PieceTokenizer;
+import dev.corral.curation.sentencepiece.HuggingFaceBpe;
 import dev.corral.curation.sentencepiece.SentencePieceModel;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -62,11 +63,16 @@ public final class LanguageModels {
     return new SentencePieceTokenizer(sp);
   }
 
+  /** Every piece of {@code sp}, by id: the strings its encoder hands out. */
+  private static List<String> vocabulary(SentencePieceModel sp) {
+    return IntStream.range(0, sp.size()).mapToObj(sp::idToPiece).toList();
+  }
+
   /** A SentencePiece model's pieces, joined by spaces or one by one. */
   private record SentencePieceTokenizer(SentencePieceModel sp) implements VocabularyTokenizer {
     @Override
     public List<String> pieces() {
-      return IntStream.range(0, sp.size()).mapToObj(sp::idToPiece).toList();
+      return vocabulary(sp);
     }
 
     @Override
@@ -213,18 +219,27 @@ public final class LanguageModels {
   private static final class VocabularyPieces extends Pieces implements VocabularyTokenizer {
     private static final long serialVersionUID = 1L;
 
+    private transient HuggingFaceBpe encoder;
+
     VocabularyPieces(String uri) {
       super(uri);
     }
 
+    private HuggingFaceBpe encoder() {
+      if (encoder == null) {
+        encoder = tokenizer().encoder().orElseThrow();
+      }
+      return encoder;
+    }
+
     @Override
     public List<String> pieces() {
-      return tokenizer().vocabulary();
+      return vocabulary(encoder().model());
     }
 
     @Override
     public List<String> tokens(String text) {
-      return tokenizer().pieces(text);
+      return encoder().encodeAsPieces(text);
     }
   }
 }

@@ -3,8 +3,8 @@ package dev.corral.curation.models;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import dev.corral.curation.sentencepiece.HuggingFaceBpe;
-import dev.corral.curation.sentencepiece.SentencePieceModel;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A {@code tokenizer.json} as token counting and perplexity scoring use it: the number of tokens of
@@ -20,20 +20,12 @@ public interface PieceTokenizer {
   /** The tokens of {@code text}, joined by single spaces. */
   String joinedPieces(String text);
 
+  /** The pure-Java encoder doing the work; empty where DJL's native tokenizer does. */
+  Optional<HuggingFaceBpe> encoder();
+
   /** Whether the pure-Java encoder does the work (false: DJL's native tokenizer). */
-  boolean pureJava();
-
-  /**
-   * The tokens of {@code text} one by one, each the very string of {@link #vocabulary()} for its
-   * id, so a caller can look each piece up once; only where {@link #pureJava()}.
-   */
-  default List<String> pieces(String text) {
-    throw new UnsupportedOperationException("DJL's tokenizer gives joined pieces only");
-  }
-
-  /** Every piece by id; only where {@link #pureJava()}. */
-  default List<String> vocabulary() {
-    throw new UnsupportedOperationException("DJL's tokenizer gives joined pieces only");
+  default boolean pureJava() {
+    return encoder().isPresent();
   }
 
   /** The pure-Java SentencePiece encoder. */
@@ -54,21 +46,8 @@ public interface PieceTokenizer {
       }
 
       @Override
-      public boolean pureJava() {
-        return true;
-      }
-
-      @Override
-      public List<String> pieces(String text) {
-        return encoder.encodeAsPieces(text);
-      }
-
-      @Override
-      public List<String> vocabulary() {
-        SentencePieceModel model = encoder.model();
-        return java.util.stream.IntStream.range(0, model.size())
-            .mapToObj(model::idToPiece)
-            .toList();
+      public Optional<HuggingFaceBpe> encoder() {
+        return Optional.of(encoder);
       }
     };
   }
@@ -109,8 +88,8 @@ public interface PieceTokenizer {
       }
 
       @Override
-      public boolean pureJava() {
-        return false;
+      public Optional<HuggingFaceBpe> encoder() {
+        return Optional.empty();
       }
     };
   }
