@@ -8,18 +8,22 @@
 #   DIR: RedPajama-Data at rp_v1, e.g. git --git-dir=<fetched repo> archive
 #        45b37c2a1d1e495b0f48549ef3ce03ff029f7881 data_prep/github | tar -x -C DIR
 #   scale: the corpus is make-inputs.py's golden generator at that scale (40: ~16,000 files, ~15 MB)
+#   GITHUB_BODY_SCALE=K: each source file gets K bodies (default 1, the goldens' few hundred bytes; 24 gives a
+#   mean of 6.5 KB and a median of 2.2 KB per file, closer to real repositories')
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 runs=${1:-3}
 scale=${2:-40}
 rp=${RP_DIR:?set RP_DIR to a checkout of RedPajama-Data at rp_v1}
 golden=$root/curation/src/test/resources/dev/corral/curation/sources/github
+body_scale=${GITHUB_BODY_SCALE:-1}
 corpus=$work/github-$scale
+((body_scale == 1)) || corpus=$corpus-body$body_scale
 py=/usr/bin/python3
 
 # The corpus, then what the BigQuery query exports of it (licence keys mit/bsd/apache): both read the export.
 if [[ ! -d $corpus/export ]]; then
-  $py "$golden/make-inputs.py" "$corpus/raw" "$scale"
+  $py "$golden/make-inputs.py" "$corpus/raw" "$scale" "$body_scale"
   $py "$root/bench/github-reference.py" export "$corpus/raw" "$corpus/export"
 fi
 # RedPajama's tokenizer (GPT-NeoX's, through transformers) cannot be installed here. Its stand-in tokenizes with

@@ -2,7 +2,9 @@
 (github_*.gz, one row per blob/repo/path with the columns of contents, files, licenses and languages).
 
 Deterministic (seeded, gzip mtime 0), so rerunning rewrites the same bytes:
-    /usr/bin/python3 make-inputs.py inputs/ [scale]
+    /usr/bin/python3 make-inputs.py inputs/ [scale [body_scale]]
+body_scale (default 1, the goldens) gives each source file that many independently drawn bodies, for
+benchmarks on files closer to real repositories' sizes (the goldens' bodies are a few hundred bytes).
 The content is synthetic but shaped like real repositories: licence headers in every comment style,
 shebangs, encoding lines, #include-first C files, doc comments before notices, minified JS, data
 tables, duplicates across repositories (same blob under other names, extensions and licences),
@@ -164,8 +166,16 @@ OTHER_EXTS = [".md", ".markdown", ".html", ".xml", ".rst", ".tex", ".txt", ".jso
               ".f", ".for", ".asm", ".bat", ".cmd", ".vb", ".smali", ".ipynb", ".lock", ".command", ".phpt"]
 
 
+BODY_SCALE = 1
+
+
 def make_content(ext, kind):
     """kind: which header shape to give the file."""
+    body = "".join(make_body(ext) for _ in range(BODY_SCALE))
+    return with_header(ext, kind, body)
+
+
+def make_body(ext):
     body_kind = EXT_BODIES.get(ext)
     if body_kind:
         body = c_like_body(body_kind)
@@ -177,6 +187,11 @@ def make_content(ext, kind):
         body = sql_body()
     else:
         body = md_body()
+    return body
+
+
+def with_header(ext, kind, body):
+    body_kind = EXT_BODIES.get(ext)
     if kind == "block_notice":
         return block(notice(), R.choice(["c", "c1", "stars"])) + "\n" + body
     if kind == "doc_then_notice":
@@ -305,4 +320,6 @@ def main(out_dir, scale=1):
 
 if __name__ == "__main__":
     # A scale above 1 (the benchmark's corpus) makes scale times more files.
+    if len(sys.argv) > 3:
+        BODY_SCALE = int(sys.argv[3])
     main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1)
