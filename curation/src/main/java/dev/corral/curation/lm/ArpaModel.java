@@ -93,14 +93,17 @@ final class ArpaModel extends NgramModel {
     return id < 0 ? unk : id;
   }
 
-  /** log10 p(word | context[0..length)), the most recent context word last. */
   @Override
-  float wordScore(int[] context, int length, int word) {
+  float wordScore(int[] context, int length, int word, Backoffs backoffs) {
     // The longest n-gram ending in the word: extend left one context word at a time while the model
     // has it.
+    int contexts = order() - 1;
     float p = prob[0][word];
     int matched = 1;
     int at = word;
+    if (contexts >= 1) {
+      backoffs.found(1, backoff[0][word]);
+    }
     for (int k = 2; k <= length + 1; k++) {
       at = find(k, at, context[length - k + 1]);
       if (at < 0) {
@@ -111,24 +114,13 @@ final class ArpaModel extends NgramModel {
         p = q;
         matched = k;
       }
+      if (k <= contexts) {
+        backoffs.found(k, backoff[k - 1][at]);
+      }
     }
     // Back off through every context at least as long as the match, shortest first, as KenLM adds
     // them.
-    if (length >= matched) {
-      int c = context[length - 1];
-      for (int j = 1; j <= length; j++) {
-        if (j > 1) {
-          c = find(j, c, context[length - j]);
-          if (c < 0) {
-            break;
-          }
-        }
-        if (j >= matched) {
-          p += backoff[j - 1][c];
-        }
-      }
-    }
-    return p;
+    return backOff(p, matched, length, backoffs);
   }
 
   /**

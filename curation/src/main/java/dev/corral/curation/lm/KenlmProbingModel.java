@@ -1,6 +1,5 @@
 package dev.corral.curation.lm;
 
-import dev.corral.core.Errors;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -23,16 +22,14 @@ final class KenlmProbingModel extends NgramModel {
 
   private final ModelBytes bytes;
   private final int bound;
-  private final long vocabulary;
-  private final long vocabularyBuckets;
+  // Entries: key (8) + word id (4).
+  private final ProbingTable vocabulary;
   private final long unigrams;
   private final int weightBytes;
-  // Middle orders 2..N-1: table offset and bucket count; entries are key (8) + weights.
-  private final long[] middles;
-  private final long[] middleBuckets;
-  private final int middleEntry;
-  private final long longest;
-  private final long longestBuckets;
+  // Orders 2..N-1; entries: key (8) + weights.
+  private final ProbingTable[] middles;
+  // Entries: key (8) + probability (4).
+  private final ProbingTable longest;
   private final int bos;
   private final int eos;
 
@@ -52,15 +49,14 @@ final class KenlmProbingModel extends NgramModel {
     super(source, counts);
     this.bytes = bytes;
     this.bound = bound;
-    this.vocabulary = vocabulary;
-    this.vocabularyBuckets = vocabularyBuckets;
+    this.vocabulary = new ProbingTable(vocabulary, vocabularyBuckets, 12);
     this.unigrams = unigrams;
     this.weightBytes = weightBytes;
-    this.middles = middles;
-    this.middleBuckets = middleBuckets;
-    this.middleEntry = 8 + weightBytes;
-    this.longest = longest;
-    this.longestBuckets = longestBuckets;
+    this.middles = new ProbingTable[middles.length];
+    for (int i = 0; i < middles.length; i++) {
+      this.middles[i] = new ProbingTable(middles[i], middleBuckets[i], 8 + weightBytes);
+    }
+    this.longest = new ProbingTable(longest, longestBuckets, 12);
     this.bos = wordId(BOS);
     this.eos = wordId(EOS);
   }
@@ -89,89 +85,51 @@ final class KenlmProbingModel extends NgramModel {
   @Override
   int wordId(String word) {
     long key = KenlmBinary.murmurHash64A(word.getBytes(StandardCharsets.UTF_8));
-    long at = find(vocabulary, vocabularyBuckets, 12, key);
+    long at = vocabulary.find(bytes, key, source());
     return at < 0 ? 0 : bytes.getInt(at + 8);
   }
 
   @Override
-  float wordScore(int[] context, int length, int word) {
+  float wordScore(int[] context, int length, int word, Backoffs backoffs) {
     int order = order();
     // The longest match, from the unigram leftwards (KenLM's ScoreExceptBackoff).
-    int stored = Float.floatToRawIntBits(bytes.getFloat(unigrams + (long) word * weightBytes));
+    long unigram = unigrams + (long) word * weightBytes;
+    int stored = Float.floatToRawIntBits(bytes.getFloat(unigram));
     float p = Float.intBitsToFloat(stored | SIGN);
+    if (order > 1) {
+      backoffs.found(1, bytes.getFloat(unigram + 4));
+    }
     boolean independentLeft = stored < 0;
     int matched = 1;
     long node = word;
     for (int k = 2; k <= length + 1 && !independentLeft; k++) {
       node = combine(node, context[length - k + 1]);
       if (k == order) {
-        long at = find(longest, longestBuckets, 12, node);
+        long at = longest.find(bytes, node, source());
         if (at >= 0) {
           p = bytes.getFloat(at + 8);
           matched = k;
         }
         break;
       }
-      long at = find(middles[k - 2], middleBuckets[k - 2], middleEntry, node);
+      long at = middles[k - 2].find(bytes, node, source());
       if (at < 0) {
         break;
       }
       stored = Float.floatToRawIntBits(bytes.getFloat(at + 8));
       p = Float.intBitsToFloat(stored | SIGN);
+      backoffs.found(k, bytes.getFloat(at + 12));
       independentLeft = stored < 0;
       matched = k;
     }
-    // The back-offs of every context at least as long as the match, shortest first, while the
-    // model holds the context (KenLM's FullScore adds the ones its state kept, the same values).
-    if (length >= matched) {
-      int last = context[length - 1];
-      long ctx = last;
-      for (int j = 1; j <= length; j++) {
-        float backoff;
-        if (j == 1) {
-          backoff = bytes.getFloat(unigrams + (long) last * weightBytes + 4);
-        } else {
-          ctx = combine(ctx, context[length - j]);
-          long at = find(middles[j - 2], middleBuckets[j - 2], middleEntry, ctx);
-          if (at < 0) {
-            break;
-          }
-          backoff = bytes.getFloat(at + 12);
-        }
-        if (j >= matched) {
-          p += backoff;
-        }
-      }
-    }
-    return p;
+    // The back-offs of every context at least as long as the match, shortest first (KenLM's
+    // FullScore adds the ones its state kept).
+    return backOff(p, matched, length, backoffs);
   }
 
   /** KenLM's {@code CombineWordHash}: the key of an n-gram extended one word to the left. */
   static long combine(long current, int next) {
     return (current * 8978948897894561157L)
         ^ ((1L + Integer.toUnsignedLong(next)) * -551886589553063673L);
-  }
-
-  /**
-   * The offset of the entry whose key is {@code key} in the probing table at {@code table}, or -1.
-   */
-  private long find(long table, long buckets, int entry, long key) {
-    long slot = Long.remainderUnsigned(key, buckets);
-    for (long probes = 0; probes < buckets; probes++) {
-      long at = table + slot * entry;
-      long got = bytes.getLong(at);
-      if (got == key) {
-        return at;
-      }
-      if (got == 0) {
-        return -1;
-      }
-      if (++slot == buckets) {
-        slot = 0;
-      }
-    }
-    // KenLM always leaves an empty bucket; a table without one was not written by build_binary.
-    throw Errors.badKenlmBinary(
-        source(), "the hash table at byte " + table + " has no empty bucket");
   }
 }

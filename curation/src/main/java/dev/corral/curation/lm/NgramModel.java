@@ -93,8 +93,22 @@ public abstract class NgramModel {
   /** The id of {@code </s>}. */
   abstract int eos();
 
-  /** log10 p(word | context[0..length)), the most recent context word last. */
-  abstract float wordScore(int[] context, int length, int word);
+  /**
+   * log10 p(word | context[0..length)), the most recent context word last: the longest match's
+   * probability plus {@code backoffs.of(j)} for every held context at least as long as the match.
+   * Records in {@code backoffs} the back-offs of the n-grams ending with {@code word} it matched on
+   * the way (orders 1 to N-1), the next word's contexts.
+   */
+  abstract float wordScore(int[] context, int length, int word, Backoffs backoffs);
+
+  /** Adds to {@code p} the back-offs of the held contexts of {@code matched} words or more. */
+  static float backOff(float p, int matched, int length, Backoffs backoffs) {
+    int known = Math.min(backoffs.known(), length);
+    for (int j = matched; j <= known; j++) {
+      p += backoffs.of(j);
+    }
+    return p;
+  }
 
   /**
    * The log10 probability of {@code sentence}, split on Python whitespace, with {@code <s>} as its
@@ -139,7 +153,10 @@ public abstract class NgramModel {
     int order = order();
     int[] context = new int[Math.max(1, order - 1)];
     int length = 0;
+    Backoffs backoffs = new Backoffs(context.length);
     if (withBos && order > 1) {
+      wordScore(context, 0, bos(), backoffs); // only for <s>'s back-off
+      backoffs.next();
       context[0] = bos();
       length = 1;
     }
@@ -148,7 +165,8 @@ public abstract class NgramModel {
         break;
       }
       int word = i == words.length ? eos() : words[i];
-      out[i] = wordScore(context, length, word);
+      out[i] = wordScore(context, length, word, backoffs);
+      backoffs.next();
       // The next context: this one plus the word, keeping the last N-1 words.
       if (order > 1) {
         if (length == context.length) {
