@@ -17,6 +17,7 @@ scale=${2:-40}
 rp=${RP_DIR:?set RP_DIR to a checkout of RedPajama-Data at rp_v1}
 golden=$root/curation/src/test/resources/dev/corral/curation/sources/github
 body_scale=${GITHUB_BODY_SCALE:-1}
+[[ $body_scale =~ ^[1-9][0-9]*$ ]] || { echo "GITHUB_BODY_SCALE must be a whole number >= 1, got '$body_scale'" >&2; exit 2; }
 corpus=$work/github-$scale
 ((body_scale == 1)) || corpus=$corpus-body$body_scale
 py=/usr/bin/python3

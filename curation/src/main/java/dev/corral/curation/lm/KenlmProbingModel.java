@@ -49,14 +49,15 @@ final class KenlmProbingModel extends NgramModel {
     super(source, counts);
     this.bytes = bytes;
     this.bound = bound;
-    this.vocabulary = new ProbingTable(vocabulary, vocabularyBuckets, 12);
+    this.vocabulary = new ProbingTable(bytes, source, vocabulary, vocabularyBuckets, 12);
     this.unigrams = unigrams;
     this.weightBytes = weightBytes;
     this.middles = new ProbingTable[middles.length];
     for (int i = 0; i < middles.length; i++) {
-      this.middles[i] = new ProbingTable(middles[i], middleBuckets[i], 8 + weightBytes);
+      this.middles[i] =
+          new ProbingTable(bytes, source, middles[i], middleBuckets[i], 8 + weightBytes);
     }
-    this.longest = new ProbingTable(longest, longestBuckets, 12);
+    this.longest = new ProbingTable(bytes, source, longest, longestBuckets, 12);
     this.bos = wordId(BOS);
     this.eos = wordId(EOS);
   }
@@ -85,7 +86,7 @@ final class KenlmProbingModel extends NgramModel {
   @Override
   int wordId(String word) {
     long key = KenlmBinary.murmurHash64A(word.getBytes(StandardCharsets.UTF_8));
-    long at = vocabulary.find(bytes, key, source());
+    long at = vocabulary.find(key);
     return at < 0 ? 0 : bytes.getInt(at + 8);
   }
 
@@ -105,14 +106,14 @@ final class KenlmProbingModel extends NgramModel {
     for (int k = 2; k <= length + 1 && !independentLeft; k++) {
       node = combine(node, context[length - k + 1]);
       if (k == order) {
-        long at = longest.find(bytes, node, source());
+        long at = longest.find(node);
         if (at >= 0) {
           p = bytes.getFloat(at + 8);
           matched = k;
         }
         break;
       }
-      long at = middles[k - 2].find(bytes, node, source());
+      long at = middles[k - 2].find(node);
       if (at < 0) {
         break;
       }

@@ -4,21 +4,23 @@ import dev.corral.core.Errors;
 
 /**
  * One of the linear-probing hash tables of a KenLM binary (see {@link KenlmProbingModel}): {@code
- * buckets} entries of {@code entry} bytes from byte {@code offset}, each starting with its 64-bit
- * key, 0 in an empty bucket. A key's first bucket is the key modulo the bucket count, as KenLM
+ * buckets} entries of {@code entry} bytes from byte {@code offset} of the model's bytes, each
+ * starting with its 64-bit key, 0 in an empty bucket; {@link KenlmBinary} has checked that the
+ * table lies within the file. A key's first bucket is the key modulo the bucket count, as KenLM
  * places it; the remainder is taken by a multiplication with the count's precomputed reciprocal, as
  * a 64-bit division takes tens of cycles and a word's score needs several lookups.
  */
 final class ProbingTable {
+  private final ModelBytes bytes;
+  private final String source;
   private final long offset;
   private final long buckets;
   private final int entry;
   private final long reciprocal;
 
-  ProbingTable(long offset, long buckets, int entry) {
-    if (buckets < 1 || buckets > Long.MAX_VALUE / entry) {
-      throw new IllegalArgumentException("bucket count out of range: " + buckets);
-    }
+  ProbingTable(ModelBytes bytes, String source, long offset, long buckets, int entry) {
+    this.bytes = bytes;
+    this.source = source;
     this.offset = offset;
     this.buckets = buckets;
     this.entry = entry;
@@ -26,7 +28,7 @@ final class ProbingTable {
   }
 
   /** The offset of the entry holding {@code key}, or -1 when the table does not hold it. */
-  long find(ModelBytes bytes, long key, String source) {
+  long find(long key) {
     long slot = remainder(key, buckets, reciprocal);
     for (long probes = 0; probes < buckets; probes++) {
       long at = offset + slot * entry;

@@ -322,4 +322,6 @@ if __name__ == "__main__":
     # A scale above 1 (the benchmark's corpus) makes scale times more files.
     if len(sys.argv) > 3:
         BODY_SCALE = int(sys.argv[3])
+        if BODY_SCALE < 1:
+            sys.exit(f"make-inputs.py: body_scale must be >= 1, got {BODY_SCALE}")
     main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1)
