@@ -51,6 +51,30 @@ class WordCacheTest {
   }
 
   @Test
+  void everyByteOfAWordCountsAtEveryLengthAndPlace() {
+    java.util.Random random = new java.util.Random(5);
+    WordCache cache = new WordCache(10, 48);
+    for (int length = 0; length <= 48; length++) {
+      for (int trial = 0; trial < 20; trial++) {
+        byte[] line = new byte[length + random.nextInt(12)];
+        random.nextBytes(line);
+        // Sometimes at the very end of its array, where a word cannot be read 8 bytes at a time.
+        int from = trial % 2 == 0 ? line.length - length : random.nextInt(line.length - length + 1);
+        int to = from + length;
+        int h = random.nextInt();
+        int[] value = {length, trial};
+        cache.put(line, from, to, h, value);
+        byte[] copy = java.util.Arrays.copyOfRange(line, from, to);
+        assertArrayEquals(value, cache.get(copy, 0, length, h), "length " + length);
+        if (length > 0) {
+          copy[random.nextInt(length)] ^= (byte) (1 + random.nextInt(255));
+          assertNull(cache.get(copy, 0, length, h), "one byte changed, length " + length);
+        }
+      }
+    }
+  }
+
+  @Test
   void aLongTokenIsNotKept() {
     byte[] url = utf8("https://example.org/" + "a".repeat(48));
     int h = WordCache.hash(url, 0, url.length);

@@ -37,16 +37,22 @@ public final class LineHashes {
     }
   }
 
-  // SHA-1 digesters are not thread-safe and cost a provider lookup to make: one per thread.
-  private static final ThreadLocal<MessageDigest> SHA1 =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return MessageDigest.getInstance("SHA-1");
-            } catch (NoSuchAlgorithmException e) {
-              throw new IllegalStateException("every Java runtime has SHA-1", e);
-            }
-          });
+  // SHA-1 digesters are not thread-safe and cost a provider lookup to make: one per thread, with
+  // the buffer a normalized line's UTF-8 is written into.
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private static final class Scratch {
+    final MessageDigest sha1;
+    byte[] utf8 = new byte[1024];
+
+    Scratch() {
+      try {
+        sha1 = MessageDigest.getInstance("SHA-1");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every Java runtime has SHA-1", e);
+      }
+    }
+  }
 
   private LineHashes() {}
 
@@ -72,12 +78,69 @@ public final class LineHashes {
 
   /** CCNet's {@code str_hash(normalize_for_dedup(line))}. */
   public static long hash(String line) {
-    byte[] digest = SHA1.get().digest(normalize(line).getBytes(StandardCharsets.UTF_8));
+    Scratch scratch = SCRATCH.get();
+    int n = normalizedUtf8(PythonStr.strip(line), scratch);
+    if (n < 0) {
+      byte[] bytes = normalize(line).getBytes(StandardCharsets.UTF_8);
+      scratch.sha1.update(bytes, 0, bytes.length);
+    } else {
+      scratch.sha1.update(scratch.utf8, 0, n);
+    }
+    byte[] digest = scratch.sha1.digest();
     long h = 0;
     for (int i = 7; i >= 0; i--) {
       h = (h << 8) | (digest[i] & 0xFF);
     }
     return h;
+  }
+
+  /**
+   * {@link #normalize}'s steps after the strip, one code point at a time, the result's UTF-8 in
+   * {@code scratch.utf8}; returns its length, or -1 for a line with İ or Σ, whose lower case
+   * depends on more than the character (İ becomes two characters, Σ a final ς at a word's end).
+   */
+  private static int normalizedUtf8(String s, Scratch scratch) {
+    byte[] out = scratch.utf8;
+    if (out.length < 3 * s.length()) {
+      out = scratch.utf8 = new byte[Math.max(3 * s.length(), 2 * out.length)];
+    }
+    int n = 0;
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      i += Character.charCount(cp);
+      if (cp == 0x130 || cp == 0x3A3) {
+        return -1;
+      }
+      cp = Character.toLowerCase(cp);
+      if (cp < 0x80) {
+        if (cp >= '0' && cp <= '9') {
+          out[n++] = '0';
+        } else if (!REMOVED[cp]) {
+          out[n++] = (byte) cp;
+        }
+      } else if (Character.getType(cp) == Character.DECIMAL_DIGIT_NUMBER) {
+        out[n++] = '0';
+      } else if (cp < 0x800) {
+        if (!REMOVED[cp]) {
+          out[n++] = (byte) (0xC0 | (cp >>> 6));
+          out[n++] = (byte) (0x80 | (cp & 0x3F));
+        }
+      } else if (cp < 0x10000) {
+        if (Character.isSurrogate((char) cp)) {
+          out[n++] = '?'; // a lone surrogate, as String.getBytes encodes it
+        } else if (!REMOVED[cp]) {
+          out[n++] = (byte) (0xE0 | (cp >>> 12));
+          out[n++] = (byte) (0x80 | ((cp >>> 6) & 0x3F));
+          out[n++] = (byte) (0x80 | (cp & 0x3F));
+        }
+      } else {
+        out[n++] = (byte) (0xF0 | (cp >>> 18));
+        out[n++] = (byte) (0x80 | ((cp >>> 12) & 0x3F));
+        out[n++] = (byte) (0x80 | ((cp >>> 6) & 0x3F));
+        out[n++] = (byte) (0x80 | (cp & 0x3F));
+      }
+    }
+    return n;
   }
 
   /**

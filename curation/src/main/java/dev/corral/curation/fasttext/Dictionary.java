@@ -36,6 +36,9 @@ final class Dictionary {
 
   private final IntIntMap pruned; // bucket id -> row among the kept buckets
   private final int[] word2int;
+  // The hash of the word in each slot of word2int: a probe past another word compares ints, not
+  // the word's bytes.
+  private final int[] slotHash;
   final int eosId;
   final int eosHash;
 
@@ -62,10 +65,14 @@ final class Dictionary {
     this.bucket = args.bucket();
     this.wordNgrams = args.wordNgrams();
     this.word2int = new int[(int) Math.ceil(words.length / 0.7)];
+    this.slotHash = new int[word2int.length];
     Arrays.fill(word2int, -1);
     for (int i = 0; i < words.length; i++) {
       byte[] w = words[i];
-      word2int[slot(w, 0, w.length, hash(w, 0, w.length))] = i;
+      int h = hash(w, 0, w.length);
+      int id = slot(w, 0, w.length, h);
+      word2int[id] = i;
+      slotHash[id] = h;
     }
     this.subwords = new int[words.length][];
     IntList ngrams = new IntList(64);
@@ -195,7 +202,8 @@ final class Dictionary {
     int id = Integer.remainderUnsigned(h, n);
     while (true) {
       int w = word2int[id];
-      if (w == -1 || Arrays.equals(words[w], 0, words[w].length, s, from, to)) {
+      if (w == -1
+          || slotHash[id] == h && Arrays.equals(words[w], 0, words[w].length, s, from, to)) {
         return id;
       }
       id = id + 1 == n ? 0 : id + 1;

@@ -25,44 +25,6 @@ import java.util.Locale;
 public final class CcnetNormalizer {
   private CcnetNormalizer() {}
 
-  // CCNet's UNICODE_PUNCT table, as code point -> replacement.
-  private static final String[][] PUNCT = {
-    {"\uFF0C", ","},
-    {"\u3002", "."},
-    {"\u3001", ","},
-    {"\u201E", "\""},
-    {"\u201D", "\""},
-    {"\u201C", "\""},
-    {"\u00AB", "\""},
-    {"\u00BB", "\""},
-    {"\uFF11", "\""},
-    {"\u300D", "\""},
-    {"\u300C", "\""},
-    {"\u300A", "\""},
-    {"\u300B", "\""},
-    {"\u00B4", "'"},
-    {"\u2236", ":"},
-    {"\uFF1A", ":"},
-    {"\uFF1F", "?"},
-    {"\uFF01", "!"},
-    {"\uFF08", "("},
-    {"\uFF09", ")"},
-    {"\uFF1B", ";"},
-    {"\u2013", "-"},
-    {"\u2014", " - "},
-    {"\uFF0E", ". "},
-    {"\uFF5E", "~"},
-    {"\u2019", "'"},
-    {"\u2026", "..."},
-    {"\u2501", "-"},
-    {"\u3008", "<"},
-    {"\u3009", ">"},
-    {"\u3010", "["},
-    {"\u3011", "]"},
-    {"\uFF05", "%"},
-    {"\u25BA", "-"},
-  };
-
   /**
    * CCNet's {@code normalize(line)}: accents, case, numbers and punctuation, as described above.
    */
@@ -95,15 +57,44 @@ public final class CcnetNormalizer {
     return out.toString();
   }
 
+  /** CCNet's {@code UNICODE_PUNCT} table, in its order: a mark's ASCII form, or null. */
   private static String punctuation(int cp) {
-    if (cp < 0xAB) {
-      return null; // every entry is at or above U+00AB; the common ASCII case skips the scan
-    }
-    for (String[] entry : PUNCT) {
-      if (entry[0].charAt(0) == cp) {
-        return entry[1];
-      }
-    }
-    return null;
+    return switch (cp) {
+      case 0xFF0C -> ",";
+      case 0x3002 -> ".";
+      case 0x3001 -> ",";
+      case 0x201E -> "\"";
+      case 0x201D -> "\"";
+      case 0x201C -> "\"";
+      case 0x00AB -> "\"";
+      case 0x00BB -> "\"";
+      case 0xFF11 -> "\"";
+      case 0x300D -> "\"";
+      case 0x300C -> "\"";
+      case 0x300A -> "\"";
+      case 0x300B -> "\"";
+      case 0x00B4 -> "'";
+      case 0x2236 -> ":";
+      case 0xFF1A -> ":";
+      case 0xFF1F -> "?";
+      case 0xFF01 -> "!";
+      case 0xFF08 -> "(";
+      case 0xFF09 -> ")";
+      case 0xFF1B -> ";";
+      case 0x2013 -> "-";
+      case 0x2014 -> " - ";
+      case 0xFF0E -> ". ";
+      case 0xFF5E -> "~";
+      case 0x2019 -> "'";
+      case 0x2026 -> "...";
+      case 0x2501 -> "-";
+      case 0x3008 -> "<";
+      case 0x3009 -> ">";
+      case 0x3010 -> "[";
+      case 0x3011 -> "]";
+      case 0xFF05 -> "%";
+      case 0x25BA -> "-";
+      default -> null;
+    };
   }
 }

@@ -40,6 +40,36 @@ class LineHashesTest {
   }
 
   @Test
+  void theHashIsTheSha1OfTheNormalizedLineOnEveryKindOfCharacter() throws Exception {
+    java.security.MessageDigest sha1 = java.security.MessageDigest.getInstance("SHA-1");
+    List<String> lines = new java.util.ArrayList<>();
+    lines.addAll(
+        List.of(
+            "", " ", "İstanbul 42", "ΣΟΦΟΣ Σ σ", "x\ud800y", "\udc00", "a\u0085b\u007f", "٣٤ ১২"));
+    java.util.Random random = new java.util.Random(11);
+    int[] pool = {
+      'A', 'z', '7', ' ', '\t', 0x7f, 0x9f, 0xc0, 0x130, 0x3a3, 0x3c3, 0x660, 0x9e6, 0xff11, 0x2014,
+      0x3002, 0xd800, 0xdfff, 0x1f600, 0x10400, 0x1e9e, 0x212a, 0xff21, 0x0345
+    };
+    for (int i = 0; i < 2000; i++) {
+      StringBuilder line = new StringBuilder();
+      for (int k = random.nextInt(12); k > 0; k--) {
+        line.appendCodePoint(
+            random.nextBoolean() ? pool[random.nextInt(pool.length)] : random.nextInt(0x30000));
+      }
+      lines.add(line.toString());
+    }
+    for (String line : lines) {
+      byte[] digest = sha1.digest(LineHashes.normalize(line).getBytes(StandardCharsets.UTF_8));
+      long expected = 0;
+      for (int i = 7; i >= 0; i--) {
+        expected = (expected << 8) | (digest[i] & 0xFF);
+      }
+      assertEquals(expected, LineHashes.hash(line), line);
+    }
+  }
+
+  @Test
   void pythonStripAndLinesDifferFromJavas() {
     assertEquals(
         "x", PythonStr.strip("\u00a0\u2007x\u202f\u3000"), "no-break spaces are Python whitespace");
