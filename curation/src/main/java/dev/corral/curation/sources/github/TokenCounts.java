@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Token counts of whole files, as {@code len(tokenizer.tokenize(text))} gives them (no special
@@ -35,13 +33,13 @@ final class TokenCounts {
   /** Segments longer than this are counted each time, not remembered: they rarely repeat. */
   private static final int CACHED_SEGMENT_CHARS = 64;
 
-  /** The remembered segments are forgotten past this many, so memory stays bounded. */
-  private static final int CACHE_ENTRIES = 1 << 20;
+  /** Slots of each task thread's table of remembered segments (a newer segment takes the slot). */
+  private static final int SEGMENT_SLOT_BITS = 18;
 
   private final PieceTokenizer tokenizer;
   private final boolean bySegments;
   private final List<String> addedTokens;
-  private final Map<String, Integer> cache = new ConcurrentHashMap<>();
+  private final ThreadLocal<Segments> segments = ThreadLocal.withInitial(Segments::new);
 
   private TokenCounts(PieceTokenizer tokenizer, boolean bySegments, List<String> added) {
     this.tokenizer = tokenizer;
@@ -108,41 +106,78 @@ final class TokenCounts {
     if (!bySegments || holdsAddedToken(text)) {
       return whole(List.of(text))[0];
     }
+    int n = text.length();
+    if (n == 0) {
+      return 0;
+    }
+    Segments known = segments.get();
     long tokens = 0;
     List<String> missing = new ArrayList<>();
-    int n = text.length();
-    int start = 0;
-    for (int i = 1; i <= n; i++) {
-      if (i < n && !(isSpace(text.charAt(i)) && !isSpace(text.charAt(i - 1)))) {
-        continue;
-      }
-      // A later segment starts with its space; the normalizer's prepended one stands for it.
-      String key = start == 0 ? text.substring(0, i) : text.substring(start + 1, i);
-      start = i;
-      if (key.isEmpty()) {
-        tokens += 1; // a lone trailing space: the single piece "▁", which the vocabulary has
-        continue;
-      }
-      Integer known = key.length() <= CACHED_SEGMENT_CHARS ? cache.get(key) : null;
-      if (known != null) {
-        tokens += known;
+    // A segment ends before a space that follows a non-space, and a later segment's key leaves out
+    // that space (the normalizer's prepended one stands for it); h is the key's String hash.
+    int from = 0;
+    int h = 0;
+    boolean previousSpace = false;
+    for (int i = 0; i <= n; i++) {
+      char c = i < n ? text.charAt(i) : 0;
+      boolean space = i < n && isSpace(c);
+      if (i == n || (space && i > 0 && !previousSpace)) {
+        int length = i - from;
+        if (length == 0) {
+          tokens += 1; // a lone trailing space: the single piece "▁", which the vocabulary has
+        } else {
+          int count = length <= CACHED_SEGMENT_CHARS ? known.get(text, from, length, h) : -1;
+          if (count >= 0) {
+            tokens += count;
+          } else {
+            missing.add(text.substring(from, i));
+          }
+        }
+        from = i + 1;
+        h = 0;
       } else {
-        missing.add(key);
+        h = 31 * h + c;
       }
+      previousSpace = space;
     }
     if (!missing.isEmpty()) {
       long[] counts = whole(missing);
-      if (cache.size() > CACHE_ENTRIES) {
-        cache.clear();
-      }
       for (int k = 0; k < counts.length; k++) {
         tokens += counts[k];
         if (missing.get(k).length() <= CACHED_SEGMENT_CHARS) {
-          cache.put(missing.get(k), (int) counts[k]);
+          known.put(missing.get(k), (int) counts[k]);
         }
       }
     }
     return tokens;
+  }
+
+  /**
+   * A task thread's counts of the segments it met lately, direct-mapped by the segment's String
+   * hash: code repeats its segments, and a lookup allocates nothing.
+   */
+  private static final class Segments {
+    private final String[] keys = new String[1 << SEGMENT_SLOT_BITS];
+    private final int[] counts = new int[1 << SEGMENT_SLOT_BITS];
+
+    private static int slot(int hash) {
+      return (hash ^ (hash >>> 16)) & ((1 << SEGMENT_SLOT_BITS) - 1);
+    }
+
+    /** The count of {@code text[from, from + length)}, whose String hash is {@code hash}; or -1. */
+    int get(String text, int from, int length, int hash) {
+      int slot = slot(hash);
+      String key = keys[slot];
+      return key != null && key.length() == length && text.regionMatches(from, key, 0, length)
+          ? counts[slot]
+          : -1;
+    }
+
+    void put(String segment, int count) {
+      int slot = slot(segment.hashCode());
+      keys[slot] = segment;
+      counts[slot] = count;
+    }
   }
 
   private static boolean isSpace(char c) {
