@@ -117,6 +117,9 @@ final class TokenCounts {
     // that space (the normalizer's prepended one stands for it); h is the key's String hash.
     int from = 0;
     int h = 0;
+    long head0 = 0; // the key's first 16 characters, 8 to a long, while they are Latin-1
+    long head1 = 0;
+    boolean latin = true;
     boolean previousSpace = false;
     for (int i = 0; i <= n; i++) {
       char c = i < n ? text.charAt(i) : 0;
@@ -126,7 +129,12 @@ final class TokenCounts {
         if (length == 0) {
           tokens += 1; // a lone trailing space: the single piece "▁", which the vocabulary has
         } else {
-          int count = length <= CACHED_SEGMENT_CHARS ? known.get(text, from, length, h) : -1;
+          int count;
+          if (length <= Segments.HEAD_CHARS && latin) {
+            count = known.get(h, length, head0, head1);
+          } else {
+            count = length <= CACHED_SEGMENT_CHARS ? known.get(text, from, length, h) : -1;
+          }
           if (count >= 0) {
             tokens += count;
           } else {
@@ -135,8 +143,21 @@ final class TokenCounts {
         }
         from = i + 1;
         h = 0;
+        head0 = 0;
+        head1 = 0;
+        latin = true;
       } else {
         h = 31 * h + c;
+        int at = i - from;
+        if (at < Segments.HEAD_CHARS) {
+          if (c > 0xFF) {
+            latin = false;
+          } else if (at < 8) {
+            head0 |= (long) c << (8 * at);
+          } else {
+            head1 |= (long) c << (8 * (at - 8));
+          }
+        }
       }
       previousSpace = space;
     }
@@ -154,28 +175,66 @@ final class TokenCounts {
 
   /**
    * A task thread's counts of the segments it met lately, direct-mapped by the segment's String
-   * hash: code repeats its segments, and a lookup allocates nothing.
+   * hash: code repeats its segments, and a lookup allocates nothing. A segment of up to 16 Latin-1
+   * characters is kept in the table itself, so looking it up reads no other object.
    */
   private static final class Segments {
+    static final int HEAD_CHARS = 16;
+    private static final int MASK = (1 << SEGMENT_SLOT_BITS) - 1;
+
+    // Slot i: heads[3i] the key's hash and length (0: empty), heads[3i + 1, 3i + 3) its
+    // characters when they fit (else keys[i] holds it), counts[i] its token count.
+    private final long[] heads = new long[3 << SEGMENT_SLOT_BITS];
     private final String[] keys = new String[1 << SEGMENT_SLOT_BITS];
     private final int[] counts = new int[1 << SEGMENT_SLOT_BITS];
 
     private static int slot(int hash) {
-      return (hash ^ (hash >>> 16)) & ((1 << SEGMENT_SLOT_BITS) - 1);
+      return (hash ^ (hash >>> 16)) & MASK;
+    }
+
+    private static long tag(int hash, int length, boolean inline) {
+      return ((long) hash << 32) | ((long) length << 1) | (inline ? 1 : 0);
+    }
+
+    /** The count of a segment of up to 16 Latin-1 characters, packed 8 to a long; or -1. */
+    int get(int hash, int length, long head0, long head1) {
+      int at = 3 * slot(hash);
+      return heads[at] == tag(hash, length, true)
+              && heads[at + 1] == head0
+              && heads[at + 2] == head1
+          ? counts[at / 3]
+          : -1;
     }
 
     /** The count of {@code text[from, from + length)}, whose String hash is {@code hash}; or -1. */
     int get(String text, int from, int length, int hash) {
       int slot = slot(hash);
       String key = keys[slot];
-      return key != null && key.length() == length && text.regionMatches(from, key, 0, length)
+      return heads[3 * slot] == tag(hash, length, false) && text.regionMatches(from, key, 0, length)
           ? counts[slot]
           : -1;
     }
 
     void put(String segment, int count) {
-      int slot = slot(segment.hashCode());
-      keys[slot] = segment;
+      int hash = segment.hashCode();
+      int slot = slot(hash);
+      int length = segment.length();
+      long head0 = 0;
+      long head1 = 0;
+      boolean inline = length <= HEAD_CHARS;
+      for (int i = 0; i < length && inline; i++) {
+        char c = segment.charAt(i);
+        inline = c <= 0xFF;
+        if (i < 8) {
+          head0 |= (long) c << (8 * i);
+        } else {
+          head1 |= (long) c << (8 * (i - 8));
+        }
+      }
+      heads[3 * slot] = tag(hash, length, inline);
+      heads[3 * slot + 1] = inline ? head0 : 0;
+      heads[3 * slot + 2] = inline ? head1 : 0;
+      keys[slot] = inline ? null : segment;
       counts[slot] = count;
     }
   }
