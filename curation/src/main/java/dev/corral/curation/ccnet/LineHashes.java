@@ -1,6 +1,7 @@
 package dev.corral.curation.ccnet;
 
 import dev.corral.core.text.PythonStr;
+import dev.corral.core.text.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -112,32 +113,14 @@ public final class LineHashes {
         return -1;
       }
       cp = Character.toLowerCase(cp);
-      if (cp < 0x80) {
-        if (cp >= '0' && cp <= '9') {
-          out[n++] = '0';
-        } else if (!REMOVED[cp]) {
-          out[n++] = (byte) cp;
-        }
-      } else if (Character.getType(cp) == Character.DECIMAL_DIGIT_NUMBER) {
+      boolean digit =
+          cp < 0x80
+              ? cp >= '0' && cp <= '9'
+              : Character.getType(cp) == Character.DECIMAL_DIGIT_NUMBER;
+      if (digit) {
         out[n++] = '0';
-      } else if (cp < 0x800) {
-        if (!REMOVED[cp]) {
-          out[n++] = (byte) (0xC0 | (cp >>> 6));
-          out[n++] = (byte) (0x80 | (cp & 0x3F));
-        }
-      } else if (cp < 0x10000) {
-        if (Character.isSurrogate((char) cp)) {
-          out[n++] = '?'; // a lone surrogate, as String.getBytes encodes it
-        } else if (!REMOVED[cp]) {
-          out[n++] = (byte) (0xE0 | (cp >>> 12));
-          out[n++] = (byte) (0x80 | ((cp >>> 6) & 0x3F));
-          out[n++] = (byte) (0x80 | (cp & 0x3F));
-        }
-      } else {
-        out[n++] = (byte) (0xF0 | (cp >>> 18));
-        out[n++] = (byte) (0x80 | ((cp >>> 12) & 0x3F));
-        out[n++] = (byte) (0x80 | ((cp >>> 6) & 0x3F));
-        out[n++] = (byte) (0x80 | (cp & 0x3F));
+      } else if (cp >= REMOVED.length || !REMOVED[cp]) {
+        n = Utf8.put(cp, out, n);
       }
     }
     return n;

@@ -1,6 +1,7 @@
 package dev.corral.curation.dedup;
 
 import dev.corral.core.text.PythonStr;
+import dev.corral.core.text.Utf8;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -215,19 +216,7 @@ public final class SimHash {
         continue;
       }
       at[n++] = bytes;
-      if (cp < 0x800) {
-        out[bytes++] = (byte) (0xC0 | (cp >>> 6));
-        out[bytes++] = (byte) (0x80 | (cp & 0x3F));
-      } else if (cp < 0x10000) {
-        out[bytes++] = (byte) (0xE0 | (cp >>> 12));
-        out[bytes++] = (byte) (0x80 | ((cp >>> 6) & 0x3F));
-        out[bytes++] = (byte) (0x80 | (cp & 0x3F));
-      } else {
-        out[bytes++] = (byte) (0xF0 | (cp >>> 18));
-        out[bytes++] = (byte) (0x80 | ((cp >>> 12) & 0x3F));
-        out[bytes++] = (byte) (0x80 | ((cp >>> 6) & 0x3F));
-        out[bytes++] = (byte) (0x80 | (cp & 0x3F));
-      }
+      bytes = Utf8.put(cp, out, bytes);
     }
     at[n] = bytes;
     return n;
