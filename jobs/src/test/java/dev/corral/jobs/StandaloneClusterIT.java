@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,8 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
   /**
-   * Tests left to {@code -Pcluster}: every build runs one per claim (both deploy modes, one model
-   * per GPU, a lost Worker, a killed driver); these add the other jobs and score's lost Worker.
+   * Tests left to {@code -Pcluster}: every build runs one per claim (both deploy modes, a lost
+   * Worker, a killed driver whose resumed run loads one model per GPU); these add the other jobs,
+   * score's lost Worker and a fresh run's model per GPU.
    */
   static final String FULL = "full-cluster";
 
@@ -458,18 +460,26 @@ class StandaloneClusterIT {
 
   /**
    * Each executor got one fake GPU, its own Worker's ("0" or "1"); each loaded the model once, for
-   * its GPU (its log says so), and rows were scored on both.
+   * its GPU (its log says so), and rows were scored on both. The build checks this on the resumed
+   * run of {@link #scoreResumesAfterTheDriverIsKilled}; {@code -Pcluster} also on a run of its own.
    */
   @Test
+  @Tag(FULL)
   @Order(5)
   void scoreLoadsOneModelPerExecutorAndGpu() throws Exception {
     JobSpec spec = score();
     reference(spec);
     Path out = tmp.resolve("client-score");
-    long before = System.currentTimeMillis();
+    Set<Path> before = new HashSet<>(cluster.executorLogs());
     Run r = run(Mode.CLIENT, spec, out);
     assertEquals(0, r.code(), r.log());
     assertSameRows(spec, out);
+    assertOneModelPerExecutorAndGpu(out, before);
+  }
+
+  /** The rows of {@code out} and the logs of executors that {@code before} does not hold. */
+  private static void assertOneModelPerExecutorAndGpu(Path out, Set<Path> before)
+      throws IOException {
     Set<String> devices = new TreeSet<>();
     spark
         .read()
@@ -484,7 +494,7 @@ class StandaloneClusterIT {
     Pattern loaded = Pattern.compile("corral: loaded LLaMA (\\S+) on (gpu:\\d) .* executor (\\S+)");
     Map<String, List<String>> loadsByExecutor = new HashMap<>();
     for (Path log : cluster.executorLogs()) {
-      if (log.toFile().lastModified() < before) {
+      if (before.contains(log)) {
         continue;
       }
       for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
@@ -620,6 +630,7 @@ class StandaloneClusterIT {
       kill(p);
     }
     assertTrue(!Files.exists(out), "a killed run commits nothing to the output");
+    Set<Path> before = new HashSet<>(cluster.executorLogs());
     Run again = run(Mode.CLIENT, spec, out);
     assertEquals(0, again.code(), again.log());
     assertTrue(again.log().contains("resuming the run that was stopped"), again.log());
@@ -628,5 +639,7 @@ class StandaloneClusterIT {
     assertTrue(resumed.find(), record);
     assertTrue(Integer.parseInt(resumed.group(1)) >= 1, record);
     assertSameRows(spec, out);
+    // The chunks left are scored on both executors, each loading the model once, for its GPU.
+    assertOneModelPerExecutorAndGpu(out, before);
   }
 }
