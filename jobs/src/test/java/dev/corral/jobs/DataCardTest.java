@@ -244,6 +244,38 @@ class DataCardTest {
             found.get("steps").get(2).get("step").asText()));
     assertEquals("card-test", found.get("mixture").get("name").asText());
 
+    // Written again, the card keeps the statistics of a step whose run and table are unchanged: a
+    // number planted in the earlier card shows through. A step run again, or a table with a new
+    // commit, is counted again.
+    com.fasterxml.jackson.databind.node.ObjectNode earlier =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            JSON.readTree(dir.resolve("report.json").toFile());
+    earlier
+        .get("steps")
+        .forEach(
+            s ->
+                ((com.fasterxml.jackson.databind.node.ObjectNode) s)
+                    .put("documents_in", 123_456_789L));
+    Files.writeString(dir.resolve("report.json"), JSON.writeValueAsString(earlier));
+    Files.delete(dir.resolve(".report.json.crc")); // or Hadoop's file system refuses the edit
+    ok(CommandLineTest.cli("dedup --method exact --input %s --output %s", langid, dedup));
+    spark.sql("DELETE FROM delta.`" + clean + "` WHERE id = '" + firstId(clean) + "'");
+    ok(CommandLineTest.cli("card --input %s", dir));
+    Map<String, JsonNode> again = new HashMap<>();
+    JSON.readTree(dir.resolve("report.json").toFile())
+        .get("steps")
+        .forEach(s -> again.put(s.get("source").asText() + "/" + s.get("step").asText(), s));
+    assertEquals(123_456_789L, again.get("udhr/langid").get("documents_in").asLong());
+    assertEquals(123_456_789L, again.get("wikipedia/source").get("documents_in").asLong());
+    assertEquals(
+        json.get("steps").get(0).get("languages"), again.get("udhr/langid").get("languages"));
+    checkAgainstTable(spark.read().format("delta").load(dedup.toString()), again.get("udhr/dedup"));
+    checkAgainstTable(
+        spark.read().format("delta").load(clean.toString()), again.get("udhr/decontam"));
+    assertEquals(
+        json.get("steps").get(2).get("documents_in").asLong() - 1,
+        again.get("udhr/decontam").get("documents_in").asLong());
+
     // A report.md the card did not write stays.
     Path other = tmp.resolve("other");
     Files.createDirectories(other.resolve("a/b"));
@@ -252,6 +284,18 @@ class DataCardTest {
     assertEquals(2, refused.code(), refused.err());
     assertTrue(refused.err().contains("--overwrite"), refused.err());
     assertEquals("# mine\n", Files.readString(other.resolve("report.md")));
+  }
+
+  /** The smallest id in the Delta table at {@code table}. */
+  private static String firstId(Path table) {
+    return SparkSession.active()
+        .read()
+        .format("delta")
+        .load(table.toString())
+        .orderBy("id")
+        .first()
+        .getAs("id")
+        .toString();
   }
 
   /** The card's numbers for one step against counts computed directly from its table. */

@@ -1,5 +1,6 @@
 package dev.corral.jobs.card;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -17,11 +18,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -36,10 +42,20 @@ import org.apache.spark.sql.SparkSession;
  * benchmark; wall and CPU time; every setting and input fingerprint from the run records; then the
  * mixture's achieved and target shares and epochs. It reads the steps' tables and records and
  * writes only those report files, each to a hidden file first and renamed into place.
+ *
+ * <p>A step whose run record and Delta table version are those the card written before describes
+ * keeps that card's statistics (a recipe rerun that skipped it): only the tables that changed are
+ * read again.
  */
 public final class DataCard {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** Reads an earlier card's statistics back with the types the card computes them in. */
+  private static final ObjectMapper LONGS =
+      new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
+
+  private static final Pattern DELTA_COMMIT = Pattern.compile("(\\d{20})\\.json");
 
   private DataCard() {}
 
@@ -63,10 +79,11 @@ public final class DataCard {
     dir = fs.makeQualified(dir);
     refuseForeign(fs, dir, overwrite, "--input");
     RecipeRecord recipe = RecipeRecord.read(fs, dir);
+    Map<String, JsonNode> earlier = earlierSteps(fs, dir, tokenizer);
 
     List<Map<String, Object>> steps = new ArrayList<>();
     for (RecipeRecord.Step step : recipe.steps()) {
-      steps.add(step(spark, fs, step, tokenizer));
+      steps.add(step(spark, fs, step, tokenizer, earlier.get(step.output())));
     }
     if (recipe.json() == null) {
       // Discovered steps: in each source, in the order they ran.
@@ -83,6 +100,7 @@ public final class DataCard {
     about.put("corral_commit", Build.commit());
     about.put("folder", dir.toString());
     about.put("recipe_record", recipe.json() == null ? null : RecipeRecord.FILE);
+    about.put("tokenizer", tokenizer);
     card.put("card", about);
     card.put("recipe", recipe.json());
     card.put("sources", sources(steps));
@@ -123,9 +141,16 @@ public final class DataCard {
     }
   }
 
-  /** One step: how it ran (recipe and run record) and what its table holds. */
+  /**
+   * One step: how it ran (recipe and run record) and what its table holds; {@code earlier} is its
+   * entry on the card written before, or null.
+   */
   private static Map<String, Object> step(
-      SparkSession spark, FileSystem fs, RecipeRecord.Step step, String tokenizer) {
+      SparkSession spark,
+      FileSystem fs,
+      RecipeRecord.Step step,
+      String tokenizer,
+      JsonNode earlier) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("source", step.source());
     out.put("step", step.step());
@@ -147,12 +172,90 @@ public final class DataCard {
       if (Tables.DELTA.equals(format) && !exists(fs, new Path(step.output(), "_delta_log"))) {
         out.put("note", "not a table (a model or files the job wrote itself)");
       } else {
-        Dataset<Row> table = Tables.read(spark, step.output(), format);
-        out.putAll(TableStats.of(table, tokenizer));
+        Long version = Tables.DELTA.equals(format) ? deltaVersion(fs, step.output()) : null;
+        out.put("table_version", version);
+        if (version != null
+            && earlier != null
+            && record.equals(earlier.path("run_record"))
+            && earlier.path("table_version").isIntegralNumber()
+            && earlier.path("table_version").asLong() == version) {
+          earlier
+              .fields()
+              .forEachRemaining(
+                  f -> {
+                    if (!out.containsKey(f.getKey()) && !f.getKey().equals("run_record")) {
+                      out.put(f.getKey(), LONGS.convertValue(f.getValue(), Object.class));
+                    }
+                  });
+        } else {
+          Dataset<Row> table = Tables.read(spark, step.output(), format);
+          out.putAll(TableStats.of(table, tokenizer));
+        }
       }
     }
     out.put("run_record", record);
     return out;
+  }
+
+  /**
+   * The newest commit of the Delta table at {@code output}, from its log's file names (a listing,
+   * not a snapshot), or null when the log holds no commit file.
+   */
+  private static Long deltaVersion(FileSystem fs, String output) {
+    Path log = new Path(output, "_delta_log");
+    try {
+      long newest = -1;
+      for (FileStatus f : fs.listStatus(log)) {
+        Matcher m = DELTA_COMMIT.matcher(f.getPath().getName());
+        if (m.matches()) {
+          newest = Math.max(newest, Long.parseLong(m.group(1)));
+        }
+      }
+      return newest < 0 ? null : newest;
+    } catch (IOException e) {
+      throw Errors.unreadable(log.toString(), e);
+    }
+  }
+
+  /**
+   * The steps of the card in {@code dir}, by output folder, when it is a card this build wrote with
+   * {@code tokenizer}; else none.
+   */
+  private static Map<String, JsonNode> earlierSteps(FileSystem fs, Path dir, String tokenizer) {
+    Map<String, JsonNode> out = new HashMap<>();
+    Path md = new Path(dir, "report.md");
+    Path json = new Path(dir, "report.json");
+    try {
+      if (!fs.exists(md) || !fs.exists(json)) {
+        return out;
+      }
+      try (InputStream in = fs.open(md)) {
+        byte[] head = in.readNBytes(CardDocument.MARK.length());
+        if (!new String(head, StandardCharsets.UTF_8).equals(CardDocument.MARK)) {
+          return out;
+        }
+      }
+      JsonNode card;
+      try (InputStream in = fs.open(json)) {
+        card = JSON.readTree(in);
+      }
+      JsonNode about = card.path("card");
+      if (!Objects.equals(text(about.path("corral_version")), Build.version())
+          || !Objects.equals(text(about.path("corral_commit")), Build.commit())
+          || !Objects.equals(text(about.path("tokenizer")), tokenizer)) {
+        return out;
+      }
+      for (JsonNode s : card.path("steps")) {
+        out.put(s.path("output").asText(), s);
+      }
+      return out;
+    } catch (IOException | RuntimeException e) {
+      return Map.of(); // an unreadable earlier card is only a card to compute again
+    }
+  }
+
+  private static String text(JsonNode n) {
+    return n.isTextual() ? n.asText() : null;
   }
 
   /** Per source: the first step's input and the last step's output. */
