@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.corral.core.Errors;
+import dev.corral.core.io.Fingerprint;
 import dev.corral.core.io.HadoopFs;
 import dev.corral.core.io.Tables;
 import dev.corral.core.job.Build;
@@ -25,9 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -43,7 +41,7 @@ import org.apache.spark.sql.SparkSession;
  * mixture's achieved and target shares and epochs. It reads the steps' tables and records and
  * writes only those report files, each to a hidden file first and renamed into place.
  *
- * <p>A step whose run record and Delta table version are those the card written before describes
+ * <p>A step whose run record and table fingerprint are those the card written before describes
  * keeps that card's statistics (a recipe rerun that skipped it): only the tables that changed are
  * read again.
  */
@@ -54,8 +52,6 @@ public final class DataCard {
   /** Reads an earlier card's statistics back with the types the card computes them in. */
   private static final ObjectMapper LONGS =
       new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
-
-  private static final Pattern DELTA_COMMIT = Pattern.compile("(\\d{20})\\.json");
 
   private DataCard() {}
 
@@ -172,13 +168,11 @@ public final class DataCard {
       if (Tables.DELTA.equals(format) && !exists(fs, new Path(step.output(), "_delta_log"))) {
         out.put("note", "not a table (a model or files the job wrote itself)");
       } else {
-        Long version = Tables.DELTA.equals(format) ? deltaVersion(fs, step.output()) : null;
-        out.put("table_version", version);
-        if (version != null
-            && earlier != null
+        String fingerprint = Fingerprint.of(spark, step.output()).digest();
+        out.put("table_fingerprint", fingerprint);
+        if (earlier != null
             && record.equals(earlier.path("run_record"))
-            && earlier.path("table_version").isIntegralNumber()
-            && earlier.path("table_version").asLong() == version) {
+            && fingerprint.equals(earlier.path("table_fingerprint").asText())) {
           earlier
               .fields()
               .forEachRemaining(
@@ -198,26 +192,6 @@ public final class DataCard {
   }
 
   /**
-   * The newest commit of the Delta table at {@code output}, from its log's file names (a listing,
-   * not a snapshot), or null when the log holds no commit file.
-   */
-  private static Long deltaVersion(FileSystem fs, String output) {
-    Path log = new Path(output, "_delta_log");
-    try {
-      long newest = -1;
-      for (FileStatus f : fs.listStatus(log)) {
-        Matcher m = DELTA_COMMIT.matcher(f.getPath().getName());
-        if (m.matches()) {
-          newest = Math.max(newest, Long.parseLong(m.group(1)));
-        }
-      }
-      return newest < 0 ? null : newest;
-    } catch (IOException e) {
-      throw Errors.unreadable(log.toString(), e);
-    }
-  }
-
-  /**
    * The steps of the card in {@code dir}, by output folder, when it is a card this build wrote with
    * {@code tokenizer}; else none.
    */
@@ -226,14 +200,11 @@ public final class DataCard {
     Path md = new Path(dir, "report.md");
     Path json = new Path(dir, "report.json");
     try {
-      if (!fs.exists(md) || !fs.exists(json)) {
+      if (!fs.exists(json)) {
         return out;
       }
-      try (InputStream in = fs.open(md)) {
-        byte[] head = in.readNBytes(CardDocument.MARK.length());
-        if (!new String(head, StandardCharsets.UTF_8).equals(CardDocument.MARK)) {
-          return out;
-        }
+      if (!isCard(fs, md)) {
+        return out;
       }
       JsonNode card;
       try (InputStream in = fs.open(json)) {
@@ -251,6 +222,17 @@ public final class DataCard {
       return out;
     } catch (IOException | RuntimeException e) {
       return Map.of(); // an unreadable earlier card is only a card to compute again
+    }
+  }
+
+  /** Whether {@code md} exists and starts with the mark of a card Corral wrote. */
+  private static boolean isCard(FileSystem fs, Path md) throws IOException {
+    if (!fs.exists(md)) {
+      return false;
+    }
+    try (InputStream in = fs.open(md)) {
+      byte[] head = in.readNBytes(CardDocument.MARK.length());
+      return new String(head, StandardCharsets.UTF_8).equals(CardDocument.MARK);
     }
   }
 
@@ -360,14 +342,7 @@ public final class DataCard {
     }
     Path md = new Path(dir, "report.md");
     try {
-      boolean ours = false;
-      if (fs.exists(md)) {
-        try (InputStream in = fs.open(md)) {
-          byte[] head = in.readNBytes(CardDocument.MARK.length());
-          ours = new String(head, StandardCharsets.UTF_8).equals(CardDocument.MARK);
-        }
-      }
-      if (ours) {
+      if (isCard(fs, md)) {
         return;
       }
       for (String name : List.of("report.md", "report.json", "report.html", CardDocument.CHARTS)) {
