@@ -3,11 +3,11 @@ package dev.corral.jobs;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import dev.corral.core.Errors;
+import dev.corral.core.io.TextLength;
 import dev.corral.core.job.Job;
 import dev.corral.core.job.JobContext;
 import dev.corral.curation.sources.arxiv.ArxivReader;
@@ -179,7 +179,7 @@ final class ArxivCommand extends JobCommand {
     for (Row r :
         written
             .groupBy(coalesce(col("drop_reason"), lit("")))
-            .agg(count("*"), sum(length(col("text"))).cast("long"))
+            .agg(count("*"), sum(TextLength.of(col("text"))).cast("long"))
             .collectAsList()) {
       documents += r.getLong(1);
       if (r.getString(0).isEmpty()) {

@@ -2,11 +2,11 @@ package dev.corral.jobs;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.corral.core.Errors;
+import dev.corral.core.io.TextLength;
 import dev.corral.core.job.Job;
 import dev.corral.core.job.JobContext;
 import dev.corral.core.job.JobRunner;
@@ -148,8 +148,9 @@ final class BooksCommand extends JobCommand {
             .agg(
                 count("*"),
                 sum(col(JobRunner.DROP_REASON).isNull().cast("long")),
-                sum(length(col("text"))).cast("long"),
-                sum(when(col(JobRunner.DROP_REASON).isNull(), length(col("text")))).cast("long"))
+                sum(TextLength.of(col("text"))).cast("long"),
+                sum(when(col(JobRunner.DROP_REASON).isNull(), TextLength.of(col("text"))))
+                    .cast("long"))
             .orderBy(Books.CORPUS)
             .collectAsList()) {
       Map<String, Long> corpus = new LinkedHashMap<>();

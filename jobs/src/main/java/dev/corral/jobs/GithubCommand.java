@@ -3,11 +3,11 @@ package dev.corral.jobs;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import dev.corral.core.Errors;
+import dev.corral.core.io.TextLength;
 import dev.corral.core.job.Job;
 import dev.corral.core.job.JobRunner;
 import dev.corral.curation.sources.github.GithubPipeline;
@@ -114,7 +114,7 @@ final class GithubCommand extends JobCommand {
             .groupBy(
                 coalesce(col("language"), lit("(other)")).as("language"),
                 coalesce(col("drop_reason"), lit("(kept)")).as("reason"))
-            .agg(count("*"), sum(coalesce(length(col("text")).cast("long"), lit(0L))))
+            .agg(count("*"), sum(coalesce(TextLength.of(col("text")).cast("long"), lit(0L))))
             .collectAsList();
     long documents = 0;
     long kept = 0;

@@ -43,7 +43,7 @@ final class LanguageReport {
             .groupBy(col(languageColumn))
             .agg(
                 count("*").as("docs"),
-                sum(org.apache.spark.sql.functions.length(col(textColumn))).as("chars"),
+                sum(dev.corral.core.io.TextLength.of(col(textColumn))).as("chars"),
                 avg(col(scoreColumn)).as("mean_score"))
             .orderBy(desc("docs"), col(languageColumn))
             .collectAsList();

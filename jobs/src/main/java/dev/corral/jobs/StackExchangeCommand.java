@@ -2,10 +2,10 @@ package dev.corral.jobs;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.sum;
 
 import dev.corral.core.Errors;
+import dev.corral.core.io.TextLength;
 import dev.corral.core.job.Job;
 import dev.corral.curation.sources.stackexchange.StackExchange;
 import java.util.LinkedHashMap;
@@ -102,7 +102,7 @@ final class StackExchangeCommand extends JobCommand {
             .groupBy("site")
             .agg(
                 count("*"),
-                sum(length(col("text"))).cast("long"),
+                sum(TextLength.of(col("text"))).cast("long"),
                 sum(col("answer_count")).cast("long"))
             .collectAsList()) {
       Map<String, Long> site = perSite.computeIfAbsent(r.getString(0), k -> new TreeMap<>());

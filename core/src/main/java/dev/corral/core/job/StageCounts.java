@@ -2,11 +2,11 @@ package dev.corral.core.job;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.corral.core.io.TextLength;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -80,7 +80,9 @@ final class StageCounts implements QueryExecutionListener, AutoCloseable {
     List<Column> metrics = new ArrayList<>();
     metrics.add((hasReason ? count(reason) : lit(-1L)).as("dropped"));
     metrics.add(
-        (hasText ? sum(hasReason ? when(reason.isNull(), length(text)) : length(text)) : lit(-1L))
+        (hasText
+                ? sum(hasReason ? when(reason.isNull(), TextLength.of(text)) : TextLength.of(text))
+                : lit(-1L))
             .as("kept_chars"));
     for (int i = 0; hasReason && i < reasons.size(); i++) {
       metrics.add(count(when(reason.equalTo(lit(reasons.get(i))), lit(1))).as("reason_" + i));

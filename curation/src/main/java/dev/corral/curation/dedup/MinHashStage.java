@@ -5,12 +5,12 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
-import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.not;
 
 import dev.corral.core.Errors;
+import dev.corral.core.io.TextLength;
 import dev.corral.core.stage.CheckedParams;
 import dev.corral.core.stage.Stages;
 import java.util.ArrayList;
@@ -367,7 +367,8 @@ public abstract class MinHashStage<T extends MinHashStage<T>> extends Estimator<
         byComponent
             .orderBy(clusterOrder().toArray(new Column[0]))
             .rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
-    List<Column> keepColumns = new ArrayList<>(List.of(col(UID), id, length(text).as(LENGTH)));
+    List<Column> keepColumns =
+        new ArrayList<>(List.of(col(UID), id, TextLength.of(text).as(LENGTH)));
     if (getQualityCol() != null) {
       keepColumns.add(Stages.column(getQualityCol()));
     }

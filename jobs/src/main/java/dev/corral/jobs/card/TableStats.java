@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.octet_length;
@@ -16,6 +15,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import dev.corral.core.io.TextLength;
 import dev.corral.curation.mixture.TokenCounter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -91,7 +91,7 @@ final class TableStats {
     boolean hasTokens =
         columns.contains(TOKENS) && table.schema().apply(TOKENS).dataType() instanceof NumericType;
     Column kept = hasReason ? col(DROP_REASON).isNull() : lit(true);
-    Column chars = hasText ? length(col(TEXT)) : lit(null).cast("int");
+    Column chars = hasText ? TextLength.of(col(TEXT)) : lit(null).cast("int");
     Column bytes = hasText ? octet_length(col(TEXT)) : lit(null).cast("int");
     Column tokens = hasTokens ? col(TOKENS).cast("long") : lit(null).cast("long");
 

@@ -1,13 +1,10 @@
 package dev.corral.curation.sources.arxiv;
 
+import dev.corral.core.text.Utf8;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
@@ -157,16 +154,7 @@ final class PaperArchive {
 
   /** Strict UTF-8, as Python's {@code bytes.decode("utf-8")}; null when invalid. */
   static String decode(byte[] data, long offset, long length) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(data, (int) offset, (int) length))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
+    return Utf8.decode(data, (int) offset, (int) length);
   }
 
   /** Decompressed data beyond the reader's limit. */

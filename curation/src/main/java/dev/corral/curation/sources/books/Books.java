@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.corral.core.Errors;
 import dev.corral.core.io.HadoopFs;
 import dev.corral.core.io.SerializableConfiguration;
+import dev.corral.core.text.Utf8;
 import dev.corral.curation.sources.SourceColumns;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,10 +15,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -446,16 +443,8 @@ public final class Books {
           skip(at, "blank line");
           return null;
         }
-        String json;
-        try {
-          json =
-              StandardCharsets.UTF_8
-                  .newDecoder()
-                  .onMalformedInput(CodingErrorAction.REPORT)
-                  .onUnmappableCharacter(CodingErrorAction.REPORT)
-                  .decode(ByteBuffer.wrap(bytes, 0, length))
-                  .toString();
-        } catch (CharacterCodingException e) {
+        String json = Utf8.decode(bytes, 0, length);
+        if (json == null) {
           skip(at, "invalid UTF-8");
           return null;
         }

@@ -1,12 +1,8 @@
 package dev.corral.curation.sources.books;
 
 import dev.corral.core.text.PythonStr;
-import java.nio.ByteBuffer;
+import dev.corral.core.text.Utf8;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -181,15 +177,10 @@ public final class GutenbergText {
    * years alike.
    */
   public static String decode(byte[] bytes) {
-    CharsetDecoder utf8 =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    try {
-      String text = utf8.decode(ByteBuffer.wrap(bytes)).toString();
+    String text = Utf8.decode(bytes, 0, bytes.length);
+    if (text != null) {
       return text.startsWith("\uFEFF") ? text.substring(1) : text;
-    } catch (CharacterCodingException e) {
+    } else {
       CharBuffer out = CharBuffer.allocate(bytes.length);
       for (byte b : bytes) {
         int v = b & 0xFF;
