@@ -79,18 +79,23 @@ class TextLengthTest {
       StructType schema =
           new StructType().add("id", DataTypes.IntegerType).add("text", DataTypes.StringType);
       Dataset<Row> docs = spark.createDataFrame(rows, schema).repartition(3);
-      for (Row r :
-          docs.select(
-                  col("id"),
-                  length(col("text")),
-                  TextLength.of(col("text")),
-                  TextLength.of(col("id")))
-              .collectAsList()) {
-        assertEquals(r.get(1), r.get(2), "row " + r);
-        assertEquals(String.valueOf(r.getInt(0)).length(), r.getInt(3), "a number cast to string");
+      // Generated code, then the interpreted path Spark falls back to when code generation fails.
+      for (String factory : List.of("CODEGEN_ONLY", "NO_CODEGEN")) {
+        spark.conf().set("spark.sql.codegen.factoryMode", factory);
+        spark.conf().set("spark.sql.codegen.wholeStage", factory.equals("CODEGEN_ONLY"));
+        for (Row r :
+            docs.select(
+                    col("id"),
+                    length(col("text")),
+                    TextLength.of(col("text")),
+                    TextLength.of(col("id")))
+                .collectAsList()) {
+          assertEquals(r.get(1), r.get(2), factory + ", row " + r);
+          assertEquals(String.valueOf(r.getInt(0)).length(), r.getInt(3), "a number as a string");
+        }
+        Row sums = docs.agg(sum(length(col("text"))), sum(TextLength.of(col("text")))).first();
+        assertEquals(sums.getLong(0), sums.getLong(1), factory);
       }
-      Row sums = docs.agg(sum(length(col("text"))), sum(TextLength.of(col("text")))).first();
-      assertEquals(sums.getLong(0), sums.getLong(1));
     } finally {
       TestSpark.stop(spark);
     }
