@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.sum;
 
+import dev.corral.core.io.TextLength;
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -43,7 +44,7 @@ final class LanguageReport {
             .groupBy(col(languageColumn))
             .agg(
                 count("*").as("docs"),
-                sum(dev.corral.core.io.TextLength.of(col(textColumn))).as("chars"),
+                sum(TextLength.of(col(textColumn))).as("chars"),
                 avg(col(scoreColumn)).as("mean_score"))
             .orderBy(desc("docs"), col(languageColumn))
             .collectAsList();

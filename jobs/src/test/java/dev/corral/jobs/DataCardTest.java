@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.core.testing.TestSpark;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -247,15 +248,8 @@ class DataCardTest {
     // Written again, the card keeps the statistics of a step whose run and table are unchanged: a
     // number planted in the earlier card shows through. A step run again, or a table with a new
     // commit, is counted again.
-    com.fasterxml.jackson.databind.node.ObjectNode earlier =
-        (com.fasterxml.jackson.databind.node.ObjectNode)
-            JSON.readTree(dir.resolve("report.json").toFile());
-    earlier
-        .get("steps")
-        .forEach(
-            s ->
-                ((com.fasterxml.jackson.databind.node.ObjectNode) s)
-                    .put("documents_in", 123_456_789L));
+    ObjectNode earlier = (ObjectNode) JSON.readTree(dir.resolve("report.json").toFile());
+    earlier.get("steps").forEach(s -> ((ObjectNode) s).put("documents_in", 123_456_789L));
     Files.writeString(dir.resolve("report.json"), JSON.writeValueAsString(earlier));
     Files.delete(dir.resolve(".report.json.crc")); // or Hadoop's file system refuses the edit
     ok(CommandLineTest.cli("dedup --method exact --input %s --output %s", langid, dedup));

@@ -200,10 +200,7 @@ public final class DataCard {
     Path md = new Path(dir, "report.md");
     Path json = new Path(dir, "report.json");
     try {
-      if (!fs.exists(json)) {
-        return out;
-      }
-      if (!isCard(fs, md)) {
+      if (!fs.exists(json) || !isCard(fs, md)) {
         return out;
       }
       JsonNode card;

@@ -111,7 +111,7 @@ final class PaperArchive {
   }
 
   private static Loaded single(byte[] plain) {
-    String text = decode(plain, 0, plain.length);
+    String text = Utf8.decode(plain, 0, plain.length);
     return text == null
         ? Loaded.skipped(NON_UTF8)
         : new Loaded(List.of(text), null, List.of("(single file)"));
@@ -142,7 +142,7 @@ final class PaperArchive {
       if (content.dataOffset() + content.size() > data.length) {
         return Loaded.skipped(UNREADABLE); // tarfile: "unexpected end of data"
       }
-      String text = decode(data, content.dataOffset(), content.size());
+      String text = Utf8.decode(data, (int) content.dataOffset(), (int) content.size());
       if (text == null) {
         return Loaded.skipped(NON_UTF8);
       }
@@ -150,11 +150,6 @@ final class PaperArchive {
       names.add(m.name());
     }
     return new Loaded(files, null, names);
-  }
-
-  /** Strict UTF-8, as Python's {@code bytes.decode("utf-8")}; null when invalid. */
-  static String decode(byte[] data, long offset, long length) {
-    return Utf8.decode(data, (int) offset, (int) length);
   }
 
   /** Decompressed data beyond the reader's limit. */

@@ -1,6 +1,7 @@
 package dev.corral.curation.sources.arxiv;
 
 import dev.corral.core.Errors;
+import dev.corral.core.text.Utf8;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
@@ -204,7 +205,7 @@ final class Papers implements AutoCloseable {
           f.readFully(0, raw);
         }
         addBytes(raw.length);
-        String text = PaperArchive.decode(raw, 0, raw.length);
+        String text = Utf8.decode(raw, 0, raw.length);
         if (text == null) {
           skip(PaperArchive.NON_UTF8, s.getPath().toString());
           return true;

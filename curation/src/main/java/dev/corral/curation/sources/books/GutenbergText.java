@@ -180,14 +180,13 @@ public final class GutenbergText {
     String text = Utf8.decode(bytes, 0, bytes.length);
     if (text != null) {
       return text.startsWith("\uFEFF") ? text.substring(1) : text;
-    } else {
-      CharBuffer out = CharBuffer.allocate(bytes.length);
-      for (byte b : bytes) {
-        int v = b & 0xFF;
-        out.put(v >= 0x80 && v < 0xA0 ? WINDOWS_1252_C1[v - 0x80] : (char) v);
-      }
-      return out.flip().toString();
     }
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    for (byte b : bytes) {
+      int v = b & 0xFF;
+      out.put(v >= 0x80 && v < 0xA0 ? WINDOWS_1252_C1[v - 0x80] : (char) v);
+    }
+    return out.flip().toString();
   }
 
   // Windows-1252's 0x80-0x9F per the WHATWG Encoding Standard (0x81, 0x8D, 0x8F, 0x90, 0x9D: C1).
