@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.core.testing.ChildJvms;
 import dev.corral.core.testing.LocalCluster;
 import dev.corral.core.testing.TestSpark;
 import java.io.IOException;
@@ -172,6 +173,7 @@ class RecipeTest {
         cmd.add(a);
       }
     }
+    cmd.addAll(ChildJvms.flags());
     cmd.addAll(
         List.of(
             "-cp",

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,7 +32,7 @@ class SparkSubmitIT {
     Path output = tmp.resolve("out");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(Arrays.asList(System.getProperty("corral.jvm.opens").trim().split("\\s+")));
+    cmd.addAll(StandaloneCluster.jvmOpens());
     cmd.addAll(
         List.of(
             "-cp",
@@ -103,7 +102,7 @@ class SparkSubmitIT {
                 "1.5"))) {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      cmd.addAll(Arrays.asList(System.getProperty("corral.jvm.opens").trim().split("\\s+")));
+      cmd.addAll(StandaloneCluster.jvmOpens());
       // Corral's logging (warnings only), as ./corral and the docs set it for spark-submit.
       cmd.add(
           "-Dlog4j2.configurationFile=" + Path.of("../conf/log4j2.properties").toAbsolutePath());

@@ -2,6 +2,7 @@ package dev.corral.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.core.testing.ChildJvms;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -110,9 +111,12 @@ final class StandaloneCluster implements AutoCloseable {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  /** The JVM flags Spark needs on Java 17. */
+  /** The JVM flags Spark needs on Java 17, and the tests' flags for the JVMs they start. */
   static List<String> jvmOpens() {
-    return Arrays.asList(System.getProperty("corral.jvm.opens").trim().split("\\s+"));
+    List<String> flags =
+        new ArrayList<>(Arrays.asList(System.getProperty("corral.jvm.opens").trim().split("\\s+")));
+    flags.addAll(ChildJvms.flags());
+    return flags;
   }
 
   private void linkJars() throws IOException {

@@ -3,6 +3,7 @@ package dev.corral.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corral.core.testing.ChildJvms;
 import dev.corral.core.testing.TestSpark;
 import dev.corral.curation.io.WarcFixtures;
 import dev.corral.curation.lm.CcnetNormalizer;
@@ -302,7 +303,8 @@ class StandaloneClusterIT {
               // Start the job on both executors, so both Workers hold tasks.
               "spark.scheduler.minRegisteredResourcesRatio=1.0",
               "spark.scheduler.maxRegisteredResourcesWaitingTime=60s",
-              "spark.executor.extraJavaOptions=" + engine,
+              "spark.executor.extraJavaOptions="
+                  + String.join(" ", engine, String.join(" ", ChildJvms.flags())).trim(),
               "spark.executorEnv.PYTORCH_VERSION=" + pytorch,
               "spark.executorEnv.OMP_NUM_THREADS=1"));
     }

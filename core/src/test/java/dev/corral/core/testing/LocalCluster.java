@@ -69,7 +69,8 @@ import org.apache.spark.sql.SparkSession;
  *       executors fail with {@code NoClassDefFoundError} ({@link
  *       Builder#snapshotClasses(boolean)}).
  *   <li><b>JVM flags.</b> The test JVM's {@code --add-opens}/{@code --add-exports} and {@code
- *       -Djdk.reflect.useDirectMethodHandle} flags go to {@code spark.executor.extraJavaOptions}.
+ *       -Djdk.reflect.useDirectMethodHandle} flags go to {@code spark.executor.extraJavaOptions},
+ *       with {@link ChildJvms#flags()}.
  *   <li><b>Sizes.</b> One worker, {@code local-cluster[1,N,N*memory]}, with {@code
  *       spark.executor.cores=1} and {@code spark.executor.memory} = memory (default 768 MiB), so
  *       the one worker runs {@code N} executors. {@code spark.cores.max=N} with {@code
@@ -195,7 +196,9 @@ public final class LocalCluster {
               snapshot
                   ? snapshotClassFolders(home)
                   : classPathFolders().stream().map(Path::toString).toList()));
-      conf.put("spark.executor.extraJavaOptions", String.join(" ", moduleFlags()));
+      List<String> executorFlags = new ArrayList<>(moduleFlags());
+      executorFlags.addAll(ChildJvms.flags());
+      conf.put("spark.executor.extraJavaOptions", String.join(" ", executorFlags));
       conf.put("spark.ui.enabled", "false");
       conf.put("spark.ui.showConsoleProgress", "false");
       conf.put("spark.driver.host", "localhost");
