@@ -3,6 +3,7 @@ package dev.corral.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corral.core.testing.ChildJvms;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -149,12 +150,13 @@ class DownstreamProjectIT {
             "-Dmaven.repo.local.tail=" + System.getProperty("corral.user.repo")));
     command.addAll(List.of(args));
     Path log = dir.resolve("maven.log");
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(dir.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+            .redirectOutput(log.toFile());
+    builder.environment().put("MAVEN_OPTS", String.join(" ", ChildJvms.flags()));
+    Process process = builder.start();
     if (!process.waitFor(8, TimeUnit.MINUTES)) {
       process.destroyForcibly();
       throw new AssertionError("maven did not finish in 8 minutes in " + dir);
