@@ -155,7 +155,10 @@ class DownstreamProjectIT {
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
-    builder.environment().put("MAVEN_OPTS", String.join(" ", ChildJvms.flags()));
+    // After the user's own MAVEN_OPTS, which it keeps.
+    builder
+        .environment()
+        .merge("MAVEN_OPTS", String.join(" ", ChildJvms.flags()), (a, b) -> a + " " + b);
     Process process = builder.start();
     if (!process.waitFor(8, TimeUnit.MINUTES)) {
       process.destroyForcibly();

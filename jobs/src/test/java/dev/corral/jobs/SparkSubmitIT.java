@@ -32,7 +32,7 @@ class SparkSubmitIT {
     Path output = tmp.resolve("out");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(StandaloneCluster.jvmOpens());
+    cmd.addAll(StandaloneCluster.jvmFlags());
     cmd.addAll(
         List.of(
             "-cp",
@@ -102,7 +102,7 @@ class SparkSubmitIT {
                 "1.5"))) {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      cmd.addAll(StandaloneCluster.jvmOpens());
+      cmd.addAll(StandaloneCluster.jvmFlags());
       // Corral's logging (warnings only), as ./corral and the docs set it for spark-submit.
       cmd.add(
           "-Dlog4j2.configurationFile=" + Path.of("../conf/log4j2.properties").toAbsolutePath());

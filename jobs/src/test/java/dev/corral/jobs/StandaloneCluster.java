@@ -112,7 +112,7 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   /** The JVM flags Spark needs on Java 17, and the tests' flags for the JVMs they start. */
-  static List<String> jvmOpens() {
+  static List<String> jvmFlags() {
     List<String> flags =
         new ArrayList<>(Arrays.asList(System.getProperty("corral.jvm.opens").trim().split("\\s+")));
     flags.addAll(ChildJvms.flags());
@@ -180,7 +180,7 @@ final class StandaloneCluster implements AutoCloseable {
   private Process launch(String name, List<String> mainAndArgs) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
-    cmd.addAll(jvmOpens());
+    cmd.addAll(jvmFlags());
     cmd.add("-Xmx256m");
     cmd.add("-cp");
     cmd.add(home.resolve("jars").toString() + "/*");

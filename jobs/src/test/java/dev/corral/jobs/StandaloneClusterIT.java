@@ -281,7 +281,7 @@ class StandaloneClusterIT {
         "-Dai.djl.offline=true -DPYTORCH_VERSION="
             + pytorch
             + " -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1";
-    String opens = String.join(" ", StandaloneCluster.jvmOpens());
+    String flags = String.join(" ", StandaloneCluster.jvmFlags());
     List<String> conf =
         new ArrayList<>(
             List.of(
@@ -304,12 +304,14 @@ class StandaloneClusterIT {
               "spark.scheduler.minRegisteredResourcesRatio=1.0",
               "spark.scheduler.maxRegisteredResourcesWaitingTime=60s",
               "spark.executor.extraJavaOptions="
-                  + String.join(" ", engine, String.join(" ", ChildJvms.flags())).trim(),
+                  + engine
+                  + " "
+                  + String.join(" ", ChildJvms.flags()),
               "spark.executorEnv.PYTORCH_VERSION=" + pytorch,
               "spark.executorEnv.OMP_NUM_THREADS=1"));
     }
     if (mode == Mode.CLUSTER) {
-      conf.add("spark.driver.extraJavaOptions=" + opens + " " + engine);
+      conf.add("spark.driver.extraJavaOptions=" + flags + " " + engine);
       // The driver's folder on a Worker: its stdout and stderr are the job's output.
       conf.add("spark.standalone.submit.waitAppCompletion=true");
     }
@@ -320,7 +322,7 @@ class StandaloneClusterIT {
   private static Process submit(Mode mode, JobSpec spec, Path output, Path log) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(StandaloneCluster.java());
-    cmd.addAll(StandaloneCluster.jvmOpens());
+    cmd.addAll(StandaloneCluster.jvmFlags());
     cmd.add("-Dai.djl.offline=true");
     cmd.add("-Dlog4j2.configurationFile=" + Path.of("../conf/log4j2.properties").toAbsolutePath());
     cmd.add("-cp");
