@@ -82,6 +82,7 @@ final class DemoCommand implements Callable<Integer> {
         from,
         0,
         progressSeconds,
+        true,
         System.out,
         System.err);
     return 0;

@@ -166,7 +166,7 @@ final class PlanCommand implements Callable<Integer> {
         sampleMb);
     // The first run warms the JVM (classes, JIT, models): its times would tilt the line, and tell
     // what each step's first use costs in the new JVM a recipe runs in.
-    SampleRun warmUp = sampleRun(recipe, conf, folder.resolve("warm-up"), budget, budget, 1);
+    SampleRun warmUp = sampleRun(recipe, conf, folder.resolve("warm-up"), budget, budget, 1, true);
     // A wide sample only where some source has more files than the large sample takes.
     boolean spread =
         warmUp.samples().values().stream().anyMatch(s -> s.sampledFiles() < s.inputFiles());
@@ -174,11 +174,14 @@ final class PlanCommand implements Callable<Integer> {
     List<SampleRun> larges = new ArrayList<>();
     List<SampleRun> wides = new ArrayList<>();
     for (int r = 1; r <= rounds; r++) {
-      // The small sample cuts the large one's files shorter: as many files, as many tasks.
-      smalls.add(sampleRun(recipe, conf, folder.resolve("small-" + r), budget / 4, budget, 1));
-      larges.add(sampleRun(recipe, conf, folder.resolve("large-" + r), budget, budget, 1));
+      // The small sample cuts the large one's files shorter: as many files, as many tasks. Only
+      // the large sample's tokens are scaled up, so only its runs write a card.
+      smalls.add(
+          sampleRun(recipe, conf, folder.resolve("small-" + r), budget / 4, budget, 1, false));
+      larges.add(sampleRun(recipe, conf, folder.resolve("large-" + r), budget, budget, 1, true));
       if (spread) { // the large sample's bytes from more files: what a file costs
-        wides.add(sampleRun(recipe, conf, folder.resolve("wide-" + r), budget, budget, SPREAD));
+        wides.add(
+            sampleRun(recipe, conf, folder.resolve("wide-" + r), budget, budget, SPREAD, false));
       }
     }
     SampleRun small = fastest(smalls);
@@ -348,10 +351,17 @@ final class PlanCommand implements Callable<Integer> {
 
   /**
    * Samples {@code budget} bytes of every source into {@code folder}, from {@code spread} times the
-   * files a sample of {@code filesFor} bytes takes, and runs the recipe on them.
+   * files a sample of {@code filesFor} bytes takes, and runs the recipe on them; with the data card
+   * when {@code card} (the steps' tokens are the card's).
    */
   private SampleRun sampleRun(
-      RecipeConfig recipe, Configuration conf, Path folder, long budget, long filesFor, int spread)
+      RecipeConfig recipe,
+      Configuration conf,
+      Path folder,
+      long budget,
+      long filesFor,
+      int spread,
+      boolean card)
       throws IOException {
     Map<String, InputSample.Sampled> samples = new LinkedHashMap<>();
     Map<String, List<String>> inputs = new LinkedHashMap<>();
@@ -382,13 +392,17 @@ final class PlanCommand implements Callable<Integer> {
             null,
             1,
             progressSeconds,
+            card,
             new PrintStream(new ByteArrayOutputStream()),
             System.err);
     double callSeconds = (System.nanoTime() - started) / 1e9;
-    JsonNode card = JSON.readTree(run.resolve("report.json").toFile());
     Map<String, JsonNode> cardSteps = new HashMap<>();
-    card.path("steps")
-        .forEach(s -> cardSteps.put(s.path("source").asText() + "/" + s.path("step").asText(), s));
+    if (card) {
+      JSON.readTree(run.resolve("report.json").toFile())
+          .path("steps")
+          .forEach(
+              s -> cardSteps.put(s.path("source").asText() + "/" + s.path("step").asText(), s));
+    }
     int localCores = Runtime.getRuntime().availableProcessors();
 
     Map<String, CostPlan.Measured> steps = new LinkedHashMap<>();
@@ -411,9 +425,10 @@ final class PlanCommand implements Callable<Integer> {
       if (id.equals(RecipeConfig.MIXTURE)) {
         x = recipe.budgetTokens() != null ? recipe.budgetTokens() * fraction : sampledBytes;
         in = lastOfSource.values().stream().mapToLong(written::get).sum();
-        tokens = card.path("mixture").path("total_tokens").asLong(0);
+        JsonNode manifest = JSON.readTree(run.resolve("mixture/manifest.json").toFile());
+        tokens = manifest.path("total_tokens").asLong(0);
         rows = 0;
-        for (JsonNode m : card.path("mixture").path("sources")) {
+        for (JsonNode m : manifest.path("sources")) {
           rows += m.path("documents").asLong(0);
         }
         files = samples.values().stream().mapToInt(InputSample.Sampled::sampledFiles).sum();

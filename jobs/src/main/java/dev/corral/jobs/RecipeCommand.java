@@ -67,11 +67,23 @@ final class RecipeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     RecipeConfig recipe = RecipeConfig.read(config);
-    run(recipe, config.toString(), output, from, threads, progressSeconds, System.out, System.err);
+    run(
+        recipe,
+        config.toString(),
+        output,
+        from,
+        threads,
+        progressSeconds,
+        true,
+        System.out,
+        System.err);
     return 0;
   }
 
-  /** Declares and runs {@code recipe} into {@code dir}, then prints the summary. */
+  /**
+   * Declares and runs {@code recipe} into {@code dir}, then prints the summary and, when {@code
+   * card}, writes the data card.
+   */
   static RecipeRunner.Result run(
       RecipeConfig recipe,
       String configName,
@@ -79,6 +91,7 @@ final class RecipeCommand implements Callable<Integer> {
       List<String> from,
       int threads,
       int progressSeconds,
+      boolean card,
       PrintStream out,
       PrintStream err) {
     String folder = absolute(dir);
@@ -110,11 +123,13 @@ final class RecipeCommand implements Callable<Integer> {
     out.printf(
         "%d steps: %d ran, %d skipped (unchanged); record: %s%n",
         result.steps().size(), ran, result.steps().size() - ran, result.recordPath());
-    DataCard.Written card = DataCard.write(SparkSession.active(), folder);
-    out.println(
-        "data card: "
-            + card.markdown().toString().replaceFirst("^file:", "")
-            + " (and report.html, report.json)");
+    if (card) {
+      DataCard.Written written = DataCard.write(SparkSession.active(), folder);
+      out.println(
+          "data card: "
+              + written.markdown().toString().replaceFirst("^file:", "")
+              + " (and report.html, report.json)");
+    }
     return result;
   }
 
