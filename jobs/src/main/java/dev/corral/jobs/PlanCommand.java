@@ -425,7 +425,8 @@ final class PlanCommand implements Callable<Integer> {
       if (id.equals(RecipeConfig.MIXTURE)) {
         x = recipe.budgetTokens() != null ? recipe.budgetTokens() * fraction : sampledBytes;
         in = lastOfSource.values().stream().mapToLong(written::get).sum();
-        JsonNode manifest = JSON.readTree(run.resolve("mixture/manifest.json").toFile());
+        JsonNode manifest =
+            JSON.readTree(Path.of(String.valueOf(entry.get("output")), "manifest.json").toFile());
         tokens = manifest.path("total_tokens").asLong(0);
         rows = 0;
         for (JsonNode m : manifest.path("sources")) {
