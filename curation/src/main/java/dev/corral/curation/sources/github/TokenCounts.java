@@ -22,17 +22,9 @@ import java.util.List;
  * a file is counted by segments: the text cut before each space that follows a non-space. No merge
  * can join two segments, since the piece it would make has a {@code ▁} after another character, so
  * the file's count is the sum of its segments' counts; and code repeats its segments (keywords,
- * indented identifiers) so much that most are counted once per JVM and then looked up.
- *
- * <p>A segment is also cut before a barrier: an ASCII character that no vocabulary piece holds
- * (LLaMA's: the line break and the tab, which only byte fallback spells). No merge takes it in, so
- * the pieces on either side never meet. The segment that a barrier starts is counted as if it
- * started a text, which puts a {@code ▁} before the barrier that the file does not have: a piece of
- * its own, since no piece joins {@code ▁} to the barrier, taken off again. So a line's segments
- * repeat from file to file even where no space starts the line.
- *
- * <p>A file that holds an added token's text ({@code <s>}), which the tokenizer splits out first,
- * and any other tokenizer, are counted whole.
+ * indented identifiers) so much that most are counted once per JVM and then looked up. A file that
+ * holds an added token's text ({@code <s>}), which the tokenizer splits out first, and any other
+ * tokenizer, are counted whole.
  */
 final class TokenCounts {
   private static final char SPACE = ' ';
@@ -47,18 +39,12 @@ final class TokenCounts {
   private final PieceTokenizer tokenizer;
   private final boolean bySegments;
   private final List<String> addedTokens;
-  // Bit c: ASCII character c is in no vocabulary piece (see the class doc).
-  private final long barriersLow;
-  private final long barriersHigh;
   private final ThreadLocal<Segments> segments = ThreadLocal.withInitial(Segments::new);
 
-  private TokenCounts(
-      PieceTokenizer tokenizer, boolean bySegments, List<String> added, long[] barriers) {
+  private TokenCounts(PieceTokenizer tokenizer, boolean bySegments, List<String> added) {
     this.tokenizer = tokenizer;
     this.bySegments = bySegments;
     this.addedTokens = added;
-    this.barriersLow = barriers[0];
-    this.barriersHigh = barriers[1];
   }
 
   /** The counter for the tokenizer at {@code uri}, built once per JVM. */
@@ -74,32 +60,8 @@ final class TokenCounts {
           }
           List<String> added = new ArrayList<>();
           json.path("added_tokens").forEach(t -> added.add(t.path("content").asText()));
-          boolean segmentable = segmentable(json);
-          return new TokenCounts(
-              ExecutorTokenizers.pieces(uri),
-              segmentable,
-              added,
-              segmentable ? barriers(json) : new long[2]);
+          return new TokenCounts(ExecutorTokenizers.pieces(uri), segmentable(json), added);
         });
-  }
-
-  /**
-   * The ASCII characters that no piece of the vocabulary holds, as two 64-bit masks; not the space,
-   * which the normalizer turns into {@code ▁}.
-   */
-  static long[] barriers(JsonNode json) {
-    long[] absent = {~(1L << SPACE), -1L};
-    for (Iterator<String> pieces = json.path("model").path("vocab").fieldNames();
-        pieces.hasNext(); ) {
-      String piece = pieces.next();
-      for (int i = 0; i < piece.length(); i++) {
-        char c = piece.charAt(i);
-        if (c < 128) {
-          absent[c >>> 6] &= ~(1L << (c & 63));
-        }
-      }
-    }
-    return absent;
   }
 
   /** Whether counts of a text's segments add up to the text's count (see the class doc). */
@@ -139,10 +101,6 @@ final class TokenCounts {
     return bySegments;
   }
 
-  private boolean isBarrier(char c) {
-    return c < 128 && (((c < 64 ? barriersLow : barriersHigh) >>> (c & 63)) & 1) != 0;
-  }
-
   /** {@code len(tokenizer.tokenize(text))}. */
   long count(String text) {
     if (!bySegments || holdsAddedToken(text)) {
@@ -156,10 +114,8 @@ final class TokenCounts {
     long tokens = 0;
     List<String> missing = new ArrayList<>();
     // A segment ends before a space that follows a non-space, and a later segment's key leaves out
-    // that space (the normalizer's prepended one stands for it); h is the key's String hash. A
-    // segment also ends before a barrier, which starts the next one (and its ▁ is taken off).
+    // that space (the normalizer's prepended one stands for it); h is the key's String hash.
     int from = 0;
-    boolean barrierStarts = false;
     int h = 0;
     long head0 = 0; // the key's first 16 characters, 8 to a long, while they are Latin-1
     long head1 = 0;
@@ -168,8 +124,7 @@ final class TokenCounts {
     for (int i = 0; i <= n; i++) {
       char c = i < n ? text.charAt(i) : 0;
       boolean space = i < n && isSpace(c);
-      boolean barrier = i < n && i > from && isBarrier(c);
-      if (i == n || barrier || (space && i > 0 && !previousSpace)) {
+      if (i == n || (space && i > 0 && !previousSpace)) {
         int length = i - from;
         if (length == 0) {
           tokens += 1; // a lone trailing space: the single piece "▁", which the vocabulary has
@@ -185,16 +140,13 @@ final class TokenCounts {
           } else {
             missing.add(text.substring(from, i));
           }
-          tokens -= barrierStarts ? 1 : 0;
         }
-        from = barrier ? i : i + 1;
-        barrierStarts = barrier;
+        from = i + 1;
         h = 0;
         head0 = 0;
         head1 = 0;
         latin = true;
-      }
-      if (barrier || (i < n && i >= from)) {
+      } else {
         h = 31 * h + c;
         int at = i - from;
         if (at < Segments.HEAD_CHARS) {

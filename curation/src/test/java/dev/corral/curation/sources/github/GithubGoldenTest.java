@@ -206,27 +206,10 @@ class GithubGoldenTest {
   }
 
   /**
-   * LLaMA's vocabulary spells the line break, the tab and NUL only by byte fallback: segments are
-   * cut before them. It has a piece for the carriage return, and the space is the normalizer's.
-   */
-  @Test
-  void barriersAreTheAsciiCharactersNoPieceHolds() throws Exception {
-    long[] barriers =
-        TokenCounts.barriers(
-            new ObjectMapper().readTree(ExecutorTokenizers.json(ExecutorTokenizers.LLAMA)));
-    for (char c : new char[] {'\n', '\t', '\0'}) {
-      assertTrue((barriers[c >>> 6] >>> (c & 63) & 1) == 1, "barrier " + (int) c);
-    }
-    for (char c : new char[] {'\r', ' ', 'a', '(', '0', '<', '>'}) {
-      assertEquals(0, barriers[c >>> 6] >>> (c & 63) & 1, "not a barrier: " + (int) c);
-    }
-  }
-
-  /**
    * The same on random texts made of what segments hinge on: runs of spaces and of {@code ▁}, line
-   * breaks and tabs (barriers) and carriage returns (not), letters, a character outside the
-   * vocabulary (byte fallback), an emoji, and the tokenizer's added tokens, which send the text to
-   * the whole-text path.
+   * breaks, tabs, carriage returns and NUL, letters, a character outside the vocabulary (byte
+   * fallback), an emoji, and the tokenizer's added tokens, which send the text to the whole-text
+   * path.
    */
   @Test
   void tokenCountsBySegmentsEqualWholeTextsOnRandomTexts() {
