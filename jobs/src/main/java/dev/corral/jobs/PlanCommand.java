@@ -315,6 +315,7 @@ final class PlanCommand implements Callable<Integer> {
                       m.otherBytes(),
                       m.tokens(),
                       m.parallelism(),
+                      m.cores(),
                       m.inputFiles(),
                       m.outputFiles(),
                       m.partitionRows()));
@@ -336,6 +337,7 @@ final class PlanCommand implements Callable<Integer> {
     out.put("executor_cpu_seconds", m.cpuSeconds());
     out.put("process_cpu_seconds", m.processCpuSeconds());
     out.put("parallelism", m.parallelism());
+    out.put("cores", m.cores());
     out.put("input_files", m.inputFiles());
     out.put("output_files", m.outputFiles());
     out.put("output_partitions", m.partitionRows().length);
@@ -466,6 +468,7 @@ final class PlanCommand implements Callable<Integer> {
               output.otherBytes(),
               tokens,
               Math.max(1, Math.min(localCores, files)),
+              localCores,
               inputFiles,
               output.dataFiles(),
               output.partitionRows()));

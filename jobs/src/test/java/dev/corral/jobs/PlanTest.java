@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code corral plan} is honest: it plans a recipe from 1.6 MB samples, then the recipe runs on the
- * whole input (25 times the sample); each step's rows and bytes are within 20% of the plan, and the
- * recipe's wall time within a factor of two (the goal, 35%, is not met yet).
+ * whole input (25 times the sample); each step's rows and bytes are within 20% of the plan, its
+ * wall time within a factor of two, and the steps' wall time in all within 35% (the goal, each step
+ * within 35%, is met in most runs on 2 cores, not all: BENCHMARKS.md).
  */
 class PlanTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -133,15 +134,15 @@ class PlanTest {
       actualWall += wall;
       within(misses, id + " rows", p.path("rows").asLong(), rows, 0.20);
       within(misses, id + " disk", p.path("disk_bytes").asLong(), disk, 0.20);
+      if (plannedWall > 2 * wall || wall > 2 * plannedWall) {
+        misses.add(
+            String.format(
+                Locale.ROOT, "%s wall: planned %.1f, actual %.1f", id, plannedWall, wall));
+      }
     }
-    // Wall time is not yet within the goal's 35%, per step or in total, on a 2-core machine: a step
-    // of a few seconds on the samples is mostly noise (BENCHMARKS.md has the runs). Checked here:
-    // the plan is not off by more than a factor of two.
-    if (totalPlanned > 2 * actualWall || actualWall > 2 * totalPlanned) {
-      misses.add(
-          String.format(
-              Locale.ROOT, "total wall: planned %.1f, actual %.1f", totalPlanned, actualWall));
-    }
+    // A step of a second or two on the samples is mostly noise on 2 shared cores, so each step is
+    // held to a factor of two and their sum to the goal's 35% (BENCHMARKS.md has the runs).
+    within(misses, "total wall", totalPlanned, actualWall, 0.35);
     System.out.print(table);
     assertTrue(misses.isEmpty(), misses + "\n" + table);
   }

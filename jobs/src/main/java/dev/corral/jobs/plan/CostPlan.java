@@ -58,6 +58,7 @@ public final class CostPlan {
    * @param otherBytes bytes of its output's other files
    * @param tokens tokens of its kept documents (0 when not known)
    * @param parallelism tasks the sample could run at once
+   * @param cores cores of the machine the sample ran on, 0 when unknown
    * @param inputFiles the files it read (the source's sampled files, or the data files of the step
    *     before's output)
    * @param outputFiles data files of its output
@@ -78,6 +79,7 @@ public final class CostPlan {
       long otherBytes,
       long tokens,
       int parallelism,
+      int cores,
       int inputFiles,
       int outputFiles,
       long[] partitionRows) {
@@ -85,6 +87,27 @@ public final class CostPlan {
     /** Its time outside its tasks: planning, commits, listing files, the run record. */
     double outsideTasks() {
       return Math.max(0, wallSeconds - (busySeconds > 0 ? busySeconds : taskSeconds / parallelism));
+    }
+
+    /**
+     * Its tasks' time per CPU second (never below one), less the waits the process's other threads
+     * caused: a sample's tasks share the cores with the JIT, still compiling, and the driver, which
+     * a long run's tasks mostly have to themselves. What those threads held while the tasks ran (at
+     * most their CPU over the tasks' busy time) is taken off the cores; waits beyond that (on a
+     * shuffle, a disk, a native pool) stay.
+     */
+    double waitRatio() {
+      if (cpuSeconds <= 0) {
+        return 1;
+      }
+      double ratio = taskSeconds / cpuSeconds;
+      if (cores <= 0 || processCpuSeconds <= 0) {
+        return Math.max(1, ratio);
+      }
+      double span = busySeconds > 0 ? busySeconds : wallSeconds;
+      double others = span > 0 ? Math.max(0, processCpuSeconds - cpuSeconds) / span : 0;
+      double free = Math.max(0.25, cores - others);
+      return Math.max(1, ratio * Math.min(1, free / Math.max(1, Math.min(cores, parallelism))));
     }
 
     /** Its CPU time from the clock that saw more of it. */
@@ -157,12 +180,13 @@ public final class CostPlan {
     double firstUseCpu = Math.max(0, coldLarge.cpu() - large.cpu());
     // Wall time: the tasks' time (summed) grows with the input, on as many cores as the step has
     // tasks; the rest of the step (planning, commits, the record) does not.
-    // The tasks' CPU line, at the larger sample's task time per CPU second (never below one): the
-    // CPU clock is the steadier on a shared machine, where a cheap step's task-time line comes out
-    // flat or steep from noise, and from a downstream step's file count moving with the sample.
+    // The tasks' CPU line, at the larger sample's task time per CPU second less the JIT's and the
+    // driver's share of the cores: the CPU clock is the steadier on a shared machine, where a cheap
+    // step's task-time line comes out flat or steep from noise, and from a downstream step's file
+    // count moving with the sample.
     double taskSlope =
         large.cpuSeconds() > 0
-            ? taskCpuSlope * Math.max(1, large.taskSeconds() / large.cpuSeconds())
+            ? taskCpuSlope * large.waitRatio()
             : slope(small.taskSeconds(), large.taskSeconds(), large.x(), dx);
     double fixedTasks = Math.max(0, large.taskSeconds() - taskSlope * large.x());
     double usable = Math.max(1, Math.min(cores, whole.tasks()));

@@ -28,6 +28,7 @@ class CostPlanTest {
         500,
         (long) (mb * 250_000),
         1,
+        2,
         1,
         1,
         NONE);
@@ -107,6 +108,53 @@ class CostPlanTest {
   }
 
   @Test
+  void waitsForCoresTheJitHeldAreNotChargedToTheRun() {
+    // One task on 2 cores: 2 task-s for 1 CPU s while it ran 2 s. The process spent 3.4 CPU s in
+    // those 2 s, so other threads (the JIT, the driver) held 1.2 cores and left it 0.8: 2 x 0.8.
+    CostPlan.Measured contended = busyProcess(2, 1, 2, 3.4, 2);
+    assertEquals(1.6, contended.waitRatio(), 1e-9);
+    // The same task with the process otherwise idle waited on something else (a shuffle, a
+    // disk): the whole wait stays.
+    assertEquals(2, busyProcess(2, 1, 2, 1, 1).waitRatio(), 1e-9);
+    // Two tasks on 2 cores beside 1 core of the JIT's: each had half a core.
+    assertEquals(1, busyProcess(4, 2, 2, 4, 2).waitRatio(), 1e-9);
+    // Without the process's clock or the cores, the tasks' ratio as it is, never below one.
+    assertEquals(2, busyProcess(2, 1, 2, 0, 1).waitRatio(), 1e-9);
+    assertEquals(1, busyProcess(0.5, 1, 1, 0, 1).waitRatio(), 1e-9);
+
+    CostPlan.Measured small = busyProcess(1, 0.5, 1, 1.7, 1);
+    CostPlan.Estimate e =
+        CostPlan.estimate(
+            contended, small, contended, contended, new CostPlan.Whole(100 * MB, 1, 0), 1, 0);
+    // CPU 0.5 s per MB over 100 MB at 1.6 task-s per CPU s, and the 0.4 task-s that 2 MB at that
+    // rate leave of the larger sample's 2.
+    assertEquals(0.4 + 0.5 * 1.6 * 100, e.wallSeconds(), 1e-9);
+  }
+
+  /** A step on {@code mb} MB whose one task ran {@code busy} s, with the process's CPU beside. */
+  private static CostPlan.Measured busyProcess(
+      double tasks, double cpu, double busy, double processCpu, double mb) {
+    return new CostPlan.Measured(
+        "c4/exact",
+        mb * MB,
+        busy,
+        cpu,
+        tasks,
+        busy,
+        processCpu,
+        (long) (mb * MB),
+        1,
+        1,
+        0,
+        0,
+        tasks > busy ? 2 : 1,
+        2,
+        1,
+        1,
+        NONE);
+  }
+
+  @Test
   void filesBeyondTheSamplesCostWhatTheWideSampleShowsPerFile() {
     // 2 s + 3 s per MB in tasks; the wide sample read 4 MB from 4 files instead of 1: 0.5 task-s
     // and 0.25 s outside the tasks (on its 2 cores) more per file, and 10 output files per file.
@@ -163,6 +211,7 @@ class CostPlanTest {
         0,
         0,
         1,
+        2,
         1,
         files,
         partitions);
@@ -194,6 +243,7 @@ class CostPlanTest {
         0,
         0,
         2,
+        2,
         1,
         1,
         NONE);
@@ -221,6 +271,7 @@ class CostPlanTest {
         0,
         0,
         parallelism,
+        2,
         inputFiles,
         outputFiles,
         NONE);
@@ -241,6 +292,7 @@ class CostPlanTest {
         0,
         0,
         1,
+        2,
         1,
         1,
         NONE);
