@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sha2;
-import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import java.lang.management.ManagementFactory;
@@ -15,8 +14,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
@@ -39,17 +36,12 @@ import org.apache.spark.sql.types.DataTypes;
  * </pre>
  */
 public final class NarrowExactDedup {
-  private static final UserDefinedFunction NORMALIZE =
-      udf(
-          (UDF1<String, String>) s -> s == null ? null : Shingles.normalize(s),
-          DataTypes.StringType);
-
   private NarrowExactDedup() {}
 
   /** The variant: clusters from (hash, id) rows alone, joined back to the rows by hash. */
   static Dataset<Row> narrow(ExactDeduplicator stage, Dataset<Row> data) {
     Column alone = stage.alreadyDropped(data.schema()).or(col(stage.getInputCol()).isNull());
-    Column hash = sha2(NORMALIZE.apply(col(stage.getInputCol())).cast(DataTypes.BinaryType), 256);
+    Column hash = sha2(ExactDeduplicator.NORMALIZE.apply(col(stage.getInputCol())).cast(DataTypes.BinaryType), 256);
     WindowSpec byHash = Window.partitionBy(col("h"));
     WindowSpec ordered =
         byHash

@@ -107,7 +107,7 @@ public final class CostPlan {
       double span = busySeconds > 0 ? busySeconds : wallSeconds;
       double others = span > 0 ? Math.max(0, processCpuSeconds - cpuSeconds) / span : 0;
       double free = Math.max(0.25, cores - others);
-      return Math.max(1, ratio * Math.min(1, free / Math.max(1, Math.min(cores, parallelism))));
+      return Math.max(1, ratio * Math.min(1, free / Math.max(1, parallelism)));
     }
 
     /** Its CPU time from the clock that saw more of it. */
