@@ -141,7 +141,7 @@ class PlanTest {
       }
     }
     // A step of a second or two on the samples is mostly noise on 2 shared cores (a step's worst in
-    // 22 runs: 1.83x), so each step is held to a factor of 2.5 and their sum to the goal's 35%.
+    // 35 runs: 1.87x), so each step is held to a factor of 2.5 and their sum to the goal's 35%.
     within(misses, "total wall", totalPlanned, actualWall, 0.35);
     System.out.print(table);
     assertTrue(misses.isEmpty(), misses + "\n" + table);
