@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.when;
 
 import java.lang.management.ManagementFactory;
@@ -16,7 +15,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * {@link ExactDeduplicator} as it is (whole rows shuffled and sorted by hash) against a variant
@@ -41,7 +39,7 @@ public final class NarrowExactDedup {
   /** The variant: clusters from (hash, id) rows alone, joined back to the rows by hash. */
   static Dataset<Row> narrow(ExactDeduplicator stage, Dataset<Row> data) {
     Column alone = stage.alreadyDropped(data.schema()).or(col(stage.getInputCol()).isNull());
-    Column hash = sha2(ExactDeduplicator.NORMALIZE.apply(col(stage.getInputCol())).cast(DataTypes.BinaryType), 256);
+    Column hash = stage.contentHash(col(stage.getInputCol()));
     WindowSpec byHash = Window.partitionBy(col("h"));
     WindowSpec ordered =
         byHash

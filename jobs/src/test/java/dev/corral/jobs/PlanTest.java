@@ -140,10 +140,9 @@ class PlanTest {
                 Locale.ROOT, "%s wall: planned %.1f, actual %.1f", id, plannedWall, wall));
       }
     }
-    // A step of a second or two on the samples is mostly noise on 2 shared cores, and the dedup's
-    // GC
-    // grows faster than its input (the worst seen: a step 2.67x off, a total -40%), so each step is
-    // held to a factor of 3 and their sum to 50%.
+    // A step of a second or two on the samples is mostly noise on 2 shared cores, and the exact
+    // dedup's GC grows faster than its input (the worst seen: a step 2.67x off, a total -40%), so
+    // each step is held to a factor of 3 and their sum to 50%.
     within(misses, "total wall", totalPlanned, actualWall, 0.50);
     System.out.print(table);
     assertTrue(misses.isEmpty(), misses + "\n" + table);

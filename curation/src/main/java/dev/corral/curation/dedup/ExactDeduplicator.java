@@ -75,14 +75,13 @@ public final class ExactDeduplicator extends DedupTransformer<ExactDeduplicator>
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     Column text = Stages.column(getInputCol());
-    Column content = getNormalize() ? NORMALIZE.apply(text) : text;
     // Dropped and null rows take no part: each gets a key of its own, so they do not pile up in one
     // window.
     Column alone = alreadyDropped(dataset.schema()).or(text.isNull());
     String hashCol = "__corral_hash_" + uid;
     Column hash =
         when(alone, concat(lit("row "), monotonically_increasing_id().cast(DataTypes.StringType)))
-            .otherwise(sha2(content.cast(DataTypes.BinaryType), 256));
+            .otherwise(contentHash(text));
     WindowSpec byHash = Window.partitionBy(Stages.column(hashCol));
     WindowSpec ordered =
         byHash
@@ -101,8 +100,16 @@ public final class ExactDeduplicator extends DedupTransformer<ExactDeduplicator>
     return annotate(clustered, hashCol + "_kept", hashCol + "_size");
   }
 
-  // Package-private for bench/dedup/NarrowExactDedup.java, which hashes the same way.
-  static final UserDefinedFunction NORMALIZE =
+  /**
+   * The key rows are clustered by: the SHA-256 of the text, normalized first when asked
+   * (package-private for bench/dedup/NarrowExactDedup.java, which clusters by the same key).
+   */
+  Column contentHash(Column text) {
+    Column content = getNormalize() ? NORMALIZE.apply(text) : text;
+    return sha2(content.cast(DataTypes.BinaryType), 256);
+  }
+
+  private static final UserDefinedFunction NORMALIZE =
       udf(
           (UDF1<String, String>) s -> s == null ? null : Shingles.normalize(s),
           DataTypes.StringType);
